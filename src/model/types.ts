@@ -1,0 +1,124 @@
+/** Domain types shared by the sampler, the model and the views. Pure data, no behaviour. */
+
+/** Cumulative CPU time counters for one core (or all cores), in clock ticks, as /proc/stat gives them. */
+export interface CpuTimes {
+  user: number;
+  nice: number;
+  system: number;
+  idle: number;
+  iowait: number;
+  irq: number;
+  softirq: number;
+  steal: number;
+}
+
+/** How one core spent an interval, each field a percentage of that interval. */
+export interface CoreLoad {
+  /** user + nice */
+  user: number;
+  /** system + irq + softirq */
+  system: number;
+  iowait: number;
+  steal: number;
+  idle: number;
+  /** Busy share: everything but idle and iowait. */
+  total: number;
+}
+
+/** One logical core's load, with the core's number as the OS counts it. */
+export interface CoreUsage extends CoreLoad {
+  id: number;
+}
+
+export interface MemorySample {
+  totalBytes: number;
+  usedBytes: number;
+  availableBytes: number;
+  freeBytes: number;
+  buffersBytes: number;
+  cachedBytes: number;
+  swapTotalBytes: number;
+  swapUsedBytes: number;
+}
+
+export interface SystemSample {
+  /** Wall-clock time of the reading, ms since the epoch. */
+  at: number;
+  /** One entry per online logical core; null until two readings exist. */
+  cores: CoreUsage[] | null;
+  /** All cores together (100% = every core busy); null until two readings exist. */
+  cpu: CoreLoad | null;
+  memory: MemorySample;
+  loadAverage: [number, number, number];
+  uptimeSeconds: number;
+}
+
+export interface ProcessSample {
+  pid: number;
+  ppid: number;
+  user: string;
+  uid: number;
+  /** One-letter state as the kernel reports it: R, S, D, Z, T, I, ... */
+  state: string;
+  /** The short name (comm), up to 15 characters on Linux. Untrusted text. */
+  name: string;
+  /** Full command line, or `[name]` when there is none (kernel threads, zombies). Untrusted text. */
+  command: string;
+  /** CPU use over the last interval, 100 = one core busy; null when it cannot be known yet. */
+  cpu: number | null;
+  /** CPU time used since the process started, seconds. */
+  cpuSeconds: number;
+  rssBytes: number;
+  memPercent: number;
+  /** null where the platform does not tell. */
+  threads: number | null;
+  /** Start time, ms since the epoch. */
+  startedAt: number;
+  /** An exact token for the process's start; together with the PID it identifies one process. */
+  startToken: string;
+  ctxVoluntary: number | null;
+  ctxInvoluntary: number | null;
+  /** Context switches (both kinds) per second over the last interval; null when not known. */
+  ctxPerSecond: number | null;
+}
+
+export interface ThreadSample {
+  tid: number;
+  pid: number;
+  /** Thread name (comm). Untrusted text. */
+  name: string;
+  state: string;
+  cpu: number | null;
+  cpuSeconds: number;
+  ctxVoluntary: number;
+  ctxInvoluntary: number;
+  ctxPerSecond: number | null;
+}
+
+/** What identifies one process over time: PIDs get reused, PID + start does not. */
+export interface ProcessIdentity {
+  pid: number;
+  startToken: string;
+}
+
+export interface CacheLevel {
+  /** e.g. "L1d", "L1i", "L2", "L3" */
+  name: string;
+  /** Size of one instance, bytes. */
+  bytes: number;
+  /** How many logical cores share one instance; null when unknown. */
+  sharedBy: number | null;
+}
+
+export interface MachineFacts {
+  hostname: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  cpuModel: string;
+  physicalCores: number;
+  logicalCores: number;
+  caches: CacheLevel[];
+  memoryBytes: number;
+  swapBytes: number;
+}

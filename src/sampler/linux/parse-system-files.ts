@@ -1,0 +1,88 @@
+/** Parsers for the machine-wide files under /proc. Pure: text in, numbers out. */
+import type { CpuTimes } from '../../model/types.js';
+
+export interface ProcStat {
+  /** The first line: all cores together. */
+  total: CpuTimes;
+  /** Per core, indexed by core number (an offline core leaves a hole). */
+  cores: (CpuTimes | undefined)[];
+  /** Boot time, seconds since the epoch. */
+  bootTime: number;
+}
+
+function toCpuTimes(fields: string[]): CpuTimes {
+  const at = (index: number): number => Number(fields[index] ?? 0) || 0;
+  // guest and guest_nice are already counted inside user and nice, so they are left out.
+  return {
+    user: at(0),
+    nice: at(1),
+    system: at(2),
+    idle: at(3),
+    iowait: at(4),
+    irq: at(5),
+    softirq: at(6),
+    steal: at(7),
+  };
+}
+
+export function parseProcStat(text: string): ProcStat {
+  let total: CpuTimes | undefined;
+  const cores: (CpuTimes | undefined)[] = [];
+  let bootTime = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('cpu')) {
+      const fields = line.split(/\s+/);
+      const label = fields.shift() ?? '';
+      if (label === 'cpu') total = toCpuTimes(fields);
+      else {
+        const index = Number(label.slice(3));
+        if (Number.isInteger(index)) cores[index] = toCpuTimes(fields);
+      }
+    } else if (line.startsWith('btime ')) {
+      bootTime = Number(line.slice(6)) || 0;
+    }
+  }
+  if (!total) throw new Error('/proc/stat has no "cpu" line');
+  return { total, cores, bootTime };
+}
+
+export interface MemInfo {
+  totalBytes: number;
+  freeBytes: number;
+  availableBytes: number;
+  buffersBytes: number;
+  cachedBytes: number;
+  swapTotalBytes: number;
+  swapFreeBytes: number;
+}
+
+export function parseMeminfo(text: string): MemInfo {
+  const kb = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) kb.set(line.slice(0, colon), Number.parseInt(line.slice(colon + 1), 10) || 0);
+  }
+  const bytes = (key: string): number => (kb.get(key) ?? 0) * 1024;
+  const freeBytes = bytes('MemFree');
+  return {
+    totalBytes: bytes('MemTotal'),
+    freeBytes,
+    // Kernels before 3.14 have no MemAvailable; free memory is the honest lower bound there.
+    availableBytes: kb.has('MemAvailable') ? bytes('MemAvailable') : freeBytes,
+    buffersBytes: bytes('Buffers'),
+    // As free(1) does: page cache plus reclaimable slab.
+    cachedBytes: bytes('Cached') + bytes('SReclaimable'),
+    swapTotalBytes: bytes('SwapTotal'),
+    swapFreeBytes: bytes('SwapFree'),
+  };
+}
+
+export function parseLoadavg(text: string): [number, number, number] {
+  const [one, five, fifteen] = text.split(' ').map(Number);
+  return [one ?? 0, five ?? 0, fifteen ?? 0];
+}
+
+/** Seconds since boot, the first number of /proc/uptime. */
+export function parseUptime(text: string): number {
+  return Number.parseFloat(text) || 0;
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { LinuxSampler } from '../../src/sampler/linux/linux-sampler.js';
+import type { ProcessSample } from '../../src/model/types.js';
+import { ProcTree, fixturesDir } from '../helpers/fixtures.js';
+import { assertClose } from '../helpers/assert-close.js';
+
+const byPid = (processes: ProcessSample[], pid: number): ProcessSample => {
+  const found = processes.find((process) => process.pid === pid);
+  assert.ok(found, `pid ${pid} missing`);
+  return found;
+};
+
+describe('LinuxSampler over captured /proc trees', () => {
+  let tree: ProcTree;
+  before(() => {
+    tree = new ProcTree('proc-t0');
+  });
+  after(() => tree.remove());
+
+  const sampler = (): LinuxSampler =>
+    new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), now: () => 1_000_000 });
+
+  test('the first reading has no core loads and no process CPU%: nothing is made up', async () => {
+    tree.load('proc-t0');
+    const first = sampler();
+    const system = await first.sampleSystem();
+    assert.equal(system.cores, null);
+    assert.equal(system.cpu, null);
+    const processes = await first.sampleProcesses();
+    assert.deepEqual(processes.map((process) => process.cpu), processes.map(() => null));
+    assert.deepEqual(processes.map((process) => process.ctxPerSecond), processes.map(() => null));
+  });
+
+  test('per-core percentages over the interval', async () => {
+    tree.load('proc-t0');
+    const linux = sampler();
+    await linux.sampleSystem();
+    tree.load('proc-t1');
+    const system = await linux.sampleSystem();
+    assert.ok(system.cores);
+    const [core0, core1] = system.cores;
+    assert.deepEqual(core0, { id: 0, user: 50, system: 0, iowait: 0, steal: 0, idle: 50, total: 50 });
+    assert.deepEqual(core1, { id: 1, user: 0, system: 25, iowait: 5, steal: 0, idle: 70, total: 25 });
+    assert.ok(system.cpu);
+    assert.equal(system.cpu.total, 37.5);
+    assert.deepEqual(system.loadAverage.length, 3);
+    assert.equal(system.uptimeSeconds, 390.92);
+    assert.equal(system.memory.swapUsedBytes, 0);
+  });
+
+  test('processes: names, commands, users, CPU% from deltas, lifetime average for a newcomer', async () => {
+    tree.load('proc-t0');
+    const linux = sampler();
+    const first = await linux.sampleProcesses();
+    assert.deepEqual(first.map((process) => process.pid).sort((a, b) => a - b), [1, 2, 2944, 2945]);
+    tree.load('proc-t1');
+    const processes = await linux.sampleProcesses();
+
+    const odd = byPid(processes, 2944);
+    assert.equal(odd.name, 'my (odd) name');
+    assert.match(odd.command, /\/my \(odd\) name 1000$/);
+    assert.equal(odd.cpu, 0);
+    assert.equal(odd.user, 'root');
+
+    const kthreadd = byPid(processes, 2);
+    assert.equal(kthreadd.command, '[kthreadd]');
+    assert.equal(kthreadd.rssBytes, 0);
+
+    const node = byPid(processes, 2945);
+    assertClose(node.cpu, 100);
+    assertClose(node.ctxPerSecond, 40);
+    assert.equal(node.threads, 8);
+    assert.equal(node.startToken, '38891');
+    assert.equal(node.startedAt, (1795570613 + 388.91) * 1000);
+    assert.ok(node.memPercent > 0 && node.memPercent < 100);
+
+    const late = byPid(processes, 3000);
+    assertClose(late.cpu, 50);
+    assert.equal(late.user, '4242', 'an unknown uid shows as its number');
+    assert.equal(late.command, 'late child --flag');
+
+    assert.equal(processes.find((process) => process.pid === 3001), undefined, 'a half-gone process is skipped');
+  });
+
+  test('threads of one process: TIDs, names, per-thread CPU% after two readings; null when gone', async () => {
+    tree.load('proc-t0');
+    const linux = sampler();
+    const first = await linux.sampleThreads(2945);
+    assert.equal(first?.length, 8);
+    assert.ok(first?.every((thread) => thread.cpu === null));
+    tree.load('proc-t1');
+    const threads = await linux.sampleThreads(2945);
+    assert.ok(threads);
+    const main = threads.find((thread) => thread.tid === 2945);
+    assertClose(main?.cpu, 100);
+    assertClose(main?.ctxPerSecond, 40);
+    assert.ok(threads.every((thread) => thread.pid === 2945));
+    assert.equal(await linux.sampleThreads(424242), null);
+  });
+
+  test('identify: PID plus start token, null for a missing PID', async () => {
+    tree.load('proc-t0');
+    const linux = sampler();
+    assert.deepEqual(await linux.identify(2945), { pid: 2945, startToken: '38891' });
+    assert.equal(await linux.identify(424242), null);
+  });
+});
+
+describe('LinuxSampler on this machine', { skip: process.platform !== 'linux' }, () => {
+  test('sees itself, with a command line and a user', async () => {
+    const linux = new LinuxSampler();
+    const processes = await linux.sampleProcesses();
+    const self = byPid(processes, process.pid);
+    assert.match(self.command, /node/);
+    assert.ok(self.threads !== null && self.threads >= 1);
+    assert.ok(processes.length > 5);
+    const threads = await linux.sampleThreads(process.pid);
+    assert.ok(threads?.some((thread) => thread.tid === process.pid));
+  });
+});
