@@ -1,0 +1,28 @@
+import type { ColumnKey } from '../model/columns.js';
+import type { CursorMove } from '../model/selection.js';
+
+/** What a key or click asks for. Key handling turns input into these; only the reducer acts on them. */
+export type Action =
+  | { type: 'quit' }
+  | { type: 'move'; move: CursorMove }
+  | { type: 'scroll'; rows: number }
+  | { type: 'sort-step'; step: 1 | -1 }
+  | { type: 'sort-invert' }
+  | { type: 'sort-by'; key: ColumnKey }
+  | { type: 'toggle-tree' }
+  | { type: 'filter-start' }
+  | { type: 'filter-type'; text: string }
+  | { type: 'filter-backspace' }
+  | { type: 'filter-erase' }
+  | { type: 'filter-accept' }
+  | { type: 'filter-clear' }
+  | { type: 'back' }
+  | { type: 'threads-toggle' }
+  | { type: 'kill-open' }
+  | { type: 'kill-choose'; step: 1 | -1 }
+  | { type: 'kill-send' }
+  | { type: 'kill-cancel' }
+  | { type: 'help-open' }
+  | { type: 'help-close' }
+  | { type: 'pause-toggle' }
+  | { type: 'interval-step'; step: 1 | -1 };

@@ -1,0 +1,181 @@
+import type { DashboardState } from '../model/dashboard-state.js';
+import type { Sampler } from '../sampler/sampler.js';
+import type { DashboardEvent, Effect } from './events.js';
+import { reduce } from './reducer.js';
+import { sendSignal } from './send-signal.js';
+
+export interface Renderer {
+  render(state: DashboardState): void;
+}
+
+export interface RuntimeDeps {
+  sampler: Sampler;
+  renderer: Renderer;
+  onQuit(): void;
+  now?: () => number;
+}
+
+/** The process list refreshes at most this often, however short the meters' interval. */
+export const MIN_PROCESS_INTERVAL_MS = 1000;
+/** After a signal, look again soon so a killed process leaves the list promptly. */
+const RESCAN_AFTER_SIGNAL_MS = 300;
+
+/**
+ * The one event loop: timers drive the sampler, samples and input become events, the reducer makes
+ * the next state, and a frame is drawn once per turn of the event loop, never in a tight loop.
+ */
+export class DashboardRuntime {
+  private systemTimer: NodeJS.Timeout | undefined;
+  private processTimer: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  /** Bumped on every reschedule, so a sample that was under way when timing changed is not rescheduled twice. */
+  private generation = 0;
+  private renderQueued = false;
+  private stopped = false;
+  private lastCpuUsage = process.cpuUsage();
+  private lastCpuAt = performance.now();
+  private readonly now: () => number;
+
+  constructor(
+    private state: DashboardState,
+    private readonly deps: RuntimeDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get current(): DashboardState {
+    return this.state;
+  }
+
+  start(firstDelayMs: number): void {
+    this.schedule(firstDelayMs);
+    this.queueRender();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.generation += 1;
+    clearTimeout(this.systemTimer);
+    clearTimeout(this.processTimer);
+    clearTimeout(this.statusTimer);
+  }
+
+  dispatch(event: DashboardEvent): void {
+    if (this.stopped) return;
+    const step = reduce(this.state, event, this.now());
+    this.state = step.state;
+    for (const effect of step.effects) this.run(effect);
+    this.expireStatusLater();
+    this.queueRender();
+  }
+
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case 'quit':
+        this.deps.onQuit();
+        return;
+      case 'timing-changed':
+        this.schedule(this.state.paused ? null : 0);
+        return;
+      case 'sample-threads':
+        void this.sampleThreads(effect.pid);
+        return;
+      case 'send-signal':
+        void sendSignal(effect.target, effect.signal, {
+          identify: (pid) => this.deps.sampler.identify(pid),
+          selfPid: this.state.selfPid,
+        }).then((outcome) => {
+          this.dispatch({ type: 'notice', ...outcome });
+          if (!this.state.paused) this.scheduleProcesses(RESCAN_AFTER_SIGNAL_MS, this.generation);
+        });
+        return;
+    }
+  }
+
+  /** (Re)start both cadences after `delayMs`; null stops them (paused). */
+  private schedule(delayMs: number | null): void {
+    this.generation += 1;
+    clearTimeout(this.systemTimer);
+    clearTimeout(this.processTimer);
+    if (delayMs === null || this.stopped) return;
+    this.scheduleSystem(delayMs, this.generation);
+    this.scheduleProcesses(delayMs, this.generation);
+  }
+
+  private scheduleSystem(delayMs: number, generation: number): void {
+    clearTimeout(this.systemTimer);
+    this.systemTimer = setTimeout(() => void this.systemTick(generation), delayMs);
+  }
+
+  private scheduleProcesses(delayMs: number, generation: number): void {
+    clearTimeout(this.processTimer);
+    this.processTimer = setTimeout(() => void this.processTick(generation), delayMs);
+  }
+
+  private async systemTick(generation: number): Promise<void> {
+    try {
+      const sample = await this.deps.sampler.sampleSystem();
+      if (generation !== this.generation) return;
+      this.dispatch({ type: 'system-sampled', sample, selfCpu: this.selfCpu() });
+    } catch (error) {
+      this.reportFailure('reading CPU and memory', error);
+    }
+    if (generation === this.generation) this.scheduleSystem(this.state.intervalMs, generation);
+  }
+
+  private async processTick(generation: number): Promise<void> {
+    try {
+      const processes = await this.deps.sampler.sampleProcesses();
+      if (generation !== this.generation) return;
+      this.dispatch({ type: 'processes-sampled', processes });
+      const panel = this.state.threadPanel;
+      if (panel && !panel.exited) await this.sampleThreads(panel.pid);
+    } catch (error) {
+      this.reportFailure('reading processes', error);
+    }
+    if (generation === this.generation) {
+      this.scheduleProcesses(Math.max(this.state.intervalMs, MIN_PROCESS_INTERVAL_MS), generation);
+    }
+  }
+
+  private async sampleThreads(pid: number): Promise<void> {
+    try {
+      const threads = await this.deps.sampler.sampleThreads(pid);
+      this.dispatch({ type: 'threads-sampled', pid, threads });
+    } catch (error) {
+      this.reportFailure(`reading the threads of PID ${pid}`, error);
+    }
+  }
+
+  /** paratop's own CPU use since the last call, % of one core. */
+  private selfCpu(): number | null {
+    const usage = process.cpuUsage(this.lastCpuUsage);
+    const at = performance.now();
+    const elapsedMs = at - this.lastCpuAt;
+    this.lastCpuUsage = process.cpuUsage();
+    this.lastCpuAt = at;
+    return elapsedMs > 0 ? ((usage.user + usage.system) / 1000 / elapsedMs) * 100 : null;
+  }
+
+  private reportFailure(what: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.dispatch({ type: 'notice', ok: false, text: `Failed ${what}: ${message}` });
+  }
+
+  /** Redraw when the status message runs out, even if nothing else happens (e.g. while paused). */
+  private expireStatusLater(): void {
+    clearTimeout(this.statusTimer);
+    const status = this.state.status;
+    if (!status || status.until <= this.state.now) return;
+    this.statusTimer = setTimeout(() => this.dispatch({ type: 'tick' }), status.until - this.state.now + 20);
+  }
+
+  private queueRender(): void {
+    if (this.renderQueued || this.stopped) return;
+    this.renderQueued = true;
+    setImmediate(() => {
+      this.renderQueued = false;
+      if (!this.stopped) this.deps.renderer.render(this.state);
+    });
+  }
+}

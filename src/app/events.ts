@@ -1,0 +1,24 @@
+import type { KillTarget } from '../model/dashboard-state.js';
+import type { KillSignal } from '../model/signals.js';
+import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
+import type { KeyPress } from '../view/screen.js';
+
+/** Everything that can happen to the dashboard: one closed union, one reducer. */
+export type DashboardEvent =
+  | { type: 'system-sampled'; sample: SystemSample; selfCpu: number | null }
+  | { type: 'processes-sampled'; processes: ProcessSample[] }
+  | { type: 'threads-sampled'; pid: number; threads: ThreadSample[] | null }
+  | { type: 'facts-read'; facts: MachineFacts | null }
+  | { type: 'key'; key: KeyPress }
+  | { type: 'mouse-down'; x: number; y: number }
+  | { type: 'wheel'; direction: 'up' | 'down' }
+  | { type: 'resize'; cols: number; rows: number }
+  | { type: 'notice'; text: string; ok: boolean }
+  | { type: 'tick' };
+
+/** What the reducer asks the runtime to do in the world. */
+export type Effect =
+  | { type: 'send-signal'; target: KillTarget; signal: KillSignal }
+  | { type: 'timing-changed' }
+  | { type: 'sample-threads'; pid: number }
+  | { type: 'quit' };

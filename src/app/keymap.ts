@@ -1,0 +1,95 @@
+import type { Mode } from '../model/dashboard-state.js';
+import type { KeyPress } from '../view/screen.js';
+import type { Action } from './actions.js';
+
+const NORMAL: Record<string, Action> = {
+  q: { type: 'quit' },
+  f10: { type: 'quit' },
+  'C-c': { type: 'quit' },
+  up: { type: 'move', move: 'up' },
+  'C-p': { type: 'move', move: 'up' },
+  down: { type: 'move', move: 'down' },
+  j: { type: 'move', move: 'down' },
+  'C-n': { type: 'move', move: 'down' },
+  pageup: { type: 'move', move: 'page-up' },
+  pagedown: { type: 'move', move: 'page-down' },
+  home: { type: 'move', move: 'home' },
+  end: { type: 'move', move: 'end' },
+  s: { type: 'sort-step', step: 1 },
+  f6: { type: 'sort-step', step: 1 },
+  '<': { type: 'sort-step', step: -1 },
+  '>': { type: 'sort-step', step: 1 },
+  ',': { type: 'sort-step', step: -1 },
+  '.': { type: 'sort-step', step: 1 },
+  'S-i': { type: 'sort-invert' },
+  I: { type: 'sort-invert' },
+  t: { type: 'toggle-tree' },
+  f5: { type: 'toggle-tree' },
+  '/': { type: 'filter-start' },
+  f3: { type: 'filter-start' },
+  escape: { type: 'back' },
+  'S-h': { type: 'threads-toggle' },
+  H: { type: 'threads-toggle' },
+  enter: { type: 'threads-toggle' },
+  k: { type: 'kill-open' },
+  f9: { type: 'kill-open' },
+  '?': { type: 'help-open' },
+  f1: { type: 'help-open' },
+  h: { type: 'help-open' },
+  space: { type: 'pause-toggle' },
+  '+': { type: 'interval-step', step: 1 },
+  '=': { type: 'interval-step', step: 1 },
+  '-': { type: 'interval-step', step: -1 },
+};
+
+const KILL: Record<string, Action> = {
+  up: { type: 'kill-choose', step: -1 },
+  'C-p': { type: 'kill-choose', step: -1 },
+  down: { type: 'kill-choose', step: 1 },
+  j: { type: 'kill-choose', step: 1 },
+  'C-n': { type: 'kill-choose', step: 1 },
+  enter: { type: 'kill-send' },
+  escape: { type: 'kill-cancel' },
+  q: { type: 'kill-cancel' },
+  f10: { type: 'kill-cancel' },
+  'C-c': { type: 'quit' },
+};
+
+const FILTER: Record<string, Action> = {
+  enter: { type: 'filter-accept' },
+  escape: { type: 'filter-clear' },
+  backspace: { type: 'filter-backspace' },
+  'C-u': { type: 'filter-erase' },
+  'C-c': { type: 'quit' },
+  up: { type: 'move', move: 'up' },
+  down: { type: 'move', move: 'down' },
+  pageup: { type: 'move', move: 'page-up' },
+  pagedown: { type: 'move', move: 'page-down' },
+};
+
+/** blessed names some printable keys ("space", "S-a"); a filter wants the character itself. */
+function printable(key: KeyPress): string | null {
+  const ch = key.ch;
+  if (!ch || ch.length === 0) return null;
+  const code = ch.codePointAt(0) ?? 0;
+  if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0)) return null;
+  return ch;
+}
+
+/** The action a key asks for in the current mode, or null when the key means nothing there. */
+export function keyToAction(mode: Mode, key: KeyPress): Action | null {
+  switch (mode.kind) {
+    case 'help':
+      return key.full === 'C-c' ? { type: 'quit' } : { type: 'help-close' };
+    case 'kill':
+      return KILL[key.full] ?? null;
+    case 'filter': {
+      const bound = FILTER[key.full];
+      if (bound) return bound;
+      const text = printable(key);
+      return text ? { type: 'filter-type', text } : null;
+    }
+    case 'normal':
+      return NORMAL[key.full] ?? (key.ch && key.ch.length === 1 ? (NORMAL[key.ch] ?? null) : null);
+  }
+}

@@ -1,0 +1,246 @@
+import { columnFor, neighbourColumn, type ColumnKey } from '../model/columns.js';
+import { processIds, threadRows } from '../model/dashboard-selectors.js';
+import type { DashboardState, KillTarget, StatusMessage, ThreadPanel } from '../model/dashboard-state.js';
+import { appendEach } from '../model/history.js';
+import { EMPTY_CURSOR, type ListCursor, moveCursor, moveCursorTo, settleCursor } from '../model/selection.js';
+import { KILL_SIGNALS } from '../model/signals.js';
+import type { ProcessSample } from '../model/types.js';
+import { toPrintable } from '../model/untrusted-text.js';
+import { layoutFor } from '../view/layout.js';
+import { columnSpans } from '../view/process-table.js';
+import type { Action } from './actions.js';
+import type { DashboardEvent, Effect } from './events.js';
+import { keyToAction } from './keymap.js';
+
+export interface Step {
+  state: DashboardState;
+  effects: Effect[];
+}
+
+/** Readings of history kept per core: more than the widest sparkline shows. */
+export const HISTORY_CAPACITY = 120;
+/** The refresh intervals `+` and `-` step through, ms. */
+export const INTERVAL_STEPS = [250, 500, 1000, 2000, 3000, 5000, 10_000];
+const STATUS_MS = 5000;
+
+const same = (state: DashboardState): Step => ({ state, effects: [] });
+
+function status(now: number, text: string, tone: StatusMessage['tone'] = 'info'): StatusMessage {
+  return { text, tone, until: now + STATUS_MS };
+}
+
+function tableHeight(state: DashboardState): number {
+  return layoutFor(state).tableBody.height;
+}
+
+/** Re-anchor both cursors after the rows or the screen changed. */
+function settle(state: DashboardState): DashboardState {
+  const height = tableHeight(state);
+  const cursor = settleCursor(state.cursor, processIds(state), height);
+  const panel = state.threadPanel;
+  const threadPanel = panel && { ...panel, cursor: settleCursor(panel.cursor, threadRows(state).map((thread) => thread.tid), height) };
+  return { ...state, cursor, threadPanel };
+}
+
+function withProcesses(state: DashboardState, processes: ProcessSample[]): DashboardState {
+  return settle({ ...state, processes, heldProcesses: null });
+}
+
+export function nextInterval(current: number, step: 1 | -1): number {
+  if (step > 0) return INTERVAL_STEPS.find((ms) => ms > current) ?? current;
+  return [...INTERVAL_STEPS].reverse().find((ms) => ms < current) ?? current;
+}
+
+function sortBy(state: DashboardState, key: ColumnKey): DashboardState {
+  const descending = key === state.order.key ? !state.order.descending : columnFor(key).descendingFirst;
+  return settle({ ...state, order: { key, descending } });
+}
+
+function moveInPanel(state: DashboardState, move: (cursor: ListCursor, ids: number[], height: number) => ListCursor): DashboardState {
+  const height = tableHeight(state);
+  const panel = state.threadPanel;
+  if (panel) {
+    const ids = threadRows(state).map((thread) => thread.tid);
+    return { ...state, threadPanel: { ...panel, cursor: move(panel.cursor, ids, height) } };
+  }
+  return { ...state, cursor: move(state.cursor, processIds(state), height) };
+}
+
+/** Refusals that need no dialog: nothing selected, read-only, PID 1, paratop itself. */
+function killRefusal(state: DashboardState, process: ProcessSample | undefined): string | null {
+  if (state.readOnly) return 'Read-only mode (--read-only): killing is turned off.';
+  if (!process) return 'No process selected.';
+  if (process.pid <= 1) return `PID ${process.pid} is init; paratop will not signal it (that would take the whole system down).`;
+  if (process.pid === state.selfPid) return 'That is paratop itself. Press q to quit instead.';
+  return null;
+}
+
+function openKillDialog(state: DashboardState): Step {
+  const pid = state.threadPanel?.pid ?? state.cursor.selectedId;
+  const process = state.processes.find((candidate) => candidate.pid === pid);
+  const refusal = killRefusal(state, process);
+  if (refusal || !process) return same({ ...state, status: status(state.now, refusal ?? '', 'error') });
+  const target: KillTarget = {
+    pid: process.pid,
+    name: process.name,
+    user: process.user,
+    command: process.command,
+    startToken: process.startToken,
+  };
+  return same({ ...state, mode: { kind: 'kill', target, signalIndex: 0 } });
+}
+
+/** Closing the dialog unfreezes the list: readings that came in meanwhile are applied now. */
+function closeKillDialog(state: DashboardState): DashboardState {
+  const closed: DashboardState = { ...state, mode: { kind: 'normal' } };
+  return state.heldProcesses ? withProcesses(closed, state.heldProcesses) : closed;
+}
+
+function toggleThreads(state: DashboardState): Step {
+  if (state.threadPanel) return same({ ...state, threadPanel: null });
+  const process = state.processes.find((candidate) => candidate.pid === state.cursor.selectedId);
+  if (!process) return same(state);
+  if (!state.hasThreads) {
+    return same({ ...state, status: status(state.now, `Per-thread figures are not available with the ${state.samplerKind} sampler.`, 'error') });
+  }
+  const threadPanel: ThreadPanel = { pid: process.pid, name: process.name, threads: null, exited: false, cursor: EMPTY_CURSOR };
+  return { state: { ...state, threadPanel }, effects: [{ type: 'sample-threads', pid: process.pid }] };
+}
+
+export function applyAction(state: DashboardState, action: Action): Step {
+  switch (action.type) {
+    case 'quit':
+      return { state, effects: [{ type: 'quit' }] };
+    case 'move':
+      return same(moveInPanel(state, (cursor, ids, height) => moveCursor(cursor, ids, action.move, height)));
+    case 'scroll':
+      return same(
+        moveInPanel(state, (cursor, ids, height) => {
+          const settled = settleCursor(cursor, ids, height);
+          return moveCursorTo(settled, ids, settled.index + action.rows, height);
+        }),
+      );
+    case 'sort-step': {
+      const key = neighbourColumn(state.order.key, action.step);
+      return same(settle({ ...state, order: { key, descending: columnFor(key).descendingFirst } }));
+    }
+    case 'sort-invert':
+      return same(settle({ ...state, order: { ...state.order, descending: !state.order.descending } }));
+    case 'sort-by':
+      return same(sortBy(state, action.key));
+    case 'toggle-tree':
+      return same(settle({ ...state, tree: !state.tree }));
+    case 'filter-start':
+      return same({ ...state, threadPanel: null, mode: { kind: 'filter', draft: state.filter } });
+    case 'filter-type':
+    case 'filter-backspace':
+    case 'filter-erase': {
+      if (state.mode.kind !== 'filter') return same(state);
+      const draft =
+        action.type === 'filter-type'
+          ? state.mode.draft + action.text
+          : action.type === 'filter-backspace'
+            ? Array.from(state.mode.draft).slice(0, -1).join('')
+            : '';
+      return same(settle({ ...state, mode: { kind: 'filter', draft } }));
+    }
+    case 'filter-accept':
+      return same(settle({ ...state, filter: state.mode.kind === 'filter' ? state.mode.draft.trim() : state.filter, mode: { kind: 'normal' } }));
+    case 'filter-clear':
+      return same(settle({ ...state, filter: '', mode: { kind: 'normal' } }));
+    case 'back':
+      if (state.threadPanel) return same({ ...state, threadPanel: null });
+      return state.filter ? same(settle({ ...state, filter: '' })) : same(state);
+    case 'threads-toggle':
+      return toggleThreads(state);
+    case 'kill-open':
+      return openKillDialog(state);
+    case 'kill-choose': {
+      if (state.mode.kind !== 'kill') return same(state);
+      const count = KILL_SIGNALS.length;
+      const signalIndex = (state.mode.signalIndex + action.step + count) % count;
+      return same({ ...state, mode: { ...state.mode, signalIndex } });
+    }
+    case 'kill-send': {
+      if (state.mode.kind !== 'kill') return same(state);
+      const signal = KILL_SIGNALS[state.mode.signalIndex]?.name ?? 'SIGTERM';
+      return { state: closeKillDialog(state), effects: [{ type: 'send-signal', target: state.mode.target, signal }] };
+    }
+    case 'kill-cancel':
+      return same(closeKillDialog(state));
+    case 'help-open':
+      return same({ ...state, mode: { kind: 'help' } });
+    case 'help-close':
+      return same({ ...state, mode: { kind: 'normal' } });
+    case 'pause-toggle':
+      return { state: { ...state, paused: !state.paused }, effects: [{ type: 'timing-changed' }] };
+    case 'interval-step': {
+      const intervalMs = nextInterval(state.intervalMs, action.step);
+      if (intervalMs === state.intervalMs) return same(state);
+      const text = `Refreshing every ${intervalMs / 1000} s.`;
+      return { state: { ...state, intervalMs, status: status(state.now, text) }, effects: [{ type: 'timing-changed' }] };
+    }
+  }
+}
+
+/** A click: a column title sorts by it, a row selects it. Clicks under a dialog do nothing. */
+function mouseDown(state: DashboardState, x: number, y: number): Step {
+  if (state.mode.kind === 'help') return same({ ...state, mode: { kind: 'normal' } });
+  if (state.mode.kind !== 'normal') return same(state);
+  const layout = layoutFor(state);
+  if (layout.tooSmall) return same(state);
+  if (y === layout.tableHeader.top && !state.threadPanel) {
+    const span = columnSpans(layout.tableHeader.width).find((candidate) => x >= candidate.start && x < candidate.end);
+    return span ? same(sortBy(state, span.key)) : same(state);
+  }
+  const body = layout.tableBody;
+  if (y < body.top || y >= body.top + body.height) return same(state);
+  return same(
+    moveInPanel(state, (cursor, ids, height) => {
+      const index = cursor.scrollTop + y - body.top;
+      return index < ids.length ? moveCursorTo(cursor, ids, index, height) : cursor;
+    }),
+  );
+}
+
+export function reduce(state: DashboardState, event: DashboardEvent, now: number): Step {
+  const current = { ...state, now };
+  switch (event.type) {
+    case 'system-sampled': {
+      const cores = event.sample.cores;
+      return same({
+        ...current,
+        system: event.sample,
+        selfCpu: event.selfCpu,
+        coreIds: cores ? cores.map((core) => core.id) : current.coreIds,
+        coreHistory: cores ? appendEach(current.coreHistory, cores.map((core) => core.total), HISTORY_CAPACITY) : current.coreHistory,
+      });
+    }
+    case 'processes-sampled':
+      // While the kill dialog is open the list stays as the user saw it.
+      if (current.mode.kind === 'kill') return same({ ...current, heldProcesses: event.processes });
+      return same(withProcesses(current, event.processes));
+    case 'threads-sampled': {
+      const panel = current.threadPanel;
+      if (!panel || panel.pid !== event.pid) return same(current);
+      const threadPanel = { ...panel, threads: event.threads ?? panel.threads, exited: event.threads === null };
+      return same(settle({ ...current, threadPanel }));
+    }
+    case 'facts-read':
+      return same({ ...current, facts: event.facts, factsFailed: event.facts === null });
+    case 'key': {
+      const action = keyToAction(current.mode, event.key);
+      return action ? applyAction(current, action) : same(current);
+    }
+    case 'mouse-down':
+      return mouseDown(current, event.x, event.y);
+    case 'wheel':
+      return current.mode.kind === 'normal' ? applyAction(current, { type: 'scroll', rows: event.direction === 'up' ? -3 : 3 }) : same(current);
+    case 'resize':
+      return same(settle({ ...current, size: { cols: event.cols, rows: event.rows } }));
+    case 'notice':
+      return same({ ...current, status: status(now, toPrintable(event.text), event.ok ? 'info' : 'error') });
+    case 'tick':
+      return same(current);
+  }
+}

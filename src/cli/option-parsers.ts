@@ -1,0 +1,43 @@
+import { InvalidArgumentError } from 'commander';
+import { COLUMN_KEYS, type ColumnKey, isColumnKey } from '../model/columns.js';
+
+/** Parsers for option values. Each error says what was given and what is accepted. */
+
+export const MIN_INTERVAL_SECONDS = 0.1;
+export const MAX_INTERVAL_SECONDS = 3600;
+
+export function parseSeconds(value: string, min = MIN_INTERVAL_SECONDS, max = MAX_INTERVAL_SECONDS): number {
+  const seconds = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < min || seconds > max) {
+    throw new InvalidArgumentError(`It must be a number of seconds from ${min} to ${max}.`);
+  }
+  return seconds;
+}
+
+export function parseIntervalSeconds(value: string): number {
+  return parseSeconds(value);
+}
+
+export function parsePositiveInteger(value: string, max = Number.MAX_SAFE_INTEGER): number {
+  const count = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || count < 1 || count > max) {
+    throw new InvalidArgumentError(`It must be a whole number from 1 to ${max}.`);
+  }
+  return count;
+}
+
+export function parseColumn(value: string): ColumnKey {
+  const key = value.trim().toLowerCase();
+  if (!isColumnKey(key)) {
+    throw new InvalidArgumentError(`It must be one of ${COLUMN_KEYS.join(', ')}.`);
+  }
+  return key;
+}
+
+export function parseChoice<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    const choice = choices.find((candidate) => candidate === value.trim().toLowerCase());
+    if (!choice) throw new InvalidArgumentError(`It must be one of ${choices.join(', ')}.`);
+    return choice;
+  };
+}

@@ -1,0 +1,91 @@
+import type { CoreUsage, MachineFacts, ProcessSample, SystemSample } from '../../model/types.js';
+
+/** The JSON shapes paratop prints. Stable names, units in the README: bytes, %, seconds. */
+
+export interface ProcessRecord {
+  pid: number;
+  ppid: number;
+  user: string;
+  state: string;
+  name: string;
+  command: string;
+  /** % of one core over the interval; null when not measured yet */
+  cpu: number | null;
+  cpuSeconds: number;
+  /** bytes */
+  rss: number;
+  memPercent: number;
+  threads: number | null;
+  startedAt: string;
+  ctxVoluntary: number | null;
+  ctxInvoluntary: number | null;
+  ctxPerSecond: number | null;
+}
+
+const round = (value: number, places = 2): number => Math.round(value * 10 ** places) / 10 ** places;
+const roundOrNull = (value: number | null): number | null => (value === null ? null : round(value));
+
+export function toProcessRecord(process: ProcessSample): ProcessRecord {
+  return {
+    pid: process.pid,
+    ppid: process.ppid,
+    user: process.user,
+    state: process.state,
+    name: process.name,
+    command: process.command,
+    cpu: roundOrNull(process.cpu),
+    cpuSeconds: round(process.cpuSeconds),
+    rss: process.rssBytes,
+    memPercent: round(process.memPercent),
+    threads: process.threads,
+    startedAt: new Date(process.startedAt).toISOString(),
+    ctxVoluntary: process.ctxVoluntary,
+    ctxInvoluntary: process.ctxInvoluntary,
+    ctxPerSecond: roundOrNull(process.ctxPerSecond),
+  };
+}
+
+function toCoreRecord(core: CoreUsage): CoreUsage {
+  return {
+    id: core.id,
+    user: round(core.user),
+    system: round(core.system),
+    iowait: round(core.iowait),
+    steal: round(core.steal),
+    idle: round(core.idle),
+    total: round(core.total),
+  };
+}
+
+export interface SampleRecord {
+  takenAt: string;
+  sampler: string;
+  intervalSeconds: number;
+  cpu: Omit<CoreUsage, 'id'> | null;
+  cores: CoreUsage[];
+  memory: SystemSample['memory'];
+  loadAverage: [number, number, number];
+  uptimeSeconds: number;
+  processes: ProcessRecord[];
+  machine?: MachineFacts;
+}
+
+export function toSampleRecord(
+  system: SystemSample,
+  processes: readonly ProcessSample[],
+  context: { sampler: string; intervalSeconds: number; machine?: MachineFacts },
+): SampleRecord {
+  const cpu = system.cpu ? toCoreRecord({ id: -1, ...system.cpu }) : null;
+  return {
+    takenAt: new Date(system.at).toISOString(),
+    sampler: context.sampler,
+    intervalSeconds: context.intervalSeconds,
+    cpu: cpu && { user: cpu.user, system: cpu.system, iowait: cpu.iowait, steal: cpu.steal, idle: cpu.idle, total: cpu.total },
+    cores: (system.cores ?? []).map(toCoreRecord),
+    memory: system.memory,
+    loadAverage: system.loadAverage,
+    uptimeSeconds: system.uptimeSeconds,
+    processes: processes.map(toProcessRecord),
+    ...(context.machine ? { machine: context.machine } : {}),
+  };
+}

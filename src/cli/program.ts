@@ -1,0 +1,158 @@
+import { Command, CommanderError, Option } from 'commander';
+import { type ColumnKey, columnFor } from '../model/columns.js';
+import type { SortOrder } from '../model/process-table.js';
+import { createSampler, type SamplerChoice } from '../sampler/create-sampler.js';
+import type { Sampler } from '../sampler/sampler.js';
+import type { DashboardSettings } from '../app/dashboard-settings.js';
+import { runInfo } from './commands/info.js';
+import { runSnapshot } from './commands/snapshot.js';
+import { runWatch } from './commands/watch.js';
+import { parseChoice, parseColumn, parseIntervalSeconds, parsePositiveInteger } from './option-parsers.js';
+import { readPackageVersion } from './package-info.js';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
+
+interface DashboardFlags {
+  interval: number;
+  readOnly?: boolean;
+  sort: ColumnKey;
+  filter: string;
+  tree?: boolean;
+}
+
+export interface ProgramHooks {
+  /** Starts the full-screen dashboard; kept apart so the headless commands never load blessed. */
+  runDashboard(sampler: Sampler, settings: DashboardSettings): Promise<void>;
+}
+
+interface SelectionFlags {
+  sort: ColumnKey;
+  filter: string;
+  limit?: number;
+}
+
+function samplerChoice(): SamplerChoice {
+  const value = process.env.PARATOP_SAMPLER ?? 'auto';
+  if (value === 'auto' || value === 'linux' || value === 'fallback') return value;
+  throw new UsageError(`PARATOP_SAMPLER is "${value}"; expected auto, linux or fallback.`);
+}
+
+const sortOption = (): Option =>
+  new Option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command').default('cpu').argParser(parseColumn);
+const filterOption = (): Option => new Option('--filter <text>', 'only processes whose name or command line holds <text>').default('');
+const limitOption = (): Option =>
+  new Option('--limit <n>', 'at most <n> processes (after sorting)').argParser((value) => parsePositiveInteger(value, 1_000_000));
+
+function naturalOrder(key: ColumnKey): SortOrder {
+  return { key, descending: columnFor(key).descendingFirst };
+}
+
+function selection(flags: SelectionFlags): { sort: SortOrder; filter: string; limit: number | null } {
+  return { sort: naturalOrder(flags.sort), filter: flags.filter, limit: flags.limit ?? null };
+}
+
+/** The dashboard draws on a terminal and reads keys from one; say what to use instead when there is none. */
+function checkTerminal(): void {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UsageError(
+      'the dashboard needs a terminal, and ' + (process.stdout.isTTY ? 'stdin' : 'stdout') + ' is not one.\n' +
+        'For scripts use `paratop snapshot --json` or `paratop watch --format ndjson` (see paratop --help).',
+    );
+  }
+  if (process.env.TERM === 'dumb') {
+    throw new UsageError('TERM=dumb cannot draw a full-screen dashboard. Set TERM=xterm-256color, or use `paratop snapshot`.');
+  }
+}
+
+export function buildProgram(hooks: ProgramHooks): Command {
+  const program = new Command('paratop')
+    .enablePositionalOptions()
+    .description('A terminal activity monitor with a parallel-programming lab inside.\nWith no command, opens the dashboard.')
+    .version(readPackageVersion(), '-V, --version')
+    .addOption(new Option('--interval <seconds>', 'refresh interval, 0.1 to 3600').default(1).argParser(parseIntervalSeconds))
+    .option('--read-only', 'disable killing processes')
+    .addOption(sortOption())
+    .addOption(filterOption())
+    .option('--tree', 'start in tree view')
+    .argument('[command]', 'snapshot, watch or info (none: the dashboard)')
+    .showHelpAfterError('(run paratop --help for usage)')
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, 'paratop: ')),
+    })
+    .exitOverride()
+    .action(async (command: string | undefined, flags: DashboardFlags) => {
+      if (command !== undefined) {
+        const known = program.commands.map((sub) => sub.name()).join(', ');
+        throw new UsageError(`unknown command "${command}". Commands: ${known}.`);
+      }
+      checkTerminal();
+      await hooks.runDashboard(createSampler(samplerChoice()), {
+        intervalSeconds: flags.interval,
+        readOnly: flags.readOnly ?? false,
+        order: naturalOrder(flags.sort),
+        filter: flags.filter,
+        tree: flags.tree ?? false,
+      });
+    });
+
+  program
+    .command('snapshot')
+    .description('one reading over about a second: cores, memory, processes')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print processes as CSV')
+    .addOption(new Option('--interval <seconds>', 'length of the measured window').default(1).argParser(parseIntervalSeconds))
+    .addOption(sortOption())
+    .addOption(filterOption())
+    .addOption(limitOption())
+    .action(async (flags: SelectionFlags & { json?: boolean; csv?: boolean; interval: number }) => {
+      if (flags.json && flags.csv) throw new UsageError('--json and --csv were both given; choose one.');
+      const format = flags.json ? 'json' : flags.csv ? 'csv' : 'text';
+      await runSnapshot(createSampler(samplerChoice()), { ...selection(flags), format, intervalSeconds: flags.interval });
+    });
+
+  program
+    .command('watch')
+    .description('a reading every interval, as NDJSON (one object per line) or CSV (one row per process)')
+    .addOption(new Option('--format <format>', 'ndjson or csv').default('ndjson').argParser(parseChoice(['ndjson', 'csv'] as const)))
+    .addOption(new Option('--interval <seconds>', 'time between readings, 0.1 to 3600').default(1).argParser(parseIntervalSeconds))
+    .addOption(new Option('--count <n>', 'stop after <n> readings (default: until interrupted)').argParser((value) => parsePositiveInteger(value)))
+    .addOption(sortOption())
+    .addOption(filterOption())
+    .addOption(limitOption())
+    .action(async (flags: SelectionFlags & { format: 'ndjson' | 'csv'; interval: number; count?: number }) => {
+      await runWatch(createSampler(samplerChoice()), {
+        ...selection(flags),
+        format: flags.format,
+        intervalSeconds: flags.interval,
+        count: flags.count ?? null,
+      });
+    });
+
+  program
+    .command('info')
+    .description('the machine: CPU model, cores, caches, memory')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      await runInfo(createSampler(samplerChoice()), flags);
+    });
+
+  return program;
+}
+
+/** Runs paratop with the given arguments; resolves to the exit code. */
+export async function runProgram(argv: readonly string[], hooks: ProgramHooks): Promise<number> {
+  const program = buildProgram(hooks);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is a usage mistake.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`paratop: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}

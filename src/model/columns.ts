@@ -1,0 +1,55 @@
+import type { ProcessSample } from './types.js';
+
+export type ColumnKey = 'pid' | 'user' | 'cpu' | 'mem' | 'rss' | 'threads' | 'state' | 'ctxsw' | 'command';
+
+export interface Column {
+  key: ColumnKey;
+  title: string;
+  /** Cell width in characters; 0 means "the rest of the line". */
+  width: number;
+  align: 'left' | 'right';
+  /** The natural first direction when the user picks this column: biggest first for figures. */
+  descendingFirst: boolean;
+  compare: (a: ProcessSample, b: ProcessSample) => number;
+}
+
+/** Nulls (not measured yet) sort below every real figure. */
+const byNumber =
+  (value: (process: ProcessSample) => number | null) =>
+  (a: ProcessSample, b: ProcessSample): number =>
+    (value(a) ?? -1) - (value(b) ?? -1);
+const byText =
+  (value: (process: ProcessSample) => string) =>
+  (a: ProcessSample, b: ProcessSample): number =>
+    value(a).localeCompare(value(b));
+
+export const COLUMNS: readonly Column[] = [
+  { key: 'pid', title: 'PID', width: 7, align: 'right', descendingFirst: false, compare: byNumber((p) => p.pid) },
+  { key: 'user', title: 'USER', width: 9, align: 'left', descendingFirst: false, compare: byText((p) => p.user) },
+  { key: 'cpu', title: 'CPU%', width: 6, align: 'right', descendingFirst: true, compare: byNumber((p) => p.cpu) },
+  { key: 'mem', title: 'MEM%', width: 5, align: 'right', descendingFirst: true, compare: byNumber((p) => p.memPercent) },
+  { key: 'rss', title: 'RSS', width: 6, align: 'right', descendingFirst: true, compare: byNumber((p) => p.rssBytes) },
+  { key: 'threads', title: 'THR', width: 4, align: 'right', descendingFirst: true, compare: byNumber((p) => p.threads) },
+  { key: 'state', title: 'S', width: 1, align: 'left', descendingFirst: false, compare: byText((p) => p.state) },
+  { key: 'ctxsw', title: 'CTXSW', width: 6, align: 'right', descendingFirst: true, compare: byNumber((p) => p.ctxPerSecond) },
+  { key: 'command', title: 'COMMAND', width: 0, align: 'left', descendingFirst: false, compare: byText((p) => p.command) },
+];
+
+export const COLUMN_KEYS: readonly ColumnKey[] = COLUMNS.map((column) => column.key);
+
+export function columnFor(key: ColumnKey): Column {
+  const column = COLUMNS.find((candidate) => candidate.key === key);
+  if (!column) throw new Error(`unknown column ${key}`);
+  return column;
+}
+
+export function isColumnKey(text: string): text is ColumnKey {
+  return (COLUMN_KEYS as readonly string[]).includes(text);
+}
+
+/** The column `step` places to the right (negative: left) of `key`, wrapping round. */
+export function neighbourColumn(key: ColumnKey, step: number): ColumnKey {
+  const index = COLUMN_KEYS.indexOf(key);
+  const count = COLUMN_KEYS.length;
+  return COLUMN_KEYS[(((index + step) % count) + count) % count] ?? key;
+}

@@ -1,0 +1,45 @@
+import { activeFilter, type DashboardState } from './dashboard-state.js';
+import { type TableRow, tableRows } from './process-table.js';
+import type { ProcessSample, ThreadSample } from './types.js';
+
+let lastInput: { processes: ProcessSample[]; key: string } | null = null;
+let lastRows: TableRow[] = [];
+
+/**
+ * The process table's rows for a state. Remembered for the last input, because the reducer and the
+ * view both ask for them on every event and the answer only changes with new data or settings.
+ */
+export function processRows(state: DashboardState): TableRow[] {
+  const filter = activeFilter(state);
+  const key = `${state.order.key}|${state.order.descending}|${state.tree}|${filter}`;
+  if (lastInput?.processes !== state.processes || lastInput.key !== key) {
+    lastRows = tableRows(state.processes, { order: state.order, filter, tree: state.tree });
+    lastInput = { processes: state.processes, key };
+  }
+  return lastRows;
+}
+
+export function processIds(state: DashboardState): number[] {
+  return processRows(state).map((row) => row.process.pid);
+}
+
+/** Threads in TID order: stable rows make it easy to watch the CPU move between them. */
+export function threadRows(state: DashboardState): ThreadSample[] {
+  return [...(state.threadPanel?.threads ?? [])].sort((a, b) => a.tid - b.tid);
+}
+
+export function selectedProcess(state: DashboardState): ProcessSample | undefined {
+  const pid = state.threadPanel?.pid ?? state.cursor.selectedId;
+  return pid === null ? undefined : state.processes.find((process) => process.pid === pid);
+}
+
+/** Tasks line: how many processes and threads, how many running. */
+export function taskCounts(processes: readonly ProcessSample[]): { processes: number; threads: number; running: number } {
+  let threads = 0;
+  let running = 0;
+  for (const process of processes) {
+    threads += process.threads ?? 1;
+    if (process.state === 'R') running += 1;
+  }
+  return { processes: processes.length, threads, running };
+}

@@ -1,0 +1,106 @@
+import type { SortOrder } from './process-table.js';
+import type { ListCursor } from './selection.js';
+import { EMPTY_CURSOR } from './selection.js';
+import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
+
+/** Everything the dashboard shows, as plain data. The reducer makes new states; views only read them. */
+
+/** The process a kill dialog is about: enough to re-identify it before any signal is sent. */
+export interface KillTarget {
+  pid: number;
+  name: string;
+  user: string;
+  command: string;
+  startToken: string;
+}
+
+export type Mode =
+  | { kind: 'normal' }
+  | { kind: 'filter'; draft: string }
+  | { kind: 'kill'; target: KillTarget; signalIndex: number }
+  | { kind: 'help' };
+
+export interface ThreadPanel {
+  pid: number;
+  name: string;
+  /** null until the first reading, or after the process has gone */
+  threads: ThreadSample[] | null;
+  exited: boolean;
+  cursor: ListCursor;
+}
+
+export interface StatusMessage {
+  text: string;
+  tone: 'info' | 'error';
+  /** ms since the epoch after which it is no longer shown */
+  until: number;
+}
+
+export interface DashboardState {
+  size: { cols: number; rows: number };
+  intervalMs: number;
+  paused: boolean;
+  readOnly: boolean;
+  selfPid: number;
+  /** paratop's own CPU use, % of one core */
+  selfCpu: number | null;
+  samplerKind: string;
+  hasThreads: boolean;
+  facts: MachineFacts | null;
+  /** Reading the machine facts failed; the dashboard works on without them. */
+  factsFailed: boolean;
+  system: SystemSample | null;
+  /** Online cores by number; known before the first reading so the meters can be laid out. */
+  coreIds: number[];
+  /** Busy % per core, oldest first, for the meters' history. */
+  coreHistory: number[][];
+  processes: ProcessSample[];
+  /** Readings that arrived while the list was frozen (kill dialog open); applied when it closes. */
+  heldProcesses: ProcessSample[] | null;
+  order: SortOrder;
+  filter: string;
+  tree: boolean;
+  cursor: ListCursor;
+  threadPanel: ThreadPanel | null;
+  mode: Mode;
+  status: StatusMessage | null;
+  /** ms since the epoch, as of the last event */
+  now: number;
+}
+
+export interface InitialSettings {
+  size: { cols: number; rows: number };
+  intervalMs: number;
+  readOnly: boolean;
+  selfPid: number;
+  samplerKind: string;
+  hasThreads: boolean;
+  coreIds: number[];
+  order: SortOrder;
+  filter: string;
+  tree: boolean;
+  now: number;
+}
+
+export function initialState(settings: InitialSettings): DashboardState {
+  return {
+    ...settings,
+    paused: false,
+    selfCpu: null,
+    facts: null,
+    factsFailed: false,
+    system: null,
+    coreHistory: [],
+    processes: [],
+    heldProcesses: null,
+    cursor: EMPTY_CURSOR,
+    threadPanel: null,
+    mode: { kind: 'normal' },
+    status: null,
+  };
+}
+
+/** The filter in force: while the user types one, what they have typed so far. */
+export function activeFilter(state: DashboardState): string {
+  return state.mode.kind === 'filter' ? state.mode.draft : state.filter;
+}

@@ -1,0 +1,11 @@
+/**
+ * Process names and command lines are chosen by whoever started the process. Before they reach a
+ * terminal, anything that could move the cursor, change the title, ring the bell or reorder text goes.
+ */
+// C0 controls, DEL, C1 controls, and the Unicode bidirectional overrides and isolates.
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const WHITESPACE_CONTROLS = /[\t\n]/g;
+
+export function toPrintable(text: string): string {
+  return text.replace(WHITESPACE_CONTROLS, ' ').replace(UNPRINTABLE, '');
+}

@@ -1,0 +1,42 @@
+import type { DashboardState } from '../model/dashboard-state.js';
+import type { Theme } from './theme.js';
+import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
+
+const HINTS: [string, string][] = [
+  ['F1', 'Help'],
+  ['/', 'Filter'],
+  ['F5', 'Tree'],
+  ['F6', 'Sort'],
+  ['H', 'Threads'],
+  ['F9', 'Kill'],
+  ['Space', 'Pause'],
+  ['F10', 'Quit'],
+];
+
+/** Bottom line: the filter being typed, else a recent message, else the main keys. */
+export function footerLine(state: DashboardState, width: number, theme: Theme): string {
+  if (state.mode.kind === 'filter') {
+    const prompt = 'Filter: ';
+    const help = '  Enter keep · Esc clear';
+    const room = Math.max(1, width - prompt.length - help.length - 1);
+    // Show the end of a long filter: that is where the user is typing.
+    const draft = Array.from(state.mode.draft).slice(-room).join('');
+    return theme.paint(prompt, 'label') + escapeTags(draft) + theme.paint('█', 'label') + cell(help, width - prompt.length - displayWidth(draft) - 1);
+  }
+  if (state.status && state.status.until > state.now) {
+    return theme.paint(cell(state.status.text, width), state.status.tone === 'error' ? 'error' : 'info');
+  }
+  let used = 0;
+  let line = '';
+  for (const [key, label] of HINTS) {
+    const plain = `${key}${label} `;
+    if (used + plain.length > width) break;
+    line += `${theme.paint(key, 'key')}${label} `;
+    used += plain.length;
+  }
+  const filter = state.filter ? ` filter: ${state.filter} ` : '';
+  if (filter && used + filter.length <= width) {
+    return line + ' '.repeat(width - used - displayWidth(filter)) + theme.paint(escapeTags(fitToWidth(filter, displayWidth(filter))), 'paused');
+  }
+  return line;
+}

@@ -1,0 +1,38 @@
+import type { DashboardState } from '../model/dashboard-state.js';
+import { formatBytes, formatDuration, formatPercent } from '../model/format.js';
+import { cacheSummary, coreSummary } from '../model/machine-summary.js';
+import type { Theme } from './theme.js';
+import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
+
+/** Top line: who and where, how long up, how loaded, how often paratop looks, and paratop's own cost. */
+export function headerLine(state: DashboardState, width: number, theme: Theme): string {
+  const system = state.system;
+  const host = state.facts?.hostname ?? '';
+  const load = system ? system.loadAverage.map((value) => value.toFixed(2)).join(' ') : '';
+  const left = [
+    host,
+    system ? `up ${formatDuration(system.uptimeSeconds)}` : '',
+    load ? `load ${load}` : '',
+    `every ${(state.intervalMs / 1000).toFixed(state.intervalMs % 1000 === 0 ? 0 : 2)}s`,
+  ].filter(Boolean).join('  ');
+  const right = `paratop pid ${state.selfPid} cpu ${formatPercent(state.selfCpu)}%`;
+  const badge = state.paused ? ' PAUSED ' : '';
+  const title = 'paratop ';
+  const room = width - title.length - displayWidth(badge) - right.length - 1;
+  const middle = fitToWidth(left, Math.max(0, room));
+  return (
+    theme.paint(title, 'title') +
+    escapeTags(middle) +
+    (badge ? theme.paint(badge, 'paused') : '') +
+    ' ' +
+    theme.paint(escapeTags(right), 'dim')
+  );
+}
+
+/** Second line: the lecture's first question answered (cores, caches, memory) from the OS. */
+export function factsLine(state: DashboardState, width: number, theme: Theme): string {
+  const facts = state.facts;
+  if (!facts) return theme.paint(cell(state.factsFailed ? 'machine facts could not be read' : 'reading machine facts…', width), 'dim');
+  const parts = [facts.cpuModel, coreSummary(facts), cacheSummary(facts.caches), `${formatBytes(facts.memoryBytes)} RAM`, facts.os];
+  return cell(parts.filter(Boolean).join(' · '), width);
+}

@@ -1,0 +1,39 @@
+import type { Theme } from './theme.js';
+import { cell, escapeTags } from './text-fit.js';
+
+/** Every key, as the help screen and the README list them. test/app/keymap.test.ts keeps this honest. */
+export const KEY_HELP: [keys: string, what: string][] = [
+  ['↑ ↓  j  Ctrl-P Ctrl-N', 'move the selection (k is kill, as in htop)'],
+  ['PgUp PgDn  Home End', 'move a page, or to the first / last row'],
+  ['mouse click, wheel', 'select a row, sort by a column title, scroll'],
+  ['/  F3', 'filter by name or command line (Enter keeps it, Esc clears it)'],
+  ['Esc', 'leave the thread view, or clear the filter'],
+  ['s  F6', 'sort by the next column'],
+  ['<  >', 'sort by the column to the left / right'],
+  ['I', 'invert the sort order'],
+  ['t  F5', 'tree view: children under their parent'],
+  ['H  Enter', 'threads of the selected process: TID, name, state, CPU%'],
+  ['k  F9', 'send a signal to the selected process (asks first)'],
+  ['Space', 'pause / resume sampling'],
+  ['+  -', 'longer / shorter refresh interval'],
+  ['?  F1', 'this help'],
+  ['q  F10  Ctrl-C', 'quit'],
+];
+
+const NOTES = [
+  'CPU% is per core: 100% = one core busy (as htop). CTXSW = context switches per second.',
+  'Core bars: green user, red system, cyan steal. Memory: green used, blue buffers, yellow cache.',
+];
+
+export function helpLines(width: number, theme: Theme): string[] {
+  const keyWidth = Math.max(...KEY_HELP.map(([keys]) => keys.length)) + 2;
+  return [
+    theme.paint('paratop keys', 'title'),
+    '',
+    ...KEY_HELP.map(([keys, what]) => theme.paint(cell(keys, keyWidth), 'label') + cell(what, Math.max(0, width - keyWidth))),
+    '',
+    ...NOTES.map((note) => escapeTags(note)),
+    '',
+    theme.paint('Any key closes this help.', 'dim'),
+  ];
+}

@@ -1,0 +1,71 @@
+import { COLUMNS, type Column, type ColumnKey } from '../model/columns.js';
+import type { DashboardState } from '../model/dashboard-state.js';
+import { cellText } from '../model/process-cells.js';
+import type { TableRow } from '../model/process-table.js';
+import type { Theme } from './theme.js';
+import { cell, fitToWidth, escapeTags } from './text-fit.js';
+
+export interface ColumnSpan {
+  key: ColumnKey;
+  start: number;
+  /** exclusive */
+  end: number;
+}
+
+/** Where each column sits on a line of `width`; COMMAND takes what is left. */
+export function columnSpans(width: number): ColumnSpan[] {
+  const spans: ColumnSpan[] = [];
+  let at = 0;
+  for (const column of COLUMNS) {
+    const columnWidth = column.width > 0 ? column.width : Math.max(0, width - at);
+    spans.push({ key: column.key, start: at, end: at + columnWidth });
+    at += columnWidth + 1;
+  }
+  return spans;
+}
+
+function widthOf(span: ColumnSpan): number {
+  return span.end - span.start;
+}
+
+export function processHeaderLine(state: DashboardState, width: number, theme: Theme): string {
+  const spans = columnSpans(width);
+  const parts = COLUMNS.map((column, index) => {
+    const span = spans[index];
+    if (!span) return '';
+    const sorted = column.key === state.order.key;
+    const title = sorted ? `${column.title}${state.order.descending ? '▼' : '▲'}` : column.title;
+    const text = cell(title, widthOf(span), column.align);
+    return sorted ? theme.paint(text, 'sorted-header') : text;
+  });
+  return theme.paint(parts.join(' '), 'table-header');
+}
+
+function rowText(row: TableRow, spans: readonly ColumnSpan[], columns: readonly Column[]): string {
+  return columns
+    .map((column, index) => {
+      const span = spans[index];
+      if (!span) return '';
+      const text = column.key === 'command' ? row.treePrefix + cellText(column, row.process) : cellText(column, row.process);
+      return fitToWidth(text, widthOf(span), column.align);
+    })
+    .join(' ');
+}
+
+/** The visible slice of the table; the selected row painted across the whole width. */
+export function processBodyLines(
+  rows: readonly TableRow[],
+  selectedPid: number | null,
+  scrollTop: number,
+  height: number,
+  width: number,
+  theme: Theme,
+): string[] {
+  const spans = columnSpans(width);
+  const lines: string[] = [];
+  for (const row of rows.slice(scrollTop, scrollTop + height)) {
+    const text = escapeTags(rowText(row, spans, COLUMNS));
+    lines.push(row.process.pid === selectedPid ? theme.paint(text, 'selected') : text);
+  }
+  return lines;
+}

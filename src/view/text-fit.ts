@@ -1,0 +1,44 @@
+import blessed from 'blessed';
+
+/** blessed's own width tables, so clipping agrees with how blessed draws wide characters. */
+const unicode = (blessed as unknown as { unicode: { charWidth(text: string, index: number): number } }).unicode;
+
+function codePoints(text: string): string[] {
+  return Array.from(text);
+}
+
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of codePoints(text)) width += unicode.charWidth(char, 0);
+  return width;
+}
+
+/** The longest prefix of `text` that fits in `width` columns. */
+export function clipToWidth(text: string, width: number): string {
+  let used = 0;
+  let clipped = '';
+  for (const char of codePoints(text)) {
+    const charWidth = unicode.charWidth(char, 0);
+    if (used + charWidth > width) break;
+    used += charWidth;
+    clipped += char;
+  }
+  return clipped;
+}
+
+/** Clip and pad to exactly `width` columns. */
+export function fitToWidth(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const clipped = clipToWidth(text, width);
+  const padding = ' '.repeat(Math.max(0, width - displayWidth(clipped)));
+  return align === 'right' ? padding + clipped : clipped + padding;
+}
+
+/** Make text inert for blessed's tag parser ({red-fg} shows as typed). Always the last step. */
+export function escapeTags(text: string): string {
+  return blessed.escape(text);
+}
+
+/** Clip, pad and escape: plain text in, a safe fixed-width cell out. */
+export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  return escapeTags(fitToWidth(text, width, align));
+}

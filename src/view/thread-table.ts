@@ -1,0 +1,39 @@
+import type { ThreadPanel } from '../model/dashboard-state.js';
+import { formatPercent, formatRate } from '../model/format.js';
+import type { ThreadSample } from '../model/types.js';
+import { toPrintable } from '../model/untrusted-text.js';
+import type { Theme } from './theme.js';
+import { cell, escapeTags, fitToWidth } from './text-fit.js';
+
+const THREAD_COLUMNS: { title: string; width: number; align: 'left' | 'right'; text: (thread: ThreadSample) => string }[] = [
+  { title: 'TID', width: 7, align: 'right', text: (thread) => String(thread.tid) },
+  { title: 'S', width: 1, align: 'left', text: (thread) => thread.state },
+  { title: 'CPU%', width: 6, align: 'right', text: (thread) => formatPercent(thread.cpu) },
+  { title: 'CTXSW', width: 6, align: 'right', text: (thread) => formatRate(thread.ctxPerSecond) },
+  { title: 'TIME', width: 8, align: 'right', text: (thread) => `${thread.cpuSeconds.toFixed(1)}s` },
+  { title: 'NAME', width: 0, align: 'left', text: (thread) => toPrintable(thread.name) },
+];
+
+function fitColumns(values: string[], width: number): string {
+  let used = 0;
+  return THREAD_COLUMNS.map((column, index) => {
+    const columnWidth = column.width > 0 ? column.width : Math.max(0, width - used);
+    used += columnWidth + 1;
+    return fitToWidth(values[index] ?? '', columnWidth, column.align);
+  }).join(' ');
+}
+
+export function threadHeaderLine(panel: ThreadPanel, width: number, theme: Theme): string {
+  const context = ` threads of PID ${panel.pid} (${toPrintable(panel.name)}) · Esc back `;
+  const titles = fitColumns(THREAD_COLUMNS.map((column) => column.title), Math.max(0, width - context.length));
+  return theme.paint(escapeTags(titles), 'table-header') + theme.paint(cell(context, width - titles.length), 'sorted-header');
+}
+
+export function threadBodyLines(panel: ThreadPanel, threads: readonly ThreadSample[], height: number, width: number, theme: Theme): string[] {
+  if (panel.exited) return [escapeTags(`PID ${panel.pid} has exited. Esc goes back to the process list.`)];
+  if (panel.threads === null) return [escapeTags('reading threads…')];
+  return threads.slice(panel.cursor.scrollTop, panel.cursor.scrollTop + height).map((thread) => {
+    const text = escapeTags(fitColumns(THREAD_COLUMNS.map((column) => column.text(thread)), width));
+    return thread.tid === panel.cursor.selectedId ? theme.paint(text, 'selected') : text;
+  });
+}
