@@ -7,7 +7,11 @@ function codePoints(text: string): string[] {
   return Array.from(text);
 }
 
+/** Most text on screen is printable ASCII, one column per character: skip the width tables. */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
 export function displayWidth(text: string): number {
+  if (PLAIN_ASCII.test(text)) return text.length;
   let width = 0;
   for (const char of codePoints(text)) width += unicode.charWidth(char, 0);
   return width;
@@ -15,6 +19,7 @@ export function displayWidth(text: string): number {
 
 /** The longest prefix of `text` that fits in `width` columns. */
 export function clipToWidth(text: string, width: number): string {
+  if (PLAIN_ASCII.test(text)) return text.slice(0, Math.max(0, width));
   let used = 0;
   let clipped = '';
   for (const char of codePoints(text)) {

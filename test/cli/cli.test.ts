@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { describe, test } from 'node:test';
+import { BIN } from '../helpers/pty-session.js';
+
+/** Run the real bin without a terminal, as a script would. */
+function paratop(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('command-line mistakes: a message naming the bad value and what is accepted, exit 2', () => {
+  const cases: [string[], RegExp][] = [
+    [['--interval', '0'], /'--interval <seconds>' argument '0' is invalid\. It must be a number of seconds from 0\.1 to 3600/],
+    [['--interval', 'abc'], /argument 'abc' is invalid/],
+    [['--interval', '-1'], /argument '-1' is invalid/],
+    [['--bogus'], /unknown option '--bogus'/],
+    [['frobnicate'], /unknown command "frobnicate"\. Commands: snapshot, watch, info/],
+    [['--sort', 'colour'], /argument 'colour' is invalid\. It must be one of pid, user, cpu/],
+    [['watch', '--format', 'xml'], /argument 'xml' is invalid\. It must be one of ndjson, csv/],
+    [['watch', '--count', '0'], /argument '0' is invalid\. It must be a whole number from 1/],
+    [['watch', '--count', '2.5'], /argument '2\.5' is invalid/],
+    [['watch', '--interval', 'NaN'], /argument 'NaN' is invalid/],
+    [['snapshot', '--limit', '-3'], /argument '-3' is invalid|unknown option '-3'/],
+    [['snapshot', '--json', '--csv'], /--json and --csv were both given/],
+    [['info', 'extra'], /too many arguments|unknown command/],
+  ];
+  for (const [args, message] of cases) {
+    test(`paratop ${args.join(' ')}`, () => {
+      const result = paratop(args);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
+    });
+  }
+
+  test('an unknown PARATOP_SAMPLER is named', () => {
+    const result = paratop(['snapshot', '--json'], { PARATOP_SAMPLER: 'magic' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /PARATOP_SAMPLER is "magic"; expected auto, linux or fallback/);
+  });
+});
+
+describe('without a terminal', () => {
+  test('plain paratop points to snapshot and watch, exit 2', () => {
+    const result = paratop([]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /needs a terminal/);
+    assert.match(result.stderr, /paratop snapshot --json/);
+    assert.match(result.stderr, /paratop watch --format ndjson/);
+  });
+
+  test('--help and --version exit 0', () => {
+    const help = paratop(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /snapshot/);
+    const version = paratop(['--version']);
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.equal(version.stdout.trim(), manifest.version);
+  });
+});
+
+describe('headless output', () => {
+  test('snapshot --json: one entry per core, memory, processes with pid/name/cpu/rss/threads, machine facts', () => {
+    const result = paratop(['snapshot', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const snapshot = JSON.parse(result.stdout) as {
+      cores: { id: number; total: number }[];
+      memory: { totalBytes: number };
+      processes: { pid: number; name: string; cpu: number | null; rss: number; threads: number | null; command: string }[];
+      machine: { logicalCores: number; caches: unknown[] };
+      sampler: string;
+    };
+    assert.equal(snapshot.cores.length, cpus().length);
+    assert.ok(snapshot.cores.every((core) => core.total >= 0 && core.total <= 100));
+    assert.ok(snapshot.memory.totalBytes > 0);
+    assert.equal(snapshot.machine.logicalCores, cpus().length);
+    assert.equal(snapshot.sampler, process.platform === 'linux' ? 'linux-proc' : 'systeminformation');
+    const self = snapshot.processes.find((entry) => entry.command.includes('snapshot --json'));
+    assert.ok(self, 'the snapshot sees itself');
+    assert.equal(typeof self.cpu, 'number', 'a process alive for the whole window has a measured CPU%');
+    assert.ok(self.rss > 1024 * 1024);
+    assert.ok((self.threads ?? 0) >= 1);
+    assert.equal(self.name, 'node');
+  });
+
+  test('snapshot text, sorted and limited', () => {
+    const result = paratop(['snapshot', '--sort', 'pid', '--limit', '3', '--interval', '0.2']);
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.match(lines[0] ?? '', /^cores/);
+    assert.match(lines[3] ?? '', /PID USER/);
+    assert.equal(lines.length, 7);
+    assert.match(lines[4] ?? '', /^\s+1 /);
+  });
+
+  test('watch --format ndjson --count 2: two JSON lines', () => {
+    const result = paratop(['watch', '--format', 'ndjson', '--count', '2', '--interval', '0.3', '--limit', '5']);
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    for (const line of lines) {
+      const record = JSON.parse(line) as { cores: unknown[]; processes: unknown[] };
+      assert.equal(record.cores.length, cpus().length);
+      assert.equal(record.processes.length, 5);
+    }
+  });
+
+  test('watch --format csv: a header, one row per process, command lines quoted', () => {
+    const result = paratop(['watch', '--format', 'csv', '--count', '1', '--interval', '0.2', '--filter', 'watch --format csv']);
+    assert.equal(result.status, 0, result.stderr);
+    const [header, row] = result.stdout.trim().split('\n');
+    assert.equal(header, 'taken_at,pid,ppid,user,state,cpu,mem_percent,rss,threads,ctx_per_second,name,command');
+    assert.match(row ?? '', /,node,.*bin\/paratop watch --format csv/);
+  });
+
+  test('info --json: cores, caches, memory', () => {
+    const result = paratop(['info', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const info = JSON.parse(result.stdout) as { logicalCores: number; physicalCores: number; memoryBytes: number; caches: { name: string }[] };
+    assert.equal(info.logicalCores, cpus().length);
+    assert.ok(info.physicalCores >= 1);
+    assert.ok(info.memoryBytes > 0);
+    if (process.platform === 'linux') assert.ok(info.caches.some((cache) => cache.name === 'L1d'));
+  });
+
+  test('the systeminformation fallback gives the same shape', () => {
+    const result = paratop(['snapshot', '--json', '--limit', '3'], { PARATOP_SAMPLER: 'fallback' });
+    assert.equal(result.status, 0, result.stderr);
+    const snapshot = JSON.parse(result.stdout) as { sampler: string; cores: unknown[]; processes: unknown[] };
+    assert.equal(snapshot.sampler, 'systeminformation');
+    assert.equal(snapshot.cores.length, cpus().length);
+    assert.equal(snapshot.processes.length, 3);
+  });
+
+  test('a reader that goes away (| head -1) ends watch quietly with exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'watch', '--interval', '0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+  });
+});

@@ -1,0 +1,142 @@
+import { fileURLToPath } from 'node:url';
+import xterm from '@xterm/headless';
+import pty from 'node-pty';
+
+export const BIN = fileURLToPath(new URL('../../bin/paratop', import.meta.url));
+
+export interface SessionOptions {
+  args?: string[];
+  cols?: number;
+  rows?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ExitStatus {
+  exitCode: number;
+  signal?: number | undefined;
+}
+
+/**
+ * The real bin/paratop in a pseudo-terminal, its output fed to a headless xterm: tests read the
+ * screen a user would see and send the keys a user would press.
+ */
+export class PtySession {
+  readonly terminal: xterm.Terminal;
+  readonly exited: Promise<ExitStatus>;
+  readonly titles: string[] = [];
+  private readonly process: pty.IPty;
+  private exitStatus: ExitStatus | undefined;
+
+  constructor(options: SessionOptions = {}) {
+    const cols = options.cols ?? 100;
+    const rows = options.rows ?? 30;
+    this.terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+    this.terminal.onTitleChange((title) => this.titles.push(title));
+    this.process = pty.spawn(process.execPath, [BIN, ...(options.args ?? [])], {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: process.cwd(),
+      env: { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...options.env } as Record<string, string>,
+    });
+    this.process.onData((data) => this.terminal.write(data));
+    this.exited = new Promise((resolve) => {
+      this.process.onExit((status) => {
+        this.exitStatus = status;
+        resolve(status);
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  /** The visible screen, one string per row, trailing blanks trimmed. */
+  lines(): string[] {
+    const buffer = this.terminal.buffer.active;
+    const lines: string[] = [];
+    for (let row = 0; row < this.terminal.rows; row += 1) {
+      lines.push((buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '').trimEnd());
+    }
+    return lines;
+  }
+
+  screen(): string {
+    return this.lines().join('\n');
+  }
+
+  isAlternateScreen(): boolean {
+    return this.terminal.buffer.active.type === 'alternate';
+  }
+
+  /** Poll the screen until `check` passes; on timeout, fail with what the screen showed. */
+  async waitUntil(check: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      // Let xterm finish parsing what has arrived before looking.
+      await new Promise<void>((resolve) => this.terminal.write('', resolve));
+      const screen = this.screen();
+      if (check(screen)) return screen;
+      if (Date.now() > deadline || this.exitStatus) {
+        throw new Error(`timed out waiting for ${what}${this.exitStatus ? ' (paratop exited)' : ''}; the screen showed:\n${screen}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string> {
+    const matches = (screen: string): boolean => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen));
+    return this.waitUntil(matches, String(pattern), timeoutMs);
+  }
+
+  press(keys: string): void {
+    this.process.write(keys);
+  }
+
+  /** Left click at a zero-based cell, as an SGR mouse report. */
+  click(x: number, y: number): void {
+    this.process.write(`\x1b[<0;${x + 1};${y + 1}M\x1b[<0;${x + 1};${y + 1}m`);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.terminal.resize(cols, rows);
+    this.process.resize(cols, rows);
+  }
+
+  async waitForExit(timeoutMs = 10_000): Promise<ExitStatus> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`paratop did not exit within ${timeoutMs} ms; screen:\n${this.screen()}`)), timeoutMs);
+    });
+    try {
+      const status = await Promise.race([this.exited, timeout]);
+      // Let the last bytes (leaving the alternate screen) reach the terminal.
+      await new Promise<void>((resolve) => this.terminal.write('', resolve));
+      return status;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Make sure nothing is left running, whatever the test did. */
+  dispose(): void {
+    if (!this.exitStatus) {
+      try {
+        this.process.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    this.terminal.dispose();
+  }
+}
+
+export const KEYS = {
+  enter: '\r',
+  escape: '\x1b',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  f9: '\x1b[20~',
+  ctrlC: '\x03',
+} as const;

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { drawBar, sparkline } from '../../src/view/bar.js';
+import { coreMeterLines } from '../../src/view/core-meters.js';
+import { planCoreGrid } from '../../src/view/core-grid.js';
+import { processBodyLines, columnSpans } from '../../src/view/process-table.js';
+import { cell, displayWidth, fitToWidth } from '../../src/view/text-fit.js';
+import { createTheme } from '../../src/view/theme.js';
+import { processSample } from '../helpers/samples.js';
+
+const plain = createTheme(false);
+const coloured = createTheme(true);
+/** What blessed would draw: style tags dropped, escaped braces back to braces. */
+const stripTags = (text: string): string =>
+  text.replace(/\{(\/?[a-z-]+)\}/g, (tag, name: string) => (name === 'open' ? '{' : name === 'close' ? '}' : ''));
+
+test('a bar is exactly its width, the caption over its right end', () => {
+  const bar = stripTags(drawBar([{ percent: 50, role: 'user' }], '50.0%', 20, plain));
+  assert.equal(bar, '||||||||||     50.0%');
+  assert.match(drawBar([{ percent: 50, role: 'user' }], '50.0%', 20, coloured), /^\{green-fg\}\|{10}\{\/green-fg\}/);
+});
+
+test('sparkline: newest on the right, idle still visible', () => {
+  assert.equal(sparkline([0, 50, 100], 5), '  ▁▄█');
+  assert.equal(sparkline([10, 20, 30, 40], 2), '▂▃');
+});
+
+test('core meters before the second reading are empty, not 0% or 100%', () => {
+  const grid = planCoreGrid(2, 45, 5);
+  const lines = coreMeterLines([0, 1], null, [], grid, plain);
+  assert.equal(lines.length, 2);
+  assert.ok(lines.every((line) => line.includes('…') && !line.includes('%')));
+});
+
+test('untrusted names: blessed tags escaped, controls stripped, clipped to the column', () => {
+  const hostile = processSample({ pid: 42, command: '{red-fg}x{/red-fg} \x1b]0;pwned\x07 ' + 'y'.repeat(200) });
+  const [line] = processBodyLines([{ process: hostile, treePrefix: '' }], null, 0, 5, 80, plain);
+  assert.ok(line);
+  assert.ok(line.includes('{open}red-fg{close}x{open}/red-fg{close}'), line);
+  assert.ok(!line.includes('\x1b') && !line.includes('\x07'));
+  assert.equal(displayWidth(stripTags(line)), 80);
+});
+
+test('wide characters are clipped by display width, never split', () => {
+  assert.equal(fitToWidth('中文字', 5), '中文 ');
+  assert.equal(displayWidth(fitToWidth('中文字', 5)), 5);
+  assert.equal(cell('{x}', 5), '{open}x{close}  ');
+});
+
+test('columns: COMMAND takes the rest of the line', () => {
+  const spans = columnSpans(100);
+  assert.equal(spans[0]?.key, 'pid');
+  assert.equal(spans.at(-1)?.key, 'command');
+  assert.equal(spans.at(-1)?.end, 100);
+});
