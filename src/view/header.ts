@@ -15,7 +15,7 @@ export function headerLine(state: DashboardState, width: number, theme: Theme): 
     load ? `load ${load}` : '',
     `every ${(state.intervalMs / 1000).toFixed(state.intervalMs % 1000 === 0 ? 0 : 2)}s`,
   ].filter(Boolean).join('  ');
-  const right = `paratop pid ${state.selfPid} cpu ${formatPercent(state.selfCpu)}%`;
+  const right = `pid ${state.selfPid} · cpu ${formatPercent(state.selfCpu)}%`;
   const badge = state.paused ? ' PAUSED ' : '';
   const title = 'paratop ';
   const room = width - title.length - displayWidth(badge) - right.length - 1;

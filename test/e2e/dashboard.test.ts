@@ -129,3 +129,24 @@ describe('the dashboard in a pseudo-terminal', { timeout: 120_000 }, () => {
     assert.equal((await paratop.waitForExit()).exitCode, 0);
   });
 });
+
+describe('signals to the dashboard', { timeout: 60_000 }, () => {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGINT', 130],
+  ] as const) {
+    test(`${signal}: exit ${code}, back on the normal screen`, async () => {
+      const paratop = new PtySession();
+      try {
+        await paratop.waitFor(TABLE_HEADER);
+        process.kill(paratop.pid, signal);
+        const status = await paratop.waitForExit();
+        assert.equal(status.exitCode, code);
+        assert.equal(paratop.isAlternateScreen(), false);
+      } finally {
+        paratop.dispose();
+      }
+    });
+  }
+});

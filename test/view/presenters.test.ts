@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { drawBar, sparkline } from '../../src/view/bar.js';
 import { coreMeterLines } from '../../src/view/core-meters.js';
 import { planCoreGrid } from '../../src/view/core-grid.js';
+import { dashboardLayout } from '../../src/view/layout.js';
 import { processBodyLines, columnSpans } from '../../src/view/process-table.js';
 import { cell, displayWidth, fitToWidth } from '../../src/view/text-fit.js';
 import { createTheme } from '../../src/view/theme.js';
@@ -52,4 +53,16 @@ test('columns: COMMAND takes the rest of the line', () => {
   assert.equal(spans[0]?.key, 'pid');
   assert.equal(spans.at(-1)?.key, 'command');
   assert.equal(spans.at(-1)?.end, 100);
+});
+
+test('128 cores in 80x24: a heat strip with one cell per core, each row labelled with its first core', () => {
+  const layout = dashboardLayout(80, 24, 128);
+  const ids = Array.from({ length: 128 }, (_, id) => id);
+  const cores = ids.map((id) => ({ id, user: id % 100, system: 0, iowait: 0, steal: 0, idle: 100 - (id % 100), total: id % 100 }));
+  const lines = coreMeterLines(ids, cores, [], layout.coreGrid, plain).map(stripTags);
+  assert.ok(lines.length <= layout.cores.height);
+  const cells = lines.map((line) => line.trim().split(' ')[1] ?? '');
+  assert.equal(cells.join('').length, 128);
+  assert.ok(lines.every((line) => displayWidth(line) <= layout.cores.width), lines.join('\n'));
+  assert.match(lines[1] ?? '', new RegExp(`^\\s*${Array.from(cells[0] ?? '').length} `));
 });
