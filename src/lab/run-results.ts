@@ -1,0 +1,67 @@
+import { coreLoadBetween } from '../model/cpu-load.js';
+import type { CpuTimes } from '../model/types.js';
+import type { CoreBusy, JoinedResult, RunResult, StopReason, WorkerState } from '../model/lab-types.js';
+
+/** Busy share of each core between two readings of /proc/stat. */
+export function perCoreBusy(before: readonly (CpuTimes | undefined)[] | null, after: readonly (CpuTimes | undefined)[] | null): CoreBusy[] | null {
+  if (!before || !after) return null;
+  const cores: CoreBusy[] = [];
+  after.forEach((times, id) => {
+    const start = before[id];
+    const load = times && start ? coreLoadBetween(start, times) : null;
+    if (load) cores.push({ id, busy: load.total });
+  });
+  return cores;
+}
+
+export interface RunMeasurements {
+  scenarioId: string;
+  title: string;
+  kind: RunResult['kind'];
+  workers: number;
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  units: number;
+  coresBefore: (CpuTimes | undefined)[] | null;
+  coresAfter: (CpuTimes | undefined)[] | null;
+  /** Work per second of this scenario with one worker, if known. */
+  baselineUnitsPerSecond: number | null;
+  stoppedBy: StopReason;
+  workerStates: readonly WorkerState[];
+  joined: readonly JoinedResult[];
+}
+
+function describe(result: Omit<RunResult, 'summary'>): string {
+  const cores = result.coresUsed === null ? 'CPU time not measurable here' : `${result.coresUsed.toFixed(2)} cores busy on average`;
+  const speedup = result.speedup === null ? '' : `, ${result.speedup.toFixed(2)}x the work of one worker`;
+  return `${result.workers} worker${result.workers === 1 ? '' : 's'} for ${result.wallSeconds.toFixed(1)} s: ${cores}${speedup}.`;
+}
+
+/** The numbers a run leaves behind: wall and CPU time, cores used, work rate, speedup. Pure. */
+export function summariseRun(run: RunMeasurements): RunResult {
+  const unitsPerSecond = run.wallSeconds > 0 ? run.units / run.wallSeconds : 0;
+  const result: Omit<RunResult, 'summary'> = {
+    scenarioId: run.scenarioId,
+    title: run.title,
+    kind: run.kind,
+    workers: run.workers,
+    wallSeconds: run.wallSeconds,
+    cpuSeconds: run.cpuSeconds,
+    coresUsed: run.cpuSeconds !== null && run.wallSeconds > 0 ? run.cpuSeconds / run.wallSeconds : null,
+    units: run.units,
+    unitsPerSecond,
+    perCore: perCoreBusy(run.coresBefore, run.coresAfter),
+    speedup: run.baselineUnitsPerSecond && run.baselineUnitsPerSecond > 0 ? unitsPerSecond / run.baselineUnitsPerSecond : null,
+    stoppedBy: run.stoppedBy,
+    perWorker: run.workerStates.map((worker) => ({
+      index: worker.index,
+      pid: worker.pid,
+      tid: worker.tid,
+      name: worker.name,
+      units: worker.units,
+      cpuSeconds: worker.cpuSeconds,
+    })),
+    joined: [...run.joined].sort((a, b) => a.index - b.index),
+  };
+  return { ...result, summary: describe(result) };
+}

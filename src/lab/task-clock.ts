@@ -1,0 +1,58 @@
+import type { CpuTimes } from '../model/types.js';
+import { parsePidStat } from '../sampler/linux/parse-process-files.js';
+import { parseProcStat } from '../sampler/linux/parse-system-files.js';
+import { ProcReader } from '../sampler/linux/proc-reader.js';
+
+/** CPU time of the lab's own processes and threads, read from the kernel rather than trusted from them. */
+export interface TaskClock {
+  /** A whole process, all its threads; null when gone or unknown. */
+  processCpuSeconds(pid: number): number | null;
+  /** One thread; null when gone or unknown. */
+  threadCpuSeconds(pid: number, tid: number): number | null;
+  /** Cumulative times per core, by core number; null where there is no /proc/stat. */
+  coreTimes(): (CpuTimes | undefined)[] | null;
+}
+
+export class ProcTaskClock implements TaskClock {
+  private readonly reader = new ProcReader();
+
+  constructor(
+    private readonly procRoot = '/proc',
+    private readonly hz = 100,
+  ) {}
+
+  processCpuSeconds(pid: number): number | null {
+    return this.ticks(`${this.procRoot}/${pid}/stat`);
+  }
+
+  threadCpuSeconds(pid: number, tid: number): number | null {
+    return this.ticks(`${this.procRoot}/${pid}/task/${tid}/stat`);
+  }
+
+  coreTimes(): (CpuTimes | undefined)[] | null {
+    const text = this.reader.read(`${this.procRoot}/stat`);
+    return text ? parseProcStat(text).cores : null;
+  }
+
+  private ticks(path: string): number | null {
+    const stat = parsePidStat(this.reader.read(path) ?? '');
+    return stat ? stat.cpuTicks / this.hz : null;
+  }
+}
+
+/** Where there is no /proc: runs still report wall time and work, but not CPU time. */
+export class UnknownTaskClock implements TaskClock {
+  processCpuSeconds(): null {
+    return null;
+  }
+  threadCpuSeconds(): null {
+    return null;
+  }
+  coreTimes(): null {
+    return null;
+  }
+}
+
+export function createTaskClock(): TaskClock {
+  return process.platform === 'linux' ? new ProcTaskClock() : new UnknownTaskClock();
+}

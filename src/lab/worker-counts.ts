@@ -1,0 +1,31 @@
+import type { ScenarioDefinition } from '../../scenarios/definitions.js';
+
+/** The most workers one run may start: enough for the lecture's 11 on a small laptop, never a fork bomb. */
+export function workerCap(cores: number): number {
+  return Math.min(256, Math.max(16, 4 * cores));
+}
+
+export function defaultWorkers(scenario: ScenarioDefinition, cores: number): number {
+  if (scenario.fixedWorkers !== undefined) return scenario.fixedWorkers;
+  return scenario.defaultWorkers === 'cores' ? cores : scenario.defaultWorkers;
+}
+
+/** Why a worker count is not allowed for a scenario, or null when it is. */
+export function workerCountProblem(scenario: ScenarioDefinition, workers: number, cores: number): string | null {
+  if (scenario.fixedWorkers !== undefined && workers !== scenario.fixedWorkers) {
+    return `${scenario.id} always runs ${scenario.fixedWorkers} worker; got ${workers}.`;
+  }
+  const cap = workerCap(cores);
+  if (!Number.isInteger(workers) || workers < 1 || workers > cap) {
+    return `workers must be a whole number from 1 to ${cap} (4 x ${cores} cores, at least 16); got ${workers}.`;
+  }
+  return null;
+}
+
+/** The lecture's counts, one key each in the dashboard: the number of cores, and 11. */
+export const LECTURE_MANY_THREADS = 11;
+
+export function clampWorkers(scenario: ScenarioDefinition, workers: number, cores: number): number {
+  if (scenario.fixedWorkers !== undefined) return scenario.fixedWorkers;
+  return Math.max(1, Math.min(workerCap(cores), Math.round(workers)));
+}

@@ -1,0 +1,75 @@
+
+/** The lab's runs as plain data: what runs, and what a finished run measured. */
+
+export type ScenarioKind = 'threads' | 'processes';
+
+/** One worker of a run: a thread in a thread host, or a whole process. */
+export interface WorkerState {
+  index: number;
+  pid: number;
+  /** OS thread ID; for a process worker, its main thread (= PID). Null off Linux. */
+  tid: number | null;
+  name: string;
+  /** Work units done so far. */
+  units: number;
+  /** CPU time since the run began, seconds (from /proc; null where unknown). */
+  cpuSeconds: number | null;
+  /** CPU use over the last second, % of one core. */
+  cpu: number | null;
+  /** Set when the worker's process ended before the run did (crashed, or killed from the table). */
+  exit: string | null;
+}
+
+export type RunPhase = 'starting' | 'running' | 'stopping';
+
+export interface RunSnapshot {
+  scenarioId: string;
+  title: string;
+  kind: ScenarioKind;
+  workers: number;
+  phase: RunPhase;
+  /** ms since the epoch */
+  startedAt: number;
+  /** The workload processes: one thread host, or one per worker. */
+  pids: number[];
+  workerStates: WorkerState[];
+  elapsedSeconds: number;
+  units: number;
+  /** CPU of all workload processes together since the run began, in cores (1.0 = one core busy). */
+  coresUsed: number | null;
+}
+
+export type StopReason = 'finished' | 'asked' | 'terminated' | 'killed' | 'exited';
+
+export interface CoreBusy {
+  id: number;
+  /** busy % of the core over the run (all processes on it, not only the workload) */
+  busy: number;
+}
+
+export interface JoinedResult {
+  index: number;
+  argument: number;
+  result: number;
+}
+
+export interface RunResult {
+  scenarioId: string;
+  title: string;
+  kind: ScenarioKind;
+  workers: number;
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  coresUsed: number | null;
+  units: number;
+  unitsPerSecond: number;
+  perCore: CoreBusy[] | null;
+  /** Work per second against this scenario with one worker, when a one-worker run is known. */
+  speedup: number | null;
+  stoppedBy: StopReason;
+  perWorker: { index: number; pid: number; tid: number | null; name: string; units: number; cpuSeconds: number | null }[];
+  /** What joined threads returned (threads-join only). */
+  joined: JoinedResult[];
+  /** A one-line reading of the numbers, for people. */
+  summary: string;
+}
