@@ -1,32 +1,15 @@
-import type { ScenarioKind } from '../src/model/lab-types.js';
+import type { ScenarioInfo } from '../src/model/lab-types.js';
 import type { WorkloadMode } from './workloads/protocol.js';
 
 /**
  * The lab's experiments, one per step of the lecture (0.py, 1.py, 2.py). Each names what to watch
  * for on the screen; the wording is ours, the experiments are the lecture's.
  */
-export interface ScenarioDefinition {
-  id: string;
-  /** The key that starts it in the dashboard. */
-  key: string;
-  title: string;
-  /** The lecture step it reproduces. */
-  lecture: string;
-  /** What to look for while it runs. */
-  lookFor: string;
-  /** Why it behaves that way. */
-  explanation: string;
-  kind: ScenarioKind;
+export interface ScenarioDefinition extends ScenarioInfo {
   mode: WorkloadMode;
   /** Threads and processes are named `<prefix>-<n>`. */
   namePrefix: string;
   defaultWorkers: number | 'cores';
-  /** Some experiments are about exactly one worker. */
-  fixedWorkers?: number;
-  /** Ends by itself (its workers finish and are joined) instead of running until stopped. */
-  finite: boolean;
-  /** Said plainly in the panel when the experiment imitates something Node does not have. */
-  simulation?: string;
 }
 
 export const SCENARIOS: readonly ScenarioDefinition[] = [

@@ -13,7 +13,7 @@ const BURST_MS = 20;
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as WorkloadSpec;
 const index = spec.firstIndex;
-exitWhenParentDies();
+exitWhenParentDies(spec.parentPid);
 process.title = `paratop-lab: ${spec.namePrefix}-${index}`;
 const name = nameCurrentThread(`${spec.namePrefix}-${index}`);
 

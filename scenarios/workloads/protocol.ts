@@ -23,6 +23,8 @@ export interface WorkloadSpec {
   switchIntervalMs: number;
   /** For 'join': work units each worker is given. */
   unitsPerWorker: number;
+  /** paratop's PID: the workload ends itself as soon as its parent is no longer this process. */
+  parentPid: number;
 }
 
 export type ToEngine =

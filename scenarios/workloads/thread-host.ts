@@ -13,8 +13,9 @@ const PROGRESS_MS = 250;
 const JOIN_TIMEOUT_MS = 1000;
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as WorkloadSpec;
-exitWhenParentDies();
+exitWhenParentDies(spec.parentPid);
 process.title = `paratop-lab: ${spec.threads} ${spec.namePrefix} threads`;
+// Must match what the engine reports as the host's name.
 nameCurrentThread(`${spec.namePrefix}-main`);
 
 const send = sendToEngine;

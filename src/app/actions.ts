@@ -25,4 +25,8 @@ export type Action =
   | { type: 'help-open' }
   | { type: 'help-close' }
   | { type: 'pause-toggle' }
-  | { type: 'interval-step'; step: 1 | -1 };
+  | { type: 'interval-step'; step: 1 | -1 }
+  | { type: 'lab-start'; key: string }
+  | { type: 'lab-stop' }
+  | { type: 'lab-workers'; change: 1 | -1 | 'cores' | 'many' }
+  | { type: 'lab-toggle' };

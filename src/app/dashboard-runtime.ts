@@ -8,9 +8,16 @@ export interface Renderer {
   render(state: DashboardState): void;
 }
 
+/** The part of the lab engine the runtime drives. */
+export interface LabControl {
+  start(scenarioId: string, options: { workers: number }): Promise<void>;
+  stop(): Promise<unknown>;
+}
+
 export interface RuntimeDeps {
   sampler: Sampler;
   renderer: Renderer;
+  lab: LabControl;
   onQuit(): void;
   now?: () => number;
 }
@@ -79,6 +86,14 @@ export class DashboardRuntime {
         return;
       case 'sample-threads':
         void this.sampleThreads(effect.pid);
+        return;
+      case 'lab-start':
+        this.deps.lab.start(effect.scenarioId, { workers: effect.workers }).catch((error: unknown) => {
+          this.dispatch({ type: 'lab-failed', message: `Could not start ${effect.scenarioId}: ${error instanceof Error ? error.message : String(error)}` });
+        });
+        return;
+      case 'lab-stop':
+        this.deps.lab.stop().catch((error: unknown) => this.reportFailure('stopping the experiment', error));
         return;
       case 'send-signal':
         void sendSignal(effect.target, effect.signal, {

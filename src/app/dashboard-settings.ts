@@ -7,4 +7,6 @@ export interface DashboardSettings {
   order: SortOrder;
   filter: string;
   tree: boolean;
+  /** Show the lab panel from the start. */
+  lab: boolean;
 }

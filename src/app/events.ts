@@ -1,4 +1,5 @@
 import type { KillTarget } from '../model/dashboard-state.js';
+import type { RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { KillSignal } from '../model/signals.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { KeyPress } from '../view/screen.js';
@@ -14,6 +15,8 @@ export type DashboardEvent =
   | { type: 'wheel'; direction: 'up' | 'down' }
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'notice'; text: string; ok: boolean }
+  | { type: 'lab-changed'; run: RunSnapshot | null; result: RunResult | null }
+  | { type: 'lab-failed'; message: string }
   | { type: 'tick' };
 
 /** What the reducer asks the runtime to do in the world. */
@@ -21,4 +24,6 @@ export type Effect =
   | { type: 'send-signal'; target: KillTarget; signal: KillSignal }
   | { type: 'timing-changed' }
   | { type: 'sample-threads'; pid: number }
+  | { type: 'lab-start'; scenarioId: string; workers: number }
+  | { type: 'lab-stop' }
   | { type: 'quit' };

@@ -40,6 +40,13 @@ const NORMAL: Record<string, Action> = {
   '+': { type: 'interval-step', step: 1 },
   '=': { type: 'interval-step', step: 1 },
   '-': { type: 'interval-step', step: -1 },
+  x: { type: 'lab-stop' },
+  '[': { type: 'lab-workers', change: -1 },
+  ']': { type: 'lab-workers', change: 1 },
+  c: { type: 'lab-workers', change: 'cores' },
+  m: { type: 'lab-workers', change: 'many' },
+  l: { type: 'lab-toggle' },
+  ...Object.fromEntries(Array.from({ length: 9 }, (_, index) => [String(index + 1), { type: 'lab-start', key: String(index + 1) } as Action])),
 };
 
 const KILL: Record<string, Action> = {

@@ -11,6 +11,7 @@ import { columnSpans } from '../view/process-table.js';
 import type { Action } from './actions.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { keyToAction } from './keymap.js';
+import { applyLabAction, labChanged, labFailed } from './lab-reducer.js';
 
 export interface Step {
   state: DashboardState;
@@ -180,6 +181,13 @@ export function applyAction(state: DashboardState, action: Action): Step {
       const text = `Refreshing every ${intervalMs / 1000} s.`;
       return { state: { ...state, intervalMs, status: status(state.now, text) }, effects: [{ type: 'timing-changed' }] };
     }
+    case 'lab-toggle':
+    case 'lab-start':
+    case 'lab-stop':
+    case 'lab-workers': {
+      const step = applyLabAction(state, action);
+      return { state: settle(step.state), effects: step.effects };
+    }
   }
 }
 
@@ -240,6 +248,12 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
       return same(settle({ ...current, size: { cols: event.cols, rows: event.rows } }));
     case 'notice':
       return same({ ...current, status: status(now, toPrintable(event.text), event.ok ? 'info' : 'error') });
+    case 'lab-changed': {
+      const step = labChanged(current, event.run, event.result);
+      return { state: settle(step.state), effects: step.effects };
+    }
+    case 'lab-failed':
+      return same(labFailed(current, event.message));
     case 'tick':
       return same(current);
   }

@@ -1,4 +1,7 @@
 import { cpus } from 'node:os';
+import { SCENARIOS } from '../../scenarios/definitions.js';
+import { LabEngine } from '../lab/lab-engine.js';
+import { defaultWorkers } from '../lab/worker-counts.js';
 import type { DashboardSettings } from './dashboard-settings.js';
 import { initialState } from '../model/dashboard-state.js';
 import { readMachineFacts } from '../sampler/machine-facts.js';
@@ -12,6 +15,8 @@ import { installShutdown } from './shutdown.js';
 
 /** The first real figures need two readings; this one comes sooner than a full interval. */
 const FIRST_TICK_MS = 500;
+/** On q, a running experiment gets this long to stop in stages before paratop kills it and exits. */
+const QUIT_GRACE_MS = 4000;
 
 /** Opens the full-screen dashboard. Returns only through the shutdown path (process exit). */
 export async function startDashboard(sampler: Sampler, settings: DashboardSettings): Promise<never> {
@@ -20,8 +25,20 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
 
   const shutdown = installShutdown();
   let runtime: DashboardRuntime | undefined;
+  const cores = cpus().length;
+  const lab = new LabEngine({
+    cores,
+    onChange: () => runtime?.dispatch({ type: 'lab-changed', run: lab.snapshot(), result: lab.lastResult }),
+  });
+  // Registered first, so it runs last: whatever else fails on the way out, no workload survives.
+  shutdown.onCleanUp(() => lab.killNow());
+  // Tests prove the crash path cleans up: this key throws, but only when the variable names it.
+  const crashKey = process.env.PARATOP_TEST_CRASH_KEY;
   const screen = createScreen({
-    onKey: (key) => runtime?.dispatch({ type: 'key', key }),
+    onKey: (key) => {
+      if (crashKey && key.full === crashKey) throw new Error(`test crash (PARATOP_TEST_CRASH_KEY=${crashKey})`);
+      runtime?.dispatch({ type: 'key', key });
+    },
     onMouseDown: (x, y) => runtime?.dispatch({ type: 'mouse-down', x, y }),
     onWheel: (direction) => runtime?.dispatch({ type: 'wheel', direction }),
     onResize: (cols, rows) => runtime?.dispatch({ type: 'resize', cols, rows }),
@@ -41,8 +58,21 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
     filter: settings.filter,
     tree: settings.tree,
     now: Date.now(),
+    lab: {
+      scenarios: SCENARIOS,
+      cores,
+      workers: Object.fromEntries(SCENARIOS.map((scenario) => [scenario.id, defaultWorkers(scenario, cores)])),
+      visible: settings.lab,
+    },
   });
-  runtime = new DashboardRuntime(state, { sampler, renderer: view, onQuit: () => shutdown.exit(0) });
+  const quit = async (): Promise<void> => {
+    if (lab.running) {
+      runtime?.dispatch({ type: 'notice', ok: true, text: 'Stopping the experiment before quitting…' });
+      await Promise.race([lab.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS))]);
+    }
+    shutdown.exit(0);
+  };
+  runtime = new DashboardRuntime(state, { sampler, renderer: view, lab, onQuit: () => void quit() });
   shutdown.onCleanUp(() => runtime?.stop());
   runtime.dispatch({ type: 'system-sampled', sample: system, selfCpu: null });
   runtime.dispatch({ type: 'processes-sampled', processes });

@@ -41,3 +41,12 @@ export function parseChoice<T extends string>(choices: readonly T[]): (value: st
     return choice;
   };
 }
+
+/** Any whole number; the caller checks the range, so the message can say why it is what it is. */
+export function parseWholeNumber(value: string): number {
+  const number = Number(value.trim());
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(number)) {
+    throw new InvalidArgumentError('It must be a whole number.');
+  }
+  return number;
+}

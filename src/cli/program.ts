@@ -5,11 +5,13 @@ import { createSampler, type SamplerChoice } from '../sampler/create-sampler.js'
 import type { Sampler } from '../sampler/sampler.js';
 import type { DashboardSettings } from '../app/dashboard-settings.js';
 import { runInfo } from './commands/info.js';
+import { runLabList, runLabRun } from './commands/lab.js';
 import { runSnapshot } from './commands/snapshot.js';
 import { runWatch } from './commands/watch.js';
-import { parseChoice, parseColumn, parseIntervalSeconds, parsePositiveInteger } from './option-parsers.js';
+import { parseChoice, parseColumn, parseIntervalSeconds, parsePositiveInteger, parseSeconds, parseWholeNumber } from './option-parsers.js';
 import { readPackageVersion } from './package-info.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
+import { cpus } from 'node:os';
 
 interface DashboardFlags {
   interval: number;
@@ -17,6 +19,7 @@ interface DashboardFlags {
   sort: ColumnKey;
   filter: string;
   tree?: boolean;
+  lab: boolean;
 }
 
 export interface ProgramHooks {
@@ -73,7 +76,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(sortOption())
     .addOption(filterOption())
     .option('--tree', 'start in tree view')
-    .argument('[command]', 'snapshot, watch or info (none: the dashboard)')
+    .option('--no-lab', 'start with the lab panel hidden (l shows it)')
+    .argument('[command]', 'snapshot, watch, info or lab (none: the dashboard)')
     .showHelpAfterError('(run paratop --help for usage)')
     .configureOutput({
       outputError: (text, write) => write(text.replace(/^error: /, 'paratop: ')),
@@ -91,6 +95,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
         order: naturalOrder(flags.sort),
         filter: flags.filter,
         tree: flags.tree ?? false,
+        lab: flags.lab,
       });
     });
 
@@ -135,6 +140,29 @@ export function buildProgram(hooks: ProgramHooks): Command {
       await runInfo(createSampler(samplerChoice()), flags);
     });
 
+  const lab = program.command('lab').description('the parallel-programming lab, without a screen');
+  lab
+    .command('list')
+    .description('the experiments: id, key, title, kind, default workers')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      await runLabList(flags, cpus().length);
+    });
+  lab
+    .command('run')
+    .description('run one experiment and print what it measured')
+    .argument('<id>', 'experiment id (see paratop lab list)')
+    .addOption(new Option('--workers <n>', 'threads or processes to start').argParser(parseWholeNumber))
+    .addOption(
+      new Option('--seconds <s>', 'how long to run (for a finite job: its size, in seconds of work per worker)')
+        .default(5)
+        .argParser((value) => parseSeconds(value, 0.1, 3600)),
+    )
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { workers?: number; seconds: number; json?: boolean }) => {
+      process.exitCode = await runLabRun(id, flags, cpus().length);
+    });
+
   return program;
 }
 
@@ -143,7 +171,7 @@ export async function runProgram(argv: readonly string[], hooks: ProgramHooks): 
   const program = buildProgram(hooks);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not errors; everything else commander rejects is a usage mistake.

@@ -109,6 +109,7 @@ export class LabEngine {
       phase: run.phase,
       startedAt: run.startedAt,
       pids: run.launched.map(({ workload }) => workload.pid),
+      hostName: run.scenario.kind === 'threads' ? `${run.scenario.namePrefix}-main` : null,
       workerStates: [...run.states.values()].sort((a, b) => a.index - b.index).map((state) => ({ ...state })),
       elapsedSeconds,
       units: this.totalUnits(run),
@@ -237,6 +238,7 @@ export class LabEngine {
       namePrefix: scenario.namePrefix,
       switchIntervalMs: this.options.switchIntervalMs ?? 5,
       unitsPerWorker: scenario.mode === 'join' ? unitsForSeconds(options.jobSeconds ?? DEFAULT_JOB_SECONDS) : 0,
+      parentPid: process.pid,
     };
     if (scenario.kind === 'threads') return [{ ...base, threads: options.workers, firstIndex: 1 }];
     return Array.from({ length: options.workers }, (_, index) => ({ ...base, threads: 1, firstIndex: index + 1 }));

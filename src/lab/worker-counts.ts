@@ -1,4 +1,5 @@
 import type { ScenarioDefinition } from '../../scenarios/definitions.js';
+import type { ScenarioInfo } from '../model/lab-types.js';
 
 /** The most workers one run may start: enough for the lecture's 11 on a small laptop, never a fork bomb. */
 export function workerCap(cores: number): number {
@@ -11,7 +12,7 @@ export function defaultWorkers(scenario: ScenarioDefinition, cores: number): num
 }
 
 /** Why a worker count is not allowed for a scenario, or null when it is. */
-export function workerCountProblem(scenario: ScenarioDefinition, workers: number, cores: number): string | null {
+export function workerCountProblem(scenario: ScenarioInfo, workers: number, cores: number): string | null {
   if (scenario.fixedWorkers !== undefined && workers !== scenario.fixedWorkers) {
     return `${scenario.id} always runs ${scenario.fixedWorkers} worker; got ${workers}.`;
   }
@@ -22,10 +23,10 @@ export function workerCountProblem(scenario: ScenarioDefinition, workers: number
   return null;
 }
 
-/** The lecture's counts, one key each in the dashboard: the number of cores, and 11. */
+/** The lecture launches 11 threads; one key in the dashboard asks for as many. */
 export const LECTURE_MANY_THREADS = 11;
 
-export function clampWorkers(scenario: ScenarioDefinition, workers: number, cores: number): number {
+export function clampWorkers(scenario: ScenarioInfo, workers: number, cores: number): number {
   if (scenario.fixedWorkers !== undefined) return scenario.fixedWorkers;
   return Math.max(1, Math.min(workerCap(cores), Math.round(workers)));
 }

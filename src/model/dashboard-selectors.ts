@@ -23,9 +23,18 @@ export function processIds(state: DashboardState): number[] {
   return processRows(state).map((row) => row.process.pid);
 }
 
-/** Threads in TID order: stable rows make it easy to watch the CPU move between them. */
+/**
+ * Threads of the panel's process: lab workers first (in TID order, so rows stay put while the CPU
+ * moves between them), then the busiest of the rest.
+ */
 export function threadRows(state: DashboardState): ThreadSample[] {
-  return [...(state.threadPanel?.threads ?? [])].sort((a, b) => a.tid - b.tid);
+  const workers = labHighlights(state).tids;
+  return [...(state.threadPanel?.threads ?? [])].sort(
+    (a, b) =>
+      Number(workers.has(b.tid)) - Number(workers.has(a.tid)) ||
+      (workers.has(a.tid) ? 0 : (b.cpu ?? -1) - (a.cpu ?? -1)) ||
+      a.tid - b.tid,
+  );
 }
 
 export function selectedProcess(state: DashboardState): ProcessSample | undefined {
@@ -42,4 +51,20 @@ export function taskCounts(processes: readonly ProcessSample[]): { processes: nu
     if (process.state === 'R') running += 1;
   }
   return { processes: processes.length, threads, running };
+}
+
+let lastRun: DashboardState['lab']['run'] | undefined;
+let lastHighlights = { pids: new Set<number>(), tids: new Set<number>() };
+
+/** PIDs and TIDs of the running lab workers, to highlight them wherever they appear. */
+export function labHighlights(state: DashboardState): { pids: Set<number>; tids: Set<number> } {
+  const run = state.lab.run;
+  if (run !== lastRun) {
+    lastRun = run;
+    lastHighlights = {
+      pids: new Set(run?.pids ?? []),
+      tids: new Set((run?.workerStates ?? []).flatMap((worker) => (worker.tid === null ? [] : [worker.tid]))),
+    };
+  }
+  return lastHighlights;
 }

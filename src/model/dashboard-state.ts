@@ -1,3 +1,4 @@
+import type { RunResult, RunSnapshot, ScenarioInfo } from './lab-types.js';
 import type { SortOrder } from './process-table.js';
 import type { ListCursor } from './selection.js';
 import { EMPTY_CURSOR } from './selection.js';
@@ -36,6 +37,20 @@ export interface StatusMessage {
   until: number;
 }
 
+export interface LabState {
+  visible: boolean;
+  scenarios: readonly ScenarioInfo[];
+  cores: number;
+  /** Worker count each scenario starts with next (changed by [ ] c m). */
+  workers: Readonly<Record<string, number>>;
+  /** The scenario the worker-count keys act on: the running one, else the last started. */
+  focusId: string | null;
+  run: RunSnapshot | null;
+  result: RunResult | null;
+  /** Why the last start failed, if it did. */
+  error: string | null;
+}
+
 export interface DashboardState {
   size: { cols: number; rows: number };
   intervalMs: number;
@@ -64,6 +79,7 @@ export interface DashboardState {
   threadPanel: ThreadPanel | null;
   mode: Mode;
   status: StatusMessage | null;
+  lab: LabState;
   /** ms since the epoch, as of the last event */
   now: number;
 }
@@ -80,11 +96,13 @@ export interface InitialSettings {
   filter: string;
   tree: boolean;
   now: number;
+  lab: { scenarios: readonly ScenarioInfo[]; cores: number; workers: Record<string, number>; visible: boolean };
 }
 
 export function initialState(settings: InitialSettings): DashboardState {
   return {
     ...settings,
+    lab: { ...settings.lab, focusId: null, run: null, result: null, error: null },
     paused: false,
     selfCpu: null,
     facts: null,

@@ -3,6 +3,27 @@
 
 export type ScenarioKind = 'threads' | 'processes';
 
+/** What the dashboard needs to know of a scenario: enough to list, start and explain it. */
+export interface ScenarioInfo {
+  id: string;
+  /** The key that starts it in the dashboard. */
+  key: string;
+  title: string;
+  /** The lecture step it reproduces. */
+  lecture: string;
+  /** What to look for while it runs. */
+  lookFor: string;
+  /** Why it behaves that way. */
+  explanation: string;
+  kind: ScenarioKind;
+  /** Some experiments are about exactly one worker. */
+  fixedWorkers?: number;
+  /** Ends by itself (its workers finish and are joined) instead of running until stopped. */
+  finite: boolean;
+  /** Said plainly in the panel when the experiment imitates something Node does not have. */
+  simulation?: string;
+}
+
 /** One worker of a run: a thread in a thread host, or a whole process. */
 export interface WorkerState {
   index: number;
@@ -32,6 +53,8 @@ export interface RunSnapshot {
   startedAt: number;
   /** The workload processes: one thread host, or one per worker. */
   pids: number[];
+  /** The thread host's name (its main thread), for thread experiments. */
+  hostName: string | null;
   workerStates: WorkerState[];
   elapsedSeconds: number;
   units: number;

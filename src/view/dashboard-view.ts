@@ -1,10 +1,11 @@
 import blessed from 'blessed';
-import { processRows, threadRows } from '../model/dashboard-selectors.js';
+import { labHighlights, processRows, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import { coreMeterLines } from './core-meters.js';
 import { footerLine } from './footer.js';
 import { factsLine, headerLine } from './header.js';
 import { helpLines } from './help.js';
+import { labPanelLines } from './lab-panel.js';
 import { KILL_DIALOG_HEIGHT, KILL_DIALOG_WIDTH, killDialogLines } from './kill-dialog.js';
 import { type DashboardLayout, MIN_COLS, MIN_ROWS, type Rect, layoutFor } from './layout.js';
 import { memoryLines } from './memory-meters.js';
@@ -27,6 +28,7 @@ export class DashboardView {
   private readonly tableHeader: Box;
   private readonly tableBody: Box;
   private readonly footer: Box;
+  private readonly lab: Box;
   private readonly killDialog: Box;
   private readonly help: Box;
   private readonly tooSmall: Box;
@@ -44,6 +46,7 @@ export class DashboardView {
     this.tableHeader = plain();
     this.tableBody = plain();
     this.footer = plain();
+    this.lab = plain();
     const overlay = (label: string): Box =>
       blessed.box({
         parent: screen,
@@ -88,6 +91,12 @@ export class DashboardView {
     );
     this.draw(this.memory, layout.memory, memoryLines(state.system?.memory ?? null, state.processes, layout.memory.width, this.theme).join('\n'));
     this.drawTable(state, layout);
+    if (layout.lab) {
+      this.lab.show();
+      this.draw(this.lab, layout.lab, labPanelLines(state.lab, layout.lab.width, layout.lab.height, this.theme).join('\n'));
+    } else {
+      this.lab.hide();
+    }
     this.draw(this.footer, layout.footer, footerLine(state, cols, this.theme));
     this.drawOverlays(state);
     this.screen.render();
@@ -96,13 +105,15 @@ export class DashboardView {
   private drawTable(state: DashboardState, layout: DashboardLayout): void {
     const { width, height } = layout.tableBody;
     const panel = state.threadPanel;
+    const highlights = labHighlights(state);
     if (panel) {
       this.draw(this.tableHeader, layout.tableHeader, threadHeaderLine(panel, width, this.theme));
-      this.draw(this.tableBody, layout.tableBody, threadBodyLines(panel, threadRows(state), height, width, this.theme).join('\n'));
+      this.draw(this.tableBody, layout.tableBody, threadBodyLines(panel, threadRows(state), height, width, this.theme, highlights.tids).join('\n'));
       return;
     }
     this.draw(this.tableHeader, layout.tableHeader, processHeaderLine(state, width, this.theme));
-    const lines = processBodyLines(processRows(state), state.cursor.selectedId, state.cursor.scrollTop, height, width, this.theme);
+    const { selectedId, scrollTop } = state.cursor;
+    const lines = processBodyLines(processRows(state), selectedId, scrollTop, height, width, this.theme, highlights.pids);
     if (lines.length === 0 && state.processes.length > 0) lines.push(escapeTags('No process matches the filter. Esc clears it.'));
     this.draw(this.tableBody, layout.tableBody, lines.join('\n'));
   }
@@ -118,7 +129,7 @@ export class DashboardView {
     }
     if (mode.kind === 'help') {
       const width = Math.min(state.size.cols - 2, 96);
-      const lines = helpLines(width - 4, this.theme);
+      const lines = helpLines(width - 4, state.size.rows - 2, this.theme);
       this.help.show();
       this.place(this.help, { width, height: Math.min(state.size.rows, lines.length + 2) });
       this.setContent(this.help, lines.join('\n'));
@@ -128,7 +139,7 @@ export class DashboardView {
   }
 
   private allBoxes(): Box[] {
-    return [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer, this.killDialog, this.help];
+    return [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer, this.lab, this.killDialog, this.help];
   }
 
   private draw(box: Box, rect: Rect, content: string): void {

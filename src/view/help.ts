@@ -17,7 +17,12 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['Space', 'pause / resume sampling'],
   ['+  -', 'longer / shorter refresh interval'],
   ['?  F1', 'this help'],
-  ['q  F10  Ctrl-C', 'quit'],
+  ['q  F10  Ctrl-C', 'quit (a running experiment is stopped first)'],
+  ['1 2 3 4 5', 'start a lab experiment (listed in the lab panel)'],
+  ['x', 'stop the experiment: ask, then SIGTERM, then SIGKILL'],
+  ['[  ]', 'one worker fewer / more (restarts a running experiment)'],
+  ['c  m', 'as many workers as cores / 11, as in the lecture'],
+  ['l', 'show / hide the lab panel'],
 ];
 
 const NOTES = [
@@ -25,15 +30,12 @@ const NOTES = [
   'Core bars: green user, red system, cyan steal. Memory: green used, blue buffers, yellow cache.',
 ];
 
-export function helpLines(width: number, theme: Theme): string[] {
+/** The help screen: every key always; the notes and spacing only when the terminal has room. */
+export function helpLines(width: number, height: number, theme: Theme): string[] {
   const keyWidth = Math.max(...KEY_HELP.map(([keys]) => keys.length)) + 2;
-  return [
-    theme.paint('paratop keys', 'title'),
-    '',
-    ...KEY_HELP.map(([keys, what]) => theme.paint(cell(keys, keyWidth), 'label') + cell(what, Math.max(0, width - keyWidth))),
-    '',
-    ...NOTES.map((note) => escapeTags(note)),
-    '',
-    theme.paint('Any key closes this help.', 'dim'),
-  ];
+  const keys = KEY_HELP.map(([key, what]) => theme.paint(cell(key, keyWidth), 'label') + cell(what, Math.max(0, width - keyWidth)));
+  const title = theme.paint('paratop keys', 'title');
+  const close = theme.paint('Any key closes this help.', 'dim');
+  const full = [title, '', ...keys, '', ...NOTES.map((note) => escapeTags(note)), '', close];
+  return full.length <= height ? full : [title, ...keys, close].slice(0, Math.max(1, height));
 }

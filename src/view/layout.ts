@@ -17,15 +17,22 @@ export interface DashboardLayout {
   memory: Rect;
   tableHeader: Rect;
   tableBody: Rect;
+  /** The lab panel: beside the table on wide screens, under it otherwise; null when hidden. */
+  lab: Rect | null;
   footer: Rect;
 }
 
 export const MIN_COLS = 60;
 export const MIN_ROWS = 15;
 const MEMORY_LINES = 3;
+/** From this width the lab panel sits beside the table, which keeps room for its command lines. */
+export const SIDE_PANEL_MIN_COLS = 140;
+const SIDE_PANEL_WIDTH = 56;
+/** The process table keeps at least its title and this many rows under a bottom panel. */
+const MIN_TABLE_ROWS = 4;
 
 /** Where everything goes for a terminal size. Pure, so the reducer can ask it where a click landed. */
-export function dashboardLayout(cols: number, rows: number, coreCount: number): DashboardLayout {
+export function dashboardLayout(cols: number, rows: number, coreCount: number, labVisible = false): DashboardLayout {
   const tooSmall = cols < MIN_COLS || rows < MIN_ROWS;
   const memoryWidth = cols >= 100 ? 40 : cols >= 80 ? 34 : 28;
   const coresWidth = Math.max(1, cols - memoryWidth - 1);
@@ -34,6 +41,19 @@ export function dashboardLayout(cols: number, rows: number, coreCount: number): 
   const coreGrid = planCoreGrid(coreCount, coresWidth, maxMeterRows);
   const meterRows = Math.max(MEMORY_LINES, Math.min(coreGrid.rows, maxMeterRows));
   const tableTop = 2 + meterRows;
+  // Rows between the meters and the footer, for the table (title + body) and a bottom lab panel.
+  const below = Math.max(2, rows - tableTop - 1);
+  let tableWidth = cols;
+  let tableRows = below;
+  let lab: Rect | null = null;
+  if (labVisible && cols >= SIDE_PANEL_MIN_COLS) {
+    tableWidth = cols - SIDE_PANEL_WIDTH - 1;
+    lab = { top: tableTop, left: tableWidth + 1, width: SIDE_PANEL_WIDTH, height: below };
+  } else if (labVisible) {
+    const height = Math.max(0, Math.min(Math.max(7, Math.min(14, Math.round(below * 0.45))), below - 1 - MIN_TABLE_ROWS));
+    tableRows = below - height;
+    lab = height > 0 ? { top: tableTop + tableRows, left: 0, width: cols, height } : null;
+  }
   return {
     tooSmall,
     header: { top: 0, left: 0, width: cols, height: 1 },
@@ -41,12 +61,13 @@ export function dashboardLayout(cols: number, rows: number, coreCount: number): 
     cores: { top: 2, left: 0, width: coresWidth, height: meterRows },
     coreGrid,
     memory: { top: 2, left: coresWidth + 1, width: memoryWidth, height: meterRows },
-    tableHeader: { top: tableTop, left: 0, width: cols, height: 1 },
-    tableBody: { top: tableTop + 1, left: 0, width: cols, height: Math.max(1, rows - tableTop - 2) },
+    tableHeader: { top: tableTop, left: 0, width: tableWidth, height: 1 },
+    tableBody: { top: tableTop + 1, left: 0, width: tableWidth, height: Math.max(1, tableRows - 1) },
+    lab,
     footer: { top: rows - 1, left: 0, width: cols, height: 1 },
   };
 }
 
 export function layoutFor(state: DashboardState): DashboardLayout {
-  return dashboardLayout(state.size.cols, state.size.rows, state.coreIds.length);
+  return dashboardLayout(state.size.cols, state.size.rows, state.coreIds.length, state.lab.visible);
 }

@@ -52,7 +52,7 @@ function rowText(row: TableRow, spans: readonly ColumnSpan[], columns: readonly 
     .join(' ');
 }
 
-/** The visible slice of the table; the selected row painted across the whole width. */
+/** The visible slice of the table; the selected row painted across the whole width, lab workers highlighted. */
 export function processBodyLines(
   rows: readonly TableRow[],
   selectedPid: number | null,
@@ -60,12 +60,14 @@ export function processBodyLines(
   height: number,
   width: number,
   theme: Theme,
+  highlighted: ReadonlySet<number> = new Set(),
 ): string[] {
   const spans = columnSpans(width);
   const lines: string[] = [];
   for (const row of rows.slice(scrollTop, scrollTop + height)) {
     const text = escapeTags(rowText(row, spans, COLUMNS));
-    lines.push(row.process.pid === selectedPid ? theme.paint(text, 'selected') : text);
+    const pid = row.process.pid;
+    lines.push(pid === selectedPid ? theme.paint(text, 'selected') : highlighted.has(pid) ? theme.paint(text, 'highlight') : text);
   }
   return lines;
 }

@@ -47,3 +47,20 @@ export function escapeTags(text: string): string {
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   return escapeTags(fitToWidth(text, width, align));
 }
+
+/** Greedy word wrap by display width; a word longer than the line is cut. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (displayWidth(candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = displayWidth(word) <= width ? word : clipToWidth(word, width);
+  }
+  if (line) lines.push(line);
+  return lines;
+}

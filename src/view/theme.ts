@@ -20,7 +20,8 @@ export type Role =
   | 'error'
   | 'info'
   | 'key'
-  | 'paused';
+  | 'paused'
+  | 'highlight';
 
 const COLOURED: Record<Role, [string, string]> = {
   title: ['{bold}', '{/bold}'],
@@ -41,6 +42,7 @@ const COLOURED: Record<Role, [string, string]> = {
   info: ['{green-fg}', '{/green-fg}'],
   key: ['{black-fg}{cyan-bg}', '{/cyan-bg}{/black-fg}'],
   paused: ['{black-fg}{yellow-bg}', '{/yellow-bg}{/black-fg}'],
+  highlight: ['{magenta-fg}{bold}', '{/bold}{/magenta-fg}'],
 };
 
 const MONOCHROME: Partial<Record<Role, [string, string]>> = {
@@ -51,6 +53,7 @@ const MONOCHROME: Partial<Record<Role, [string, string]>> = {
   error: ['{bold}', '{/bold}'],
   key: ['{inverse}', '{/inverse}'],
   paused: ['{inverse}', '{/inverse}'],
+  highlight: ['{underline}', '{/underline}'],
 };
 
 export interface Theme {

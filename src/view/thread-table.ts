@@ -3,7 +3,7 @@ import { formatPercent, formatRate } from '../model/format.js';
 import type { ThreadSample } from '../model/types.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import type { Theme } from './theme.js';
-import { cell, escapeTags, fitToWidth } from './text-fit.js';
+import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
 
 const THREAD_COLUMNS: { title: string; width: number; align: 'left' | 'right'; text: (thread: ThreadSample) => string }[] = [
   { title: 'TID', width: 7, align: 'right', text: (thread) => String(thread.tid) },
@@ -23,17 +23,28 @@ function fitColumns(values: string[], width: number): string {
   }).join(' ');
 }
 
+/** Column titles, and on the right which process these threads belong to. */
 export function threadHeaderLine(panel: ThreadPanel, width: number, theme: Theme): string {
-  const context = ` threads of PID ${panel.pid} (${toPrintable(panel.name)}) · Esc back `;
-  const titles = fitColumns(THREAD_COLUMNS.map((column) => column.title), Math.max(0, width - context.length));
-  return theme.paint(escapeTags(titles), 'table-header') + theme.paint(cell(context, width - titles.length), 'sorted-header');
+  const context = ` threads of PID ${panel.pid} ${toPrintable(panel.name)} · Esc back `;
+  const fixed = THREAD_COLUMNS.reduce((sum, column) => sum + column.width + 1, 0);
+  const contextWidth = Math.max(0, Math.min(displayWidth(context), width - fixed - 4));
+  const titles = fitColumns(THREAD_COLUMNS.map((column) => column.title), width - contextWidth);
+  return theme.paint(escapeTags(titles), 'table-header') + theme.paint(cell(context, contextWidth), 'sorted-header');
 }
 
-export function threadBodyLines(panel: ThreadPanel, threads: readonly ThreadSample[], height: number, width: number, theme: Theme): string[] {
+export function threadBodyLines(
+  panel: ThreadPanel,
+  threads: readonly ThreadSample[],
+  height: number,
+  width: number,
+  theme: Theme,
+  highlighted: ReadonlySet<number> = new Set(),
+): string[] {
   if (panel.exited) return [escapeTags(`PID ${panel.pid} has exited. Esc goes back to the process list.`)];
   if (panel.threads === null) return [escapeTags('reading threads…')];
   return threads.slice(panel.cursor.scrollTop, panel.cursor.scrollTop + height).map((thread) => {
     const text = escapeTags(fitColumns(THREAD_COLUMNS.map((column) => column.text(thread)), width));
-    return thread.tid === panel.cursor.selectedId ? theme.paint(text, 'selected') : text;
+    if (thread.tid === panel.cursor.selectedId) return theme.paint(text, 'selected');
+    return highlighted.has(thread.tid) ? theme.paint(text, 'highlight') : text;
   });
 }

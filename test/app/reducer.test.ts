@@ -7,6 +7,7 @@ import { type DashboardState, initialState } from '../../src/model/dashboard-sta
 import type { ProcessSample } from '../../src/model/types.js';
 import { dashboardLayout } from '../../src/view/layout.js';
 import { processSample } from '../helpers/samples.js';
+import { SCENARIOS } from '../../scenarios/definitions.js';
 
 const SELF = 4242;
 
@@ -23,6 +24,7 @@ function start(overrides: Partial<Parameters<typeof initialState>[0]> = {}): Das
     filter: '',
     tree: false,
     now: 0,
+    lab: { scenarios: SCENARIOS, cores: 2, workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 }, visible: false },
     ...overrides,
   });
 }

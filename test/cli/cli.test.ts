@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { describe, test } from 'node:test';
 import { BIN } from '../helpers/pty-session.js';
+import { isAlive } from '../helpers/processes.js';
+import { childrenOf } from '../helpers/proc-measure.js';
 
 /** Run the real bin without a terminal, as a script would. */
 function paratop(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
@@ -147,4 +149,47 @@ describe('headless output', () => {
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '');
   });
+});
+
+describe('paratop lab', () => {
+  test('lab list --json: each experiment with id, key, title, kind, default workers', () => {
+    const result = paratop(['lab', 'list', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const entries = JSON.parse(result.stdout) as { id: string; key: string; title: string; kind: string; defaultWorkers: number }[];
+    assert.deepEqual(entries.map((entry) => entry.id), ['one-thread', 'free-threads', 'gil-threads', 'processes', 'threads-join']);
+    assert.ok(entries.every((entry) => entry.key && entry.title && ['threads', 'processes'].includes(entry.kind) && entry.defaultWorkers >= 1));
+    assert.equal(entries.find((entry) => entry.id === 'free-threads')?.defaultWorkers, 2);
+  });
+
+  test('lab run --json: the measured result; every worker gone afterwards', () => {
+    const result = paratop(['lab', 'run', 'processes', '--workers', '2', '--seconds', '1', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const run = JSON.parse(result.stdout) as { workers: number; wallSeconds: number; coresUsed: number; stoppedBy: string; perWorker: { pid: number }[] };
+    assert.equal(run.workers, 2);
+    assert.equal(run.stoppedBy, 'asked');
+    assert.ok(run.wallSeconds >= 0.9 && run.wallSeconds < 2);
+    assert.ok(run.coresUsed > 1, `cores used ${run.coresUsed}`);
+    assert.ok(run.perWorker.every((worker) => !isAlive(worker.pid)));
+  });
+
+  const mistakes: [string[], RegExp][] = [
+    [['lab', 'run', 'warp-drive'], /unknown scenario "warp-drive"\. Scenarios: one-thread, free-threads/],
+    [['lab', 'run', 'processes', '--workers', '0'], /workers must be a whole number from 1 to \d+ .*got 0/],
+    [['lab', 'run', 'processes', '--workers', '100000'], /workers must be a whole number from 1 to \d+ .*got 100000/],
+    [['lab', 'run', 'processes', '--workers', 'many'], /argument 'many' is invalid\. It must be a whole number/],
+    [['lab', 'run', 'one-thread', '--workers', '2'], /one-thread always runs 1 worker; got 2/],
+    [['lab', 'run', 'processes', '--seconds', '0'], /argument '0' is invalid\. It must be a number of seconds from 0\.1/],
+    [['lab', 'run', 'processes', '--seconds', '-5'], /argument '-5' is invalid|unknown option '-5'/],
+    [['lab', 'run'], /missing required argument 'id'/],
+    [['lab', 'dance'], /unknown command 'dance'/],
+  ];
+  for (const [args, message] of mistakes) {
+    test(`paratop ${args.join(' ')}: exit 2, nothing started`, () => {
+      const before = childrenOf(process.pid).length;
+      const result = paratop(args);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.equal(childrenOf(process.pid).length, before);
+    });
+  }
 });

@@ -65,7 +65,7 @@ describe('the dashboard in a pseudo-terminal', { timeout: 120_000 }, () => {
       marker,
       ['\x1b]0;pwned\x07', '{red-fg}tagged{/red-fg}', '\x1b[2J'],
     );
-    const paratop = open({ cols: 240 });
+    const paratop = open({ cols: 240, args: ['--no-lab'] });
     await paratop.waitFor(TABLE_HEADER);
     paratop.press(`/${marker}`);
     paratop.press(KEYS.enter);

@@ -1,0 +1,93 @@
+import type { DashboardState, LabState, StatusMessage } from '../model/dashboard-state.js';
+import { EMPTY_CURSOR } from '../model/selection.js';
+import type { RunResult, RunSnapshot, ScenarioInfo } from '../model/lab-types.js';
+import { LECTURE_MANY_THREADS, clampWorkers, workerCap } from '../lab/worker-counts.js';
+import type { Action } from './actions.js';
+import type { Effect } from './events.js';
+
+type LabAction = Extract<Action, { type: 'lab-start' | 'lab-stop' | 'lab-workers' | 'lab-toggle' }>;
+
+interface Step {
+  state: DashboardState;
+  effects: Effect[];
+}
+
+const STATUS_MS = 5000;
+
+function say(state: DashboardState, text: string, tone: StatusMessage['tone'] = 'info'): DashboardState {
+  return { ...state, status: { text, tone, until: state.now + STATUS_MS } };
+}
+
+function withLab(state: DashboardState, lab: Partial<LabState>): DashboardState {
+  return { ...state, lab: { ...state.lab, ...lab } };
+}
+
+function plural(count: number): string {
+  return `${count} worker${count === 1 ? '' : 's'}`;
+}
+
+function changedCount(scenario: ScenarioInfo, current: number, change: 1 | -1 | 'cores' | 'many', cores: number): number {
+  const wanted = change === 'cores' ? cores : change === 'many' ? LECTURE_MANY_THREADS : current + change;
+  return clampWorkers(scenario, wanted, cores);
+}
+
+export function applyLabAction(state: DashboardState, action: LabAction): Step {
+  const lab = state.lab;
+  switch (action.type) {
+    case 'lab-toggle':
+      return { state: withLab(state, { visible: !lab.visible }), effects: [] };
+    case 'lab-start': {
+      const scenario = lab.scenarios.find((candidate) => candidate.key === action.key);
+      if (!scenario) return { state, effects: [] };
+      const workers = lab.workers[scenario.id] ?? 1;
+      // No status line: the panel's title bar says "starting…" itself.
+      const next = withLab(state, { visible: true, focusId: scenario.id, error: null });
+      return { state: next, effects: [{ type: 'lab-start', scenarioId: scenario.id, workers }] };
+    }
+    case 'lab-stop':
+      if (!lab.run) return { state: say(state, 'No experiment is running.'), effects: [] };
+      return { state, effects: [{ type: 'lab-stop' }] };
+    case 'lab-workers': {
+      const focusId = lab.run?.scenarioId ?? lab.focusId;
+      const scenario = lab.scenarios.find((candidate) => candidate.id === focusId);
+      if (!scenario) return { state: say(state, 'Start an experiment first (keys 1-5); then [ ] c m change its worker count.'), effects: [] };
+      if (scenario.fixedWorkers !== undefined) {
+        return { state: say(state, `${scenario.title} always runs ${plural(scenario.fixedWorkers)}.`), effects: [] };
+      }
+      const current = lab.workers[scenario.id] ?? 1;
+      const workers = changedCount(scenario, current, action.change, lab.cores);
+      const next = withLab(state, { workers: { ...lab.workers, [scenario.id]: workers } });
+      if (workers === current) return { state: say(next, `${scenario.title}: ${plural(workers)} (limit ${workerCap(lab.cores)}).`), effects: [] };
+      if (lab.run?.scenarioId === scenario.id) {
+        return { state: say(next, `Restarting ${scenario.title} with ${plural(workers)}…`), effects: [{ type: 'lab-start', scenarioId: scenario.id, workers }] };
+      }
+      return { state: say(next, `Next run of ${scenario.title}: ${plural(workers)}.`), effects: [] };
+    }
+  }
+}
+
+/**
+ * New figures from the lab. When a thread experiment starts running, the thread view of its
+ * process opens, so its TIDs are on screen; when the run ends, that view closes again.
+ */
+export function labChanged(state: DashboardState, run: RunSnapshot | null, result: RunResult | null): Step {
+  const before = state.lab.run;
+  let next = withLab(state, { run, result });
+  const effects: Effect[] = [];
+  const hostPid = run?.kind === 'threads' ? run.pids[0] : undefined;
+  const justRunning = run?.phase === 'running' && (before?.phase !== 'running' || before.startedAt !== run.startedAt);
+  if (justRunning && hostPid !== undefined && state.hasThreads) {
+    const name = run.hostName ?? run.title;
+    next = { ...next, threadPanel: { pid: hostPid, name, threads: null, exited: false, cursor: EMPTY_CURSOR } };
+    effects.push({ type: 'sample-threads', pid: hostPid });
+  }
+  const endedPids = before && (!run || run.startedAt !== before.startedAt) ? before.pids : [];
+  if (next.threadPanel && endedPids.includes(next.threadPanel.pid) && next.threadPanel.pid !== hostPid) {
+    next = { ...next, threadPanel: null };
+  }
+  return { state: next, effects };
+}
+
+export function labFailed(state: DashboardState, message: string): DashboardState {
+  return say(withLab(state, { error: message }), message, 'error');
+}

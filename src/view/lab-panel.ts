@@ -1,0 +1,101 @@
+import type { LabState } from '../model/dashboard-state.js';
+import { formatPercent, formatRate } from '../model/format.js';
+import type { RunResult, RunSnapshot, WorkerState } from '../model/lab-types.js';
+import type { Theme } from './theme.js';
+import { cell, clipToWidth, escapeTags, wrapText } from './text-fit.js';
+
+/** A paragraph for the panel: its text, its colour, and whether it may be dropped when space is short. */
+interface Block {
+  text: string;
+  role?: 'dim' | 'error' | 'label' | 'info';
+  optional?: boolean;
+  /** One line, clipped, rather than wrapped (list rows). */
+  clip?: boolean;
+}
+
+function workerText(worker: WorkerState, kind: RunSnapshot['kind']): string {
+  const id = kind === 'threads' ? `TID ${worker.tid ?? '?'}` : `PID ${worker.pid}`;
+  const state = worker.exit ?? `${formatPercent(worker.cpu)}%`;
+  return `${id} ${worker.name} ${state}`;
+}
+
+function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
+  const scenario = lab.scenarios.find((candidate) => candidate.id === run.scenarioId);
+  const blocks: Block[] = [];
+  if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', optional: true });
+  if (scenario) blocks.push({ text: `Look for: ${scenario.lookFor}`, role: 'label' });
+  if (run.phase === 'starting') {
+    blocks.push({ text: `Starting ${run.workers} worker${run.workers === 1 ? '' : 's'}…` });
+    return blocks;
+  }
+  const cores = run.coresUsed === null ? '' : `${run.coresUsed.toFixed(2)} cores busy`;
+  const rate = run.elapsedSeconds > 0 ? `${formatRate(run.units / run.elapsedSeconds)} work units/s` : '';
+  blocks.push({ text: [cores, rate].filter(Boolean).join(' · ') || 'measuring…', role: 'info' });
+  const workers = run.workerStates.map((worker) => workerText(worker, run.kind)).join(' · ');
+  blocks.push({ text: run.kind === 'threads' ? `PID ${run.pids[0] ?? '?'}, one process; its threads: ${workers}` : workers });
+  if (scenario) blocks.push({ text: scenario.explanation, role: 'dim', optional: true });
+  return blocks;
+}
+
+const STOP_NOTES: Partial<Record<RunResult['stoppedBy'], string>> = {
+  terminated: 'The workers did not stop when asked and were sent SIGTERM.',
+  killed: 'The workers did not stop when asked, nor on SIGTERM, and were killed (SIGKILL).',
+  exited: 'The run ended because its workers exited (killed from the table, or crashed).',
+};
+
+function resultBlocks(result: RunResult): Block[] {
+  const blocks: Block[] = [{ text: `Last run, ${result.title}: ${result.summary}`, role: 'info' }];
+  const cpu = result.cpuSeconds === null ? '' : `CPU ${result.cpuSeconds.toFixed(1)} s`;
+  const perCore = result.perCore ? `per core ${result.perCore.map((core) => `${core.id}:${core.busy.toFixed(0)}%`).join(' ')}` : '';
+  blocks.push({ text: [`wall ${result.wallSeconds.toFixed(1)} s`, cpu, `${formatRate(result.unitsPerSecond)} units/s`, perCore].filter(Boolean).join(' · ') });
+  if (result.joined.length > 0) {
+    const throws = result.joined.reduce((sum, entry) => sum + entry.argument, 0);
+    const hits = result.joined.reduce((sum, entry) => sum + entry.result, 0);
+    const each = result.joined.map((entry) => `thread ${entry.index}: ${formatRate(entry.argument)} throws -> ${formatRate(entry.result)} hits`).join(' · ');
+    blocks.push({ text: `Joined: ${each}. Together: pi ≈ ${((4 * hits) / throws).toFixed(5)}` });
+  }
+  const note = STOP_NOTES[result.stoppedBy];
+  if (note) blocks.push({ text: note, role: 'dim' });
+  return blocks;
+}
+
+function scenarioBlocks(lab: LabState, compact: boolean): Block[] {
+  if (compact) {
+    return [{ text: lab.scenarios.map((scenario) => `${scenario.key} ${scenario.title}`).join(' · '), role: 'dim', optional: true }];
+  }
+  const titleWidth = Math.max(...lab.scenarios.map((scenario) => scenario.title.length));
+  return lab.scenarios.map((scenario) => {
+    const count = `×${lab.workers[scenario.id] ?? 1}`.padEnd(4);
+    return { text: `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  ${scenario.lecture}`, clip: true };
+  });
+}
+
+function headerText(lab: LabState): string {
+  const run = lab.run;
+  if (!run) return 'LAB  1-5 start · ×N workers: [ ] -/+1, c cores, m 11 · l hide';
+  const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · [ ] c m` : `${run.phase}…`;
+  return `LAB  ${run.title} · ${run.workers} worker${run.workers === 1 ? '' : 's'} · ${phase}`;
+}
+
+/** The lab panel: a title bar, then as much as fits, the most useful first. */
+export function labPanelLines(lab: LabState, width: number, height: number, theme: Theme): string[] {
+  const blocks: Block[] = [];
+  if (lab.error) blocks.push({ text: lab.error, role: 'error' });
+  if (lab.run) blocks.push(...runningBlocks(lab, lab.run));
+  else {
+    if (lab.result) blocks.push(...resultBlocks(lab.result));
+    blocks.push(...scenarioBlocks(lab, lab.result !== null));
+  }
+  const room = height - 1;
+  // Drop optional blocks, last first, until the rest fits.
+  const wrapped = (list: Block[]): { block: Block; lines: string[] }[] =>
+    list.map((block) => ({ block, lines: block.clip ? [clipToWidth(block.text, width)] : wrapText(block.text, width) }));
+  let kept = wrapped(blocks);
+  const count = (): number => kept.reduce((sum, entry) => sum + entry.lines.length, 0);
+  for (let index = kept.length - 1; index >= 0 && count() > room; index -= 1) {
+    if (kept[index]?.block.optional) kept = kept.filter((_, position) => position !== index);
+  }
+  const body = kept.flatMap(({ block, lines }) => lines.map((line) => (block.role ? theme.paint(escapeTags(line), block.role) : escapeTags(line))));
+  const title = headerText(lab);
+  return [theme.paint(cell(title, width), 'table-header'), ...body.slice(0, room)];
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SCENARIOS } from '../../scenarios/definitions.js';
+import type { DashboardEvent } from '../../src/app/events.js';
+import { reduce } from '../../src/app/reducer.js';
+import { type DashboardState, initialState } from '../../src/model/dashboard-state.js';
+import type { RunSnapshot } from '../../src/model/lab-types.js';
+
+function start(): DashboardState {
+  return initialState({
+    size: { cols: 100, rows: 30 },
+    intervalMs: 1000,
+    readOnly: false,
+    selfPid: 1,
+    samplerKind: 'linux-proc',
+    hasThreads: true,
+    coreIds: [0, 1],
+    order: { key: 'cpu', descending: true },
+    filter: '',
+    tree: false,
+    now: 0,
+    lab: { scenarios: SCENARIOS, cores: 2, workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 }, visible: true },
+  });
+}
+
+const key = (full: string): DashboardEvent => ({ type: 'key', key: { full, ch: full } });
+
+function run(state: DashboardState, ...events: DashboardEvent[]): { state: DashboardState; effects: ReturnType<typeof reduce>['effects'] } {
+  const effects: ReturnType<typeof reduce>['effects'] = [];
+  let current = state;
+  for (const event of events) {
+    const step = reduce(current, event, 1000);
+    current = step.state;
+    effects.push(...step.effects);
+  }
+  return { state: current, effects };
+}
+
+function snapshot(fields: Partial<RunSnapshot>): RunSnapshot {
+  return {
+    scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 2, phase: 'running',
+    startedAt: 500, pids: [4000], hostName: 'gil-worker-main', elapsedSeconds: 1, units: 10, coresUsed: 1,
+    workerStates: [
+      { index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 5, cpuSeconds: 0.5, cpu: 50, exit: null },
+      { index: 2, pid: 4000, tid: 4011, name: 'gil-worker-2', units: 5, cpuSeconds: 0.5, cpu: 50, exit: null },
+    ],
+    ...fields,
+  };
+}
+
+test('a digit starts its experiment with that experiment’s worker count', () => {
+  assert.deepEqual(run(start(), key('3')).effects, [{ type: 'lab-start', scenarioId: 'gil-threads', workers: 2 }]);
+  assert.deepEqual(run(start(), key('4')).effects, [{ type: 'lab-start', scenarioId: 'processes', workers: 2 }]);
+  assert.deepEqual(run(start(), key('9')).effects, [], 'a digit with no experiment does nothing');
+});
+
+test('[ ] c m change the count: a running experiment restarts, an idle one remembers it for next time', () => {
+  const running = run(start(), key('3'), { type: 'lab-changed', run: snapshot({}), result: null }).state;
+  assert.deepEqual(run(running, key(']')).effects, [{ type: 'lab-start', scenarioId: 'gil-threads', workers: 3 }]);
+  assert.deepEqual(run(running, key('m')).effects, [{ type: 'lab-start', scenarioId: 'gil-threads', workers: 11 }]);
+  assert.deepEqual(run(running, key('c')).effects, [], 'already as many as cores');
+  const idle = run(running, { type: 'lab-changed', run: null, result: null }).state;
+  const next = run(idle, key('['));
+  assert.deepEqual(next.effects, []);
+  assert.equal(next.state.lab.workers['gil-threads'], 1);
+  assert.match(next.state.status?.text ?? '', /Next run of Threads under a GIL-like lock: 1 worker\./);
+  assert.equal(run(next.state, key('[')).state.lab.workers['gil-threads'], 1, 'never below one');
+});
+
+test('the one-thread experiment keeps its single worker; nothing started yet means nothing to change', () => {
+  const one = run(start(), key('1')).state;
+  assert.match(run(one, key(']')).state.status?.text ?? '', /always runs 1 worker/);
+  assert.match(run(start(), key(']')).state.status?.text ?? '', /Start an experiment first/);
+});
+
+test('x stops what runs, or says nothing runs', () => {
+  const running = run(start(), { type: 'lab-changed', run: snapshot({}), result: null }).state;
+  assert.deepEqual(run(running, key('x')).effects, [{ type: 'lab-stop' }]);
+  assert.match(run(start(), key('x')).state.status?.text ?? '', /No experiment is running/);
+});
+
+test('a thread experiment that starts running opens the thread view of its process; it closes when the run ends', () => {
+  const starting = run(start(), { type: 'lab-changed', run: snapshot({ phase: 'starting' }), result: null });
+  assert.equal(starting.state.threadPanel, null);
+  const running = run(starting.state, { type: 'lab-changed', run: snapshot({}), result: null });
+  assert.equal(running.state.threadPanel?.pid, 4000);
+  assert.equal(running.state.threadPanel?.name, 'gil-worker-main');
+  assert.deepEqual(running.effects, [{ type: 'sample-threads', pid: 4000 }]);
+  // Later readings of the same run do not reopen a view the user closed.
+  const closed = run(running.state, key('escape'), { type: 'lab-changed', run: snapshot({ elapsedSeconds: 2 }), result: null });
+  assert.equal(closed.state.threadPanel, null);
+  const ended = run(running.state, { type: 'lab-changed', run: null, result: null });
+  assert.equal(ended.state.threadPanel, null);
+});
+
+test('l hides and shows the panel, giving the table its rows back', () => {
+  const hidden = run(start(), key('l')).state;
+  assert.equal(hidden.lab.visible, false);
+  assert.equal(run(hidden, key('l')).state.lab.visible, true);
+});
+
+test('a failed start is shown in plain words', () => {
+  const { state } = run(start(), { type: 'lab-failed', message: 'Could not start processes: dist is missing' });
+  assert.equal(state.lab.error, 'Could not start processes: dist is missing');
+  assert.equal(state.status?.tone, 'error');
+});

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, describe, test } from 'node:test';
+import { KEYS, PtySession } from '../helpers/pty-session.js';
+import { isAlive } from '../helpers/processes.js';
+import { allGone, childrenOf } from '../helpers/proc-measure.js';
+
+const TABLE_HEADER = /PID USER +CPU%/;
+
+/** Worker PIDs as the lab panel prints them ("PID 1234 proc-worker-1 ..."). */
+function panelPids(screen: string, prefix: string): number[] {
+  return [...screen.matchAll(new RegExp(`PID (\\d+) ${prefix}-\\d+`, 'g'))].map((match) => Number(match[1]));
+}
+
+async function workloadChildren(paratop: PtySession, count: number): Promise<number[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const children = childrenOf(paratop.pid);
+    if (children.length >= count) return children;
+    if (Date.now() > deadline) throw new Error(`paratop has ${children.length} children, expected ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the lab in the dashboard', { timeout: 120_000 }, () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  test('a digit starts processes: their PIDs on screen and highlighted rows; x stops them and they are gone', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('4');
+    const screen = await paratop.waitUntil((text) => panelPids(text, 'proc-worker').length === 2, 'two worker PIDs in the lab panel');
+    const pids = panelPids(screen, 'proc-worker');
+    assert.deepEqual([...pids].sort(), childrenOf(paratop.pid).sort(), 'the PIDs shown are paratop’s children');
+    assert.ok(pids.every(isAlive));
+    // The same PIDs are rows of the process table.
+    await paratop.waitUntil((text) => pids.every((pid) => new RegExp(`^\\s*${pid} `, 'm').test(text)), 'worker rows in the table');
+    paratop.press('x');
+    await paratop.waitFor('Last run, Processes');
+    assert.ok(await allGone(pids, 5000, isAlive), 'x stopped the workers');
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+  });
+
+  test('a thread experiment opens the thread view: one PID, a named TID per worker', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('3');
+    const screen = await paratop.waitUntil((text) => /gil-worker-2/.test(text) && /TID S +CPU%/.test(text), 'the thread view of the GIL-like experiment');
+    const [host] = await workloadChildren(paratop, 1);
+    assert.match(screen, new RegExp(`threads of PID ${host}`));
+    assert.match(screen, /Simulates CPython's GIL/);
+    const tids = [...screen.matchAll(/^\s*(\d+) [RS] .* gil-worker-\d+$/gm)].map((match) => Number(match[1]));
+    assert.equal(tids.length, 2, screen);
+    assert.ok(tids.every((tid) => tid !== host));
+    paratop.press('x');
+    await paratop.waitFor('Last run, Threads under a GIL-like lock');
+    assert.ok(await allGone([host ?? 0], 5000, isAlive));
+    paratop.press('q');
+    await paratop.waitForExit();
+  });
+});
+
+describe('no workload outlives the dashboard', { timeout: 180_000 }, () => {
+  const exits: [string, (paratop: PtySession) => void, { code?: number; restores: boolean }][] = [
+    ['q', (paratop) => paratop.press('q'), { code: 0, restores: true }],
+    ['Ctrl-C', (paratop) => paratop.press(KEYS.ctrlC), { code: 0, restores: true }],
+    ['SIGTERM', (paratop) => process.kill(paratop.pid, 'SIGTERM'), { code: 143, restores: true }],
+    ['SIGHUP', (paratop) => process.kill(paratop.pid, 'SIGHUP'), { code: 129, restores: true }],
+    ['an uncaught exception', (paratop) => paratop.press('\x1b[24~'), { code: 1, restores: true }],
+    ['SIGKILL', (paratop) => process.kill(paratop.pid, 'SIGKILL'), { restores: false }],
+  ];
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+  after(() => session?.dispose());
+
+  for (const [name, exit, expected] of exits) {
+    for (const [key, workers] of [
+      ['4', 2],
+      ['3', 1],
+    ] as const) {
+      test(`${name} with ${key === '4' ? 'worker processes' : 'a thread host'} running`, async () => {
+        const paratop = (session = new PtySession({ env: { PARATOP_TEST_CRASH_KEY: 'f12' } }));
+        await paratop.waitFor(TABLE_HEADER);
+        paratop.press(key);
+        await paratop.waitFor(/ x stop /);
+        const pids = await workloadChildren(paratop, workers);
+        exit(paratop);
+        const status = await paratop.waitForExit();
+        if (expected.code !== undefined) assert.equal(status.exitCode, expected.code);
+        if (expected.restores) assert.equal(paratop.isAlternateScreen(), false, 'the terminal is back on its normal screen');
+        if (name === 'an uncaught exception') await paratop.waitFor('paratop crashed: Error: test crash');
+        assert.ok(await allGone(pids, 5000, isAlive), `workload PIDs ${pids.join(', ')} survived ${name}`);
+      });
+    }
+  }
+});
