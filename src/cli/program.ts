@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { type ColumnKey, columnFor } from '../model/columns.js';
 import type { SortOrder } from '../model/process-table.js';
@@ -11,7 +12,6 @@ import { runWatch } from './commands/watch.js';
 import { parseChoice, parseColumn, parseIntervalSeconds, parsePositiveInteger, parseSeconds, parseWholeNumber } from './option-parsers.js';
 import { readPackageVersion } from './package-info.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
-import { cpus } from 'node:os';
 
 interface DashboardFlags {
   interval: number;

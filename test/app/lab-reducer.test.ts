@@ -1,40 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SCENARIOS } from '../../scenarios/definitions.js';
-import type { DashboardEvent } from '../../src/app/events.js';
-import { reduce } from '../../src/app/reducer.js';
-import { type DashboardState, initialState } from '../../src/model/dashboard-state.js';
+import type { DashboardState } from '../../src/model/dashboard-state.js';
+import { feed, key, startState } from '../helpers/dashboard-events.js';
 import type { RunSnapshot } from '../../src/model/lab-types.js';
 
-function start(): DashboardState {
-  return initialState({
-    size: { cols: 100, rows: 30 },
-    intervalMs: 1000,
-    readOnly: false,
-    selfPid: 1,
-    samplerKind: 'linux-proc',
-    hasThreads: true,
-    coreIds: [0, 1],
-    order: { key: 'cpu', descending: true },
-    filter: '',
-    tree: false,
-    now: 0,
-    lab: { scenarios: SCENARIOS, cores: 2, workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 }, visible: true },
-  });
-}
-
-const key = (full: string): DashboardEvent => ({ type: 'key', key: { full, ch: full } });
-
-function run(state: DashboardState, ...events: DashboardEvent[]): { state: DashboardState; effects: ReturnType<typeof reduce>['effects'] } {
-  const effects: ReturnType<typeof reduce>['effects'] = [];
-  let current = state;
-  for (const event of events) {
-    const step = reduce(current, event, 1000);
-    current = step.state;
-    effects.push(...step.effects);
-  }
-  return { state: current, effects };
-}
+const start = (): DashboardState => startState({ lab: { scenarios: SCENARIOS, cores: 2, workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 }, visible: true } });
+const run = feed;
 
 function snapshot(fields: Partial<RunSnapshot>): RunSnapshot {
   return {

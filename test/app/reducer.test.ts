@@ -1,47 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DashboardEvent } from '../../src/app/events.js';
-import { INTERVAL_STEPS, nextInterval, reduce } from '../../src/app/reducer.js';
+import { INTERVAL_STEPS, nextInterval } from '../../src/app/reducer.js';
 import { processRows } from '../../src/model/dashboard-selectors.js';
-import { type DashboardState, initialState } from '../../src/model/dashboard-state.js';
+import type { DashboardState } from '../../src/model/dashboard-state.js';
 import type { ProcessSample } from '../../src/model/types.js';
 import { dashboardLayout } from '../../src/view/layout.js';
 import { processSample } from '../helpers/samples.js';
-import { SCENARIOS } from '../../scenarios/definitions.js';
+import { feed, key, startState } from '../helpers/dashboard-events.js';
 
 const SELF = 4242;
+const start = startState;
+const run = feed;
 
-function start(overrides: Partial<Parameters<typeof initialState>[0]> = {}): DashboardState {
-  return initialState({
-    size: { cols: 100, rows: 30 },
-    intervalMs: 1000,
-    readOnly: false,
-    selfPid: SELF,
-    samplerKind: 'linux-proc',
-    hasThreads: true,
-    coreIds: [0, 1],
-    order: { key: 'cpu', descending: true },
-    filter: '',
-    tree: false,
-    now: 0,
-    lab: { scenarios: SCENARIOS, cores: 2, workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 }, visible: false },
-    ...overrides,
-  });
-}
-
-/** Feed events in order; return the last state and every effect asked for. */
-function run(state: DashboardState, ...events: DashboardEvent[]): { state: DashboardState; effects: ReturnType<typeof reduce>['effects'] } {
-  const effects: ReturnType<typeof reduce>['effects'] = [];
-  let current = state;
-  for (const event of events) {
-    const step = reduce(current, event, 1000);
-    current = step.state;
-    effects.push(...step.effects);
-  }
-  return { state: current, effects };
-}
-
-const key = (full: string, ch?: string): DashboardEvent => ({ type: 'key', key: { full, ch: ch ?? (full.length === 1 ? full : undefined) } });
 const typed = (text: string): DashboardEvent[] => Array.from(text, (ch) => key(ch));
 const sampled = (processes: ProcessSample[]): DashboardEvent => ({ type: 'processes-sampled', processes });
 

@@ -1,6 +1,6 @@
 import type si from 'systeminformation';
 import { cpuPercent } from '../../model/cpu-load.js';
-import type { CoreUsage, ProcessIdentity, ProcessSample, SystemSample, ThreadSample } from '../../model/types.js';
+import type { CoreLoad, CoreUsage, ProcessIdentity, ProcessSample, SystemSample, ThreadSample } from '../../model/types.js';
 import type { Sampler } from '../sampler.js';
 import { type CpuTimeReading, type SystemInfoSource, systemInfoSource } from './system-info-source.js';
 
@@ -19,16 +19,14 @@ const STATE_LETTERS: Record<string, string> = {
   idle: 'I',
 };
 
+/** systeminformation's shares of an interval, in paratop's terms (it has no iowait figure). */
+function toCoreLoad(load: { user: number; nice: number; system: number; irq: number; steal: number; idle: number; total: number }): CoreLoad {
+  return { user: load.user + load.nice, system: load.system + load.irq, iowait: 0, steal: load.steal, idle: load.idle, total: load.total };
+}
+
 function toCoreUsage(core: CoreData, id: number): CoreUsage {
-  return {
-    id,
-    user: core.loadUser + core.loadNice,
-    system: core.loadSystem + core.loadIrq,
-    iowait: 0,
-    steal: core.loadSteal,
-    idle: core.loadIdle,
-    total: core.load,
-  };
+  const { loadUser: user, loadNice: nice, loadSystem: system, loadIrq: irq, loadSteal: steal, loadIdle: idle, load: total } = core;
+  return { id, ...toCoreLoad({ user, nice, system, irq, steal, idle, total }) };
 }
 
 function commandLine(process: ProcessData): string {
@@ -58,14 +56,15 @@ export class FallbackSampler implements Sampler {
       at: Date.now(),
       cores: measured ? load.cpus.map(toCoreUsage) : null,
       cpu: measured
-        ? {
-            user: load.currentLoadUser + load.currentLoadNice,
-            system: load.currentLoadSystem + load.currentLoadIrq,
-            iowait: 0,
+        ? toCoreLoad({
+            user: load.currentLoadUser,
+            nice: load.currentLoadNice,
+            system: load.currentLoadSystem,
+            irq: load.currentLoadIrq,
             steal: load.currentLoadSteal,
             idle: load.currentLoadIdle,
             total: load.currentLoad,
-          }
+          })
         : null,
       memory: {
         totalBytes: memory.total,
