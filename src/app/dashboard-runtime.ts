@@ -32,9 +32,10 @@ const RESCAN_AFTER_SIGNAL_MS = 300;
  * the next state, and a frame is drawn once per turn of the event loop, never in a tight loop.
  */
 export class DashboardRuntime {
-  private systemTimer: NodeJS.Timeout | undefined;
-  private processTimer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private lastScanAt = Number.NEGATIVE_INFINITY;
   private statusTimer: NodeJS.Timeout | undefined;
+  private timedStatus: DashboardState['status'] = null;
   /** Bumped on every reschedule, so a sample that was under way when timing changed is not rescheduled twice. */
   private generation = 0;
   private renderQueued = false;
@@ -62,8 +63,7 @@ export class DashboardRuntime {
   stop(): void {
     this.stopped = true;
     this.generation += 1;
-    clearTimeout(this.systemTimer);
-    clearTimeout(this.processTimer);
+    clearTimeout(this.tickTimer);
     clearTimeout(this.statusTimer);
   }
 
@@ -101,33 +101,28 @@ export class DashboardRuntime {
           selfPid: this.state.selfPid,
         }).then((outcome) => {
           this.dispatch({ type: 'notice', ...outcome });
-          if (!this.state.paused) this.scheduleProcesses(RESCAN_AFTER_SIGNAL_MS, this.generation);
+          const generation = this.generation;
+          if (!this.state.paused) setTimeout(() => void this.scanProcesses(generation), RESCAN_AFTER_SIGNAL_MS);
         });
         return;
     }
   }
 
-  /** (Re)start both cadences after `delayMs`; null stops them (paused). */
+  /** (Re)start ticking after `delayMs`; null stops it (paused). */
   private schedule(delayMs: number | null): void {
     this.generation += 1;
-    clearTimeout(this.systemTimer);
-    clearTimeout(this.processTimer);
+    clearTimeout(this.tickTimer);
     if (delayMs === null || this.stopped) return;
-    this.scheduleSystem(delayMs, this.generation);
-    this.scheduleProcesses(delayMs, this.generation);
+    const generation = this.generation;
+    this.tickTimer = setTimeout(() => void this.tick(generation), delayMs);
   }
 
-  private scheduleSystem(delayMs: number, generation: number): void {
-    clearTimeout(this.systemTimer);
-    this.systemTimer = setTimeout(() => void this.systemTick(generation), delayMs);
-  }
-
-  private scheduleProcesses(delayMs: number, generation: number): void {
-    clearTimeout(this.processTimer);
-    this.processTimer = setTimeout(() => void this.processTick(generation), delayMs);
-  }
-
-  private async systemTick(generation: number): Promise<void> {
+  /**
+   * One timer for everything, so each interval wakes paratop once and draws one frame: the meters
+   * every tick, the process list on the ticks where its own (slower) cadence falls due.
+   */
+  private async tick(generation: number): Promise<void> {
+    const startedAt = performance.now();
     try {
       const sample = await this.deps.sampler.sampleSystem();
       if (generation !== this.generation) return;
@@ -135,10 +130,18 @@ export class DashboardRuntime {
     } catch (error) {
       this.reportFailure('reading CPU and memory', error);
     }
-    if (generation === this.generation) this.scheduleSystem(this.state.intervalMs, generation);
+    const scanEvery = Math.max(this.state.intervalMs, MIN_PROCESS_INTERVAL_MS);
+    // A little slack, so timer jitter does not push a scan to the following tick.
+    if (startedAt - this.lastScanAt >= scanEvery - 50) {
+      this.lastScanAt = startedAt;
+      await this.scanProcesses(generation);
+    }
+    if (generation !== this.generation || this.stopped) return;
+    const delay = Math.max(0, startedAt + this.state.intervalMs - performance.now());
+    this.tickTimer = setTimeout(() => void this.tick(generation), delay);
   }
 
-  private async processTick(generation: number): Promise<void> {
+  private async scanProcesses(generation: number): Promise<void> {
     try {
       const processes = await this.deps.sampler.sampleProcesses();
       if (generation !== this.generation) return;
@@ -147,9 +150,6 @@ export class DashboardRuntime {
       if (panel && !panel.exited) await this.sampleThreads(panel.pid);
     } catch (error) {
       this.reportFailure('reading processes', error);
-    }
-    if (generation === this.generation) {
-      this.scheduleProcesses(Math.max(this.state.intervalMs, MIN_PROCESS_INTERVAL_MS), generation);
     }
   }
 
@@ -179,8 +179,10 @@ export class DashboardRuntime {
 
   /** Redraw when the status message runs out, even if nothing else happens (e.g. while paused). */
   private expireStatusLater(): void {
-    clearTimeout(this.statusTimer);
     const status = this.state.status;
+    if (status === this.timedStatus) return;
+    this.timedStatus = status;
+    clearTimeout(this.statusTimer);
     if (!status || status.until <= this.state.now) return;
     this.statusTimer = setTimeout(() => this.dispatch({ type: 'tick' }), status.until - this.state.now + 20);
   }

@@ -4,7 +4,7 @@ import { LabEngine } from '../lab/lab-engine.js';
 import { defaultWorkers } from '../lab/worker-counts.js';
 import type { DashboardSettings } from './dashboard-settings.js';
 import { initialState } from '../model/dashboard-state.js';
-import { readMachineFacts } from '../sampler/machine-facts.js';
+import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
 import type { Sampler } from '../sampler/sampler.js';
 import { DashboardView } from '../view/dashboard-view.js';
 import { createScreen } from '../view/screen.js';
@@ -78,7 +78,7 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   runtime.dispatch({ type: 'processes-sampled', processes });
   runtime.start(Math.min(FIRST_TICK_MS, state.intervalMs));
 
-  readMachineFacts().then(
+  readMachineFactsApart().then(
     (facts) => runtime?.dispatch({ type: 'facts-read', facts }),
     () => runtime?.dispatch({ type: 'facts-read', facts: null }),
   );

@@ -5,10 +5,6 @@ import type { SortOrder } from '../model/process-table.js';
 import { createSampler, type SamplerChoice } from '../sampler/create-sampler.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { DashboardSettings } from '../app/dashboard-settings.js';
-import { runInfo } from './commands/info.js';
-import { runLabList, runLabRun } from './commands/lab.js';
-import { runSnapshot } from './commands/snapshot.js';
-import { runWatch } from './commands/watch.js';
 import { parseChoice, parseColumn, parseIntervalSeconds, parsePositiveInteger, parseSeconds, parseWholeNumber } from './option-parsers.js';
 import { readPackageVersion } from './package-info.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
@@ -66,6 +62,7 @@ function checkTerminal(): void {
   }
 }
 
+/** Each command's module is loaded when it runs, so the dashboard never carries the others. */
 export function buildProgram(hooks: ProgramHooks): Command {
   const program = new Command('paratop')
     .enablePositionalOptions()
@@ -89,7 +86,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
         throw new UsageError(`unknown command "${command}". Commands: ${known}.`);
       }
       checkTerminal();
-      await hooks.runDashboard(createSampler(samplerChoice()), {
+      await hooks.runDashboard(await createSampler(samplerChoice()), {
         intervalSeconds: flags.interval,
         readOnly: flags.readOnly ?? false,
         order: naturalOrder(flags.sort),
@@ -111,7 +108,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(async (flags: SelectionFlags & { json?: boolean; csv?: boolean; interval: number }) => {
       if (flags.json && flags.csv) throw new UsageError('--json and --csv were both given; choose one.');
       const format = flags.json ? 'json' : flags.csv ? 'csv' : 'text';
-      await runSnapshot(createSampler(samplerChoice()), { ...selection(flags), format, intervalSeconds: flags.interval });
+      const { runSnapshot } = await import('./commands/snapshot.js');
+      await runSnapshot(await createSampler(samplerChoice()), { ...selection(flags), format, intervalSeconds: flags.interval });
     });
 
   program
@@ -124,7 +122,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(filterOption())
     .addOption(limitOption())
     .action(async (flags: SelectionFlags & { format: 'ndjson' | 'csv'; interval: number; count?: number }) => {
-      await runWatch(createSampler(samplerChoice()), {
+      const { runWatch } = await import('./commands/watch.js');
+      await runWatch(await createSampler(samplerChoice()), {
         ...selection(flags),
         format: flags.format,
         intervalSeconds: flags.interval,
@@ -137,7 +136,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .description('the machine: CPU model, cores, caches, memory')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
-      await runInfo(createSampler(samplerChoice()), flags);
+      const { runInfo } = await import('./commands/info.js');
+      await runInfo(await createSampler(samplerChoice()), flags);
     });
 
   const lab = program.command('lab').description('the parallel-programming lab, without a screen');
@@ -146,6 +146,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .description('the experiments: id, key, title, kind, default workers')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
+      const { runLabList } = await import('./commands/lab.js');
       await runLabList(flags, cpus().length);
     });
   lab
@@ -160,6 +161,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { workers?: number; seconds: number; json?: boolean }) => {
+      const { runLabRun } = await import('./commands/lab.js');
       process.exitCode = await runLabRun(id, flags, cpus().length);
     });
 

@@ -157,34 +157,36 @@ export class LabEngine {
       allReady = resolve;
       failed = reject;
     });
-    const program: WorkloadProgram = scenario.kind === 'threads' ? 'thread-host' : 'process-worker';
-    for (const spec of specs) {
-      const entry = { spec } as LaunchedEntry;
-      entry.workload = this.launch(program, spec, (message) => {
-        if (this.run !== run) return;
-        this.receive(run, entry, message);
-        if (run.phase === 'starting' && run.states.size === run.workers) {
-          this.beginMeasuring(run);
-          allReady();
-        }
-      });
-      run.launched.push(entry);
-      const workload = entry.workload;
-      void workload.ended.then((end) => {
-        if (this.run !== run || run.stopping) return;
-        const how = end.signal ? `killed by ${end.signal}` : `exited with code ${end.code}`;
-        if (run.phase === 'starting') {
-          failed(new Error(`a ${scenario.id} workload ${how} while starting${end.stderr ? `: ${end.stderr.trim()}` : ''}`));
-          return;
-        }
-        for (const state of run.states.values()) if (state.pid === workload.pid) state.exit = how;
-        if (!run.launched.some(({ workload: other }) => other.alive)) void this.finish(run, 'exited');
-        this.options.onChange?.();
-      });
-    }
-    this.options.onChange?.();
+    // It may fail while workers are still being launched, before anyone awaits it.
+    ready.catch(() => undefined);
     const timeout = setTimeout(() => failed(new Error(`${scenario.id} did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
     try {
+      const program: WorkloadProgram = scenario.kind === 'threads' ? 'thread-host' : 'process-worker';
+      for (const spec of specs) {
+        const entry = { spec } as LaunchedEntry;
+        entry.workload = await this.launch(program, spec, (message) => {
+          if (this.run !== run) return;
+          this.receive(run, entry, message);
+          if (run.phase === 'starting' && run.states.size === run.workers) {
+            this.beginMeasuring(run);
+            allReady();
+          }
+        });
+        run.launched.push(entry);
+        const workload = entry.workload;
+        void workload.ended.then((end) => {
+          if (this.run !== run || run.stopping) return;
+          const how = end.signal ? `killed by ${end.signal}` : `exited with code ${end.code}`;
+          if (run.phase === 'starting') {
+            failed(new Error(`a ${scenario.id} workload ${how} while starting${end.stderr ? `: ${end.stderr.trim()}` : ''}`));
+            return;
+          }
+          for (const state of run.states.values()) if (state.pid === workload.pid) state.exit = how;
+          if (!run.launched.some(({ workload: other }) => other.alive)) void this.finish(run, 'exited');
+          this.options.onChange?.();
+        });
+      }
+      this.options.onChange?.();
       await ready;
     } catch (error) {
       this.killNow();

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { ToEngine, ToWorkload, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
 import { packageRoot } from '../package-root.js';
 
@@ -28,7 +27,13 @@ export function workloadPath(program: WorkloadProgram): string {
  * Start a workload program with an IPC channel. Its output never reaches the terminal (it would
  * break the dashboard); stderr is kept to explain a crash.
  */
-export function launchWorkload(program: WorkloadProgram, spec: WorkloadSpec, onMessage: (message: ToEngine) => void): LaunchedWorkload {
+export async function launchWorkload(
+  program: WorkloadProgram,
+  spec: WorkloadSpec,
+  onMessage: (message: ToEngine) => void,
+): Promise<LaunchedWorkload> {
+  // Loaded on first use: a dashboard that never starts an experiment never pays for execa's memory.
+  const { execa } = await import('execa');
   const subprocess = execa(process.execPath, [workloadPath(program), JSON.stringify(spec)], {
     ipc: true,
     serialization: 'json',

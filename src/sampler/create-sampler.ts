@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
-import { FallbackSampler } from './fallback/fallback-sampler.js';
 import { LinuxSampler } from './linux/linux-sampler.js';
 import type { Sampler } from './sampler.js';
 
 export type SamplerChoice = 'auto' | 'linux' | 'fallback';
 
-/** /proc where there is one (cheap, exact); systeminformation + pidusage elsewhere. */
-export function createSampler(choice: SamplerChoice = 'auto', procRoot = '/proc'): Sampler {
+/**
+ * /proc where there is one (cheap, exact); systeminformation + pidusage elsewhere. The fallback is
+ * loaded only when chosen: on Linux those libraries never take up paratop's memory.
+ */
+export async function createSampler(choice: SamplerChoice = 'auto', procRoot = '/proc'): Promise<Sampler> {
   const linux = choice === 'linux' || (choice === 'auto' && process.platform === 'linux' && existsSync(`${procRoot}/stat`));
-  return linux ? new LinuxSampler({ procRoot }) : new FallbackSampler();
+  if (linux) return new LinuxSampler({ procRoot });
+  const { FallbackSampler } = await import('./fallback/fallback-sampler.js');
+  return new FallbackSampler();
 }

@@ -33,3 +33,4 @@ export async function readMachineFacts(): Promise<MachineFacts> {
     swapBytes: memory.swaptotal,
   };
 }
+

@@ -5,8 +5,8 @@ import { coreMeterLines } from './core-meters.js';
 import { footerLine } from './footer.js';
 import { factsLine, headerLine } from './header.js';
 import { helpLines } from './help.js';
-import { labPanelLines } from './lab-panel.js';
 import { KILL_DIALOG_HEIGHT, KILL_DIALOG_WIDTH, killDialogLines } from './kill-dialog.js';
+import { labPanelLines } from './lab-panel.js';
 import { type DashboardLayout, MIN_COLS, MIN_ROWS, type Rect, layoutFor } from './layout.js';
 import { memoryLines } from './memory-meters.js';
 import { processBodyLines, processHeaderLine } from './process-table.js';
@@ -16,9 +16,22 @@ import { threadBodyLines, threadHeaderLine } from './thread-table.js';
 
 type Box = blessed.Widgets.BoxElement;
 
+/** Recompute a value only when one of its inputs changed (compared by identity). */
+class Memo {
+  private inputs: readonly unknown[] | null = null;
+  private value = '';
+
+  get(inputs: readonly unknown[], compute: () => string): string {
+    if (this.inputs && this.inputs.length === inputs.length && this.inputs.every((input, index) => input === inputs[index])) return this.value;
+    this.inputs = inputs;
+    this.value = compute();
+    return this.value;
+  }
+}
+
 /**
- * The widgets, and how a state becomes their content. Holds no data of its own beyond what it last
- * drew, so unchanged boxes are not re-parsed.
+ * The widgets, and how a state becomes their content. Draws only what changed: a box whose text and
+ * place are unchanged is neither re-parsed nor re-rendered, and the terminal gets only changed lines.
  */
 export class DashboardView {
   private readonly header: Box;
@@ -33,6 +46,12 @@ export class DashboardView {
   private readonly help: Box;
   private readonly tooSmall: Box;
   private readonly drawn = new Map<Box, string>();
+  private readonly factsMemo = new Memo();
+  private readonly labMemo = new Memo();
+  /** Boxes whose text changed since the last frame. */
+  private changed = new Set<Box>();
+  /** Something moved, appeared or vanished: the next frame redraws everything. */
+  private structureChanged = true;
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -66,24 +85,34 @@ export class DashboardView {
     this.tooSmall = blessed.box({ parent: screen, tags: true, hidden: true, top: 0, left: 0, width: '100%', height: '100%' });
   }
 
-  render(state: DashboardState): void {
-    const { cols, rows } = state.size;
-    const layout = layoutFor(state);
-    if (layout.tooSmall) {
-      for (const box of this.allBoxes()) box.hide();
-      this.tooSmall.show();
-      this.setContent(
-        this.tooSmall,
-        escapeTags(`Terminal too small: ${cols}x${rows}.\nparatop needs at least ${MIN_COLS}x${MIN_ROWS}.\nEnlarge the window, or press q to quit.`),
-      );
-      this.screen.render();
-      return;
-    }
-    this.tooSmall.hide();
-    for (const box of [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer]) box.show();
+  /** The next frame redraws the whole screen (after a resize, blessed has already cleared it). */
+  invalidate(): void {
+    this.structureChanged = true;
+  }
 
+  render(state: DashboardState): void {
+    const layout = layoutFor(state);
+    if (layout.tooSmall) this.drawTooSmall(state);
+    else this.drawDashboard(state, layout);
+    this.flush();
+  }
+
+  private drawTooSmall(state: DashboardState): void {
+    const { cols, rows } = state.size;
+    for (const box of this.allBoxes()) this.setVisible(box, false);
+    this.setVisible(this.tooSmall, true);
+    this.setContent(
+      this.tooSmall,
+      escapeTags(`Terminal too small: ${cols}x${rows}.\nparatop needs at least ${MIN_COLS}x${MIN_ROWS}.\nEnlarge the window, or press q to quit.`),
+    );
+  }
+
+  private drawDashboard(state: DashboardState, layout: DashboardLayout): void {
+    const { cols } = state.size;
+    this.setVisible(this.tooSmall, false);
+    for (const box of [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer]) this.setVisible(box, true);
     this.draw(this.header, layout.header, headerLine(state, cols, this.theme));
-    this.draw(this.facts, layout.facts, factsLine(state, cols, this.theme));
+    this.draw(this.facts, layout.facts, this.factsMemo.get([state.facts, state.factsFailed, cols], () => factsLine(state, cols, this.theme)));
     this.draw(
       this.cores,
       layout.cores,
@@ -91,15 +120,16 @@ export class DashboardView {
     );
     this.draw(this.memory, layout.memory, memoryLines(state.system?.memory ?? null, state.processes, layout.memory.width, this.theme).join('\n'));
     this.drawTable(state, layout);
-    if (layout.lab) {
-      this.lab.show();
-      this.draw(this.lab, layout.lab, labPanelLines(state.lab, layout.lab.width, layout.lab.height, this.theme).join('\n'));
-    } else {
-      this.lab.hide();
+    const labRect = layout.lab;
+    this.setVisible(this.lab, labRect !== null);
+    if (labRect) {
+      const lines = this.labMemo.get([state.lab, labRect.width, labRect.height], () =>
+        labPanelLines(state.lab, labRect.width, labRect.height, this.theme).join('\n'),
+      );
+      this.draw(this.lab, labRect, lines);
     }
     this.draw(this.footer, layout.footer, footerLine(state, cols, this.theme));
     this.drawOverlays(state);
-    this.screen.render();
   }
 
   private drawTable(state: DashboardState, layout: DashboardLayout): void {
@@ -120,26 +150,45 @@ export class DashboardView {
 
   private drawOverlays(state: DashboardState): void {
     const mode = state.mode;
+    this.setVisible(this.killDialog, mode.kind === 'kill');
     if (mode.kind === 'kill') {
-      this.killDialog.show();
       this.place(this.killDialog, { width: KILL_DIALOG_WIDTH, height: KILL_DIALOG_HEIGHT });
       this.setContent(this.killDialog, killDialogLines(mode.target, mode.signalIndex, this.theme).join('\n'));
-    } else {
-      this.killDialog.hide();
     }
+    this.setVisible(this.help, mode.kind === 'help');
     if (mode.kind === 'help') {
       const width = Math.min(state.size.cols - 2, 96);
       const lines = helpLines(width - 4, state.size.rows - 2, this.theme);
-      this.help.show();
       this.place(this.help, { width, height: Math.min(state.size.rows, lines.length + 2) });
       this.setContent(this.help, lines.join('\n'));
-    } else {
-      this.help.hide();
     }
+  }
+
+  /**
+   * Put the frame on the terminal. Boxes never overlap except the overlays, so while no overlay is
+   * up and nothing moved, re-rendering the changed boxes alone gives the same screen as a full render.
+   */
+  private flush(): void {
+    const overlayUp = this.killDialog.visible || this.help.visible || this.tooSmall.visible;
+    if (this.structureChanged || overlayUp) {
+      this.screen.render();
+    } else if (this.changed.size > 0) {
+      for (const box of this.changed) box.render();
+      this.screen.draw(0, Number(this.screen.height) - 1);
+    }
+    this.structureChanged = false;
+    this.changed.clear();
   }
 
   private allBoxes(): Box[] {
     return [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer, this.lab, this.killDialog, this.help];
+  }
+
+  private setVisible(box: Box, visible: boolean): void {
+    if (box.visible === visible) return;
+    if (visible) box.show();
+    else box.hide();
+    this.structureChanged = true;
   }
 
   private draw(box: Box, rect: Rect, content: string): void {
@@ -148,15 +197,19 @@ export class DashboardView {
   }
 
   private place(box: Box, rect: Partial<Rect>): void {
-    if (rect.top !== undefined && box.top !== rect.top) box.top = rect.top;
-    if (rect.left !== undefined && box.left !== rect.left) box.left = rect.left;
-    if (rect.width !== undefined && box.width !== rect.width) box.width = rect.width;
-    if (rect.height !== undefined && box.height !== rect.height) box.height = rect.height;
+    for (const side of ['top', 'left', 'width', 'height'] as const) {
+      const value = rect[side];
+      if (value !== undefined && box[side] !== value) {
+        box[side] = value;
+        this.structureChanged = true;
+      }
+    }
   }
 
   private setContent(box: Box, content: string): void {
     if (this.drawn.get(box) === content) return;
     this.drawn.set(box, content);
     box.setContent(content);
+    this.changed.add(box);
   }
 }

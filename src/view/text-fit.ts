@@ -3,17 +3,21 @@ import blessed from 'blessed';
 /** blessed's own width tables, so clipping agrees with how blessed draws wide characters. */
 const unicode = (blessed as unknown as { unicode: { charWidth(text: string, index: number): number } }).unicode;
 
-function codePoints(text: string): string[] {
-  return Array.from(text);
-}
-
 /** Most text on screen is printable ASCII, one column per character: skip the width tables. */
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
+/** Columns one character takes; the common cases answered here, the rest by blessed's tables. */
+function charWidth(char: string): number {
+  const code = char.codePointAt(0) ?? 0;
+  if (code >= 0x300 && code <= 0x36f) return 0;
+  if (code < 0x1100) return 1;
+  return unicode.charWidth(char, 0);
+}
 
 export function displayWidth(text: string): number {
   if (PLAIN_ASCII.test(text)) return text.length;
   let width = 0;
-  for (const char of codePoints(text)) width += unicode.charWidth(char, 0);
+  for (const char of text) width += charWidth(char);
   return width;
 }
 
@@ -22,10 +26,10 @@ export function clipToWidth(text: string, width: number): string {
   if (PLAIN_ASCII.test(text)) return text.slice(0, Math.max(0, width));
   let used = 0;
   let clipped = '';
-  for (const char of codePoints(text)) {
-    const charWidth = unicode.charWidth(char, 0);
-    if (used + charWidth > width) break;
-    used += charWidth;
+  for (const char of text) {
+    const columns = charWidth(char);
+    if (used + columns > width) break;
+    used += columns;
     clipped += char;
   }
   return clipped;

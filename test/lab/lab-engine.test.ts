@@ -128,9 +128,17 @@ describe('the lab engine on real threads and processes', { skip: process.platfor
 describe('stopping in stages', { skip: process.platform !== 'linux', timeout: 30_000 }, () => {
   test('a workload that ignores the request and SIGTERM is killed', async () => {
     // A real process-worker, made deaf: it ignores "stop" and SIGTERM.
-    const stubborn: typeof launchWorkload = (program, spec, onMessage) => {
-      const workload = launchWorkload(program, spec, onMessage);
-      return { ...workload, pid: workload.pid, ended: workload.ended, get alive() { return workload.alive; }, kill: (signal) => signal === 'SIGKILL' && workload.kill(signal), send: () => undefined };
+    const stubborn: typeof launchWorkload = async (program, spec, onMessage) => {
+      const workload = await launchWorkload(program, spec, onMessage);
+      return {
+        pid: workload.pid,
+        ended: workload.ended,
+        get alive() {
+          return workload.alive;
+        },
+        kill: (signal) => signal === 'SIGKILL' && workload.kill(signal),
+        send: () => undefined,
+      };
     };
     const engine = new LabEngine({ cores: CORES, launch: stubborn, stageMs: { ask: 300, terminate: 300, kill: 2000 } });
     await engine.start('processes', { workers: 1 });

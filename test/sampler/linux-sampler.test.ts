@@ -19,8 +19,10 @@ describe('LinuxSampler over captured /proc trees', () => {
   });
   after(() => tree.remove());
 
-  const sampler = (): LinuxSampler =>
-    new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), now: () => 1_000_000 });
+  const sampler = (): LinuxSampler => {
+    let tick = 0;
+    return new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), now: () => 1_000_000, monotonic: () => (tick += 1000) });
+  };
 
   test('the first reading has no core loads and no process CPU%: nothing is made up', async () => {
     tree.load('proc-t0');
@@ -118,5 +120,37 @@ describe('LinuxSampler on this machine', { skip: process.platform !== 'linux' },
     assert.ok(processes.length > 5);
     const threads = await linux.sampleThreads(process.pid);
     assert.ok(threads?.some((thread) => thread.tid === process.pid));
+  });
+});
+
+describe('LinuxSampler keeps /proc files open between scans', { skip: process.platform !== 'linux' }, () => {
+  test('and closes those of a process that has exited', async () => {
+    const { TestProcesses, waitForExit } = await import('../helpers/processes.js');
+    const { readdirSync, readlinkSync } = await import('node:fs');
+    const children = new TestProcesses();
+    const child = children.idle('paratop-test-open-files');
+    const openOn = (pid: number): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(`/proc/${pid}/`);
+        } catch {
+          return false;
+        }
+      }).length;
+    const linux = new LinuxSampler();
+    try {
+      await linux.sampleProcesses();
+      assert.equal(openOn(child.pid ?? 0), 2, 'stat and status stay open');
+      await linux.sampleProcesses();
+      assert.equal(openOn(child.pid ?? 0), 2, 'and are re-read, not reopened');
+      child.kill('SIGKILL');
+      await waitForExit(child);
+      const processes = await linux.sampleProcesses();
+      assert.equal(processes.find((entry) => entry.pid === child.pid), undefined);
+      assert.equal(openOn(child.pid ?? 0), 0);
+    } finally {
+      linux.close();
+      children.stopAll();
+    }
   });
 });

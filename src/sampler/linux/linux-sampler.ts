@@ -22,6 +22,8 @@ export interface LinuxSamplerOptions {
   clockTicksPerSecond?: number;
   /** Wall clock for time stamps; tests fix it. */
   now?: () => number;
+  /** Monotonic clock, ms, that decides which readings belong to one tick; tests step it. */
+  monotonic?: () => number;
 }
 
 /** What the previous scan saw of one task, to turn cumulative counters into rates. */
@@ -42,6 +44,8 @@ const COMMAND_REFRESH_SCANS = 10;
 /** A task younger than this has too little history for a meaningful lifetime average. */
 const MIN_AGE_FOR_AVERAGE_SECONDS = 0.05;
 const PASSWD_RELOAD_MS = 30_000;
+/** Readings this close together belong to the same tick. */
+const UPTIME_REUSE_MS = 20;
 
 function isPidName(name: string): boolean {
   const first = name.charCodeAt(0);
@@ -57,6 +61,7 @@ export class LinuxSampler implements Sampler {
   private readonly passwdFile: string;
   private readonly hz: number;
   private readonly now: () => number;
+  private readonly monotonic: () => number;
   private readonly reader = new ProcReader();
 
   private previousStat: ProcStat | null = null;
@@ -71,6 +76,7 @@ export class LinuxSampler implements Sampler {
   private commands = new Map<number, CachedCommand>();
   private previousThreads = new Map<number, { uptime: number; tasks: Map<number, TaskCounters> }>();
 
+  private uptimeReading: { at: number; seconds: number } | null = null;
   private userNames = new Map<number, string>();
   private passwdLoadedAt = Number.NEGATIVE_INFINITY;
 
@@ -79,6 +85,7 @@ export class LinuxSampler implements Sampler {
     this.passwdFile = options.passwdFile ?? '/etc/passwd';
     this.hz = options.clockTicksPerSecond ?? 100;
     this.now = options.now ?? Date.now;
+    this.monotonic = options.monotonic ?? (() => performance.now());
   }
 
   async sampleSystem(): Promise<SystemSample> {
@@ -90,7 +97,7 @@ export class LinuxSampler implements Sampler {
       cores: this.lastCores,
       cpu: this.lastCpu,
       memory: toMemorySample(memory),
-      loadAverage: parseLoadavg(this.reader.read(`${this.root}/loadavg`) ?? ''),
+      loadAverage: parseLoadavg(this.reader.readKeepingOpen(`${this.root}/loadavg`) ?? ''),
       uptimeSeconds: this.readUptime(),
     };
   }
@@ -107,8 +114,8 @@ export class LinuxSampler implements Sampler {
     for (const name of readdirSync(this.root)) {
       if (!isPidName(name)) continue;
       const dir = `${this.root}/${name}`;
-      const stat = parsePidStat(this.reader.read(`${dir}/stat`) ?? '');
-      const statusText = stat && this.reader.read(`${dir}/status`);
+      const stat = parsePidStat(this.reader.readKeepingOpen(`${dir}/stat`) ?? '');
+      const statusText = stat && this.reader.readKeepingOpen(`${dir}/status`);
       if (!stat || !statusText) continue; // gone mid-scan
       const status = parsePidStatus(statusText);
       const counters: TaskCounters = {
@@ -238,19 +245,24 @@ export class LinuxSampler implements Sampler {
   }
 
   private readProcStat(): ProcStat {
-    const stat = parseProcStat(this.reader.read(`${this.root}/stat`) ?? '');
+    const stat = parseProcStat(this.reader.readKeepingOpen(`${this.root}/stat`) ?? '');
     this.bootTime = stat.bootTime;
     return stat;
   }
 
   private readMemory(): MemInfo {
-    const memory = parseMeminfo(this.reader.read(`${this.root}/meminfo`) ?? '');
+    const memory = parseMeminfo(this.reader.readKeepingOpen(`${this.root}/meminfo`) ?? '');
     this.memTotalBytes = memory.totalBytes;
     return memory;
   }
 
+  /** One reading of /proc/uptime serves everything sampled in the same tick. */
   private readUptime(): number {
-    return parseUptime(this.reader.read(`${this.root}/uptime`) ?? '');
+    const now = this.monotonic();
+    if (this.uptimeReading && now - this.uptimeReading.at < UPTIME_REUSE_MS) return this.uptimeReading.seconds;
+    const seconds = parseUptime(this.reader.readKeepingOpen(`${this.root}/uptime`) ?? '');
+    this.uptimeReading = { at: now, seconds };
+    return seconds;
   }
 
   private command(dir: string, pid: number, startTicks: number, comm: string): string {
@@ -275,8 +287,17 @@ export class LinuxSampler implements Sampler {
   }
 
   private forgetVanished(alive: Map<number, TaskCounters>): void {
-    for (const pid of this.commands.keys()) if (!alive.has(pid)) this.commands.delete(pid);
+    for (const pid of this.commands.keys()) {
+      if (alive.has(pid)) continue;
+      this.commands.delete(pid);
+      this.reader.closeUnder(`${this.root}/${pid}/`);
+    }
     for (const pid of this.previousThreads.keys()) if (!alive.has(pid)) this.previousThreads.delete(pid);
+  }
+
+  /** Close the files kept open between scans. */
+  close(): void {
+    this.reader.closeAll();
   }
 }
 

@@ -14,25 +14,37 @@ export interface PidStat {
 
 /**
  * /proc/<pid>/stat. The name sits in parentheses and may itself hold spaces and parentheses,
- * so it runs from the first "(" to the last ")"; the numbers follow.
+ * so it runs from the first "(" to the last ")"; the numbers follow. Only the needed fields are
+ * cut out (no split of all 52), as this runs for every process on every scan.
  */
 export function parsePidStat(text: string): PidStat | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const rest = text.slice(close + 2).split(' ');
-  // rest[0] is field 3 (state) of proc(5); field n is rest[n - 3].
-  const field = (n: number): number => Number(rest[n - 3]);
-  const parsed: PidStat = {
+  // Field 3 (state) starts two characters after the ")"; walk the spaces to the fields we need.
+  const wanted = [4, 14, 15, 20, 22];
+  const values: number[] = [];
+  let field = 3;
+  let start = close + 2;
+  for (let at = start; at <= text.length && values.length < wanted.length; at += 1) {
+    const char = text.charCodeAt(at);
+    if (char !== 32 && char !== 10 && at < text.length) continue;
+    if (field === wanted[values.length]) values.push(Number(text.slice(start, at)));
+    field += 1;
+    start = at + 1;
+  }
+  const [ppid = Number.NaN, utime = Number.NaN, stime = Number.NaN, threads = Number.NaN, startTicks = Number.NaN] = values;
+  const cpuTicks = utime + stime;
+  if (!Number.isFinite(cpuTicks) || !Number.isFinite(startTicks)) return null;
+  return {
     pid: Number(text.slice(0, open).trim()),
     comm: text.slice(open + 1, close),
-    state: rest[0] ?? '?',
-    ppid: field(4),
-    cpuTicks: field(14) + field(15),
-    threads: field(20),
-    startTicks: field(22),
+    state: text.charAt(close + 2) || '?',
+    ppid,
+    cpuTicks,
+    threads,
+    startTicks,
   };
-  return Number.isFinite(parsed.cpuTicks) && Number.isFinite(parsed.startTicks) ? parsed : null;
 }
 
 export interface PidStatus {

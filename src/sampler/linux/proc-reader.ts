@@ -1,11 +1,17 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
- * Reads small /proc files into one reused buffer: no per-read allocation, no stat call.
- * Synchronous on purpose: each read takes microseconds and the thread pool would cost more.
+ * Reads small /proc files into one reused buffer: no per-read allocation, no stat call. Files read
+ * on every scan can be kept open and re-read from offset 0 (procfs regenerates them), which saves
+ * an open and a close per file per scan. Synchronous on purpose: each read takes microseconds and
+ * the thread pool would cost more.
  */
 export class ProcReader {
   private buffer = Buffer.allocUnsafe(16 * 1024);
+  private readonly open = new Map<string, number>();
+
+  /** @param maxOpen how many files may stay open at once; the rest are opened for each read. */
+  constructor(private readonly maxOpen = 1500) {}
 
   /** The file's text, or null when it is gone or unreadable (the process exited, or is not ours). */
   read(path: string, maxBytes = 1024 * 1024): string | null {
@@ -16,6 +22,55 @@ export class ProcReader {
       return null;
     }
     try {
+      return this.readFrom(fd, maxBytes);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** As `read`, keeping the file open for the next call. */
+  readKeepingOpen(path: string): string | null {
+    const kept = this.open.get(path);
+    if (kept !== undefined) {
+      const text = this.readFrom(kept, 1024 * 1024);
+      if (text !== null) return text;
+      // The process behind this descriptor is gone (a PID reused since opens a new file).
+      this.close(path);
+    }
+    if (this.open.size >= this.maxOpen) return this.read(path);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return null;
+    }
+    const text = this.readFrom(fd, 1024 * 1024);
+    if (text === null) closeSync(fd);
+    else this.open.set(path, fd);
+    return text;
+  }
+
+  /** Close every kept file whose path starts with `prefix` (a process that has gone). */
+  closeUnder(prefix: string): void {
+    for (const path of this.open.keys()) if (path.startsWith(prefix)) this.close(path);
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  closeAll(): void {
+    for (const path of [...this.open.keys()]) this.close(path);
+  }
+
+  private close(path: string): void {
+    const fd = this.open.get(path);
+    this.open.delete(path);
+    if (fd !== undefined) closeSync(fd);
+  }
+
+  private readFrom(fd: number, maxBytes: number): string | null {
+    try {
       let length = 0;
       for (;;) {
         if (length === this.buffer.length) {
@@ -24,7 +79,7 @@ export class ProcReader {
           this.buffer.copy(bigger, 0, 0, length);
           this.buffer = bigger;
         }
-        const count = readSync(fd, this.buffer, length, this.buffer.length - length, null);
+        const count = readSync(fd, this.buffer, length, this.buffer.length - length, length);
         if (count === 0) break;
         length += count;
       }
@@ -32,8 +87,6 @@ export class ProcReader {
     } catch {
       // ESRCH and friends: the process went away between open and read.
       return null;
-    } finally {
-      closeSync(fd);
     }
   }
 }
