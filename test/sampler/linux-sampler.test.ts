@@ -154,3 +154,38 @@ describe('LinuxSampler keeps /proc files open between scans', { skip: process.pl
     }
   });
 });
+
+describe('LinuxSampler reads status less often for idle processes', () => {
+  test('an idle process every 5th scan (its rate then spans 5 s); a busy one every scan', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const tree = new ProcTree('proc-t0');
+    try {
+      let tick = 0;
+      const linux = new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), monotonic: () => (tick += 1000) });
+      const bump = (path: string, pattern: RegExp, by: number): void => {
+        const file = join(tree.root, path);
+        writeFileSync(file, readFileSync(file, 'utf8').replace(pattern, (_, head: string, value: string) => `${head}${Number(value) + by}`));
+      };
+      const scan = async (second: number): Promise<ProcessSample[]> => {
+        writeFileSync(join(tree.root, 'uptime'), `${389.92 + second} 700.00\n`);
+        return linux.sampleProcesses();
+      };
+      const initial = byPid(await scan(0), 2944).ctxVoluntary ?? 0;
+      // The idle process switches 50 times but uses no CPU; the busy one uses CPU and switches too.
+      bump('2944/status', /(\nvoluntary_ctxt_switches:\t)(\d+)/, 50);
+      for (let second = 1; second <= 4; second += 1) {
+        bump('2945/stat', /^(\d+ \(node\) S(?: \S+){10} )(\d+)/, 100);
+        bump('2945/status', /(\nvoluntary_ctxt_switches:\t)(\d+)/, 20);
+        const processes = await scan(second);
+        assert.equal(byPid(processes, 2944).ctxVoluntary, initial, `idle process status not re-read at second ${second}`);
+        assertClose(byPid(processes, 2945).ctxPerSecond, 20);
+        assertClose(byPid(processes, 2945).cpu, 100);
+      }
+      const fifth = await scan(5);
+      assert.equal(byPid(fifth, 2944).ctxVoluntary, initial + 50);
+      assertClose(byPid(fifth, 2944).ctxPerSecond, 10, 1e-6);
+    } finally {
+      tree.remove();
+    }
+  });
+});

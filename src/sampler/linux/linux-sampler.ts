@@ -10,7 +10,7 @@ import type {
 } from '../../model/types.js';
 import type { Sampler } from '../sampler.js';
 import { parsePasswd } from './parse-passwd.js';
-import { parseCmdline, parsePidStat, parsePidStatus } from './parse-process-files.js';
+import { type PidStat, type PidStatus, parseCmdline, parsePidStat, parsePidStatus } from './parse-process-files.js';
 import { type MemInfo, type ProcStat, parseLoadavg, parseMeminfo, parseProcStat, parseUptime } from './parse-system-files.js';
 import { ProcReader } from './proc-reader.js';
 
@@ -24,6 +24,8 @@ export interface LinuxSamplerOptions {
   now?: () => number;
   /** Monotonic clock, ms, that decides which readings belong to one tick; tests step it. */
   monotonic?: () => number;
+  /** Bytes per memory page; by default this machine's, found from /proc/self. */
+  pageSize?: number;
 }
 
 /** What the previous scan saw of one task, to turn cumulative counters into rates. */
@@ -33,26 +35,44 @@ interface TaskCounters {
   ctxSwitches: number;
 }
 
-interface CachedCommand {
+/** What the sampler remembers of one process between scans. */
+interface ProcessRecord {
   startTicks: number;
+  cpuSeconds: number;
+  /** /proc/uptime when this process was last scanned */
+  scannedAt: number;
+  status: PidStatus;
+  statusAt: number;
+  statusScan: number;
+  ctxPerSecond: number | null;
   command: string;
-  readAtScan: number;
+  commandScan: number;
 }
 
 /** A process may rewrite its command line (setproctitle), so cached ones are re-read now and then. */
 const COMMAND_REFRESH_SCANS = 10;
+/**
+ * /proc/<pid>/status is the dearest file to read. A process that used no CPU since the last scan
+ * has it re-read only this often: its context-switch rate is then measured over the longer span.
+ */
+const STATUS_REFRESH_SCANS = 5;
 /** A task younger than this has too little history for a meaningful lifetime average. */
 const MIN_AGE_FOR_AVERAGE_SECONDS = 0.05;
 const PASSWD_RELOAD_MS = 30_000;
 /** Readings this close together belong to the same tick. */
 const UPTIME_REUSE_MS = 20;
 
+/** A count spread over a lifetime, or null when there is no lifetime to spread it over. */
+function perSecondOfLife(count: number, ageSeconds: number | null): number | null {
+  return ageSeconds === null ? null : perSecond(0, count, ageSeconds);
+}
+
 function isPidName(name: string): boolean {
   const first = name.charCodeAt(0);
   return first >= 48 && first <= 57;
 }
 
-/** Reads /proc directly. Spawns nothing; each process costs two small file reads per scan. */
+/** Reads /proc directly. Spawns nothing; a process costs one or two small reads of files kept open. */
 export class LinuxSampler implements Sampler {
   readonly kind = 'linux-proc' as const;
   readonly hasThreads = true;
@@ -72,8 +92,8 @@ export class LinuxSampler implements Sampler {
 
   private scanCount = 0;
   private previousScanUptime: number | null = null;
-  private previousProcesses = new Map<number, TaskCounters>();
-  private commands = new Map<number, CachedCommand>();
+  private records = new Map<number, ProcessRecord>();
+  private readonly pageSize: number;
   private previousThreads = new Map<number, { uptime: number; tasks: Map<number, TaskCounters> }>();
 
   private uptimeReading: { at: number; seconds: number } | null = null;
@@ -86,6 +106,7 @@ export class LinuxSampler implements Sampler {
     this.hz = options.clockTicksPerSecond ?? 100;
     this.now = options.now ?? Date.now;
     this.monotonic = options.monotonic ?? (() => performance.now());
+    this.pageSize = options.pageSize ?? systemPageSize();
   }
 
   async sampleSystem(): Promise<SystemSample> {
@@ -104,51 +125,96 @@ export class LinuxSampler implements Sampler {
 
   async sampleProcesses(): Promise<ProcessSample[]> {
     const uptime = this.readUptime();
-    const elapsed = this.previousScanUptime === null ? null : uptime - this.previousScanUptime;
+    const previousScan = this.previousScanUptime;
     const bootTime = this.bootTime ?? this.readProcStat().bootTime;
     const memTotal = this.memTotalBytes ?? this.readMemory().totalBytes;
     this.scanCount += 1;
 
-    const seen = new Map<number, TaskCounters>();
+    const records = new Map<number, ProcessRecord>();
     const processes: ProcessSample[] = [];
     for (const name of readdirSync(this.root)) {
       if (!isPidName(name)) continue;
       const dir = `${this.root}/${name}`;
-      const stat = parsePidStat(this.reader.readKeepingOpen(`${dir}/stat`) ?? '');
-      const statusText = stat && this.reader.readKeepingOpen(`${dir}/status`);
-      if (!stat || !statusText) continue; // gone mid-scan
-      const status = parsePidStatus(statusText);
-      const counters: TaskCounters = {
-        startTicks: stat.startTicks,
-        cpuSeconds: stat.cpuTicks / this.hz,
-        ctxSwitches: status.ctxVoluntary + status.ctxInvoluntary,
-      };
-      seen.set(stat.pid, counters);
-      const rates = this.rates(counters, this.previousProcesses.get(stat.pid), elapsed, uptime);
+      const pid = Number(name);
+      const stat = parsePidStat(this.reader.readKeepingOpen(`${dir}/stat`, pid) ?? '');
+      if (!stat) continue; // gone mid-scan
+      const kept = this.records.get(pid);
+      const before = kept?.startTicks === stat.startTicks ? kept : undefined; // else the PID was reused
+      const record = this.scanProcess(dir, stat, before, uptime, previousScan);
+      if (!record) continue;
+      records.set(pid, record);
+      const cpuSeconds = stat.cpuTicks / this.hz;
+      const rssBytes = stat.rssPages * this.pageSize;
       processes.push({
-        pid: stat.pid,
+        pid,
         ppid: stat.ppid,
-        user: this.userName(status.uid),
-        uid: status.uid,
+        user: this.userName(record.status.uid),
+        uid: record.status.uid,
         state: stat.state,
         name: stat.comm,
-        command: this.command(dir, stat.pid, stat.startTicks, stat.comm),
-        cpu: rates.cpu,
-        cpuSeconds: counters.cpuSeconds,
-        rssBytes: status.rssBytes,
-        memPercent: memTotal > 0 ? (status.rssBytes / memTotal) * 100 : 0,
+        command: record.command,
+        cpu: before ? cpuPercent(before.cpuSeconds, cpuSeconds, uptime - before.scannedAt) : perSecondOfLife(cpuSeconds * 100, this.ageIfNew(stat.startTicks, uptime, previousScan)),
+        cpuSeconds,
+        rssBytes,
+        memPercent: memTotal > 0 ? (rssBytes / memTotal) * 100 : 0,
         threads: stat.threads,
         startedAt: (bootTime + stat.startTicks / this.hz) * 1000,
         startToken: String(stat.startTicks),
-        ctxVoluntary: status.ctxVoluntary,
-        ctxInvoluntary: status.ctxInvoluntary,
-        ctxPerSecond: rates.ctxPerSecond,
+        ctxVoluntary: record.status.ctxVoluntary,
+        ctxInvoluntary: record.status.ctxInvoluntary,
+        ctxPerSecond: record.ctxPerSecond,
       });
     }
-    this.previousProcesses = seen;
+    this.forgetVanished(records);
+    this.records = records;
     this.previousScanUptime = uptime;
-    this.forgetVanished(seen);
     return processes;
+  }
+
+  /** Update what is remembered of one process; null when it vanished between its files. */
+  private scanProcess(dir: string, stat: PidStat, before: ProcessRecord | undefined, uptime: number, previousScan: number | null): ProcessRecord | null {
+    const cpuSeconds = stat.cpuTicks / this.hz;
+    const idle = before !== undefined && before.cpuSeconds === cpuSeconds && stat.state !== 'R';
+    let status = before?.status;
+    let statusAt = before?.statusAt ?? uptime;
+    let statusScan = before?.statusScan ?? this.scanCount;
+    let ctxPerSecond = before?.ctxPerSecond ?? null;
+    if (!before || !idle || this.scanCount - before.statusScan >= STATUS_REFRESH_SCANS) {
+      const text = this.reader.readKeepingOpen(`${dir}/status`, stat.pid);
+      if (!text) return null;
+      status = parsePidStatus(text);
+      const switches = status.ctxVoluntary + status.ctxInvoluntary;
+      ctxPerSecond = before
+        ? perSecond(before.status.ctxVoluntary + before.status.ctxInvoluntary, switches, uptime - before.statusAt)
+        : perSecondOfLife(switches, this.ageIfNew(stat.startTicks, uptime, previousScan));
+      statusAt = uptime;
+      statusScan = this.scanCount;
+    }
+    if (!status) return null;
+    const fresh = before && this.scanCount - before.commandScan < COMMAND_REFRESH_SCANS;
+    const command = fresh ? before.command : this.readCommand(dir, stat);
+    return {
+      startTicks: stat.startTicks,
+      cpuSeconds,
+      scannedAt: uptime,
+      status,
+      statusAt,
+      statusScan,
+      ctxPerSecond,
+      command,
+      commandScan: fresh ? before.commandScan : this.scanCount,
+    };
+  }
+
+  /**
+   * The age of a task born since the previous scan, whose lifetime average stands in for a rate;
+   * null for an older task seen for the first time (the first scan of all): no guess is made.
+   */
+  private ageIfNew(startTicks: number, uptime: number, previousScan: number | null): number | null {
+    const startedAt = startTicks / this.hz;
+    if (previousScan === null || startedAt < previousScan) return null;
+    const age = uptime - startedAt;
+    return age >= MIN_AGE_FOR_AVERAGE_SECONDS ? age : null;
   }
 
   async sampleThreads(pid: number): Promise<ThreadSample[] | null> {
@@ -168,7 +234,7 @@ export class LinuxSampler implements Sampler {
       const dir = `${this.root}/${pid}/task/${name}`;
       const stat = parsePidStat(this.reader.read(`${dir}/stat`) ?? '');
       const statusText = stat && this.reader.read(`${dir}/status`);
-      if (!stat || !statusText) continue;
+      if (!stat || !statusText) continue; // gone mid-scan
       const status = parsePidStatus(statusText);
       const counters: TaskCounters = {
         startTicks: stat.startTicks,
@@ -198,10 +264,7 @@ export class LinuxSampler implements Sampler {
     return stat ? { pid, startToken: String(stat.startTicks) } : null;
   }
 
-  /**
-   * CPU% and context switches per second of one task. With no earlier reading of the same task,
-   * a task born since the last scan gets its lifetime average; an older one gets null, not a guess.
-   */
+  /** CPU% and context switches per second of one thread since the previous reading of it. */
   private rates(
     now: TaskCounters,
     before: TaskCounters | undefined,
@@ -214,15 +277,8 @@ export class LinuxSampler implements Sampler {
         ctxPerSecond: perSecond(before.ctxSwitches, now.ctxSwitches, elapsed),
       };
     }
-    const previousScan = elapsed === null ? null : uptime - elapsed;
-    const startedAt = now.startTicks / this.hz;
-    if (previousScan !== null && startedAt >= previousScan) {
-      const age = uptime - startedAt;
-      if (age >= MIN_AGE_FOR_AVERAGE_SECONDS) {
-        return { cpu: cpuPercent(0, now.cpuSeconds, age), ctxPerSecond: perSecond(0, now.ctxSwitches, age) };
-      }
-    }
-    return { cpu: null, ctxPerSecond: null };
+    const age = this.ageIfNew(now.startTicks, uptime, elapsed === null ? null : uptime - elapsed);
+    return { cpu: perSecondOfLife(now.cpuSeconds * 100, age), ctxPerSecond: perSecondOfLife(now.ctxSwitches, age) };
   }
 
   private updateCoreLoads(stat: ProcStat): void {
@@ -265,15 +321,9 @@ export class LinuxSampler implements Sampler {
     return seconds;
   }
 
-  private command(dir: string, pid: number, startTicks: number, comm: string): string {
-    const cached = this.commands.get(pid);
-    if (cached && cached.startTicks === startTicks && this.scanCount - cached.readAtScan < COMMAND_REFRESH_SCANS) {
-      return cached.command;
-    }
+  private readCommand(dir: string, stat: PidStat): string {
     const text = this.reader.read(`${dir}/cmdline`, 64 * 1024);
-    const command = (text && parseCmdline(text)) || `[${comm}]`;
-    this.commands.set(pid, { startTicks, command, readAtScan: this.scanCount });
-    return command;
+    return (text && parseCmdline(text)) || `[${stat.comm}]`;
   }
 
   private userName(uid: number): string {
@@ -286,12 +336,8 @@ export class LinuxSampler implements Sampler {
     return name ?? String(uid);
   }
 
-  private forgetVanished(alive: Map<number, TaskCounters>): void {
-    for (const pid of this.commands.keys()) {
-      if (alive.has(pid)) continue;
-      this.commands.delete(pid);
-      this.reader.closeUnder(`${this.root}/${pid}/`);
-    }
+  private forgetVanished(alive: Map<number, ProcessRecord>): void {
+    for (const pid of this.records.keys()) if (!alive.has(pid)) this.reader.closeGroup(pid);
     for (const pid of this.previousThreads.keys()) if (!alive.has(pid)) this.previousThreads.delete(pid);
   }
 
@@ -313,4 +359,24 @@ function toMemorySample(memory: MemInfo): MemorySample {
     swapTotalBytes: memory.swapTotalBytes,
     swapUsedBytes: Math.max(0, memory.swapTotalBytes - memory.swapFreeBytes),
   };
+}
+
+let cachedPageSize: number | undefined;
+
+/**
+ * This machine's page size (4 KiB on x86-64; 4, 16 or 64 KiB on arm64), from how /proc/self counts
+ * the same resident memory in pages (stat) and in kB (status). Node has no direct way to ask.
+ */
+function systemPageSize(): number {
+  if (cachedPageSize !== undefined) return cachedPageSize;
+  cachedPageSize = 4096;
+  try {
+    const reader = new ProcReader(0);
+    const pages = parsePidStat(reader.read('/proc/self/stat') ?? '')?.rssPages ?? 0;
+    const bytes = parsePidStatus(reader.read('/proc/self/status') ?? '').rssBytes;
+    if (pages > 0 && bytes > 0) cachedPageSize = 2 ** Math.round(Math.log2(bytes / pages));
+  } catch {
+    // keep the common default
+  }
+  return cachedPageSize;
 }

@@ -10,6 +10,8 @@ export interface PidStat {
   threads: number;
   /** Start time, clock ticks after boot. */
   startTicks: number;
+  /** Resident set size, in pages (the same figure as VmRSS in status). */
+  rssPages: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export function parsePidStat(text: string): PidStat | null {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
   // Field 3 (state) starts two characters after the ")"; walk the spaces to the fields we need.
-  const wanted = [4, 14, 15, 20, 22];
+  const wanted = [4, 14, 15, 20, 22, 24];
   const values: number[] = [];
   let field = 3;
   let start = close + 2;
@@ -33,7 +35,7 @@ export function parsePidStat(text: string): PidStat | null {
     field += 1;
     start = at + 1;
   }
-  const [ppid = Number.NaN, utime = Number.NaN, stime = Number.NaN, threads = Number.NaN, startTicks = Number.NaN] = values;
+  const [ppid = Number.NaN, utime = Number.NaN, stime = Number.NaN, threads = Number.NaN, startTicks = Number.NaN, rssPages = 0] = values;
   const cpuTicks = utime + stime;
   if (!Number.isFinite(cpuTicks) || !Number.isFinite(startTicks)) return null;
   return {
@@ -44,6 +46,7 @@ export function parsePidStat(text: string): PidStat | null {
     cpuTicks,
     threads,
     startTicks,
+    rssPages,
   };
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 /**
  * Reads small /proc files into one reused buffer: no per-read allocation, no stat call. Files read
@@ -9,9 +9,11 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export class ProcReader {
   private buffer = Buffer.allocUnsafe(16 * 1024);
   private readonly open = new Map<string, number>();
+  /** Kept-open paths by the process they belong to, so a process's files close together. */
+  private readonly groups = new Map<number, string[]>();
 
   /** @param maxOpen how many files may stay open at once; the rest are opened for each read. */
-  constructor(private readonly maxOpen = 1500) {}
+  constructor(private readonly maxOpen = openFileBudget()) {}
 
   /** The file's text, or null when it is gone or unreadable (the process exited, or is not ours). */
   read(path: string, maxBytes = 1024 * 1024): string | null {
@@ -28,8 +30,8 @@ export class ProcReader {
     }
   }
 
-  /** As `read`, keeping the file open for the next call. */
-  readKeepingOpen(path: string): string | null {
+  /** As `read`, keeping the file open for the next call; `group` (a PID) lets `closeGroup` find it. */
+  readKeepingOpen(path: string, group?: number): string | null {
     const kept = this.open.get(path);
     if (kept !== undefined) {
       const text = this.readFrom(kept, 1024 * 1024);
@@ -45,14 +47,23 @@ export class ProcReader {
       return null;
     }
     const text = this.readFrom(fd, 1024 * 1024);
-    if (text === null) closeSync(fd);
-    else this.open.set(path, fd);
+    if (text === null) {
+      closeSync(fd);
+      return null;
+    }
+    this.open.set(path, fd);
+    if (group !== undefined) {
+      const paths = this.groups.get(group);
+      if (paths) paths.push(path);
+      else this.groups.set(group, [path]);
+    }
     return text;
   }
 
-  /** Close every kept file whose path starts with `prefix` (a process that has gone). */
-  closeUnder(prefix: string): void {
-    for (const path of this.open.keys()) if (path.startsWith(prefix)) this.close(path);
+  /** Close the kept files of one group (a process that has gone). */
+  closeGroup(group: number): void {
+    for (const path of this.groups.get(group) ?? []) this.close(path);
+    this.groups.delete(group);
   }
 
   get openCount(): number {
@@ -61,6 +72,7 @@ export class ProcReader {
 
   closeAll(): void {
     for (const path of [...this.open.keys()]) this.close(path);
+    this.groups.clear();
   }
 
   private close(path: string): void {
@@ -89,4 +101,19 @@ export class ProcReader {
       return null;
     }
   }
+}
+
+/**
+ * How many /proc files may stay open: most of the process's descriptor limit (Node raises the soft
+ * limit to the hard one at start), keeping a margin for everything else paratop opens.
+ */
+function openFileBudget(): number {
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
+    if (Number.isFinite(soft)) return Math.max(0, Math.min(soft - 512, 65_536));
+  } catch {
+    // not Linux
+  }
+  return 512;
 }
