@@ -1,0 +1,63 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import pty from 'node-pty';
+
+/** A program running in a pseudo-terminal, measured from /proc like any other process. */
+export function startInPty(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cols = 120, rows = 40): pty.IPty {
+  const terminal = pty.spawn(command, args, {
+    name: 'xterm-256color',
+    cols,
+    rows,
+    cwd: process.cwd(),
+    env: { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...env } as Record<string, string>,
+  });
+  terminal.onData(() => undefined);
+  return terminal;
+}
+
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of the process and of its children it has waited for, in seconds. */
+export function cpuSecondsWithChildren(pid: number): number | null {
+  const fields = statFields(pid);
+  if (!fields) return null;
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+export function rssMegabytes(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Children of `pid` alive right now, as "pid:starttime" so a reused PID counts again. */
+export function childrenNow(pid: number): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const fields = statFields(Number(name));
+    if (fields && Number(fields[1]) === pid) found.push(`${name}:${fields[19]}`);
+  }
+  return found;
+}
+
+/** Processes forked on the whole machine since boot (the "processes" line of /proc/stat). */
+export function forksSinceBoot(): number {
+  const match = /^processes (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+  return match ? Number(match[1]) : 0;
+}
+
+export function processCount(): number {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).length;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

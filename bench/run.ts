@@ -1,0 +1,170 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { type Accuracy, measureAccuracy } from './accuracy.js';
+import { type KeyLatency, measureKeyLatency } from './key-latency.js';
+import { type LabPoint, measureLabSpeedups } from './lab-speedup.js';
+import { RESULTS_DIR } from './paths.js';
+import { processCount } from './pty-process.js';
+import { type SamplerSpeed, measureSamplerSpeed } from './sampler-speed.js';
+import { type SelfCost, measureSelfCost, startIdleProcesses, tools } from './self-cost.js';
+
+/**
+ * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy]
+ * Prints each table as it is measured and writes everything to bench/results/<date>.json.
+ */
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args[args.indexOf('--only') + 1];
+const only = args.includes('--only') && onlyArg ? new Set(onlyArg.split(',')) : null;
+const wanted = (section: string): boolean => !only || only.has(section);
+
+const warmup = quick ? 3 : 5;
+const window = quick ? 15 : 60;
+const cores = cpus().length;
+
+interface Target {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+const targets: Target[] = [];
+const check = (what: string, target: string, measured: string, met: boolean): void => {
+  targets.push({ what, target, measured, met });
+};
+
+function table(title: string, header: string[], rows: (string | number)[][]): void {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  console.log(`\n${title}`);
+  for (const [index, row] of cells.entries()) {
+    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '));
+    if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  }
+}
+
+const fixed = (value: number | null | undefined, places = 2): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(places));
+
+async function selfCost(): Promise<SelfCost[]> {
+  const { tools: list, cleanUp } = tools();
+  const results: SelfCost[] = [];
+  try {
+    for (const extra of [0, 400]) {
+      const sleepers = extra > 0 ? startIdleProcesses(extra) : null;
+      try {
+        for (const tool of list) {
+          process.stdout.write(`  measuring ${tool.name} with ${processCount()} processes (${warmup + window} s)…\n`);
+          results.push(await measureSelfCost(tool, warmup, window));
+        }
+      } finally {
+        sleepers?.stop();
+      }
+    }
+  } finally {
+    cleanUp();
+  }
+  const paratopAt = (index: number): SelfCost | undefined => results.filter((result) => result.tool === 'paratop')[index];
+  table(
+    `Self cost: 1 s refresh, ${window} s after ${warmup} s warm-up, in a 120x40 pseudo-terminal (CPU = % of one core, process + its children)`,
+    ['tool', 'processes', 'CPU %', 'paratop / tool', 'RSS mean MB', 'RSS peak MB', 'children', 'machine forks'],
+    results.map((result) => {
+      const paratop = paratopAt(result.processes > 300 ? 1 : 0);
+      return [
+        result.tool,
+        result.processes,
+        fixed(result.cpuPercent, 3),
+        paratop && result.tool !== 'paratop' ? `${fixed(paratop.cpuPercent / result.cpuPercent)}x` : '',
+        fixed(result.rssMeanMb, 1),
+        fixed(result.rssPeakMb, 1),
+        result.childrenSeen,
+        result.machineForks,
+      ];
+    }),
+  );
+  for (const [index, label] of [
+    [0, 'few processes'],
+    [1, '+400 processes'],
+  ] as const) {
+    const paratop = paratopAt(index);
+    const htop = results.filter((result) => result.tool.startsWith('htop'))[index];
+    if (paratop && htop) check(`CPU vs htop -d 10 (${label})`, `<= ${fixed(htop.cpuPercent, 3)}%`, `${fixed(paratop.cpuPercent, 3)}%`, paratop.cpuPercent <= htop.cpuPercent);
+    if (paratop) check(`children spawned in the window (${label})`, '0', String(paratop.childrenSeen), paratop.childrenSeen === 0);
+  }
+  const paratop = paratopAt(0);
+  if (paratop) check('RSS (few processes)', '< 55 MB', `mean ${fixed(paratop.rssMeanMb, 1)}, peak ${fixed(paratop.rssPeakMb, 1)} MB`, paratop.rssPeakMb < 55);
+  return results;
+}
+
+async function samplerSpeed(): Promise<SamplerSpeed[]> {
+  const results = await measureSamplerSpeed(quick);
+  table(
+    'Sampler: one full process scan (ms)',
+    ['tree', 'processes', 'first scan', 'median', 'p95', 'scans'],
+    results.map((result) => [result.tree, result.processes, fixed(result.coldMs), fixed(result.medianMs), fixed(result.p95Ms), result.scans]),
+  );
+  const at = (count: number): SamplerSpeed | undefined => results.find((result) => result.processes === count && result.tree.startsWith('generated'));
+  const thousand = at(1000);
+  const tenThousand = at(10_000);
+  if (thousand) check('sample of 1,000 processes', '< 10 ms', `${fixed(thousand.medianMs)} ms`, thousand.medianMs < 10);
+  if (tenThousand) check('sample of 10,000 processes', '< 100 ms', `${fixed(tenThousand.medianMs)} ms`, tenThousand.medianMs < 100);
+  return results;
+}
+
+async function keyLatency(): Promise<KeyLatency> {
+  const result = await measureKeyLatency(quick ? 60 : 200);
+  table('Key to frame (selection move, sampling paused)', ['presses', 'p50 ms', 'p95 ms', 'max ms'], [[result.presses, fixed(result.p50Ms), fixed(result.p95Ms), fixed(result.maxMs)]]);
+  check('key-to-frame p95', '< 30 ms', `${fixed(result.p95Ms)} ms`, result.p95Ms < 30);
+  return result;
+}
+
+async function lab(): Promise<LabPoint[]> {
+  const points = await measureLabSpeedups(quick ? 1.5 : 3);
+  table(
+    `Lab: ${cores} cores; each run ${quick ? 1.5 : 3} s (threads-join: a job of that size per worker)`,
+    ['scenario', 'workers', 'cores used', 'units/s', 'speedup'],
+    points.map((point) => [point.scenario, point.workers, fixed(point.coresUsed), Math.round(point.unitsPerSecond), fixed(point.speedup)]),
+  );
+  for (const scenario of ['processes', 'free-threads']) {
+    const point = points.find((candidate) => candidate.scenario === scenario && candidate.workers === cores);
+    if (point?.speedup) check(`${scenario} speedup at ${cores} workers`, `>= ${fixed(0.95 * cores)}`, fixed(point.speedup), point.speedup >= 0.95 * cores);
+  }
+  const gil = points.filter((point) => point.scenario === 'gil-threads');
+  const worst = Math.max(...gil.map((point) => point.coresUsed ?? 0));
+  if (gil.length > 0) check('GIL-like threads, any count', '< 1.05 cores', `at most ${fixed(worst)}`, worst < 1.05);
+  return points;
+}
+
+async function accuracy(): Promise<Accuracy> {
+  const result = await measureAccuracy(quick ? 5 : 10);
+  table(
+    'Accuracy: per-core busy % from `paratop watch` against /proc/stat read by the bench, one core spinning',
+    ['intervals', 'max diff (points)', 'mean diff', 'busiest core: paratop', 'independent'],
+    [[result.intervals, fixed(result.maxDifference), fixed(result.meanDifference), fixed(result.example?.paratop, 1), fixed(result.example?.independent, 1)]],
+  );
+  check('per-core readings', 'within 3 points', `max ${fixed(result.maxDifference)} points`, result.maxDifference <= 3);
+  return result;
+}
+
+const report: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cores, node: process.version, processes: processCount(), loadAverage: loadavg() },
+  quick,
+};
+if (wanted('sampler')) report.sampler = await samplerSpeed();
+if (wanted('accuracy')) report.accuracy = await accuracy();
+if (wanted('keys')) report.keyLatency = await keyLatency();
+if (wanted('lab')) report.lab = await lab();
+if (wanted('self')) report.selfCost = await selfCost();
+report.targets = targets;
+
+table(
+  'Targets',
+  ['what', 'target', 'measured', ''],
+  targets.map((target) => [target.what, target.target, target.measured, target.met ? 'met' : 'MISSED']),
+);
+mkdirSync(RESULTS_DIR, { recursive: true });
+const file = join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nSaved to ${file}`);
