@@ -21,8 +21,8 @@ export interface WorkloadSpec {
   namePrefix: string;
   /** How long the lock holder computes before it lets another thread have the lock. */
   switchIntervalMs: number;
-  /** For 'join': work units each worker is given. */
-  unitsPerWorker: number;
+  /** For 'join': about how long each worker's share of the job takes one core, in seconds. */
+  jobSeconds: number;
   /** paratop's PID: the workload ends itself as soon as its parent is no longer this process. */
   parentPid: number;
 }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { exitWhenParentDies } from './parent-watch.js';
 import { type ToEngine, type WorkloadSpec, isToWorkload } from './protocol.js';
+import { unitsForSeconds } from './monte-carlo.js';
 import { SharedLock } from './shared-lock.js';
 import { nameCurrentThread } from './task-identity.js';
 import { sendToEngine } from './to-engine.js';
@@ -24,10 +25,12 @@ const lock = SharedLock.create();
 const countersBuffer = new SharedArrayBuffer(spec.threads * Int32Array.BYTES_PER_ELEMENT);
 const counters = new Int32Array(countersBuffer);
 const units = (): number[] => Array.from(counters);
+// A join job: every thread gets the same argument, sized here before any thread starts.
+const jobUnits = spec.mode === 'join' ? unitsForSeconds(spec.jobSeconds) : 0;
 
 const workers = Array.from({ length: spec.threads }, (_, slot) => {
   const worker = new Worker(new URL('./thread-worker.js', import.meta.url), {
-    workerData: { spec, index: spec.firstIndex + slot, slot, lockBuffer: lock.buffer, countersBuffer },
+    workerData: { spec, units: jobUnits, index: spec.firstIndex + slot, slot, lockBuffer: lock.buffer, countersBuffer },
   });
   worker.on('message', (message: ToEngine) => send(message));
   worker.on('error', (error) => send({ type: 'error', message: `worker ${spec.firstIndex + slot}: ${error.message}` }));

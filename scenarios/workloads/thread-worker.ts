@@ -8,6 +8,8 @@ import { currentTid, nameCurrentThread } from './task-identity.js';
 /** One worker thread inside a thread host. Counts its work in a shared array the host reads. */
 interface ThreadWorkerData {
   spec: WorkloadSpec;
+  /** For 'join': this thread's argument, in work units (the host sized it). */
+  units: number;
   index: number;
   slot: number;
   lockBuffer: SharedArrayBuffer;
@@ -17,7 +19,7 @@ interface ThreadWorkerData {
 /** Work done without the lock per turn in 'released' mode: the lock is held about 1/20 of the time. */
 const UNITS_WITHOUT_LOCK = 20;
 
-const { spec, index, slot, lockBuffer, countersBuffer } = workerData as ThreadWorkerData;
+const { spec, units, index, slot, lockBuffer, countersBuffer } = workerData as ThreadWorkerData;
 const lock = new SharedLock(lockBuffer);
 const counters = new Int32Array(countersBuffer);
 const post = (message: ToEngine): void => parentPort?.postMessage(message);
@@ -52,11 +54,11 @@ switch (spec.mode) {
   case 'join': {
     // The argument: how many points this thread throws. Work in units, so progress shows.
     let hits = 0;
-    for (let done = 0; done < spec.unitsPerWorker && !lock.stopping; done += 1) {
+    for (let done = 0; done < units && !lock.stopping; done += 1) {
       hits += throwPoints(THROWS_PER_UNIT, index * 1_000_003 + done);
       Atomics.add(counters, slot, 1);
     }
-    post({ type: 'result', index, argument: spec.unitsPerWorker * THROWS_PER_UNIT, result: hits, units: Atomics.load(counters, slot) });
+    post({ type: 'result', index, argument: units * THROWS_PER_UNIT, result: hits, units: Atomics.load(counters, slot) });
     break;
   }
 }

@@ -1,5 +1,4 @@
 import { type ScenarioDefinition, findScenario } from '../../scenarios/definitions.js';
-import { THROWS_PER_UNIT, throwPoints } from '../../scenarios/workloads/monte-carlo.js';
 import type { ToEngine, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
 import type { CpuTimes } from '../model/types.js';
 import { type LaunchedWorkload, type WorkloadProgram, launchWorkload } from './launch-workload.js';
@@ -239,7 +238,7 @@ export class LabEngine {
       mode: scenario.mode,
       namePrefix: scenario.namePrefix,
       switchIntervalMs: this.options.switchIntervalMs ?? 5,
-      unitsPerWorker: scenario.mode === 'join' ? unitsForSeconds(options.jobSeconds ?? DEFAULT_JOB_SECONDS) : 0,
+      jobSeconds: options.jobSeconds ?? DEFAULT_JOB_SECONDS,
       parentPid: process.pid,
     };
     if (scenario.kind === 'threads') return [{ ...base, threads: options.workers, firstIndex: 1 }];
@@ -400,16 +399,4 @@ async function allEnded(workloads: readonly LaunchedWorkload[], timeoutMs: numbe
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** How many Monte Carlo units one core gets through in `seconds`, timed here on this machine. */
-function unitsForSeconds(seconds: number): number {
-  const started = performance.now();
-  let units = 0;
-  while (performance.now() - started < 40) {
-    throwPoints(THROWS_PER_UNIT, units);
-    units += 1;
-  }
-  const perSecond = units / ((performance.now() - started) / 1000);
-  return Math.max(1, Math.round(perSecond * seconds));
 }
