@@ -8,7 +8,25 @@ export type WorkloadMode =
   /** hold the lock only briefly, then compute without it, as numpy releases the GIL */
   | 'released'
   /** each worker gets an argument, computes a result from it, and ends; the host joins them */
-  | 'join';
+  | 'join'
+  /** threads add 1 to a shared counter with a plain read, then write: updates get lost */
+  | 'race'
+  /** the same, each read-and-write inside a mutex: nothing is lost, at a price */
+  | 'race-locked'
+  /** processes append results to their own "global" list, which the parent never sees */
+  | 'lost'
+  /** processes send their results back over a queue (IPC): all arrive */
+  | 'queue'
+  /** hold a data set in memory (the whole of it, or a part) until stopped */
+  | 'memory'
+  /** take tasks from paratop one at a time and send back each result (a pool worker) */
+  | 'tasks'
+  /** report in, then wait: for timing how long starting a worker takes */
+  | 'idle'
+  /** measure a message round trip (and, for threads, shared-memory access) and report it */
+  | 'echo'
+  /** report in; then the chosen worker dies, the others wait: what survives? */
+  | 'crash';
 
 /** What a workload process is asked to do; passed as JSON in argv[2]. */
 export interface WorkloadSpec {
@@ -21,21 +39,39 @@ export interface WorkloadSpec {
   namePrefix: string;
   /** How long the lock holder computes before it lets another thread have the lock. */
   switchIntervalMs: number;
-  /** For 'join': about how long each worker's share of the job takes one core, in seconds. */
-  jobSeconds: number;
   /** paratop's PID: the workload ends itself as soon as its parent is no longer this process. */
   parentPid: number;
+  /** spin, gil, released: work units each worker does before it finishes; 0 runs until stopped. */
+  units?: number;
+  /** join: about how long each worker's share of the job takes one core, in seconds. */
+  jobSeconds?: number;
+  /** race, lost, queue: how many increments / results each worker makes. */
+  count?: number;
+  /** memory: megabytes this worker holds. */
+  megabytes?: number;
+  /** crash: the worker that dies, and how ("fatal": the whole process is killed, as by a segfault; "throw": an uncaught exception). */
+  crashIndex?: number;
+  crashHow?: 'fatal' | 'throw';
 }
 
 export type ToEngine =
   | { type: 'ready'; index: number; pid: number; tid: number | null; name: string }
   | { type: 'progress'; units: number[] }
   | { type: 'result'; index: number; argument: number; result: number; units: number }
+  | { type: 'counter'; value: number }
+  | { type: 'items'; index: number; values: number[] }
+  | { type: 'task-done'; task: number; score: number }
+  | { type: 'measure'; name: string; value: number }
+  | { type: 'pong'; id: number }
   | { type: 'finished' }
   | { type: 'error'; message: string };
 
-export type ToWorkload = { type: 'stop' };
+export type ToWorkload =
+  | { type: 'stop' }
+  | { type: 'task'; task: number; units: number; params: number[] }
+  | { type: 'ping'; id: number };
 
 export function isToWorkload(message: unknown): message is ToWorkload {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'stop';
+  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  return type === 'stop' || type === 'task' || type === 'ping';
 }

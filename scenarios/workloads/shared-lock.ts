@@ -64,6 +64,11 @@ export class SharedLock {
     }
   }
 
+  /** Sleep (no CPU) until a stop is asked for. */
+  waitForStop(): void {
+    while (!this.stopping) Atomics.wait(this.cells, STOP, 0, 1000);
+  }
+
   get handovers(): number {
     return Atomics.load(this.cells, HANDOVERS);
   }

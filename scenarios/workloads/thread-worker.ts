@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { THROWS_PER_UNIT, throwPoints } from './monte-carlo.js';
 import { workUnit } from './kernel.js';
+import { THROWS_PER_UNIT, throwPoints } from './monte-carlo.js';
+import { Mutex } from './mutex.js';
 import type { ToEngine, WorkloadSpec } from './protocol.js';
 import { SharedLock } from './shared-lock.js';
 import { currentTid, nameCurrentThread } from './task-identity.js';
@@ -14,15 +15,21 @@ interface ThreadWorkerData {
   slot: number;
   lockBuffer: SharedArrayBuffer;
   countersBuffer: SharedArrayBuffer;
+  /** race: [counter, mutex] shared by every thread */
+  raceBuffer: SharedArrayBuffer;
 }
 
 /** Work done without the lock per turn in 'released' mode: the lock is held about 1/20 of the time. */
 const UNITS_WITHOUT_LOCK = 20;
 
-const { spec, units, index, slot, lockBuffer, countersBuffer } = workerData as ThreadWorkerData;
+const { spec, units, index, slot, lockBuffer, countersBuffer, raceBuffer } = workerData as ThreadWorkerData;
 const lock = new SharedLock(lockBuffer);
 const counters = new Int32Array(countersBuffer);
+const race = new Int32Array(raceBuffer);
 const post = (message: ToEngine): void => parentPort?.postMessage(message);
+/** A finite run stops after this many units; 0 means until asked. */
+const limit = spec.units ?? 0;
+const more = (): boolean => !lock.stopping && (limit === 0 || Atomics.load(counters, slot) < limit);
 
 const name = nameCurrentThread(`${spec.namePrefix}-${index}`);
 post({ type: 'ready', index, pid: process.pid, tid: currentTid(), name });
@@ -32,23 +39,29 @@ function unit(): void {
   Atomics.add(counters, slot, 1);
 }
 
+/** A little work between reading the counter and writing it back, as an interpreter does. */
+let scratch = 0;
+function between(): void {
+  for (let step = 0; step < 64; step += 1) scratch = (scratch * 31 + step) | 0;
+}
+
 switch (spec.mode) {
   case 'spin':
-    while (!lock.stopping) unit();
+    while (more()) unit();
     break;
   case 'gil':
-    while (lock.acquire()) {
+    while (more() && lock.acquire()) {
       const until = performance.now() + spec.switchIntervalMs;
       do unit();
-      while (performance.now() < until && !lock.stopping);
+      while (performance.now() < until && more());
       lock.release();
     }
     break;
   case 'released':
-    while (lock.acquire()) {
+    while (more() && lock.acquire()) {
       unit();
       lock.release();
-      for (let done = 0; done < UNITS_WITHOUT_LOCK && !lock.stopping; done += 1) unit();
+      for (let done = 0; done < UNITS_WITHOUT_LOCK && more(); done += 1) unit();
     }
     break;
   case 'join': {
@@ -61,4 +74,50 @@ switch (spec.mode) {
     post({ type: 'result', index, argument: units * THROWS_PER_UNIT, result: hits, units: Atomics.load(counters, slot) });
     break;
   }
+  case 'race':
+  case 'race-locked': {
+    // counter += 1, spelled out: read, compute, write. Without the mutex another thread can write
+    // in between, and one of the two updates is lost.
+    const mutex = new Mutex(race, 1);
+    const increments = spec.count ?? 0;
+    for (let done = 0; done < increments && !lock.stopping; done += 1) {
+      if (spec.mode === 'race-locked') mutex.lock();
+      const value = race[0] ?? 0;
+      between();
+      race[0] = value + 1;
+      if (spec.mode === 'race-locked') mutex.unlock();
+      Atomics.add(counters, slot, 1);
+    }
+    break;
+  }
+  case 'echo': {
+    // Shared memory: one atomic add on a value every thread can see, timed over a million.
+    const cells = new Int32Array(new SharedArrayBuffer(4));
+    const started = performance.now();
+    for (let step = 0; step < 1_000_000; step += 1) Atomics.add(cells, 0, 1);
+    post({ type: 'measure', name: 'shared-memory-ns', value: ((performance.now() - started) * 1e6) / 1_000_000 });
+    // Message round trips: the host pings, this thread answers.
+    parentPort?.on('message', (message: { type?: string; id?: number }) => {
+      if (message.type === 'ping') parentPort?.postMessage({ type: 'pong', id: message.id });
+      if (message.type === 'stop') parentPort?.close();
+    });
+    break;
+  }
+  case 'crash':
+    if (index === spec.crashIndex) {
+      setTimeout(() => {
+        // A fatal error (a segfault in native code, say) ends the whole process, every thread of it.
+        // SIGKILL does that without leaving a core dump behind.
+        if (spec.crashHow === 'fatal') process.kill(process.pid, 'SIGKILL');
+        throw new Error(`worker ${index} crashed on purpose`);
+      }, 300);
+    } else {
+      lock.waitForStop();
+    }
+    break;
+  case 'idle':
+    lock.waitForStop();
+    break;
+  default:
+    post({ type: 'error', message: `threads cannot run mode "${spec.mode}"` });
 }

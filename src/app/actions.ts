@@ -1,4 +1,5 @@
 import type { ColumnKey } from '../model/columns.js';
+import type { PromptPurpose } from '../model/dashboard-state.js';
 import type { CursorMove } from '../model/selection.js';
 
 /** What a key or click asks for. Key handling turns input into these; only the reducer acts on them. */
@@ -10,12 +11,12 @@ export type Action =
   | { type: 'sort-invert' }
   | { type: 'sort-by'; key: ColumnKey }
   | { type: 'toggle-tree' }
-  | { type: 'filter-start' }
-  | { type: 'filter-type'; text: string }
-  | { type: 'filter-backspace' }
-  | { type: 'filter-erase' }
-  | { type: 'filter-accept' }
-  | { type: 'filter-clear' }
+  | { type: 'prompt-open'; purpose: PromptPurpose }
+  | { type: 'prompt-type'; text: string }
+  | { type: 'prompt-backspace' }
+  | { type: 'prompt-erase' }
+  | { type: 'prompt-accept' }
+  | { type: 'prompt-cancel' }
   | { type: 'back' }
   | { type: 'threads-toggle' }
   | { type: 'kill-open' }
@@ -29,4 +30,6 @@ export type Action =
   | { type: 'lab-start'; key: string }
   | { type: 'lab-stop' }
   | { type: 'lab-workers'; change: 1 | -1 | 'cores' | 'many' }
-  | { type: 'lab-toggle' };
+  | { type: 'lab-toggle' }
+  | { type: 'lab-page' }
+  | { type: 'results-toggle' };

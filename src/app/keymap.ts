@@ -25,8 +25,11 @@ const NORMAL: Record<string, Action> = {
   I: { type: 'sort-invert' },
   t: { type: 'toggle-tree' },
   f5: { type: 'toggle-tree' },
-  '/': { type: 'filter-start' },
-  f3: { type: 'filter-start' },
+  '/': { type: 'prompt-open', purpose: 'filter' },
+  f3: { type: 'prompt-open', purpose: 'filter' },
+  '=': { type: 'prompt-open', purpose: 'calc' },
+  tab: { type: 'lab-page' },
+  v: { type: 'results-toggle' },
   escape: { type: 'back' },
   'S-h': { type: 'threads-toggle' },
   H: { type: 'threads-toggle' },
@@ -38,7 +41,6 @@ const NORMAL: Record<string, Action> = {
   h: { type: 'help-open' },
   space: { type: 'pause-toggle' },
   '+': { type: 'interval-step', step: 1 },
-  '=': { type: 'interval-step', step: 1 },
   '-': { type: 'interval-step', step: -1 },
   x: { type: 'lab-stop' },
   '[': { type: 'lab-workers', change: -1 },
@@ -62,11 +64,11 @@ const KILL: Record<string, Action> = {
   'C-c': { type: 'quit' },
 };
 
-const FILTER: Record<string, Action> = {
-  enter: { type: 'filter-accept' },
-  escape: { type: 'filter-clear' },
-  backspace: { type: 'filter-backspace' },
-  'C-u': { type: 'filter-erase' },
+const PROMPT: Record<string, Action> = {
+  enter: { type: 'prompt-accept' },
+  escape: { type: 'prompt-cancel' },
+  backspace: { type: 'prompt-backspace' },
+  'C-u': { type: 'prompt-erase' },
   'C-c': { type: 'quit' },
   up: { type: 'move', move: 'up' },
   down: { type: 'move', move: 'down' },
@@ -74,7 +76,7 @@ const FILTER: Record<string, Action> = {
   pagedown: { type: 'move', move: 'page-down' },
 };
 
-/** blessed names some printable keys ("space", "S-a"); a filter wants the character itself. */
+/** blessed names some printable keys ("space", "S-a"); a prompt wants the character itself. */
 function printable(key: KeyPress): string | null {
   const ch = key.ch;
   if (!ch || ch.length === 0) return null;
@@ -90,11 +92,11 @@ export function keyToAction(mode: Mode, key: KeyPress): Action | null {
       return key.full === 'C-c' ? { type: 'quit' } : { type: 'help-close' };
     case 'kill':
       return KILL[key.full] ?? null;
-    case 'filter': {
-      const bound = FILTER[key.full];
+    case 'prompt': {
+      const bound = PROMPT[key.full];
       if (bound) return bound;
       const text = printable(key);
-      return text ? { type: 'filter-type', text } : null;
+      return text ? { type: 'prompt-type', text } : null;
     }
     case 'normal':
       return NORMAL[key.full] ?? (key.ch && key.ch.length === 1 ? (NORMAL[key.ch] ?? null) : null);

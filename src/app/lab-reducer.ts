@@ -5,7 +5,7 @@ import { LECTURE_MANY_THREADS, clampWorkers, workerCap } from '../lab/worker-cou
 import type { Action } from './actions.js';
 import type { Effect } from './events.js';
 
-type LabAction = Extract<Action, { type: 'lab-start' | 'lab-stop' | 'lab-workers' | 'lab-toggle' }>;
+type LabAction = Extract<Action, { type: 'lab-start' | 'lab-stop' | 'lab-workers' | 'lab-toggle' | 'lab-page' }>;
 
 interface Step {
   state: DashboardState;
@@ -36,8 +36,10 @@ export function applyLabAction(state: DashboardState, action: LabAction): Step {
   switch (action.type) {
     case 'lab-toggle':
       return { state: withLab(state, { visible: !lab.visible }), effects: [] };
+    case 'lab-page':
+      return { state: withLab(state, { visible: true, page: lab.page === 1 ? 2 : 1 }), effects: [] };
     case 'lab-start': {
-      const scenario = lab.scenarios.find((candidate) => candidate.key === action.key);
+      const scenario = lab.scenarios.find((candidate) => candidate.key === action.key && candidate.page === lab.page);
       if (!scenario) return { state, effects: [] };
       const workers = lab.workers[scenario.id] ?? 1;
       // No status line: the panel's title bar says "starting…" itself.
@@ -76,15 +78,15 @@ export function labChanged(state: DashboardState, run: RunSnapshot | null, resul
   const effects: Effect[] = [];
   const hostPid = run?.kind === 'threads' ? run.pids[0] : undefined;
   const justRunning = run?.phase === 'running' && (before?.phase !== 'running' || before.startedAt !== run.startedAt);
-  if (justRunning && hostPid !== undefined && state.hasThreads) {
+  // Experiments of several steps (run.step set) change their workers as they go: no thread view for them.
+  if (justRunning && hostPid !== undefined && state.hasThreads && run.step === null) {
     const name = run.hostName ?? run.title;
     next = { ...next, threadPanel: { pid: hostPid, name, threads: null, exited: false, cursor: EMPTY_CURSOR } };
     effects.push({ type: 'sample-threads', pid: hostPid });
   }
-  const endedPids = before && (!run || run.startedAt !== before.startedAt) ? before.pids : [];
-  if (next.threadPanel && endedPids.includes(next.threadPanel.pid) && next.threadPanel.pid !== hostPid) {
-    next = { ...next, threadPanel: null };
-  }
+  // Close a thread view the lab opened once its process is no longer one of the run's.
+  const gonePids = (before?.pids ?? []).filter((pid) => !(run?.pids ?? []).includes(pid));
+  if (next.threadPanel && gonePids.includes(next.threadPanel.pid)) next = { ...next, threadPanel: null };
   return { state: next, effects };
 }
 

@@ -12,6 +12,7 @@ import type { Action } from './actions.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { keyToAction } from './keymap.js';
 import { applyLabAction, labChanged, labFailed } from './lab-reducer.js';
+import { EstimateError, describeEstimate, estimateFromLine } from '../lab/core-calculator.js';
 
 export interface Step {
   state: DashboardState;
@@ -131,25 +132,32 @@ export function applyAction(state: DashboardState, action: Action): Step {
       return same(sortBy(state, action.key));
     case 'toggle-tree':
       return same(settle({ ...state, tree: !state.tree }));
-    case 'filter-start':
-      return same({ ...state, threadPanel: null, mode: { kind: 'filter', draft: state.filter } });
-    case 'filter-type':
-    case 'filter-backspace':
-    case 'filter-erase': {
-      if (state.mode.kind !== 'filter') return same(state);
+    case 'prompt-open': {
+      const draft = action.purpose === 'filter' ? state.filter : state.lab.calcInput;
+      return same({ ...state, threadPanel: action.purpose === 'filter' ? null : state.threadPanel, mode: { kind: 'prompt', purpose: action.purpose, draft } });
+    }
+    case 'prompt-type':
+    case 'prompt-backspace':
+    case 'prompt-erase': {
+      if (state.mode.kind !== 'prompt') return same(state);
       const draft =
-        action.type === 'filter-type'
+        action.type === 'prompt-type'
           ? state.mode.draft + action.text
-          : action.type === 'filter-backspace'
+          : action.type === 'prompt-backspace'
             ? Array.from(state.mode.draft).slice(0, -1).join('')
             : '';
-      return same(settle({ ...state, mode: { kind: 'filter', draft } }));
+      return same(settle({ ...state, mode: { ...state.mode, draft } }));
     }
-    case 'filter-accept':
-      return same(settle({ ...state, filter: state.mode.kind === 'filter' ? state.mode.draft.trim() : state.filter, mode: { kind: 'normal' } }));
-    case 'filter-clear':
-      return same(settle({ ...state, filter: '', mode: { kind: 'normal' } }));
+    case 'prompt-accept':
+      if (state.mode.kind !== 'prompt') return same(state);
+      if (state.mode.purpose === 'calc') return same(runCalculator({ ...state, mode: { kind: 'normal' } }, state.mode.draft));
+      return same(settle({ ...state, filter: state.mode.draft.trim(), mode: { kind: 'normal' } }));
+    case 'prompt-cancel':
+      // Esc in the filter prompt clears the filter, as in htop; elsewhere it just closes the prompt.
+      if (state.mode.kind === 'prompt' && state.mode.purpose === 'filter') return same(settle({ ...state, filter: '', mode: { kind: 'normal' } }));
+      return same({ ...state, mode: { kind: 'normal' } });
     case 'back':
+      if (state.resultsOpen) return same({ ...state, resultsOpen: false });
       if (state.threadPanel) return same({ ...state, threadPanel: null });
       return state.filter ? same(settle({ ...state, filter: '' })) : same(state);
     case 'threads-toggle':
@@ -181,13 +189,30 @@ export function applyAction(state: DashboardState, action: Action): Step {
       const text = `Refreshing every ${intervalMs / 1000} s.`;
       return { state: { ...state, intervalMs, status: status(state.now, text) }, effects: [{ type: 'timing-changed' }] };
     }
+    case 'results-toggle':
+      if (!state.lab.result?.table && !state.lab.result?.chart) {
+        return same({ ...state, resultsOpen: false, status: status(state.now, 'No results to show yet: run an experiment with a table or chart first (lab page 2).') });
+      }
+      return same({ ...state, resultsOpen: !state.resultsOpen });
     case 'lab-toggle':
+    case 'lab-page':
     case 'lab-start':
     case 'lab-stop':
     case 'lab-workers': {
       const step = applyLabAction(state, action);
       return { state: settle(step.state), effects: step.effects };
     }
+  }
+}
+
+/** The calculator's answer (or what was wrong with the question) on the status line and in the lab panel. */
+function runCalculator(state: DashboardState, line: string): DashboardState {
+  try {
+    const answer = describeEstimate(estimateFromLine(line));
+    return { ...state, lab: { ...state.lab, calcInput: line.trim(), calcAnswer: answer }, status: status(state.now, answer) };
+  } catch (error) {
+    const message = error instanceof EstimateError ? error.message : String(error);
+    return { ...state, lab: { ...state.lab, calcInput: line.trim() }, status: status(state.now, `Calculator: ${message}`, 'error') };
   }
 }
 

@@ -5,7 +5,19 @@ import type { SortOrder } from '../model/process-table.js';
 import { createSampler, type SamplerChoice } from '../sampler/create-sampler.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { DashboardSettings } from '../app/dashboard-settings.js';
-import { parseChoice, parseColumn, parseIntervalSeconds, parsePositiveInteger, parseSeconds, parseWholeNumber } from './option-parsers.js';
+import type { CalcFlags } from './commands/calc.js';
+import type { LabRunFlags } from './commands/lab.js';
+import {
+  parseChoice,
+  parseColumn,
+  parseDeadline,
+  parseGrid,
+  parseIntervalSeconds,
+  parsePositiveInteger,
+  parsePositiveNumber,
+  parseSeconds,
+  parseWholeNumber,
+} from './option-parsers.js';
 import { readPackageVersion } from './package-info.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -74,7 +86,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(filterOption())
     .option('--tree', 'start in tree view')
     .option('--no-lab', 'start with the lab panel hidden (l shows it)')
-    .argument('[command]', 'snapshot, watch, info or lab (none: the dashboard)')
+    .argument('[command]', 'snapshot, watch, info, lab or calc (none: the dashboard)')
     .showHelpAfterError('(run paratop --help for usage)')
     .configureOutput({
       outputError: (text, write) => write(text.replace(/^error: /, 'paratop: ')),
@@ -153,16 +165,43 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .command('run')
     .description('run one experiment and print what it measured')
     .argument('<id>', 'experiment id (see paratop lab list)')
-    .addOption(new Option('--workers <n>', 'threads or processes to start').argParser(parseWholeNumber))
+    .addOption(new Option('--workers <n>', 'threads or processes (sweep: up to how many)').argParser(parseWholeNumber))
     .addOption(
-      new Option('--seconds <s>', 'how long to run (for a finite job: its size, in seconds of work per worker)')
-        .default(5)
-        .argParser((value) => parseSeconds(value, 0.1, 3600)),
+      new Option('--seconds <s>', 'how long to run; threads-join: each share of the job; compare-runtimes: the serial run; sweep: each count').argParser(
+        (value) => parseSeconds(value, 0.1, 3600),
+      ),
     )
+    .addOption(new Option('--count <n>', 'race: increments per thread; lost-/queue-results: results per worker').argParser((value) => parsePositiveInteger(value, 100_000_000)))
+    .addOption(new Option('--megabytes <n>', 'fork-memory: size of the data set').argParser((value) => parsePositiveInteger(value, 4096)))
+    .addOption(new Option('--grid <AxBxC>', 'grid-search: the grid (default 5x5x5)').argParser(parseGrid))
+    .addOption(new Option('--task-ms <n>', 'grid-search: work of one fit, ms (default 40)').argParser((value) => parsePositiveInteger(value, 60_000)))
     .option('--json', 'print JSON')
-    .action(async (id: string, flags: { workers?: number; seconds: number; json?: boolean }) => {
+    .action(async (id: string, flags: LabRunFlags) => {
       const { runLabRun } = await import('./commands/lab.js');
       process.exitCode = await runLabRun(id, flags, cpus().length);
+    });
+  lab
+    .command('compare')
+    .description('every runtime comparison kept so far (from lab run compare-runtimes, or key 5 on page 2)')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV')
+    .action(async (flags: { json?: boolean; csv?: boolean }) => {
+      if (flags.json && flags.csv) throw new UsageError('--json and --csv were both given; choose one.');
+      const { runLabCompare } = await import('./commands/lab.js');
+      await runLabCompare(flags.json ? 'json' : flags.csv ? 'csv' : 'text');
+    });
+
+  program
+    .command('calc')
+    .description('cores needed to finish N independent tasks by a deadline, and their cost')
+    .requiredOption('--tasks <n>', 'number of tasks (e.g. 125 for a 5x5x5 grid)', (value: string) => parsePositiveInteger(value, 1_000_000_000))
+    .requiredOption('--task-seconds <s>', 'seconds one task takes on one core', parsePositiveNumber)
+    .requiredOption('--deadline <duration>', 'time available: 20m, 1h30m, 90s or seconds', parseDeadline)
+    .option('--price-per-core-hour <p>', 'what one core costs per hour', parsePositiveNumber)
+    .option('--json', 'print JSON')
+    .action(async (flags: CalcFlags) => {
+      const { runCalc } = await import('./commands/calc.js');
+      await runCalc(flags);
     });
 
   return program;

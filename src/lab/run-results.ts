@@ -2,6 +2,11 @@ import { coreLoadBetween } from '../model/cpu-load.js';
 import type { CpuTimes } from '../model/types.js';
 import type { CoreBusy, JoinedResult, RunResult, StopReason, WorkerState } from '../model/lab-types.js';
 
+/** What a result keeps of each worker. */
+export function perWorkerOf(states: readonly WorkerState[]): RunResult['perWorker'] {
+  return states.map(({ index, pid, tid, name, units, cpuSeconds }) => ({ index, pid, tid, name, units, cpuSeconds }));
+}
+
 /** Busy share of each core between two readings of /proc/stat. */
 export function perCoreBusy(before: readonly (CpuTimes | undefined)[] | null, after: readonly (CpuTimes | undefined)[] | null): CoreBusy[] | null {
   if (!before || !after) return null;
@@ -31,6 +36,25 @@ export interface RunMeasurements {
   joined: readonly JoinedResult[];
 }
 
+/** A result for experiments that are not about work rates: the figures they report go in alongside. */
+export function experimentResult(
+  base: Pick<RunResult, 'scenarioId' | 'title' | 'kind' | 'workers' | 'wallSeconds' | 'stoppedBy' | 'summary'>,
+  extra: Partial<RunResult> = {},
+): RunResult {
+  return {
+    ...base,
+    cpuSeconds: null,
+    coresUsed: null,
+    units: 0,
+    unitsPerSecond: 0,
+    perCore: null,
+    speedup: null,
+    perWorker: [],
+    joined: [],
+    ...extra,
+  };
+}
+
 function describe(result: Omit<RunResult, 'summary'>): string {
   const cores = result.coresUsed === null ? 'CPU time not measurable here' : `${result.coresUsed.toFixed(2)} cores busy on average`;
   const speedup = result.speedup === null ? '' : `, ${result.speedup.toFixed(2)}x the work of one worker`;
@@ -53,14 +77,7 @@ export function summariseRun(run: RunMeasurements): RunResult {
     perCore: perCoreBusy(run.coresBefore, run.coresAfter),
     speedup: run.baselineUnitsPerSecond && run.baselineUnitsPerSecond > 0 ? unitsPerSecond / run.baselineUnitsPerSecond : null,
     stoppedBy: run.stoppedBy,
-    perWorker: run.workerStates.map((worker) => ({
-      index: worker.index,
-      pid: worker.pid,
-      tid: worker.tid,
-      name: worker.name,
-      units: worker.units,
-      cpuSeconds: worker.cpuSeconds,
-    })),
+    perWorker: perWorkerOf(run.workerStates),
     joined: [...run.joined].sort((a, b) => a.index - b.index),
   };
   return { ...result, summary: describe(result) };

@@ -1,5 +1,5 @@
 import type { CpuTimes } from '../model/types.js';
-import { parsePidStat } from '../sampler/linux/parse-process-files.js';
+import { parsePidStat, parsePidStatus } from '../sampler/linux/parse-process-files.js';
 import { parseProcStat } from '../sampler/linux/parse-system-files.js';
 import { ProcReader } from '../sampler/linux/proc-reader.js';
 
@@ -11,6 +11,10 @@ export interface TaskClock {
   threadCpuSeconds(pid: number, tid: number): number | null;
   /** Cumulative times per core, by core number; null where there is no /proc/stat. */
   coreTimes(): (CpuTimes | undefined)[] | null;
+  /** Context switches (voluntary + involuntary) of one thread so far; null when gone or unknown. */
+  contextSwitches(pid: number, tid: number): number | null;
+  /** Memory of a whole process: resident, proportional (shared pages split) and unique, in bytes. */
+  memory(pid: number): { rss: number; pss: number | null; uss: number | null } | null;
 }
 
 export class ProcTaskClock implements TaskClock {
@@ -34,6 +38,24 @@ export class ProcTaskClock implements TaskClock {
     return text ? parseProcStat(text).cores : null;
   }
 
+  contextSwitches(pid: number, tid: number): number | null {
+    const text = this.reader.read(`${this.procRoot}/${pid}/task/${tid}/status`);
+    if (!text) return null;
+    const status = parsePidStatus(text);
+    return status.ctxVoluntary + status.ctxInvoluntary;
+  }
+
+  memory(pid: number): { rss: number; pss: number | null; uss: number | null } | null {
+    const status = this.reader.read(`${this.procRoot}/${pid}/status`);
+    if (!status) return null;
+    const rss = parsePidStatus(status).rssBytes;
+    // smaps_rollup (Linux 4.14+) sums the mappings: Pss splits shared pages, Private_* is the unique part.
+    const rollup = this.reader.read(`${this.procRoot}/${pid}/smaps_rollup`);
+    if (!rollup) return { rss, pss: null, uss: null };
+    const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) * 1024;
+    return { rss, pss: kb('Pss'), uss: kb('Private_Clean') + kb('Private_Dirty') };
+  }
+
   private ticks(path: string): number | null {
     const stat = parsePidStat(this.reader.read(path) ?? '');
     return stat ? stat.cpuTicks / this.hz : null;
@@ -49,6 +71,12 @@ export class UnknownTaskClock implements TaskClock {
     return null;
   }
   coreTimes(): null {
+    return null;
+  }
+  contextSwitches(): null {
+    return null;
+  }
+  memory(): null {
     return null;
   }
 }

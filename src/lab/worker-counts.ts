@@ -8,7 +8,9 @@ export function workerCap(cores: number): number {
 
 export function defaultWorkers(scenario: ScenarioDefinition, cores: number): number {
   if (scenario.fixedWorkers !== undefined) return scenario.fixedWorkers;
-  return scenario.defaultWorkers === 'cores' ? cores : scenario.defaultWorkers;
+  if (scenario.defaultWorkers === 'cores') return cores;
+  if (scenario.defaultWorkers === 'twice-cores') return 2 * cores;
+  return Math.min(scenario.defaultWorkers, workerCap(cores));
 }
 
 /** Why a worker count is not allowed for a scenario, or null when it is. */

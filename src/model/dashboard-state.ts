@@ -15,9 +15,12 @@ export interface KillTarget {
   startToken: string;
 }
 
+export type PromptPurpose = 'filter' | 'calc';
+
 export type Mode =
   | { kind: 'normal' }
-  | { kind: 'filter'; draft: string }
+  /** A line being typed at the bottom: a filter (applied as it is typed), or the core calculator. */
+  | { kind: 'prompt'; purpose: PromptPurpose; draft: string }
   | { kind: 'kill'; target: KillTarget; signalIndex: number }
   | { kind: 'help' };
 
@@ -49,6 +52,11 @@ export interface LabState {
   result: RunResult | null;
   /** Why the last start failed, if it did. */
   error: string | null;
+  /** Which page of experiments the digits start (Tab turns). */
+  page: 1 | 2;
+  /** The core calculator's last question and answer (=). */
+  calcInput: string;
+  calcAnswer: string | null;
 }
 
 export interface DashboardState {
@@ -80,6 +88,8 @@ export interface DashboardState {
   mode: Mode;
   status: StatusMessage | null;
   lab: LabState;
+  /** The last experiment's table and chart fill the table area (v). */
+  resultsOpen: boolean;
   /** ms since the epoch, as of the last event */
   now: number;
 }
@@ -102,7 +112,8 @@ export interface InitialSettings {
 export function initialState(settings: InitialSettings): DashboardState {
   return {
     ...settings,
-    lab: { ...settings.lab, focusId: null, run: null, result: null, error: null },
+    lab: { ...settings.lab, focusId: null, run: null, result: null, error: null, page: 1, calcInput: '125 70 20m', calcAnswer: null },
+    resultsOpen: false,
     paused: false,
     selfCpu: null,
     facts: null,
@@ -120,5 +131,5 @@ export function initialState(settings: InitialSettings): DashboardState {
 
 /** The filter in force: while the user types one, what they have typed so far. */
 export function activeFilter(state: DashboardState): string {
-  return state.mode.kind === 'filter' ? state.mode.draft : state.filter;
+  return state.mode.kind === 'prompt' && state.mode.purpose === 'filter' ? state.mode.draft : state.filter;
 }

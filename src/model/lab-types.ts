@@ -6,8 +6,9 @@ export type ScenarioKind = 'threads' | 'processes';
 /** What the dashboard needs to know of a scenario: enough to list, start and explain it. */
 export interface ScenarioInfo {
   id: string;
-  /** The key that starts it in the dashboard. */
+  /** The key that starts it in the dashboard, on its page of the lab panel (Tab turns pages). */
   key: string;
+  page: 1 | 2;
   title: string;
   /** The lecture step it reproduces. */
   lecture: string;
@@ -55,6 +56,10 @@ export interface RunSnapshot {
   pids: number[];
   /** The thread host's name (its main thread), for thread experiments. */
   hostName: string | null;
+  /** For experiments of several steps, the one under way ("processes, 2 workers"). */
+  step: string | null;
+  /** Context switches per second of all the workers' threads, over the last second. */
+  ctxPerSecond: number | null;
   workerStates: WorkerState[];
   elapsedSeconds: number;
   units: number;
@@ -76,6 +81,20 @@ export interface JoinedResult {
   result: number;
 }
 
+/** A table of figures an experiment measured, for the results view and `lab run`. */
+export interface ResultTable {
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+/** A chart of an experiment's figures: bars (one value per label) or lines (values along x). */
+export interface ResultChart {
+  kind: 'bar' | 'line';
+  title: string;
+  labels: string[];
+  series: { title: string; values: number[] }[];
+}
+
 export interface RunResult {
   scenarioId: string;
   title: string;
@@ -95,4 +114,13 @@ export interface RunResult {
   joined: JoinedResult[];
   /** A one-line reading of the numbers, for people. */
   summary: string;
+  /** More lines for people, after the summary. */
+  lines?: string[];
+  table?: ResultTable;
+  chart?: ResultChart;
+  /** Counts an experiment checks: increments or results expected, and what was there at the end. */
+  expected?: number;
+  actual?: number;
+  /** Figures particular to one experiment (see the README), for scripts. */
+  details?: Record<string, unknown>;
 }

@@ -10,6 +10,8 @@ import { labPanelLines } from './lab-panel.js';
 import { type DashboardLayout, MIN_COLS, MIN_ROWS, type Rect, layoutFor } from './layout.js';
 import { memoryLines } from './memory-meters.js';
 import { processBodyLines, processHeaderLine } from './process-table.js';
+import { ResultChartView } from './result-chart.js';
+import { resultLines } from './results-view.js';
 import { escapeTags } from './text-fit.js';
 import type { Theme } from './theme.js';
 import { threadBodyLines, threadHeaderLine } from './thread-table.js';
@@ -48,6 +50,9 @@ export class DashboardView {
   private readonly drawn = new Map<Box, string>();
   private readonly factsMemo = new Memo();
   private readonly labMemo = new Memo();
+  private readonly chart: ResultChartView;
+  /** The smallest chart worth drawing, in rows. */
+  private static readonly MIN_CHART_ROWS = 8;
   /** Boxes whose text changed since the last frame. */
   private changed = new Set<Box>();
   /** Something moved, appeared or vanished: the next frame redraws everything. */
@@ -83,6 +88,7 @@ export class DashboardView {
     this.killDialog = overlay(' Send a signal ');
     this.help = overlay(' Help ');
     this.tooSmall = blessed.box({ parent: screen, tags: true, hidden: true, top: 0, left: 0, width: '100%', height: '100%' });
+    this.chart = new ResultChartView(screen);
   }
 
   /** The next frame redraws the whole screen (after a resize, blessed has already cleared it). */
@@ -100,6 +106,7 @@ export class DashboardView {
   private drawTooSmall(state: DashboardState): void {
     const { cols, rows } = state.size;
     for (const box of this.allBoxes()) this.setVisible(box, false);
+    if (this.chart.hide()) this.structureChanged = true;
     this.setVisible(this.tooSmall, true);
     this.setContent(
       this.tooSmall,
@@ -136,6 +143,22 @@ export class DashboardView {
     const { width, height } = layout.tableBody;
     const panel = state.threadPanel;
     const highlights = labHighlights(state);
+    const result = state.lab.result;
+    if (state.resultsOpen && result) {
+      const [title = '', ...lines] = resultLines(result, width, this.theme);
+      this.draw(this.tableHeader, layout.tableHeader, title);
+      const room = height - lines.length;
+      if (result.chart && room >= DashboardView.MIN_CHART_ROWS) {
+        const rect = { ...layout.tableBody, top: layout.tableBody.top + lines.length, height: room };
+        if (this.chart.show(result.chart, rect, this.theme.colour)) this.structureChanged = true;
+      } else {
+        if (result.chart) lines.push(escapeTags('(a taller window shows the chart)'));
+        if (this.chart.hide()) this.structureChanged = true;
+      }
+      this.draw(this.tableBody, layout.tableBody, lines.slice(0, height).join('\n'));
+      return;
+    }
+    if (this.chart.hide()) this.structureChanged = true;
     if (panel) {
       this.draw(this.tableHeader, layout.tableHeader, threadHeaderLine(panel, width, this.theme));
       this.draw(this.tableBody, layout.tableBody, threadBodyLines(panel, threadRows(state), height, width, this.theme, highlights.tids).join('\n'));
@@ -169,7 +192,8 @@ export class DashboardView {
    * up and nothing moved, re-rendering the changed boxes alone gives the same screen as a full render.
    */
   private flush(): void {
-    const overlayUp = this.killDialog.visible || this.help.visible || this.tooSmall.visible;
+    // A chart sits over the table's box: redrawing that box alone would paint over it.
+    const overlayUp = this.killDialog.visible || this.help.visible || this.tooSmall.visible || this.chartShown();
     if (this.structureChanged || overlayUp) {
       this.screen.render();
     } else if (this.changed.size > 0) {
@@ -178,6 +202,10 @@ export class DashboardView {
     }
     this.structureChanged = false;
     this.changed.clear();
+  }
+
+  private chartShown(): boolean {
+    return this.chart.visible;
   }
 
   private allBoxes(): Box[] {

@@ -1,4 +1,4 @@
-import type { DashboardState } from '../model/dashboard-state.js';
+import type { DashboardState, PromptPurpose } from '../model/dashboard-state.js';
 import type { Theme } from './theme.js';
 import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
 
@@ -13,11 +13,15 @@ const HINTS: [string, string][] = [
   ['F10', 'Quit'],
 ];
 
-/** Bottom line: the filter being typed, else a recent message, else the main keys. */
+const PROMPTS: Record<PromptPurpose, { label: string; help: string }> = {
+  filter: { label: 'Filter: ', help: '  Enter keep · Esc clear' },
+  calc: { label: 'Cores for a deadline (tasks, s/task, deadline, [price]): ', help: '  Enter compute · Esc close' },
+};
+
+/** Bottom line: a prompt being typed, else a recent message, else the main keys. */
 export function footerLine(state: DashboardState, width: number, theme: Theme): string {
-  if (state.mode.kind === 'filter') {
-    const prompt = 'Filter: ';
-    const help = '  Enter keep · Esc clear';
+  if (state.mode.kind === 'prompt') {
+    const { label: prompt, help } = PROMPTS[state.mode.purpose];
     const room = Math.max(1, width - prompt.length - help.length - 1);
     // Show the end of a long filter: that is where the user is typing.
     const draft = Array.from(state.mode.draft).slice(-room).join('');

@@ -1,5 +1,5 @@
 import type { Theme } from './theme.js';
-import { cell, escapeTags } from './text-fit.js';
+import { cell, escapeTags, wrapText } from './text-fit.js';
 
 /** Every key, as the help screen and the README list them. test/app/keymap.test.ts keeps this honest. */
 export const KEY_HELP: [keys: string, what: string][] = [
@@ -23,6 +23,9 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['[  ]', 'one worker fewer / more (restarts a running experiment)'],
   ['c  m', 'as many workers as cores / 11, as in the lecture'],
   ['l', 'show / hide the lab panel'],
+  ['Tab', 'the other page of experiments (the gotchas, comparisons, final remarks)'],
+  ['v', "the last experiment's table and chart"],
+  ['=', 'calculator: cores needed for N tasks of T seconds by a deadline'],
 ];
 
 const NOTES = [
@@ -30,12 +33,21 @@ const NOTES = [
   'Core bars: green user, red system, cyan steal. Memory: green used, blue buffers, yellow cache.',
 ];
 
+/** The lecture's last word, with its source. */
+export const KNUTH =
+  '"We should forget about small efficiencies, say about 97% of the time: premature optimization is the root of all evil. ' +
+  'Yet we should not pass up our opportunities in that critical 3%." Donald E. Knuth, "Structured Programming with go to Statements", ' +
+  'ACM Computing Surveys 6(4), 1974.';
+
 /** The help screen: every key always; the notes and spacing only when the terminal has room. */
 export function helpLines(width: number, height: number, theme: Theme): string[] {
   const keyWidth = Math.max(...KEY_HELP.map(([keys]) => keys.length)) + 2;
   const keys = KEY_HELP.map(([key, what]) => theme.paint(cell(key, keyWidth), 'label') + cell(what, Math.max(0, width - keyWidth)));
   const title = theme.paint('paratop keys', 'title');
   const close = theme.paint('Any key closes this help.', 'dim');
-  const full = [title, '', ...keys, '', ...NOTES.map((note) => escapeTags(note)), '', close];
-  return full.length <= height ? full : [title, ...keys, close].slice(0, Math.max(1, height));
+  const quote = wrapText(KNUTH, width).map((line) => theme.paint(escapeTags(line), 'dim'));
+  const full = [title, '', ...keys, '', ...NOTES.map((note) => escapeTags(note)), '', ...quote, '', close];
+  if (full.length <= height) return full;
+  const shorter = [title, ...keys, '', ...quote, close];
+  return shorter.length <= height ? shorter : [title, ...keys, close].slice(0, Math.max(1, height));
 }

@@ -24,13 +24,15 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
   const blocks: Block[] = [];
   if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', optional: true });
   if (scenario) blocks.push({ text: `Look for: ${scenario.lookFor}`, role: 'label' });
+  if (run.step) blocks.push({ text: `Now: ${run.step}`, role: 'info' });
   if (run.phase === 'starting') {
     blocks.push({ text: `Starting ${run.workers} worker${run.workers === 1 ? '' : 's'}…` });
     return blocks;
   }
   const cores = run.coresUsed === null ? '' : `${run.coresUsed.toFixed(2)} cores busy`;
-  const rate = run.elapsedSeconds > 0 ? `${formatRate(run.units / run.elapsedSeconds)} work units/s` : '';
-  blocks.push({ text: [cores, rate].filter(Boolean).join(' · ') || 'measuring…', role: 'info' });
+  const rate = run.elapsedSeconds > 0 && run.units > 0 ? `${formatRate(run.units / run.elapsedSeconds)} work units/s` : '';
+  const switches = run.ctxPerSecond === null ? '' : `${formatRate(run.ctxPerSecond)} context switches/s`;
+  blocks.push({ text: [cores, rate, switches].filter(Boolean).join(' · ') || 'measuring…', role: 'info' });
   const workers = run.workerStates.map((worker) => workerText(worker, run.kind)).join(' · ');
   blocks.push({ text: run.kind === 'threads' ? `PID ${run.pids[0] ?? '?'}, one process; its threads: ${workers}` : workers });
   if (scenario) blocks.push({ text: scenario.explanation, role: 'dim', optional: true });
@@ -45,9 +47,13 @@ const STOP_NOTES: Partial<Record<RunResult['stoppedBy'], string>> = {
 
 function resultBlocks(result: RunResult): Block[] {
   const blocks: Block[] = [{ text: `Last run, ${result.title}: ${result.summary}`, role: 'info' }];
-  const cpu = result.cpuSeconds === null ? '' : `CPU ${result.cpuSeconds.toFixed(1)} s`;
-  const perCore = result.perCore ? `per core ${result.perCore.map((core) => `${core.id}:${core.busy.toFixed(0)}%`).join(' ')}` : '';
-  blocks.push({ text: [`wall ${result.wallSeconds.toFixed(1)} s`, cpu, `${formatRate(result.unitsPerSecond)} units/s`, perCore].filter(Boolean).join(' · ') });
+  if (result.table || result.chart) blocks.push({ text: 'v shows its table and chart.', role: 'label' });
+  for (const line of result.lines ?? []) blocks.push({ text: line, optional: true });
+  if (result.units > 0) {
+    const cpu = result.cpuSeconds === null ? '' : `CPU ${result.cpuSeconds.toFixed(1)} s`;
+    const perCore = result.perCore ? `per core ${result.perCore.map((core) => `${core.id}:${core.busy.toFixed(0)}%`).join(' ')}` : '';
+    blocks.push({ text: [`wall ${result.wallSeconds.toFixed(1)} s`, cpu, `${formatRate(result.unitsPerSecond)} units/s`, perCore].filter(Boolean).join(' · ') });
+  }
   if (result.joined.length > 0) {
     const throws = result.joined.reduce((sum, entry) => sum + entry.argument, 0);
     const hits = result.joined.reduce((sum, entry) => sum + entry.result, 0);
@@ -60,11 +66,12 @@ function resultBlocks(result: RunResult): Block[] {
 }
 
 function scenarioBlocks(lab: LabState, compact: boolean): Block[] {
+  const page = lab.scenarios.filter((scenario) => scenario.page === lab.page);
   if (compact) {
-    return [{ text: lab.scenarios.map((scenario) => `${scenario.key} ${scenario.title}`).join(' · '), role: 'dim', optional: true }];
+    return [{ text: page.map((scenario) => `${scenario.key} ${scenario.title}`).join(' · '), role: 'dim', optional: true }];
   }
-  const titleWidth = Math.max(...lab.scenarios.map((scenario) => scenario.title.length));
-  return lab.scenarios.map((scenario) => {
+  const titleWidth = Math.max(...page.map((scenario) => scenario.title.length));
+  return page.map((scenario) => {
     const count = `×${lab.workers[scenario.id] ?? 1}`.padEnd(4);
     return { text: `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  ${scenario.lecture}`, clip: true };
   });
@@ -72,7 +79,8 @@ function scenarioBlocks(lab: LabState, compact: boolean): Block[] {
 
 function headerText(lab: LabState): string {
   const run = lab.run;
-  if (!run) return 'LAB  1-5 start · ×N workers: [ ] -/+1, c cores, m 11 · l hide';
+  const keys = lab.scenarios.filter((scenario) => scenario.page === lab.page).map((scenario) => scenario.key);
+  if (!run) return `LAB ${lab.page}/2 (Tab)  ${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · l hide`;
   const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · [ ] c m` : `${run.phase}…`;
   return `LAB  ${run.title} · ${run.workers} worker${run.workers === 1 ? '' : 's'} · ${phase}`;
 }
@@ -84,6 +92,7 @@ export function labPanelLines(lab: LabState, width: number, height: number, them
   if (lab.run) blocks.push(...runningBlocks(lab, lab.run));
   else {
     if (lab.result) blocks.push(...resultBlocks(lab.result));
+    if (lab.calcAnswer) blocks.push({ text: `Calculator: ${lab.calcAnswer}`, role: 'info', optional: true });
     blocks.push(...scenarioBlocks(lab, lab.result !== null));
   }
   const room = height - 1;

@@ -69,5 +69,6 @@ export function dashboardLayout(cols: number, rows: number, coreCount: number, l
 }
 
 export function layoutFor(state: DashboardState): DashboardLayout {
-  return dashboardLayout(state.size.cols, state.size.rows, state.coreIds.length, state.lab.visible);
+  // The results view takes the lab panel's room too: it holds the same results, and the chart needs space.
+  return dashboardLayout(state.size.cols, state.size.rows, state.coreIds.length, state.lab.visible && !state.resultsOpen);
 }

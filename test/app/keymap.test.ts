@@ -6,7 +6,7 @@ import { KEY_HELP } from '../../src/view/help.js';
 /** The help screen's way of writing a key, as blessed names it. */
 const NAMES: Record<string, string> = {
   '↑': 'up', '↓': 'down', PgUp: 'pageup', PgDn: 'pagedown', Home: 'home', End: 'end', Esc: 'escape',
-  Space: 'space', Enter: 'enter', 'Ctrl-P': 'C-p', 'Ctrl-N': 'C-n', 'Ctrl-C': 'C-c', H: 'S-h', I: 'S-i',
+  Space: 'space', Enter: 'enter', Tab: 'tab', 'Ctrl-P': 'C-p', 'Ctrl-N': 'C-n', 'Ctrl-C': 'C-c', H: 'S-h', I: 'S-i',
 };
 
 test('every key the help screen lists does something', () => {
@@ -25,9 +25,9 @@ test('k is kill (as in htop), j moves down', () => {
   assert.deepEqual(keyToAction({ kind: 'normal' }, { full: 'j', ch: 'j' }), { type: 'move', move: 'down' });
 });
 
-test('in the filter prompt letters are text, even the ones bound to actions', () => {
-  for (const ch of ['q', 'k', 's', ' ', '/', '中']) {
-    assert.deepEqual(keyToAction({ kind: 'filter', draft: '' }, { full: ch === ' ' ? 'space' : ch, ch }), { type: 'filter-type', text: ch });
+test('in a prompt letters are text, even the ones bound to actions', () => {
+  for (const ch of ['q', 'k', 's', ' ', '/', '=', '中']) {
+    assert.deepEqual(keyToAction({ kind: 'prompt', purpose: 'filter', draft: '' }, { full: ch === ' ' ? 'space' : ch, ch }), { type: 'prompt-type', text: ch });
   }
-  assert.equal(keyToAction({ kind: 'filter', draft: '' }, { full: 'C-a', ch: '\x01' }), null);
+  assert.equal(keyToAction({ kind: 'prompt', purpose: 'calc', draft: '' }, { full: 'C-a', ch: '\x01' }), null);
 });

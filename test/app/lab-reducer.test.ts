@@ -11,7 +11,7 @@ const run = feed;
 function snapshot(fields: Partial<RunSnapshot>): RunSnapshot {
   return {
     scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 2, phase: 'running',
-    startedAt: 500, pids: [4000], hostName: 'gil-worker-main', elapsedSeconds: 1, units: 10, coresUsed: 1,
+    startedAt: 500, pids: [4000], hostName: 'gil-worker-main', step: null, ctxPerSecond: null, elapsedSeconds: 1, units: 10, coresUsed: 1,
     workerStates: [
       { index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 5, cpuSeconds: 0.5, cpu: 50, exit: null },
       { index: 2, pid: 4000, tid: 4011, name: 'gil-worker-2', units: 5, cpuSeconds: 0.5, cpu: 50, exit: null },

@@ -55,7 +55,7 @@ describe('selection and sorting', () => {
 describe('filter', () => {
   test('/ then text filters as you type; Enter keeps it; Esc clears it', () => {
     let { state } = run(start(), sampled(everyone), key('/'), ...typed('PYTH'));
-    assert.equal(state.mode.kind, 'filter');
+    assert.equal(state.mode.kind, 'prompt');
     assert.deepEqual(processRows(state).map((row) => row.process.pid), [300]);
     ({ state } = run(state, key('enter')));
     assert.equal(state.filter, 'PYTH');
@@ -68,9 +68,9 @@ describe('filter', () => {
 
   test('backspace and Ctrl-U edit the filter; space is typed, not a pause', () => {
     const { state } = run(start(), sampled(everyone), key('/'), ...typed('vim'), key('backspace'), key('space', ' '));
-    assert.deepEqual(state.mode, { kind: 'filter', draft: 'vi ' });
+    assert.deepEqual(state.mode, { kind: 'prompt', purpose: 'filter', draft: 'vi ' });
     assert.equal(state.paused, false);
-    assert.deepEqual(run(state, key('C-u')).state.mode, { kind: 'filter', draft: '' });
+    assert.deepEqual(run(state, key('C-u')).state.mode, { kind: 'prompt', purpose: 'filter', draft: '' });
   });
 });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { BIN } from '../helpers/pty-session.js';
 import { isAlive } from '../helpers/processes.js';
@@ -156,7 +157,10 @@ describe('paratop lab', () => {
     const result = paratop(['lab', 'list', '--json']);
     assert.equal(result.status, 0, result.stderr);
     const entries = JSON.parse(result.stdout) as { id: string; key: string; title: string; kind: string; defaultWorkers: number }[];
-    assert.deepEqual(entries.map((entry) => entry.id), ['one-thread', 'free-threads', 'gil-threads', 'processes', 'threads-join']);
+    assert.deepEqual(entries.slice(0, 5).map((entry) => entry.id), ['one-thread', 'free-threads', 'gil-threads', 'processes', 'threads-join']);
+    for (const id of ['race', 'race-fixed', 'lost-results', 'queue-results', 'compare-runtimes', 'sweep', 'fork-memory', 'grid-search', 'threads-vs-processes']) {
+      assert.ok(entries.some((entry) => entry.id === id), `${id} listed`);
+    }
     assert.ok(entries.every((entry) => entry.key && entry.title && ['threads', 'processes'].includes(entry.kind) && entry.defaultWorkers >= 1));
     assert.equal(entries.find((entry) => entry.id === 'free-threads')?.defaultWorkers, 2);
   });
@@ -190,6 +194,64 @@ describe('paratop lab', () => {
       assert.equal(result.status, 2, result.stderr);
       assert.match(result.stderr, message);
       assert.equal(childrenOf(process.pid).length, before);
+    });
+  }
+});
+
+describe('paratop lab, part two, and calc', () => {
+  test('lab run race --json carries expected and actual', () => {
+    const result = paratop(['lab', 'run', 'race', '--workers', '2', '--count', '200000', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const run = JSON.parse(result.stdout) as { expected: number; actual: number; stoppedBy: string };
+    assert.equal(run.expected, 400_000);
+    assert.ok(run.actual > 0 && run.actual <= 400_000);
+    assert.equal(run.stoppedBy, 'finished');
+  });
+
+  test('compare-runtimes is kept in the XDG data directory; lab compare prints the history', () => {
+    const dataHome = mkdtempSync(join(tmpdir(), 'paratop-cli-data-'));
+    try {
+      const env = { XDG_DATA_HOME: dataHome };
+      assert.match(paratop(['lab', 'compare'], env).stdout, /No comparisons yet/);
+      const run = paratop(['lab', 'run', 'compare-runtimes', '--workers', '2', '--seconds', '0.5'], env);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /serial\s+1/);
+      const history = JSON.parse(paratop(['lab', 'compare', '--json'], env).stdout) as { rows: { variant: string }[] }[];
+      assert.equal(history.length, 1);
+      assert.deepEqual(history[0]?.rows.map((row) => row.variant), ['serial', 'GIL-like threads', 'lock-free threads', 'processes']);
+      const csv = paratop(['lab', 'compare', '--csv'], env).stdout.trim().split('\n');
+      assert.equal(csv[0], 'taken_at,cores,variant,workers,wall_seconds,cpu_seconds,cores_used,speedup');
+      assert.equal(csv.length, 5);
+    } finally {
+      rmSync(dataHome, { recursive: true, force: true });
+    }
+  });
+
+  test("calc: the lecture's example gives 8 cores, and what they cost", () => {
+    const result = paratop(['calc', '--tasks', '125', '--task-seconds', '70', '--deadline', '20m', '--price-per-core-hour', '0.05', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const estimate = JSON.parse(result.stdout) as { cores: number; cost: number };
+    assert.equal(estimate.cores, 8);
+    assert.ok(estimate.cost > 0);
+    assert.match(paratop(['calc', '--tasks', '125', '--task-seconds', '70', '--deadline', '20m']).stdout, /8 cores/);
+  });
+
+  const mistakes: [string[], RegExp][] = [
+    [['calc', '--tasks', '125', '--task-seconds', '70', '--deadline', '1m'], /one task takes 70 s, longer than the deadline of 60 s/],
+    [['calc', '--tasks', '125', '--task-seconds', '70'], /required option '--deadline <duration>' not specified/],
+    [['calc', '--tasks', 'many', '--task-seconds', '70', '--deadline', '20m'], /argument 'many' is invalid/],
+    [['calc', '--tasks', '5', '--task-seconds', '0', '--deadline', '20m'], /argument '0' is invalid\. It must be a number greater than 0/],
+    [['calc', '--tasks', '5', '--task-seconds', '1', '--deadline', 'tomorrow'], /argument 'tomorrow' is invalid\. It must be a duration/],
+    [['lab', 'run', 'processes', '--megabytes', '10'], /--megabytes applies to fork-memory; not to processes/],
+    [['lab', 'run', 'grid-search', '--grid', '5x0'], /argument '5x0' is invalid\. It must look like 5x5x5/],
+    [['lab', 'run', 'race', '--count', '0'], /argument '0' is invalid/],
+    [['lab', 'compare', '--json', '--csv'], /--json and --csv were both given/],
+  ];
+  for (const [args, message] of mistakes) {
+    test(`paratop ${args.join(' ')}: exit 2`, () => {
+      const result = paratop(args);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, message);
     });
   }
 });

@@ -95,3 +95,94 @@ describe('no workload outlives the dashboard', { timeout: 180_000 }, () => {
     }
   }
 });
+
+describe('the lab, page two', { timeout: 120_000 }, () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  test('Tab turns the page; 3 shows results lost by processes', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('\t');
+    await paratop.waitFor('LAB 2/2');
+    paratop.press('3');
+    await paratop.waitFor("the parent's list holds 0");
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+  });
+
+  test('v shows the last table and its chart; Esc goes back', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('\t');
+    await paratop.waitFor('LAB 2/2');
+    paratop.press('7');
+    await paratop.waitFor('Last run, Beware fork()', 20_000);
+    paratop.press('v');
+    const screen = await paratop.waitFor('total RSS, MB');
+    assert.match(screen, /approach\s+process\s+PID\s+RSS MB\s+PSS MB\s+USS MB/);
+    assert.match(screen, /load, then start\s+total/);
+    paratop.press(KEYS.escape);
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('q');
+    await paratop.waitForExit();
+  });
+
+  test('= asks the calculator: the lecture example gives 8 cores', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('=');
+    await paratop.waitFor('Cores for a deadline');
+    paratop.press('\x15');
+    paratop.press('125 70 20m');
+    paratop.press(KEYS.enter);
+    await paratop.waitFor('125 tasks of 70 s within 20 min: 8 cores');
+    paratop.press('q');
+    await paratop.waitForExit();
+  });
+
+  for (const key of ['1', '2', '3', '4', '5', '6', '7', '8', '9']) {
+    test(`page 2, key ${key}: q while it runs (or after) leaves nothing behind`, async () => {
+      const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+      await paratop.waitFor(TABLE_HEADER);
+      paratop.press('\t');
+      await paratop.waitFor('LAB 2/2');
+      paratop.press(key);
+      const pids = await workloadChildren(paratop, 1);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const seen = [...new Set([...pids, ...childrenOf(paratop.pid)])];
+      paratop.press('q');
+      assert.equal((await paratop.waitForExit(15_000)).exitCode, 0);
+      assert.ok(await allGone(seen, 5000, isAlive), `left running: ${seen.filter(isAlive).join(', ')}`);
+    });
+  }
+});
+
+describe('no workload of a multi-step experiment outlives the dashboard', { timeout: 120_000 }, () => {
+  const exits: [string, (paratop: PtySession) => void][] = [
+    ['q', (paratop) => paratop.press('q')],
+    ['Ctrl-C', (paratop) => paratop.press(KEYS.ctrlC)],
+    ['SIGTERM', (paratop) => process.kill(paratop.pid, 'SIGTERM')],
+    ['SIGHUP', (paratop) => process.kill(paratop.pid, 'SIGHUP')],
+    ['an uncaught exception', (paratop) => paratop.press('\x1b[24~')],
+    ['SIGKILL', (paratop) => process.kill(paratop.pid, 'SIGKILL')],
+  ];
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  for (const [name, exit] of exits) {
+    test(`${name} during the sweep`, async () => {
+      const paratop = (session = new PtySession({ env: { PARATOP_TEST_CRASH_KEY: 'f12' } }));
+      await paratop.waitFor(TABLE_HEADER);
+      paratop.press('\t');
+      await paratop.waitFor('LAB 2/2');
+      paratop.press('6');
+      await paratop.waitFor(/Now: [2-9] of/, 20_000);
+      const pids = childrenOf(paratop.pid);
+      assert.ok(pids.length >= 2);
+      exit(paratop);
+      await paratop.waitForExit();
+      assert.ok(await allGone(pids, 5000, isAlive), `workload PIDs ${pids.join(', ')} survived ${name}`);
+    });
+  }
+});

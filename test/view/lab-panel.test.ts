@@ -9,13 +9,17 @@ import { createTheme } from '../../src/view/theme.js';
 const plain = createTheme(false);
 const text = (lines: string[]): string => lines.join('\n').replace(/\{\/?[a-z-]+\}/g, '');
 const lab = (fields: Partial<LabState>): LabState => ({
-  visible: true, scenarios: SCENARIOS, cores: 2, workers: { 'gil-threads': 2 }, focusId: null, run: null, result: null, error: null, ...fields,
+  visible: true, scenarios: SCENARIOS, cores: 2, workers: { 'gil-threads': 2 }, focusId: null, run: null, result: null, error: null, page: 1, calcInput: '', calcAnswer: null, ...fields,
 });
 
-test('idle: every experiment with its key, on one line each', () => {
-  const lines = labPanelLines(lab({}), 80, 8, plain);
-  assert.equal(lines.length, 1 + SCENARIOS.length);
-  assert.match(text(lines), /^3 ×2 +Threads under a GIL-like lock/m);
+test('idle: every experiment of the page with its key, on one line each; Tab turns the page', () => {
+  const first = labPanelLines(lab({}), 80, 12, plain);
+  assert.equal(first.length, 1 + SCENARIOS.filter((scenario) => scenario.page === 1).length);
+  assert.match(text(first), /^3 ×2 +Threads under a GIL-like lock/m);
+  assert.match(first[0] ?? '', /LAB 1\/2 \(Tab\)  1-5 start/);
+  const second = text(labPanelLines(lab({ page: 2, workers: { race: 2 } }), 80, 12, plain));
+  assert.match(second, /^1 ×2 +Race on a shared counter/m);
+  assert.match(second, /^9 .*Threads vs processes, measured/m);
 });
 
 test('running: what to look for, the figures, the PID and each TID with its name; GIL simulation said plainly', () => {
@@ -23,7 +27,7 @@ test('running: what to look for, the figures, the PID and each TID with its name
     lab({
       run: {
         scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 2, phase: 'running', startedAt: 0,
-        pids: [4000], hostName: 'gil-worker-main', elapsedSeconds: 3, units: 15000, coresUsed: 1.01,
+        pids: [4000], hostName: 'gil-worker-main', step: null, ctxPerSecond: null, elapsedSeconds: 3, units: 15000, coresUsed: 1.01,
         workerStates: [
           { index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 7000, cpuSeconds: 1.5, cpu: 51, exit: null },
           { index: 2, pid: 4000, tid: 4011, name: 'gil-worker-2', units: 8000, cpuSeconds: 1.5, cpu: 49, exit: 'killed by SIGTERM' },
@@ -46,7 +50,7 @@ test('a small panel keeps the figures and drops the explanations first', () => {
   const running = lab({
     run: {
       scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 1, phase: 'running', startedAt: 0,
-      pids: [4000], hostName: 'gil-worker-main', elapsedSeconds: 3, units: 15000, coresUsed: 1,
+      pids: [4000], hostName: 'gil-worker-main', step: null, ctxPerSecond: null, elapsedSeconds: 3, units: 15000, coresUsed: 1,
       workerStates: [{ index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 7000, cpuSeconds: 1.5, cpu: 51, exit: null }],
     },
   });

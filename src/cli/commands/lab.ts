@@ -1,16 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SCENARIOS, findScenario } from '../../../scenarios/definitions.js';
+import { SCENARIOS, type ScenarioDefinition, findScenario } from '../../../scenarios/definitions.js';
+import type { StartOptions } from '../../lab/experiment.js';
 import { LabEngine } from '../../lab/lab-engine.js';
 import { defaultWorkers, workerCountProblem } from '../../lab/worker-counts.js';
 import { formatRate } from '../../model/format.js';
 import type { RunResult } from '../../model/lab-types.js';
-import { UsageError } from '../usage-error.js';
+import { csvLine } from '../output/csv.js';
 import { writeOut } from '../output/write-out.js';
+import { UsageError } from '../usage-error.js';
 
 export async function runLabList(options: { json?: boolean }, cores: number): Promise<void> {
   const entries = SCENARIOS.map((scenario) => ({
     id: scenario.id,
     key: scenario.key,
+    page: scenario.page,
     title: scenario.title,
     kind: scenario.kind,
     defaultWorkers: defaultWorkers(scenario, cores),
@@ -27,59 +30,122 @@ export async function runLabList(options: { json?: boolean }, cores: number): Pr
   const idWidth = Math.max(...entries.map((entry) => entry.id.length));
   const lines = entries.map(
     (entry) =>
-      `${entry.key}  ${entry.id.padEnd(idWidth)}  ${entry.kind.padEnd(9)}  ${String(entry.defaultWorkers).padStart(2)} worker${entry.defaultWorkers === 1 ? ' ' : 's'}  ${entry.title} (${entry.lecture})`,
+      `${entry.page}:${entry.key}  ${entry.id.padEnd(idWidth)}  ${entry.kind.padEnd(9)}  ${String(entry.defaultWorkers).padStart(2)} worker${entry.defaultWorkers === 1 ? ' ' : 's'}  ${entry.title} (${entry.lecture})`,
   );
-  await writeOut(`${['KEY  ID'.padEnd(idWidth + 5) + '  KIND       WORKERS     WHAT', ...lines].join('\n')}\n`);
+  await writeOut(`${['KEY  ID'.padEnd(idWidth + 6) + '  KIND       WORKERS     WHAT', ...lines].join('\n')}\n`);
 }
 
-export interface LabRunOptions {
+export interface LabRunFlags {
   workers?: number;
-  seconds: number;
+  seconds?: number;
+  count?: number;
+  megabytes?: number;
+  grid?: number[];
+  taskMs?: number;
   json?: boolean;
 }
 
+/** Settings only some experiments take, and which ones. */
+const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
+  { flag: '--count', key: 'count', ids: ['race', 'race-fixed', 'lost-results', 'queue-results'] },
+  { flag: '--megabytes', key: 'megabytes', ids: ['fork-memory'] },
+  { flag: '--grid', key: 'grid', ids: ['grid-search'] },
+  { flag: '--task-ms', key: 'taskMs', ids: ['grid-search'] },
+];
+
+/** How long to let an experiment that runs until stopped run, when --seconds is not given. */
+const DEFAULT_RUN_SECONDS = 5;
+
 function resultText(result: RunResult): string {
-  const lines = [
-    `${result.title} (${result.scenarioId}): ${result.summary}`,
-    `  wall ${result.wallSeconds.toFixed(2)} s · CPU ${result.cpuSeconds?.toFixed(2) ?? '?'} s · cores used ${result.coresUsed?.toFixed(2) ?? '?'} · ${formatRate(result.unitsPerSecond)} work units/s · stopped: ${result.stoppedBy}`,
-  ];
-  if (result.perCore) lines.push(`  per core: ${result.perCore.map((core) => `${core.id} ${core.busy.toFixed(0)}%`).join(' · ')}`);
-  lines.push(`  ${'worker'.padEnd(16)} ${'PID'.padStart(7)} ${'TID'.padStart(7)} ${'units'.padStart(7)} ${'CPU s'.padStart(7)}`);
-  for (const worker of result.perWorker) {
+  const lines = [`${result.title} (${result.scenarioId}): ${result.summary}`];
+  for (const line of result.lines ?? []) lines.push(`  ${line}`);
+  if (result.units > 0) {
     lines.push(
-      `  ${worker.name.padEnd(16)} ${String(worker.pid).padStart(7)} ${String(worker.tid ?? '-').padStart(7)} ${formatRate(worker.units).padStart(7)} ${(worker.cpuSeconds?.toFixed(2) ?? '-').padStart(7)}`,
+      `  wall ${result.wallSeconds.toFixed(2)} s · CPU ${result.cpuSeconds?.toFixed(2) ?? '?'} s · cores used ${result.coresUsed?.toFixed(2) ?? '?'} · ${formatRate(result.unitsPerSecond)} work units/s · stopped: ${result.stoppedBy}`,
     );
+    if (result.perCore) lines.push(`  per core: ${result.perCore.map((core) => `${core.id} ${core.busy.toFixed(0)}%`).join(' · ')}`);
+  }
+  if (result.table) {
+    const cells = [result.table.columns, ...result.table.rows.map((row) => row.map(String))];
+    const widths = result.table.columns.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+    for (const row of cells) lines.push(`  ${row.map((value, column) => (column === 0 ? value.padEnd(widths[column] ?? 0) : value.padStart(widths[column] ?? 0))).join('  ')}`);
+  } else if (result.perWorker.length > 0) {
+    lines.push(`  ${'worker'.padEnd(16)} ${'PID'.padStart(7)} ${'TID'.padStart(7)} ${'units'.padStart(7)} ${'CPU s'.padStart(7)}`);
+    for (const worker of result.perWorker) {
+      lines.push(
+        `  ${worker.name.padEnd(16)} ${String(worker.pid).padStart(7)} ${String(worker.tid ?? '-').padStart(7)} ${formatRate(worker.units).padStart(7)} ${(worker.cpuSeconds?.toFixed(2) ?? '-').padStart(7)}`,
+      );
+    }
   }
   for (const joined of result.joined) lines.push(`  joined thread ${joined.index}: ${joined.argument} throws -> ${joined.result} hits`);
   return `${lines.join('\n')}\n`;
 }
 
-/** Run one scenario without a screen and print what it measured. Refuses bad input before starting anything. */
-export async function runLabRun(id: string, options: LabRunOptions, cores: number): Promise<number> {
+/** Every mistake in the request, found before anything starts. */
+function checkRequest(id: string, flags: LabRunFlags, cores: number): { scenario: ScenarioDefinition; workers: number } {
   const scenario = findScenario(id);
   if (!scenario) throw new UsageError(`unknown scenario "${id}". Scenarios: ${SCENARIOS.map((entry) => entry.id).join(', ')}.`);
-  const workers = options.workers ?? defaultWorkers(scenario, cores);
+  for (const { flag, key, ids } of SCOPED) {
+    if (flags[key] !== undefined && !ids.includes(scenario.id)) throw new UsageError(`${flag} applies to ${ids.join(', ')}; not to ${scenario.id}.`);
+  }
+  const workers = flags.workers ?? defaultWorkers(scenario, cores);
   const problem = workerCountProblem(scenario, workers, cores);
   if (problem) throw new UsageError(problem);
+  return { scenario, workers };
+}
 
+/** Run one experiment without a screen and print what it measured. Refuses bad input before starting anything. */
+export async function runLabRun(id: string, flags: LabRunFlags, cores: number): Promise<number> {
+  const { scenario, workers } = checkRequest(id, flags, cores);
+  const options: StartOptions = {
+    workers,
+    ...(flags.seconds !== undefined ? { jobSeconds: flags.seconds } : {}),
+    ...(flags.count !== undefined ? { count: flags.count } : {}),
+    ...(flags.megabytes !== undefined ? { megabytes: flags.megabytes } : {}),
+    ...(flags.grid !== undefined ? { grid: flags.grid } : {}),
+    ...(flags.taskMs !== undefined ? { taskMs: flags.taskMs } : {}),
+  };
   const engine = new LabEngine({ cores });
   const interrupted = new AbortController();
   const interrupt = (): void => interrupted.abort();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, interrupt);
   try {
-    await engine.start(scenario.id, { workers, jobSeconds: options.seconds });
-    if (scenario.finite) {
-      await Promise.race([engine.whenDone(), new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve))]);
-    } else {
-      await sleep(options.seconds * 1000, undefined, { signal: interrupted.signal }).catch(() => undefined);
-    }
+    await engine.start(scenario.id, options);
+    const stopped = new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve));
+    if (scenario.finite) await Promise.race([engine.whenDone(), stopped]);
+    else await sleep((flags.seconds ?? DEFAULT_RUN_SECONDS) * 1000, undefined, { signal: interrupted.signal }).catch(() => undefined);
     const result = (await engine.stop()) ?? engine.lastResult;
     if (!result) throw new Error('the run left no result');
-    await writeOut(options.json ? `${JSON.stringify(result, null, 2)}\n` : resultText(result));
+    await writeOut(flags.json ? `${JSON.stringify(result, null, 2)}\n` : resultText(result));
     return result.stoppedBy === 'exited' ? 1 : 0;
   } finally {
     engine.killNow();
     for (const signal of signals) process.off(signal, interrupt);
   }
+}
+
+/** `paratop lab compare`: every runtime comparison kept so far. */
+export async function runLabCompare(format: 'text' | 'json' | 'csv'): Promise<void> {
+  const { compareHistoryFile, readCompareHistory } = await import('../../lab/compare-history.js');
+  const entries = readCompareHistory();
+  if (format === 'json') {
+    await writeOut(`${JSON.stringify(entries, null, 2)}\n`);
+    return;
+  }
+  const rows = entries.flatMap((entry) => entry.rows.map((row) => ({ takenAt: entry.takenAt, cores: entry.cores, ...row })));
+  if (format === 'csv') {
+    const header = csvLine(['taken_at', 'cores', 'variant', 'workers', 'wall_seconds', 'cpu_seconds', 'cores_used', 'speedup']);
+    await writeOut(header + rows.map((row) => csvLine([row.takenAt, row.cores, row.variant, row.workers, row.wallSeconds, row.cpuSeconds, row.coresUsed, row.speedup])).join(''));
+    return;
+  }
+  if (entries.length === 0) {
+    await writeOut(`No comparisons yet (they are kept in ${compareHistoryFile()}). Run one: paratop lab run compare-runtimes\n`);
+    return;
+  }
+  const lines = rows.map(
+    (row) =>
+      `${row.takenAt.slice(0, 19).replace('T', ' ')}  ${row.variant.padEnd(18)} ${String(row.workers).padStart(7)} ${row.wallSeconds.toFixed(2).padStart(7)} ${(row.cpuSeconds?.toFixed(2) ?? '-').padStart(7)} ${(row.coresUsed?.toFixed(2) ?? '-').padStart(7)} ${(row.speedup?.toFixed(2) ?? '-').padStart(7)}`,
+  );
+  await writeOut(`${['when (UTC)           variant            workers  wall s   CPU s   cores speedup', ...lines].join('\n')}\n`);
 }

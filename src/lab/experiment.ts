@@ -1,0 +1,41 @@
+import type { ScenarioDefinition } from '../../scenarios/definitions.js';
+import type { RunResult } from '../model/lab-types.js';
+import type { TaskClock } from './task-clock.js';
+import type { GroupOptions, WorkloadGroup } from './workload-group.js';
+
+/** How a run was asked for: the worker count, and settings some experiments take. */
+export interface StartOptions {
+  workers: number;
+  /** threads-join: each worker's share of the job, in seconds of one core; others: seconds per step. */
+  jobSeconds?: number;
+  /** race: increments per thread; lost-results, queue-results: results per worker. */
+  count?: number;
+  /** fork-memory: size of the data set, MB. */
+  megabytes?: number;
+  /** grid-search: the grid, e.g. [5, 5, 5]. */
+  grid?: number[];
+  /** grid-search: one task's work, ms. */
+  taskMs?: number;
+}
+
+/** What an experiment may do: start groups of workers (tracked and cleaned up for it), say what step it is on, wait. */
+export interface ExperimentContext {
+  readonly scenario: ScenarioDefinition;
+  readonly options: StartOptions;
+  readonly cores: number;
+  readonly clock: TaskClock;
+  /** Aborted when the user stops the run. */
+  readonly signal: AbortSignal;
+  startGroup(options: GroupOptions): Promise<WorkloadGroup>;
+  /** Stop a group in stages and forget it. */
+  stopGroup(group: WorkloadGroup): Promise<RunResult['stoppedBy']>;
+  step(text: string | null): void;
+  /** Wait; resolves false at once if the run is stopped. */
+  sleep(ms: number): Promise<boolean>;
+  /** Wait for a group to finish by itself; false if the run was stopped first. */
+  untilFinished(group: WorkloadGroup): Promise<boolean>;
+  /** Work per second of one worker in this scenario, from an earlier run in this session. */
+  baseline: { get(): number | null; set(unitsPerSecond: number): void };
+}
+
+export type Experiment = (context: ExperimentContext) => Promise<RunResult>;

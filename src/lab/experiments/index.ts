@@ -1,0 +1,26 @@
+import type { ScenarioDefinition } from '../../../scenarios/definitions.js';
+import type { Experiment } from '../experiment.js';
+import { compareExperiment } from './compare.js';
+import { forkMemoryExperiment } from './fork-memory.js';
+import { gridSearchExperiment } from './grid-search.js';
+import { lostResultsExperiment } from './lost-results.js';
+import { raceExperiment } from './race.js';
+import { steadyExperiment } from './steady.js';
+import { sweepExperiment } from './sweep.js';
+import { versusExperiment } from './versus.js';
+
+const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
+  steady: steadyExperiment,
+  race: raceExperiment,
+  'lost-results': lostResultsExperiment,
+  compare: compareExperiment,
+  sweep: sweepExperiment,
+  'fork-memory': forkMemoryExperiment,
+  'grid-search': gridSearchExperiment,
+  versus: versusExperiment,
+};
+
+/** Which procedure carries out a scenario. */
+export function experimentFor(scenario: ScenarioDefinition): Experiment {
+  return PROCEDURES[scenario.procedure];
+}

@@ -1,0 +1,60 @@
+import type { RunResult } from '../../model/lab-types.js';
+import type { ExperimentContext } from '../experiment.js';
+import { experimentResult, perWorkerOf } from '../run-results.js';
+
+const DEFAULT_RESULTS_PER_WORKER = 1000;
+
+/**
+ * The multiprocessing gotcha, and its fix. Each child process computes results and appends them to
+ * a "global" list. Without a queue the list it appends to is its own copy: the parent's list, here
+ * in paratop, stays empty. With a queue (IPC) every result is sent back and arrives.
+ */
+export async function lostResultsExperiment(context: ExperimentContext): Promise<RunResult> {
+  const { scenario, options } = context;
+  const perWorker = options.count ?? DEFAULT_RESULTS_PER_WORKER;
+  const expected = options.workers * perWorker;
+  /** The parent's global list. */
+  const results: number[] = [];
+  const group = await context.startGroup({
+    kind: 'processes',
+    mode: scenario.mode,
+    namePrefix: scenario.mode === 'queue' ? 'queue-worker' : 'lost-worker',
+    workers: options.workers,
+    spec: { count: perWorker },
+  });
+  group.onMessage((message) => {
+    if (message.type === 'items') results.push(...message.values);
+  });
+  const done = await context.untilFinished(group);
+  const measured = group.measure();
+  await context.stopGroup(group);
+  const inChildren = measured.workerStates.map((worker) => worker.units);
+  const childSummary = inChildren.map((count, index) => `child ${index + 1}: ${count}`).join(', ');
+  const summary = done
+    ? `${options.workers} processes appended ${expected} results; the parent's list holds ${results.length}.`
+    : 'Stopped before the workers were done.';
+  const lines =
+    scenario.mode === 'queue'
+      ? [`Each child sent its results over the queue (IPC); the parent's list received ${results.length} of ${expected}.`]
+      : [
+          `Results in each child's own list: ${childSummary}. In the parent's list: ${results.length}.`,
+          'The children appended to their copies, in their own memory; nothing came back.',
+        ];
+  return experimentResult(
+    {
+      scenarioId: scenario.id,
+      title: scenario.title,
+      kind: 'processes',
+      workers: options.workers,
+      wallSeconds: measured.wallSeconds,
+      stoppedBy: done ? 'finished' : 'asked',
+      summary,
+    },
+    {
+      lines,
+      ...(done ? { expected, actual: results.length } : {}),
+      details: { perWorker, inChildren, received: results.length },
+      perWorker: perWorkerOf(measured.workerStates),
+    },
+  );
+}

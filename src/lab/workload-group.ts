@@ -1,0 +1,341 @@
+import type { ToEngine, ToWorkload, WorkloadMode, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
+import type { JoinedResult, ScenarioKind, StopReason, WorkerState } from '../model/lab-types.js';
+import type { CpuTimes } from '../model/types.js';
+import type { LaunchedWorkload, WorkloadProgram, launchWorkload } from './launch-workload.js';
+import type { TaskClock } from './task-clock.js';
+
+export interface GroupOptions {
+  kind: ScenarioKind;
+  mode: WorkloadMode;
+  namePrefix: string;
+  workers: number;
+  /** Settings every worker gets (units, count, megabytes, ...). */
+  spec?: Partial<WorkloadSpec>;
+  /** Settings for one worker process (process groups), by its index from 1. */
+  specFor?: (index: number) => Partial<WorkloadSpec>;
+}
+
+export interface GroupDeps {
+  launch: typeof launchWorkload;
+  clock: TaskClock;
+  switchIntervalMs: number;
+  stageMs: { ask: number; terminate: number; kill: number };
+  /** Something worth redrawing happened (a worker reported in, or died). */
+  onChange(): void;
+}
+
+/** What a group measured at one moment, before anything was stopped. */
+export interface GroupMeasure {
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  units: number;
+  coresBefore: (CpuTimes | undefined)[] | null;
+  coresAfter: (CpuTimes | undefined)[] | null;
+  workerStates: WorkerState[];
+}
+
+interface Launched {
+  workload: LaunchedWorkload;
+  spec: WorkloadSpec;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+
+/**
+ * The workers of one step of an experiment: one thread host, or one process per worker. Follows
+ * their PIDs, TIDs, work and CPU time from the moment all have reported in, passes messages both
+ * ways, and stops them in stages (ask, wait, SIGTERM, wait, SIGKILL).
+ */
+export class WorkloadGroup {
+  readonly launched: Launched[] = [];
+  readonly states = new Map<number, WorkerState>();
+  readonly joined: JoinedResult[] = [];
+  /** performance.now() when every worker had reported in: measuring starts there. */
+  readyAt = 0;
+  ctxPerSecond: number | null = null;
+  private readonly listeners: ((message: ToEngine, from: LaunchedWorkload) => void)[] = [];
+  private cpuAtReady = new Map<number, number>();
+  private workerCpuAtReady = new Map<number, number>();
+  private lastProcessCpu = new Map<number, number>();
+  private lastWorkerCpu = new Map<number, number>();
+  private lastCtx = new Map<number, number>();
+  private ctxAtReady = new Map<number, number>();
+  private lastSampleAt = 0;
+  private coresAtReady: (CpuTimes | undefined)[] | null = null;
+  private finishedCount = 0;
+  private stopping: Promise<StopReason> | null = null;
+  private settleFinished: () => void = () => undefined;
+  /** Resolves when every worker process has said it finished, or has exited. */
+  readonly finished: Promise<void>;
+
+  private constructor(
+    readonly options: GroupOptions,
+    private readonly deps: GroupDeps,
+  ) {
+    this.finished = new Promise((resolve) => {
+      this.settleFinished = resolve;
+    });
+  }
+
+  get kind(): ScenarioKind {
+    return this.options.kind;
+  }
+
+  /** Launch every worker and wait until all have reported in; on failure nothing is left running. */
+  static async start(options: GroupOptions, deps: GroupDeps, parentPid: number): Promise<WorkloadGroup> {
+    const group = new WorkloadGroup(options, deps);
+    let allReady: () => void = () => undefined;
+    let failed: (error: Error) => void = () => undefined;
+    const ready = new Promise<void>((resolve, reject) => {
+      allReady = resolve;
+      failed = reject;
+    });
+    // It may fail while workers are still being launched, before anyone awaits it.
+    ready.catch(() => undefined);
+    const timeout = setTimeout(() => failed(new Error(`workers did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    try {
+      for (const spec of group.specs(deps.switchIntervalMs, parentPid)) {
+        const entry = { spec } as Launched;
+        const program: WorkloadProgram = options.kind === 'threads' ? 'thread-host' : 'process-worker';
+        entry.workload = await deps.launch(program, spec, (message) => {
+          group.receive(entry, message);
+          if (group.readyAt === 0 && group.states.size === options.workers) {
+            group.beginMeasuring();
+            allReady();
+          }
+        });
+        group.launched.push(entry);
+        void entry.workload.ended.then((end) => {
+          if (group.stopping) return;
+          const how = end.signal ? `killed by ${end.signal}` : `exited with code ${end.code}`;
+          if (group.readyAt === 0) failed(new Error(`a worker ${how} while starting${end.stderr ? `: ${end.stderr.trim()}` : ''}`));
+          for (const state of group.states.values()) if (state.pid === entry.workload.pid && !state.exit) state.exit = how;
+          if (!group.alive()) group.settleFinished();
+          deps.onChange();
+        });
+      }
+      await ready;
+      return group;
+    } catch (error) {
+      group.killNow();
+      throw error;
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  pids(): number[] {
+    return this.launched.map(({ workload }) => workload.pid);
+  }
+
+  alive(): boolean {
+    return this.launched.some(({ workload }) => workload.alive);
+  }
+
+  workerStates(): WorkerState[] {
+    return [...this.states.values()].sort((a, b) => a.index - b.index).map((state) => ({ ...state }));
+  }
+
+  units(): number {
+    let units = 0;
+    for (const state of this.states.values()) units += state.units;
+    return units;
+  }
+
+  onMessage(listener: (message: ToEngine, from: LaunchedWorkload) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Send to one worker process (by PID), or to all. */
+  send(message: ToWorkload, pid?: number): void {
+    for (const { workload } of this.launched) if (pid === undefined || workload.pid === pid) workload.send(message);
+  }
+
+  elapsedSeconds(): number {
+    return this.readyAt === 0 ? 0 : (performance.now() - this.readyAt) / 1000;
+  }
+
+  /** CPU time of every worker process since measuring began; a dead one counts up to its last reading. */
+  cpuSeconds(): number | null {
+    let total = 0;
+    for (const { workload } of this.launched) {
+      const start = this.cpuAtReady.get(workload.pid);
+      const latest = this.lastProcessCpu.get(workload.pid);
+      if (start === undefined || latest === undefined) return null;
+      total += latest - start;
+    }
+    return total;
+  }
+
+  /** Refresh per-worker CPU% and context switches from the kernel. */
+  sample(): void {
+    if (this.readyAt === 0) return;
+    const now = performance.now();
+    const elapsed = (now - this.lastSampleAt) / 1000;
+    for (const { workload } of this.launched) {
+      const cpu = this.deps.clock.processCpuSeconds(workload.pid);
+      if (cpu !== null) this.lastProcessCpu.set(workload.pid, cpu);
+    }
+    let switches = 0;
+    let counted = false;
+    for (const state of this.states.values()) {
+      const total = this.workerCpu(state);
+      if (total !== null) {
+        const before = this.lastWorkerCpu.get(state.index);
+        state.cpuSeconds = total - (this.workerCpuAtReady.get(state.index) ?? total);
+        state.cpu = before !== undefined && elapsed > 0 ? Math.max(0, ((total - before) / elapsed) * 100) : null;
+        this.lastWorkerCpu.set(state.index, total);
+      }
+      const ctx = state.tid === null ? null : this.deps.clock.contextSwitches(state.pid, state.tid);
+      const ctxBefore = this.lastCtx.get(state.index);
+      if (ctx !== null) {
+        if (ctxBefore !== undefined) {
+          switches += Math.max(0, ctx - ctxBefore);
+          counted = true;
+        }
+        this.lastCtx.set(state.index, ctx);
+      }
+    }
+    this.ctxPerSecond = counted && elapsed > 0 ? switches / elapsed : this.ctxPerSecond;
+    this.lastSampleAt = now;
+  }
+
+  /** Everything measured so far, taken now (while the workers can still be read). */
+  measure(): GroupMeasure {
+    this.sample();
+    return {
+      wallSeconds: this.elapsedSeconds(),
+      cpuSeconds: this.cpuSeconds(),
+      units: this.units(),
+      coresBefore: this.coresAtReady,
+      coresAfter: this.deps.clock.coreTimes(),
+      workerStates: this.workerStates(),
+    };
+  }
+
+  /** Stop in stages; resolves with the gentlest stage that was enough. */
+  stop(): Promise<StopReason> {
+    this.stopping ??= this.stopInStages();
+    return this.stopping;
+  }
+
+  /** Last resort, synchronous: SIGKILL every worker process now. */
+  killNow(): void {
+    for (const { workload } of this.launched) workload.kill('SIGKILL');
+  }
+
+  private async stopInStages(): Promise<StopReason> {
+    let stoppedBy: StopReason = this.alive() ? 'asked' : 'exited';
+    const remaining = (): LaunchedWorkload[] => this.launched.map(({ workload }) => workload).filter((workload) => workload.alive);
+    const stages: [NodeJS.Signals | null, number, StopReason][] = [
+      [null, this.deps.stageMs.ask, 'asked'],
+      ['SIGTERM', this.deps.stageMs.terminate, 'terminated'],
+      ['SIGKILL', this.deps.stageMs.kill, 'killed'],
+    ];
+    for (const [signal, waitMs, label] of stages) {
+      const workloads = remaining();
+      if (workloads.length === 0) break;
+      stoppedBy = label;
+      for (const workload of workloads) {
+        if (signal) workload.kill(signal);
+        else workload.send({ type: 'stop' });
+      }
+      await allEnded(workloads, waitMs);
+    }
+    // Let the last progress messages, sent just before exit, be read.
+    await new Promise((resolve) => setImmediate(resolve));
+    return stoppedBy;
+  }
+
+  private specs(switchIntervalMs: number, parentPid: number): WorkloadSpec[] {
+    const { kind, mode, namePrefix, workers, spec, specFor } = this.options;
+    const base: WorkloadSpec = { mode, namePrefix, switchIntervalMs, parentPid, threads: 1, firstIndex: 1, ...spec };
+    if (kind === 'threads') return [{ ...base, threads: workers, firstIndex: 1 }];
+    return Array.from({ length: workers }, (_, offset) => ({ ...base, ...specFor?.(offset + 1), threads: 1, firstIndex: offset + 1 }));
+  }
+
+  private receive({ spec, workload }: Launched, message: ToEngine): void {
+    switch (message.type) {
+      case 'ready':
+        this.states.set(message.index, {
+          index: message.index,
+          pid: message.pid,
+          tid: message.tid,
+          name: message.name,
+          units: 0,
+          cpuSeconds: null,
+          cpu: null,
+          exit: null,
+        });
+        this.deps.onChange();
+        break;
+      case 'progress':
+        message.units.forEach((units, slot) => {
+          const state = this.states.get(spec.firstIndex + slot);
+          if (state) state.units = units;
+        });
+        break;
+      case 'result':
+        this.joined.push({ index: message.index, argument: message.argument, result: message.result });
+        break;
+      case 'finished':
+        this.finishedCount += 1;
+        if (this.finishedCount === this.launched.length) this.settleFinished();
+        break;
+      case 'error':
+        for (const state of this.states.values()) if (state.pid === workload.pid && !state.exit) state.exit = message.message;
+        break;
+      default:
+        break;
+    }
+    for (const listener of this.listeners) listener(message, workload);
+  }
+
+  private beginMeasuring(): void {
+    this.readyAt = performance.now();
+    this.lastSampleAt = this.readyAt;
+    this.coresAtReady = this.deps.clock.coreTimes();
+    for (const { workload } of this.launched) {
+      const cpu = this.deps.clock.processCpuSeconds(workload.pid);
+      if (cpu === null) continue;
+      this.cpuAtReady.set(workload.pid, cpu);
+      this.lastProcessCpu.set(workload.pid, cpu);
+    }
+    for (const state of this.states.values()) {
+      const cpu = this.workerCpu(state);
+      if (cpu !== null) {
+        this.workerCpuAtReady.set(state.index, cpu);
+        this.lastWorkerCpu.set(state.index, cpu);
+      }
+      const ctx = state.tid === null ? null : this.deps.clock.contextSwitches(state.pid, state.tid);
+      if (ctx !== null) {
+        this.lastCtx.set(state.index, ctx);
+        this.ctxAtReady.set(state.index, ctx);
+      }
+    }
+  }
+
+  /** Context switches of every worker thread since measuring began (as of the last sample). */
+  contextSwitchesSinceReady(): number | null {
+    let total = 0;
+    for (const [index, start] of this.ctxAtReady) total += (this.lastCtx.get(index) ?? start) - start;
+    return this.ctxAtReady.size > 0 ? total : null;
+  }
+
+  private workerCpu(state: WorkerState): number | null {
+    if (this.options.kind === 'processes' || state.tid === null) return this.deps.clock.processCpuSeconds(state.pid);
+    return this.deps.clock.threadCpuSeconds(state.pid, state.tid);
+  }
+}
+
+async function allEnded(workloads: readonly LaunchedWorkload[], timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.all(workloads.map((workload) => workload.ended)).then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
