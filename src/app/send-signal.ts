@@ -36,7 +36,8 @@ export async function sendSignal(target: KillTarget, signal: KillSignal, deps: S
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EPERM') {
       const user = toPrintable(target.user);
-      return { ok: false, text: `Not permitted to signal ${who}: it belongs to ${user}. Run paratop as ${user} or as root.` };
+      const advice = user === 'root' ? 'Only root may signal it (run paratop with sudo).' : `Run paratop as ${user} or as root.`;
+      return { ok: false, text: `Not permitted to signal ${who}: it belongs to ${user}. ${advice}` };
     }
     if (code === 'ESRCH') return { ok: false, text: `${who} has already exited; nothing was sent.` };
     return { ok: false, text: `Could not signal ${who}: ${(error as Error).message}` };

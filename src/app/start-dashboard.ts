@@ -10,6 +10,7 @@ import { DashboardView } from '../view/dashboard-view.js';
 import { createScreen } from '../view/screen.js';
 import { colourWanted, createTheme } from '../view/theme.js';
 import { DashboardRuntime } from './dashboard-runtime.js';
+import { startDiagnostics } from './diagnostics.js';
 import { installShutdown } from './shutdown.js';
 
 
@@ -77,6 +78,9 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   runtime.dispatch({ type: 'system-sampled', sample: system, selfCpu: null });
   runtime.dispatch({ type: 'processes-sampled', processes });
   runtime.start(Math.min(FIRST_TICK_MS, state.intervalMs));
+
+  const diagnostics = process.env.PARATOP_DIAGNOSTICS;
+  if (diagnostics) shutdown.onCleanUp(startDiagnostics(diagnostics));
 
   readMachineFactsApart().then(
     (facts) => runtime?.dispatch({ type: 'facts-read', facts }),

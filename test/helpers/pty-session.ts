@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
@@ -9,6 +10,13 @@ export interface SessionOptions {
   cols?: number;
   rows?: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run paratop from a shell that prints the terminal's settings (stty -a) once paratop has gone,
+   * so a test can see whether echo and line editing were given back.
+   */
+  thenStty?: boolean;
+  /** Words put before node (e.g. setpriv ... to run paratop as another user). */
+  wrap?: string[];
 }
 
 export interface ExitStatus {
@@ -24,7 +32,10 @@ export class PtySession {
   readonly terminal: xterm.Terminal;
   readonly exited: Promise<ExitStatus>;
   readonly titles: string[] = [];
+  /** Everything paratop wrote, escape sequences and all. */
+  output = '';
   private readonly process: pty.IPty;
+  private readonly viaShell: boolean;
   private exitStatus: ExitStatus | undefined;
 
   constructor(options: SessionOptions = {}) {
@@ -32,14 +43,23 @@ export class PtySession {
     const rows = options.rows ?? 30;
     this.terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true });
     this.terminal.onTitleChange((title) => this.titles.push(title));
-    this.process = pty.spawn(process.execPath, [BIN, ...(options.args ?? [])], {
-      name: 'xterm-256color',
+    this.viaShell = options.thenStty ?? false;
+    const quoted = [process.execPath, BIN, ...(options.args ?? [])].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+    const direct = [...(options.wrap ?? []), process.execPath, BIN, ...(options.args ?? [])];
+    const [command = process.execPath, ...rest] = direct;
+    const [file, args] = this.viaShell ? ['/bin/sh', ['-c', `${quoted}; echo "EXIT=$?"; stty -a; sleep 30`]] : [command, rest];
+    this.process = pty.spawn(file, args, {
+      // node-pty sets TERM from this name.
+      name: options.env?.TERM ?? 'xterm-256color',
       cols,
       rows,
       cwd: process.cwd(),
       env: { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...options.env } as Record<string, string>,
     });
-    this.process.onData((data) => this.terminal.write(data));
+    this.process.onData((data) => {
+      this.output += data;
+      this.terminal.write(data);
+    });
     this.exited = new Promise((resolve) => {
       this.process.onExit((status) => {
         this.exitStatus = status;
@@ -48,8 +68,25 @@ export class PtySession {
     });
   }
 
+  /** paratop's PID (under the shell, the shell's child). */
   get pid(): number {
-    return this.process.pid;
+    // Under a shell paratop is the shell's child; setpriv execs node, so the PID stays the same.
+    if (!this.viaShell) return this.process.pid;
+    return childPidOf(this.process.pid) ?? this.process.pid;
+  }
+
+  /** With thenStty: wait for the shell's report after paratop has gone. */
+  async afterExit(timeoutMs = 10_000): Promise<{ exitCode: number; stty: string }> {
+    const screen = await this.waitUntil((text) => /EXIT=\d+/.test(text) && /\becho\b|-echo\b/.test(text), 'the shell to report', timeoutMs);
+    const exitCode = Number(/EXIT=(\d+)/.exec(screen)?.[1]);
+    return { exitCode, stty: screen.slice(screen.indexOf('EXIT=')) };
+  }
+
+  /** Whether the cursor was left visible: the last DECTCEM sequence written shows it. */
+  cursorShown(): boolean {
+    const hide = this.output.lastIndexOf('\x1b[?25l');
+    const show = this.output.lastIndexOf('\x1b[?25h');
+    return show >= hide;
   }
 
   /** The visible screen, one string per row, trailing blanks trimmed. */
@@ -140,3 +177,16 @@ export const KEYS = {
   f9: '\x1b[20~',
   ctrlC: '\x03',
 } as const;
+
+function childPidOf(parent: number): number | null {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(name);
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
