@@ -61,16 +61,17 @@ const sampleOutside = (): void => {
 const outsideTimer = setInterval(sampleOutside, 10_000);
 
 let experiments = 0;
-let page: 1 | 2 = 1;
+let page = 1;
+const pages = Math.max(...SCENARIOS.map((scenario) => scenario.page));
 try {
   await waitFor((text) => text.includes('PID USER'), 15_000);
   const endAt = startedAt + minutes * 60_000;
   while (performance.now() < endAt) {
     for (const scenario of SCENARIOS) {
       if (performance.now() >= endAt) break;
-      if (scenario.page !== page) {
+      while (scenario.page !== page) {
         terminal.write('\t');
-        page = scenario.page;
+        page = (page % pages) + 1;
         await sleep(300);
       }
       terminal.write(scenario.key);
@@ -100,15 +101,19 @@ const inside = readFileSync(diagnosticsFile, 'utf8')
   .map((line) => JSON.parse(line) as DiagnosticsRecord);
 rmSync(scratch, { recursive: true, force: true });
 
-// Compare the first tenth of the run (after two minutes of warm-up) with the last tenth.
+// Compare the first tenth of the run (after two minutes of warm-up) with the last tenth. RSS rises
+// and falls with the lab's cycle; the means of a tenth each (several cycles in an hour) even that out.
 const warm = inside.filter((record) => record.t >= Math.min(120, (minutes * 60) / 5));
 const slice = Math.max(1, Math.floor(warm.length / 10));
 const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 const early = warm.slice(0, slice);
 const late = warm.slice(-slice);
 const rssGrowthMb = (mean(late.map((record) => record.rss)) - mean(early.map((record) => record.rss))) / 1024 / 1024;
-const fdsEarly = Math.max(...early.map((record) => record.fds ?? 0));
-const fdsLate = Math.max(...late.map((record) => record.fds ?? 0));
+// Open files rise and fall with what runs (paratop keeps /proc files open for every process, and each
+// workload has pipes): a leak shows in the floor, so compare the lowest counts of each window.
+const fdsEarly = Math.min(...early.map((record) => record.fds ?? 0));
+const fdsLate = Math.min(...late.map((record) => record.fds ?? 0));
+const rssFloorGrowthMb = (Math.min(...late.map((record) => record.rss)) - Math.min(...early.map((record) => record.rss))) / 1024 / 1024;
 const summary = {
   minutes,
   experiments,
@@ -117,6 +122,7 @@ const summary = {
   rssEndMb: mean(late.map((record) => record.rss)) / 1024 / 1024,
   rssPeakMb: Math.max(...inside.map((record) => record.rss)) / 1024 / 1024,
   rssGrowthMb,
+  rssFloorGrowthMb,
   fdsStart: fdsEarly,
   fdsEnd: fdsLate,
   lagMeanMs: mean(inside.map((record) => record.lagMeanMs)),

@@ -28,9 +28,12 @@ export type WorkloadMode =
   /** report in; then the chosen worker dies, the others wait: what survives? */
   | 'crash';
 
+/** What the Python workload (scenarios/python/paratop_lab.py) can be asked to do. */
+export type PythonMode = 'gil' | 'released' | 'processes' | 'race' | 'lost' | 'queue' | 'load-then-fork' | 'fork-then-load';
+
 /** What a workload process is asked to do; passed as JSON in argv[2]. */
 export interface WorkloadSpec {
-  mode: WorkloadMode;
+  mode: WorkloadMode | PythonMode;
   /** Worker threads in this process (thread host), or 1 (process worker). */
   threads: number;
   /** Index of the first worker in this process, so names are unique across processes. */
@@ -52,11 +55,18 @@ export interface WorkloadSpec {
   /** crash: the worker that dies, and how ("fatal": the whole process is killed, as by a segfault; "throw": an uncaught exception). */
   crashIndex?: number;
   crashHow?: 'fatal' | 'throw';
+  /** Python: how many threads or processes the one Python process runs. */
+  workers?: number;
+  /** Python fork-memory: whether the children read the data they were given (and so copy it). */
+  touch?: boolean;
 }
 
 export type ToEngine =
   | { type: 'ready'; index: number; pid: number; tid: number | null; name: string }
-  | { type: 'progress'; units: number[] }
+  /** Work done so far, by worker: units[0] is worker `first` (default: the process's first index). */
+  | { type: 'progress'; units: number[]; first?: number }
+  /** A Python workload says which Python it is, and whether that build has a GIL at all. */
+  | { type: 'hello'; version: string; freeThreaded: boolean }
   | { type: 'result'; index: number; argument: number; result: number; units: number }
   | { type: 'counter'; value: number }
   | { type: 'items'; index: number; values: number[] }
@@ -75,3 +85,17 @@ export function isToWorkload(message: unknown): message is ToWorkload {
   const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
   return type === 'stop' || type === 'task' || type === 'ping';
 }
+
+/** The command keeper (command-keeper.ts): what to run, passed as JSON in argv[2]. */
+export interface KeeperSpec {
+  argv: string[];
+  cwd: string;
+  /** paratop's PID: when paratop is gone, the keeper ends the command's session. */
+  parentPid: number;
+}
+
+export type FromKeeper =
+  | { type: 'started'; pid: number }
+  | { type: 'spawn-failed'; message: string }
+  /** The command has ended; cpuSeconds is its CPU time and that of every process it waited for. */
+  | { type: 'exited'; code: number | null; signal: string | null; cpuSeconds: number | null };

@@ -1,5 +1,5 @@
 import type { KillTarget } from '../model/dashboard-state.js';
-import type { RunResult, RunSnapshot } from '../model/lab-types.js';
+import type { PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { KillSignal } from '../model/signals.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { KeyPress } from '../view/screen.js';
@@ -17,6 +17,7 @@ export type DashboardEvent =
   | { type: 'notice'; text: string; ok: boolean }
   | { type: 'lab-changed'; run: RunSnapshot | null; result: RunResult | null }
   | { type: 'lab-failed'; message: string }
+  | { type: 'python-found'; python: PythonInfo }
   | { type: 'tick' };
 
 /** What the reducer asks the runtime to do in the world. */

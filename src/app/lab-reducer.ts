@@ -1,6 +1,6 @@
 import type { DashboardState, LabState, StatusMessage } from '../model/dashboard-state.js';
 import { EMPTY_CURSOR } from '../model/selection.js';
-import type { RunResult, RunSnapshot, ScenarioInfo } from '../model/lab-types.js';
+import type { LabPage, RunResult, RunSnapshot, ScenarioInfo } from '../model/lab-types.js';
 import { LECTURE_MANY_THREADS, clampWorkers, workerCap } from '../lab/worker-counts.js';
 import type { Action } from './actions.js';
 import type { Effect } from './events.js';
@@ -36,11 +36,16 @@ export function applyLabAction(state: DashboardState, action: LabAction): Step {
   switch (action.type) {
     case 'lab-toggle':
       return { state: withLab(state, { visible: !lab.visible }), effects: [] };
-    case 'lab-page':
-      return { state: withLab(state, { visible: true, page: lab.page === 1 ? 2 : 1 }), effects: [] };
+    case 'lab-page': {
+      const pages = Math.max(...lab.scenarios.map((scenario) => scenario.page));
+      return { state: withLab(state, { visible: true, page: ((lab.page % pages) + 1) as LabPage }), effects: [] };
+    }
     case 'lab-start': {
       const scenario = lab.scenarios.find((candidate) => candidate.key === action.key && candidate.page === lab.page);
       if (!scenario) return { state, effects: [] };
+      if (scenario.runtime === 'python' && lab.python && !lab.python.available) {
+        return { state: say(state, `${scenario.title} needs python3: ${lab.python.reason}.`, 'error'), effects: [] };
+      }
       const workers = lab.workers[scenario.id] ?? 1;
       // No status line: the panel's title bar says "starting…" itself.
       const next = withLab(state, { visible: true, focusId: scenario.id, error: null });

@@ -279,6 +279,8 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
     }
     case 'lab-failed':
       return same(labFailed(current, event.message));
+    case 'python-found':
+      return same({ ...current, lab: { ...current.lab, python: event.python } });
     case 'tick':
       return same(current);
   }

@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { SCENARIOS } from '../../scenarios/definitions.js';
 import { LabEngine } from '../lab/lab-engine.js';
+import { python } from '../lab/python-runtime.js';
 import { defaultWorkers } from '../lab/worker-counts.js';
 import type { DashboardSettings } from './dashboard-settings.js';
 import { initialState } from '../model/dashboard-state.js';
@@ -81,6 +82,9 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
 
   const diagnostics = process.env.PARATOP_DIAGNOSTICS;
   if (diagnostics) shutdown.onCleanUp(startDiagnostics(diagnostics));
+
+  // Python experiments show greyed, with the reason, where python3 is missing.
+  void python().then((found) => runtime?.dispatch({ type: 'python-found', python: found.available ? { available: true, version: found.version, freeThreaded: found.freeThreaded } : found }));
 
   readMachineFactsApart().then(
     (facts) => runtime?.dispatch({ type: 'facts-read', facts }),

@@ -3,6 +3,7 @@ import type { RunPhase, RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { Experiment, ExperimentContext, StartOptions } from './experiment.js';
 import { experimentFor } from './experiments/index.js';
 import { launchWorkload } from './launch-workload.js';
+import { python } from './python-runtime.js';
 import { type TaskClock, createTaskClock } from './task-clock.js';
 import { type GroupOptions, WorkloadGroup } from './workload-group.js';
 import { workerCountProblem } from './worker-counts.js';
@@ -114,6 +115,10 @@ export class LabEngine {
     if (!scenario) throw new LabRequestError(`unknown scenario "${id}".`);
     const problem = workerCountProblem(scenario, options.workers, this.options.cores);
     if (problem) throw new LabRequestError(problem);
+    if (scenario.runtime === 'python') {
+      const found = await python();
+      if (!found.available) throw new LabRequestError(`${scenario.id} runs real Python, and ${found.reason}.`);
+    }
     await this.stop();
 
     let firstGroup: (value: 'ready' | 'done') => void = () => undefined;
@@ -204,8 +209,8 @@ export class LabEngine {
             onChange: () => this.options.onChange?.(),
           },
           process.pid,
+          (starting) => run.groups.add(starting),
         );
-        run.groups.add(group);
         run.current = group;
         onFirstGroup();
         this.options.onChange?.();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ToEngine, ToWorkload, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
 import { packageRoot } from '../package-root.js';
 
-export type WorkloadProgram = 'thread-host' | 'process-worker';
+export type WorkloadProgram = 'thread-host' | 'process-worker' | 'python';
 
 /** A workload process as the engine sees it. */
 export interface LaunchedWorkload {
@@ -16,9 +16,12 @@ export interface LaunchedWorkload {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** The compiled workload programs (they run as plain node, in their own processes). */
-export function workloadPath(program: WorkloadProgram): string {
-  const path = join(packageRoot(), 'dist', 'scenarios', 'workloads', `${program}.js`);
+/** The compiled workload programs and the command keeper (they run as plain node, in their own processes), or the Python one. */
+export function workloadPath(program: WorkloadProgram | 'command-keeper'): string {
+  const path =
+    program === 'python'
+      ? join(packageRoot(), 'scenarios', 'python', 'paratop_lab.py')
+      : join(packageRoot(), 'dist', 'scenarios', 'workloads', `${program}.js`);
   if (!existsSync(path)) throw new Error(`${path} is missing: paratop is not built (run npm install, or npm run build).`);
   return path;
 }
@@ -32,6 +35,7 @@ export async function launchWorkload(
   spec: WorkloadSpec,
   onMessage: (message: ToEngine) => void,
 ): Promise<LaunchedWorkload> {
+  if (program === 'python') return launchPython(spec, onMessage);
   // Loaded on first use: a dashboard that never starts an experiment never pays for execa's memory.
   const { execa } = await import('execa');
   const subprocess = execa(process.execPath, [workloadPath(program), JSON.stringify(spec)], {
@@ -69,6 +73,67 @@ export async function launchWorkload(
     send(message) {
       if (!alive) return;
       subprocess.sendMessage(message).catch(() => undefined);
+    },
+    kill(signal) {
+      if (!alive) return;
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/**
+ * A Python workload: the same messages, as JSON lines on its stdout; paratop's requests as JSON lines
+ * on its stdin, whose end tells it paratop has gone. (Node's IPC channel is for Node children.)
+ */
+async function launchPython(spec: WorkloadSpec, onMessage: (message: ToEngine) => void): Promise<LaunchedWorkload> {
+  const { execa } = await import('execa');
+  const { python } = await import('./python-runtime.js');
+  const found = await python();
+  if (!found.available) throw new Error(found.reason);
+  const subprocess = execa(found.path, ['-u', workloadPath('python'), JSON.stringify(spec)], {
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: { stdout: false, stderr: true },
+    reject: false,
+    cleanup: true,
+  });
+  const pid = subprocess.pid;
+  if (pid === undefined) throw new Error('could not start python3');
+  let alive = true;
+  const ended = subprocess.then((result) => {
+    alive = false;
+    return { code: result.exitCode, signal: result.signal, stderr: String(result.stderr ?? '').slice(-2000) };
+  });
+  let pending = '';
+  subprocess.stdout.setEncoding('utf8');
+  subprocess.stdout.on('data', (chunk: string) => {
+    pending += chunk;
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      try {
+        onMessage(JSON.parse(line) as ToEngine);
+      } catch {
+        // not one of our lines (a library printing): ignore it
+      }
+      newline = pending.indexOf('\n');
+    }
+  });
+  subprocess.stdin.on('error', () => undefined);
+  return {
+    pid,
+    ended,
+    get alive() {
+      return alive;
+    },
+    send(message) {
+      if (alive) subprocess.stdin.write(`${JSON.stringify(message)}\n`);
     },
     kill(signal) {
       if (!alive) return;

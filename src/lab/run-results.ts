@@ -82,3 +82,4 @@ export function summariseRun(run: RunMeasurements): RunResult {
   };
   return { ...result, summary: describe(result) };
 }
+

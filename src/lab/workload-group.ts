@@ -1,12 +1,15 @@
-import type { ToEngine, ToWorkload, WorkloadMode, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
+import type { PythonMode, ToEngine, ToWorkload, WorkloadMode, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
 import type { JoinedResult, ScenarioKind, StopReason, WorkerState } from '../model/lab-types.js';
 import type { CpuTimes } from '../model/types.js';
 import type { LaunchedWorkload, WorkloadProgram, launchWorkload } from './launch-workload.js';
+import type { LiveGroup } from './live-group.js';
 import type { TaskClock } from './task-clock.js';
 
 export interface GroupOptions {
   kind: ScenarioKind;
-  mode: WorkloadMode;
+  /** Node workloads (the default), or the Python one: a single Python process runs every worker. */
+  runtime?: 'node' | 'python';
+  mode: WorkloadMode | PythonMode;
   namePrefix: string;
   workers: number;
   /** Settings every worker gets (units, count, megabytes, ...). */
@@ -46,13 +49,15 @@ const READY_TIMEOUT_MS = 15_000;
  * their PIDs, TIDs, work and CPU time from the moment all have reported in, passes messages both
  * ways, and stops them in stages (ask, wait, SIGTERM, wait, SIGKILL).
  */
-export class WorkloadGroup {
+export class WorkloadGroup implements LiveGroup {
   readonly launched: Launched[] = [];
   readonly states = new Map<number, WorkerState>();
   readonly joined: JoinedResult[] = [];
   /** performance.now() when every worker had reported in: measuring starts there. */
   readyAt = 0;
   ctxPerSecond: number | null = null;
+  /** What a Python workload said of itself. */
+  python: { version: string; freeThreaded: boolean } | null = null;
   private readonly listeners: ((message: ToEngine, from: LaunchedWorkload) => void)[] = [];
   private cpuAtReady = new Map<number, number>();
   private workerCpuAtReady = new Map<number, number>();
@@ -81,9 +86,22 @@ export class WorkloadGroup {
     return this.options.kind;
   }
 
-  /** Launch every worker and wait until all have reported in; on failure nothing is left running. */
-  static async start(options: GroupOptions, deps: GroupDeps, parentPid: number): Promise<WorkloadGroup> {
+  get workerCount(): number {
+    return this.options.workers;
+  }
+
+  get hostName(): string | null {
+    return this.options.kind === 'threads' ? `${this.options.namePrefix}-main` : null;
+  }
+
+  /**
+   * Launch every worker and wait until all have reported in; on failure nothing is left running.
+   * `track` hears of the group at once, before any worker starts, so a caller that must kill
+   * everything at short notice never misses a group still starting.
+   */
+  static async start(options: GroupOptions, deps: GroupDeps, parentPid: number, track: (group: WorkloadGroup) => void = () => undefined): Promise<WorkloadGroup> {
     const group = new WorkloadGroup(options, deps);
+    track(group);
     let allReady: () => void = () => undefined;
     let failed: (error: Error) => void = () => undefined;
     const ready = new Promise<void>((resolve, reject) => {
@@ -96,7 +114,7 @@ export class WorkloadGroup {
     try {
       for (const spec of group.specs(deps.switchIntervalMs, parentPid)) {
         const entry = { spec } as Launched;
-        const program: WorkloadProgram = options.kind === 'threads' ? 'thread-host' : 'process-worker';
+        const program: WorkloadProgram = options.runtime === 'python' ? 'python' : options.kind === 'threads' ? 'thread-host' : 'process-worker';
         entry.workload = await deps.launch(program, spec, (message) => {
           group.receive(entry, message);
           if (group.readyAt === 0 && group.states.size === options.workers) {
@@ -124,8 +142,15 @@ export class WorkloadGroup {
     }
   }
 
+  /** The processes launched, then any worker processes they started themselves (Python's multiprocessing). */
   pids(): number[] {
-    return this.launched.map(({ workload }) => workload.pid);
+    const pids = this.launched.map(({ workload }) => workload.pid);
+    for (const state of this.states.values()) if (!pids.includes(state.pid)) pids.push(state.pid);
+    return pids;
+  }
+
+  livePids(): number[] {
+    return this.launched.filter(({ workload }) => workload.alive).map(({ workload }) => workload.pid);
   }
 
   alive(): boolean {
@@ -158,9 +183,9 @@ export class WorkloadGroup {
   /** CPU time of every worker process since measuring began; a dead one counts up to its last reading. */
   cpuSeconds(): number | null {
     let total = 0;
-    for (const { workload } of this.launched) {
-      const start = this.cpuAtReady.get(workload.pid);
-      const latest = this.lastProcessCpu.get(workload.pid);
+    for (const pid of this.pids()) {
+      const start = this.cpuAtReady.get(pid);
+      const latest = this.lastProcessCpu.get(pid);
       if (start === undefined || latest === undefined) return null;
       total += latest - start;
     }
@@ -172,9 +197,9 @@ export class WorkloadGroup {
     if (this.readyAt === 0) return;
     const now = performance.now();
     const elapsed = (now - this.lastSampleAt) / 1000;
-    for (const { workload } of this.launched) {
-      const cpu = this.deps.clock.processCpuSeconds(workload.pid);
-      if (cpu !== null) this.lastProcessCpu.set(workload.pid, cpu);
+    for (const pid of this.pids()) {
+      const cpu = this.deps.clock.processCpuSeconds(pid);
+      if (cpu !== null) this.lastProcessCpu.set(pid, cpu);
     }
     let switches = 0;
     let counted = false;
@@ -219,9 +244,18 @@ export class WorkloadGroup {
     return this.stopping;
   }
 
-  /** Last resort, synchronous: SIGKILL every worker process now. */
+  /** Last resort, synchronous: SIGKILL every worker process now, those the workloads started too. */
   killNow(): void {
     for (const { workload } of this.launched) workload.kill('SIGKILL');
+    const launched = new Set(this.launched.map(({ workload }) => workload.pid));
+    for (const pid of this.pids()) {
+      if (launched.has(pid)) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   private async stopInStages(): Promise<StopReason> {
@@ -248,8 +282,9 @@ export class WorkloadGroup {
   }
 
   private specs(switchIntervalMs: number, parentPid: number): WorkloadSpec[] {
-    const { kind, mode, namePrefix, workers, spec, specFor } = this.options;
+    const { kind, runtime, mode, namePrefix, workers, spec, specFor } = this.options;
     const base: WorkloadSpec = { mode, namePrefix, switchIntervalMs, parentPid, threads: 1, firstIndex: 1, ...spec };
+    if (runtime === 'python') return [{ ...base, workers: base.workers ?? workers, threads: workers, firstIndex: 1 }];
     if (kind === 'threads') return [{ ...base, threads: workers, firstIndex: 1 }];
     return Array.from({ length: workers }, (_, offset) => ({ ...base, ...specFor?.(offset + 1), threads: 1, firstIndex: offset + 1 }));
   }
@@ -271,9 +306,12 @@ export class WorkloadGroup {
         break;
       case 'progress':
         message.units.forEach((units, slot) => {
-          const state = this.states.get(spec.firstIndex + slot);
+          const state = this.states.get((message.first ?? spec.firstIndex) + slot);
           if (state) state.units = units;
         });
+        break;
+      case 'hello':
+        this.python = { version: message.version, freeThreaded: message.freeThreaded };
         break;
       case 'result':
         this.joined.push({ index: message.index, argument: message.argument, result: message.result });
@@ -295,11 +333,11 @@ export class WorkloadGroup {
     this.readyAt = performance.now();
     this.lastSampleAt = this.readyAt;
     this.coresAtReady = this.deps.clock.coreTimes();
-    for (const { workload } of this.launched) {
-      const cpu = this.deps.clock.processCpuSeconds(workload.pid);
+    for (const pid of this.pids()) {
+      const cpu = this.deps.clock.processCpuSeconds(pid);
       if (cpu === null) continue;
-      this.cpuAtReady.set(workload.pid, cpu);
-      this.lastProcessCpu.set(workload.pid, cpu);
+      this.cpuAtReady.set(pid, cpu);
+      this.lastProcessCpu.set(pid, cpu);
     }
     for (const state of this.states.values()) {
       const cpu = this.workerCpu(state);

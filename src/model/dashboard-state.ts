@@ -1,4 +1,4 @@
-import type { RunResult, RunSnapshot, ScenarioInfo } from './lab-types.js';
+import type { LabPage, PythonInfo, RunResult, RunSnapshot, ScenarioInfo } from './lab-types.js';
 import type { SortOrder } from './process-table.js';
 import type { ListCursor } from './selection.js';
 import { EMPTY_CURSOR } from './selection.js';
@@ -53,7 +53,9 @@ export interface LabState {
   /** Why the last start failed, if it did. */
   error: string | null;
   /** Which page of experiments the digits start (Tab turns). */
-  page: 1 | 2;
+  page: LabPage;
+  /** Whether the Python experiments can run here; null until python3 has been looked for. */
+  python: PythonInfo | null;
   /** The core calculator's last question and answer (=). */
   calcInput: string;
   calcAnswer: string | null;
@@ -112,7 +114,7 @@ export interface InitialSettings {
 export function initialState(settings: InitialSettings): DashboardState {
   return {
     ...settings,
-    lab: { ...settings.lab, focusId: null, run: null, result: null, error: null, page: 1, calcInput: '125 70 20m', calcAnswer: null },
+    lab: { ...settings.lab, focusId: null, run: null, result: null, error: null, page: 1, python: null, calcInput: '125 70 20m', calcAnswer: null },
     resultsOpen: false,
     paused: false,
     selfCpu: null,

@@ -3,12 +3,26 @@
 
 export type ScenarioKind = 'threads' | 'processes';
 
+export type LabPage = 1 | 2 | 3;
+
+/** Whether real Python can be used here: its version and GIL, or why not. */
+export type PythonInfo = { available: true; version: string; freeThreaded: boolean } | { available: false; reason: string };
+
+/** Which Python ran, said plainly when it has no GIL: then the GIL lessons do not hold. */
+export function pythonLine(python: { version: string; freeThreaded: boolean }): string {
+  return python.freeThreaded
+    ? `Python ${python.version}, a free-threaded build: it has no GIL, so pure-Python threads can use every core here.`
+    : `Python ${python.version}, with its GIL.`;
+}
+
 /** What the dashboard needs to know of a scenario: enough to list, start and explain it. */
 export interface ScenarioInfo {
   id: string;
   /** The key that starts it in the dashboard, on its page of the lab panel (Tab turns pages). */
   key: string;
-  page: 1 | 2;
+  page: LabPage;
+  /** What runs the workers: paratop's own Node programs, or python3. */
+  runtime: 'node' | 'python';
   title: string;
   /** The lecture step it reproduces. */
   lecture: string;

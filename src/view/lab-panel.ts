@@ -1,6 +1,6 @@
 import type { LabState } from '../model/dashboard-state.js';
 import { formatPercent, formatRate } from '../model/format.js';
-import type { RunResult, RunSnapshot, WorkerState } from '../model/lab-types.js';
+import { pythonLine, type RunResult, type RunSnapshot, type WorkerState } from '../model/lab-types.js';
 import type { Theme } from './theme.js';
 import { cell, clipToWidth, escapeTags, wrapText } from './text-fit.js';
 
@@ -23,6 +23,9 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
   const scenario = lab.scenarios.find((candidate) => candidate.id === run.scenarioId);
   const blocks: Block[] = [];
   if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', optional: true });
+  if (scenario?.runtime === 'python' && lab.python?.available) {
+    blocks.push({ text: pythonLine(lab.python), role: lab.python.freeThreaded ? 'error' : 'dim' });
+  }
   if (scenario) blocks.push({ text: `Look for: ${scenario.lookFor}`, role: 'label' });
   if (run.step) blocks.push({ text: `Now: ${run.step}`, role: 'info' });
   if (run.phase === 'starting') {
@@ -71,18 +74,31 @@ function scenarioBlocks(lab: LabState, compact: boolean): Block[] {
     return [{ text: page.map((scenario) => `${scenario.key} ${scenario.title}`).join(' · '), role: 'dim', optional: true }];
   }
   const titleWidth = Math.max(...page.map((scenario) => scenario.title.length));
+  const noPython = lab.python && !lab.python.available ? lab.python.reason : null;
   return page.map((scenario) => {
     const count = `×${lab.workers[scenario.id] ?? 1}`.padEnd(4);
-    return { text: `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  ${scenario.lecture}`, clip: true };
+    const text = `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  ${scenario.lecture}`;
+    // Greyed, with the reason, where python3 cannot be used.
+    if (scenario.runtime === 'python' && noPython) return { text: `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  needs python3: ${noPython}`, clip: true, role: 'dim' };
+    return { text, clip: true };
   });
 }
 
 function headerText(lab: LabState): string {
   const run = lab.run;
   const keys = lab.scenarios.filter((scenario) => scenario.page === lab.page).map((scenario) => scenario.key);
-  if (!run) return `LAB ${lab.page}/2 (Tab)  ${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · l hide`;
+  const pages = Math.max(...lab.scenarios.map((scenario) => scenario.page));
+  if (!run) return `LAB ${lab.page}/${pages} (Tab)${pageNote(lab)}  ${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · l hide`;
   const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · [ ] c m` : `${run.phase}…`;
   return `LAB  ${run.title} · ${run.workers} worker${run.workers === 1 ? '' : 's'} · ${phase}`;
+}
+
+/** On the Python page: which Python, and whether it has a GIL at all. */
+function pageNote(lab: LabState): string {
+  if (!lab.scenarios.some((scenario) => scenario.page === lab.page && scenario.runtime === 'python')) return '';
+  if (!lab.python) return ' · looking for python3…';
+  if (!lab.python.available) return ' · python3 unavailable';
+  return lab.python.freeThreaded ? ` · Python ${lab.python.version}, free-threaded: NO GIL` : ` · Python ${lab.python.version}`;
 }
 
 /** The lab panel: a title bar, then as much as fits, the most useful first. */

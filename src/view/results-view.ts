@@ -1,18 +1,7 @@
-import type { ResultTable, RunResult } from '../model/lab-types.js';
+import type { RunResult } from '../model/lab-types.js';
+import { tableText } from '../model/result-table.js';
 import type { Theme } from './theme.js';
-import { cell, displayWidth, escapeTags, wrapText } from './text-fit.js';
-
-/** A result table as text: columns as wide as their widest cell, the first left-aligned, the rest right. */
-export function tableLines(table: ResultTable, width: number): string[] {
-  const cells = [table.columns, ...table.rows.map((row) => row.map(String))];
-  const widths = table.columns.map((_, column) => Math.max(...cells.map((row) => displayWidth(row[column] ?? ''))));
-  return cells.map((row) =>
-    cell(
-      row.map((value, column) => (column === 0 ? value.padEnd(widths[column] ?? 0) : value.padStart(widths[column] ?? 0))).join('  '),
-      width,
-    ),
-  );
-}
+import { cell, escapeTags, wrapText } from './text-fit.js';
 
 /** The text half of the results view: what was run, what it found, and its table. */
 export function resultLines(result: RunResult, width: number, theme: Theme): string[] {
@@ -20,7 +9,7 @@ export function resultLines(result: RunResult, width: number, theme: Theme): str
   for (const text of [result.summary, ...(result.lines ?? [])]) lines.push(...wrapText(text, width).map(escapeTags));
   if (result.table) {
     lines.push('');
-    const [header, ...rows] = tableLines(result.table, width);
+    const [header, ...rows] = tableText(result.table).map((line) => cell(line, width));
     if (header) lines.push(theme.paint(header, 'label'));
     lines.push(...rows);
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, afterEach, describe, test } from 'node:test';
 import { KEYS, PtySession } from '../helpers/pty-session.js';
 import { isAlive } from '../helpers/processes.js';
@@ -104,7 +105,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/2');
+    await paratop.waitFor('LAB 2/3');
     paratop.press('3');
     await paratop.waitFor("the parent's list holds 0");
     paratop.press('q');
@@ -115,7 +116,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/2');
+    await paratop.waitFor('LAB 2/3');
     paratop.press('7');
     await paratop.waitFor('Last run, Beware fork()', 20_000);
     paratop.press('v');
@@ -146,7 +147,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
       const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/2');
+      await paratop.waitFor('LAB 2/3');
       paratop.press(key);
       const pids = await workloadChildren(paratop, 1);
       await new Promise((resolve) => setTimeout(resolve, 700));
@@ -175,7 +176,7 @@ describe('no workload of a multi-step experiment outlives the dashboard', { time
       const paratop = (session = new PtySession({ env: { PARATOP_TEST_CRASH_KEY: 'f12' } }));
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/2');
+      await paratop.waitFor('LAB 2/3');
       paratop.press('6');
       await paratop.waitFor(/Now: [2-9] of/, 20_000);
       const pids = childrenOf(paratop.pid);
@@ -186,3 +187,56 @@ describe('no workload of a multi-step experiment outlives the dashboard', { time
     });
   }
 });
+
+describe('real Python in the dashboard', { skip: !hasPython() && 'python3 is not installed', timeout: 120_000 }, () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  const toPythonPage = async (paratop: PtySession): Promise<void> => {
+    paratop.press('\t');
+    await paratop.waitFor('LAB 2/3');
+    paratop.press('\t');
+    await paratop.waitFor(/LAB 3\/3 \(Tab\) · Python \d/);
+  };
+
+  test('page 3: pure-Python threads, one PID and a TID per thread in the thread view', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    await paratop.waitFor(TABLE_HEADER);
+    await toPythonPage(paratop);
+    paratop.press('1');
+    const screen = await paratop.waitUntil((text) => /py-gil-2/.test(text) && /TID S +CPU%/.test(text), 'the thread view of the Python process');
+    assert.match(screen, /threads of PID \d+ py-gil-main/);
+    assert.match(screen, /Python 3\.\d+\.\d+, with its GIL|free-threaded/);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+  });
+
+  for (const [name, exit] of [
+    ['q', (paratop: PtySession) => paratop.press('q')],
+    ['SIGTERM', (paratop: PtySession) => process.kill(paratop.pid, 'SIGTERM')],
+    ['SIGKILL', (paratop: PtySession) => process.kill(paratop.pid, 'SIGKILL')],
+  ] as const) {
+    test(`${name} with Python multiprocessing running: the Python process and its forked workers end`, async () => {
+      const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+      await paratop.waitFor(TABLE_HEADER);
+      await toPythonPage(paratop);
+      paratop.press('3');
+      await paratop.waitFor(/ x stop /, 15_000);
+      const deadline = Date.now() + 10_000;
+      let pids: number[] = [];
+      while (pids.length < 3 && Date.now() < deadline) {
+        const pythons = childrenOf(paratop.pid);
+        pids = [...pythons, ...pythons.flatMap((pid) => childrenOf(pid))];
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(pids.length >= 3, `python and its workers: ${pids.join(', ')}`);
+      exit(paratop);
+      await paratop.waitForExit();
+      assert.ok(await allGone(pids, 5000, isAlive), `left running: ${pids.filter(isAlive).join(', ')}`);
+    });
+  }
+});
+
+function hasPython(): boolean {
+  return spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
+}

@@ -275,6 +275,8 @@ describe('the dashboard while processes and threads churn', { timeout: 60_000 },
       await waitForExit(churn, 10_000);
       await paratop.waitFor(`PID ${churn.pid} has exited`);
       paratop.press(KEYS.escape);
+      // A q right behind Esc in the same read is Alt-q to blessed: wait for the list first.
+      await paratop.waitFor(TABLE_HEADER);
       paratop.press('q');
       assert.equal((await paratop.waitForExit()).exitCode, 0);
     } finally {

@@ -1,7 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
+import { childrenOf } from './proc-measure.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/paratop', import.meta.url));
 
@@ -72,7 +72,7 @@ export class PtySession {
   get pid(): number {
     // Under a shell paratop is the shell's child; setpriv execs node, so the PID stays the same.
     if (!this.viaShell) return this.process.pid;
-    return childPidOf(this.process.pid) ?? this.process.pid;
+    return childrenOf(this.process.pid)[0] ?? this.process.pid;
   }
 
   /** With thenStty: wait for the shell's report after paratop has gone. */
@@ -178,15 +178,3 @@ export const KEYS = {
   ctrlC: '\x03',
 } as const;
 
-function childPidOf(parent: number): number | null {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(name);
-    } catch {
-      // gone
-    }
-  }
-  return null;
-}

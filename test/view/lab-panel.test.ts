@@ -9,7 +9,7 @@ import { createTheme } from '../../src/view/theme.js';
 const plain = createTheme(false);
 const text = (lines: string[]): string => lines.join('\n').replace(/\{\/?[a-z-]+\}/g, '');
 const lab = (fields: Partial<LabState>): LabState => ({
-  visible: true, scenarios: SCENARIOS, cores: 2, workers: { 'gil-threads': 2 }, focusId: null, run: null, result: null, error: null, page: 1, calcInput: '', calcAnswer: null, ...fields,
+  visible: true, scenarios: SCENARIOS, cores: 2, workers: { 'gil-threads': 2 }, focusId: null, run: null, result: null, error: null, page: 1, python: null, calcInput: '', calcAnswer: null, ...fields,
 });
 
 test('idle: every experiment of the page with its key, on one line each; Tab turns the page', () => {

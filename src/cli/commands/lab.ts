@@ -2,20 +2,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SCENARIOS, type ScenarioDefinition, findScenario } from '../../../scenarios/definitions.js';
 import type { StartOptions } from '../../lab/experiment.js';
 import { LabEngine } from '../../lab/lab-engine.js';
+import { python } from '../../lab/python-runtime.js';
 import { defaultWorkers, workerCountProblem } from '../../lab/worker-counts.js';
 import { formatRate } from '../../model/format.js';
 import type { RunResult } from '../../model/lab-types.js';
+import { tableText } from '../../model/result-table.js';
 import { csvLine } from '../output/csv.js';
 import { writeOut } from '../output/write-out.js';
 import { UsageError } from '../usage-error.js';
 
 export async function runLabList(options: { json?: boolean }, cores: number): Promise<void> {
+  const found = await python();
   const entries = SCENARIOS.map((scenario) => ({
     id: scenario.id,
     key: scenario.key,
     page: scenario.page,
     title: scenario.title,
     kind: scenario.kind,
+    runtime: scenario.runtime,
+    available: scenario.runtime !== 'python' || found.available,
+    reason: scenario.runtime === 'python' && !found.available ? found.reason : null,
+    ...(scenario.runtime === 'python' && found.available ? { python: found.version, freeThreaded: found.freeThreaded } : {}),
     defaultWorkers: defaultWorkers(scenario, cores),
     fixedWorkers: scenario.fixedWorkers ?? null,
     finite: scenario.finite,
@@ -30,7 +37,7 @@ export async function runLabList(options: { json?: boolean }, cores: number): Pr
   const idWidth = Math.max(...entries.map((entry) => entry.id.length));
   const lines = entries.map(
     (entry) =>
-      `${entry.page}:${entry.key}  ${entry.id.padEnd(idWidth)}  ${entry.kind.padEnd(9)}  ${String(entry.defaultWorkers).padStart(2)} worker${entry.defaultWorkers === 1 ? ' ' : 's'}  ${entry.title} (${entry.lecture})`,
+      `${entry.page}:${entry.key}  ${entry.id.padEnd(idWidth)}  ${entry.kind.padEnd(9)}  ${String(entry.defaultWorkers).padStart(2)} worker${entry.defaultWorkers === 1 ? ' ' : 's'}  ${entry.title} (${entry.lecture})${entry.reason ? ` [unavailable: ${entry.reason}]` : ''}`,
   );
   await writeOut(`${['KEY  ID'.padEnd(idWidth + 6) + '  KIND       WORKERS     WHAT', ...lines].join('\n')}\n`);
 }
@@ -47,8 +54,8 @@ export interface LabRunFlags {
 
 /** Settings only some experiments take, and which ones. */
 const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
-  { flag: '--count', key: 'count', ids: ['race', 'race-fixed', 'lost-results', 'queue-results'] },
-  { flag: '--megabytes', key: 'megabytes', ids: ['fork-memory'] },
+  { flag: '--count', key: 'count', ids: ['race', 'race-fixed', 'lost-results', 'queue-results', 'py-race', 'py-lost-results', 'py-queue-results'] },
+  { flag: '--megabytes', key: 'megabytes', ids: ['fork-memory', 'py-fork-memory'] },
   { flag: '--grid', key: 'grid', ids: ['grid-search'] },
   { flag: '--task-ms', key: 'taskMs', ids: ['grid-search'] },
 ];
@@ -66,9 +73,7 @@ function resultText(result: RunResult): string {
     if (result.perCore) lines.push(`  per core: ${result.perCore.map((core) => `${core.id} ${core.busy.toFixed(0)}%`).join(' · ')}`);
   }
   if (result.table) {
-    const cells = [result.table.columns, ...result.table.rows.map((row) => row.map(String))];
-    const widths = result.table.columns.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
-    for (const row of cells) lines.push(`  ${row.map((value, column) => (column === 0 ? value.padEnd(widths[column] ?? 0) : value.padStart(widths[column] ?? 0))).join('  ')}`);
+    for (const line of tableText(result.table)) lines.push(`  ${line}`);
   } else if (result.perWorker.length > 0) {
     lines.push(`  ${'worker'.padEnd(16)} ${'PID'.padStart(7)} ${'TID'.padStart(7)} ${'units'.padStart(7)} ${'CPU s'.padStart(7)}`);
     for (const worker of result.perWorker) {
@@ -82,7 +87,7 @@ function resultText(result: RunResult): string {
 }
 
 /** Every mistake in the request, found before anything starts. */
-function checkRequest(id: string, flags: LabRunFlags, cores: number): { scenario: ScenarioDefinition; workers: number } {
+async function checkRequest(id: string, flags: LabRunFlags, cores: number): Promise<{ scenario: ScenarioDefinition; workers: number }> {
   const scenario = findScenario(id);
   if (!scenario) throw new UsageError(`unknown scenario "${id}". Scenarios: ${SCENARIOS.map((entry) => entry.id).join(', ')}.`);
   for (const { flag, key, ids } of SCOPED) {
@@ -91,12 +96,16 @@ function checkRequest(id: string, flags: LabRunFlags, cores: number): { scenario
   const workers = flags.workers ?? defaultWorkers(scenario, cores);
   const problem = workerCountProblem(scenario, workers, cores);
   if (problem) throw new UsageError(problem);
+  if (scenario.runtime === 'python') {
+    const found = await python();
+    if (!found.available) throw new UsageError(`${scenario.id} runs real Python, and ${found.reason}.`);
+  }
   return { scenario, workers };
 }
 
 /** Run one experiment without a screen and print what it measured. Refuses bad input before starting anything. */
 export async function runLabRun(id: string, flags: LabRunFlags, cores: number): Promise<number> {
-  const { scenario, workers } = checkRequest(id, flags, cores);
+  const { scenario, workers } = await checkRequest(id, flags, cores);
   const options: StartOptions = {
     workers,
     ...(flags.seconds !== undefined ? { jobSeconds: flags.seconds } : {}),

@@ -5,6 +5,7 @@ import { forkMemoryExperiment } from './fork-memory.js';
 import { gridSearchExperiment } from './grid-search.js';
 import { lostResultsExperiment } from './lost-results.js';
 import { raceExperiment } from './race.js';
+import { sideBySideExperiment } from './side-by-side.js';
 import { steadyExperiment } from './steady.js';
 import { sweepExperiment } from './sweep.js';
 import { versusExperiment } from './versus.js';
@@ -18,6 +19,7 @@ const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
   'fork-memory': forkMemoryExperiment,
   'grid-search': gridSearchExperiment,
   versus: versusExperiment,
+  'side-by-side': sideBySideExperiment,
 };
 
 /** Which procedure carries out a scenario. */

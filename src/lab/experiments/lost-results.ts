@@ -1,4 +1,4 @@
-import type { RunResult } from '../../model/lab-types.js';
+import { pythonLine, type RunResult } from '../../model/lab-types.js';
 import type { ExperimentContext } from '../experiment.js';
 import { experimentResult, perWorkerOf } from '../run-results.js';
 
@@ -15,31 +15,38 @@ export async function lostResultsExperiment(context: ExperimentContext): Promise
   const expected = options.workers * perWorker;
   /** The parent's global list. */
   const results: number[] = [];
+  const python = scenario.runtime === 'python';
   const group = await context.startGroup({
     kind: 'processes',
+    runtime: scenario.runtime,
     mode: scenario.mode,
-    namePrefix: scenario.mode === 'queue' ? 'queue-worker' : 'lost-worker',
+    namePrefix: scenario.namePrefix,
     workers: options.workers,
     spec: { count: perWorker },
   });
+  // In Python the parent is the Python process: it tells us how long its own list is.
+  let pythonParentHolds: number | null = null;
   group.onMessage((message) => {
     if (message.type === 'items') results.push(...message.values);
+    if (message.type === 'counter') pythonParentHolds = message.value;
   });
   const done = await context.untilFinished(group);
   const measured = group.measure();
   await context.stopGroup(group);
   const inChildren = measured.workerStates.map((worker) => worker.units);
+  const received: number = python ? (pythonParentHolds ?? 0) : results.length;
   const childSummary = inChildren.map((count, index) => `child ${index + 1}: ${count}`).join(', ');
   const summary = done
-    ? `${options.workers} processes appended ${expected} results; the parent's list holds ${results.length}.`
+    ? `${options.workers} processes appended ${expected} results; the parent's list holds ${received}.`
     : 'Stopped before the workers were done.';
   const lines =
     scenario.mode === 'queue'
-      ? [`Each child sent its results over the queue (IPC); the parent's list received ${results.length} of ${expected}.`]
+      ? [`Each child sent its results over the queue; the parent's list received ${received} of ${expected}.`]
       : [
-          `Results in each child's own list: ${childSummary}. In the parent's list: ${results.length}.`,
+          `Results in each child's own list: ${childSummary}. In the parent's list: ${received}.`,
           'The children appended to their copies, in their own memory; nothing came back.',
         ];
+  if (group.python) lines.push(pythonLine(group.python));
   return experimentResult(
     {
       scenarioId: scenario.id,
@@ -52,8 +59,8 @@ export async function lostResultsExperiment(context: ExperimentContext): Promise
     },
     {
       lines,
-      ...(done ? { expected, actual: results.length } : {}),
-      details: { perWorker, inChildren, received: results.length },
+      ...(done ? { expected, actual: received } : {}),
+      details: { perWorker, inChildren, received },
       perWorker: perWorkerOf(measured.workerStates),
     },
   );

@@ -4,6 +4,8 @@ import type { ExperimentContext } from '../experiment.js';
 import { experimentResult } from '../run-results.js';
 
 const DEFAULT_INCREMENTS = 1_000_000;
+/** Python yields between read and write on every increment: fewer make the point as well. */
+const DEFAULT_PYTHON_INCREMENTS = 20_000;
 
 interface CounterRun {
   /** The shared counter at the end; null if the run was stopped first. */
@@ -12,10 +14,12 @@ interface CounterRun {
 }
 
 async function countTogether(context: ExperimentContext, mode: 'race' | 'race-locked', increments: number): Promise<CounterRun> {
+  const python = context.scenario.runtime === 'python';
   const group = await context.startGroup({
     kind: 'threads',
+    runtime: context.scenario.runtime,
     mode,
-    namePrefix: mode === 'race' ? 'racer' : 'locked',
+    namePrefix: python ? context.scenario.namePrefix : mode === 'race' ? 'racer' : 'locked',
     workers: context.options.workers,
     spec: { count: increments },
   });
@@ -40,7 +44,7 @@ function lostText(expected: number, actual: number): string {
  */
 export async function raceExperiment(context: ExperimentContext): Promise<RunResult> {
   const { scenario, options } = context;
-  const increments = options.count ?? DEFAULT_INCREMENTS;
+  const increments = options.count ?? (scenario.runtime === 'python' ? DEFAULT_PYTHON_INCREMENTS : DEFAULT_INCREMENTS);
   const expected = options.workers * increments;
   const locked = scenario.mode === 'race-locked';
   context.step('unprotected: read, add 1, write');

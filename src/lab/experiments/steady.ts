@@ -1,4 +1,4 @@
-import type { RunResult } from '../../model/lab-types.js';
+import { pythonLine, type RunResult } from '../../model/lab-types.js';
 import type { ExperimentContext } from '../experiment.js';
 import { summariseRun } from '../run-results.js';
 
@@ -10,6 +10,7 @@ export async function steadyExperiment(context: ExperimentContext): Promise<RunR
   const { scenario, options } = context;
   const group = await context.startGroup({
     kind: scenario.kind,
+    runtime: scenario.runtime,
     mode: scenario.mode,
     namePrefix: scenario.namePrefix,
     workers: options.workers,
@@ -30,6 +31,7 @@ export async function steadyExperiment(context: ExperimentContext): Promise<RunR
     stoppedBy: endedByItself ? (stillRunning ? 'finished' : 'exited') : stopped,
     joined: group.joined,
   });
+  if (group.python) result.lines = [pythonLine(group.python)];
   if (options.workers === 1 && (result.stoppedBy === 'asked' || result.stoppedBy === 'finished') && result.wallSeconds > 0.5) {
     context.baseline.set(result.unitsPerSecond);
   }

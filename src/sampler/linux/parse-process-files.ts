@@ -14,17 +14,26 @@ export interface PidStat {
   rssPages: number;
 }
 
+/** The fields of a /proc/<pid>/stat line: the name, the state, and the numbers asked for. */
+export interface StatFields {
+  pid: number;
+  comm: string;
+  state: string;
+  /** The requested fields (numbered from 1, as in proc(5)), in the order asked; NaN if missing. */
+  values: number[];
+}
+
 /**
  * /proc/<pid>/stat. The name sits in parentheses and may itself hold spaces and parentheses,
  * so it runs from the first "(" to the last ")"; the numbers follow. Only the needed fields are
  * cut out (no split of all 52), as this runs for every process on every scan.
+ * `wanted` must be ascending and above 3.
  */
-export function parsePidStat(text: string): PidStat | null {
+export function statFields(text: string, wanted: readonly number[]): StatFields | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
   // Field 3 (state) starts two characters after the ")"; walk the spaces to the fields we need.
-  const wanted = [4, 14, 15, 20, 22, 24];
   const values: number[] = [];
   let field = 3;
   let start = close + 2;
@@ -35,19 +44,19 @@ export function parsePidStat(text: string): PidStat | null {
     field += 1;
     start = at + 1;
   }
-  const [ppid = Number.NaN, utime = Number.NaN, stime = Number.NaN, threads = Number.NaN, startTicks = Number.NaN, rssPages = 0] = values;
+  while (values.length < wanted.length) values.push(Number.NaN);
+  return { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), state: text.charAt(close + 2) || '?', values };
+}
+
+const PID_STAT_FIELDS = [4, 14, 15, 20, 22, 24];
+
+export function parsePidStat(text: string): PidStat | null {
+  const fields = statFields(text, PID_STAT_FIELDS);
+  if (!fields) return null;
+  const [ppid = Number.NaN, utime = Number.NaN, stime = Number.NaN, threads = Number.NaN, startTicks = Number.NaN, rssPages = 0] = fields.values;
   const cpuTicks = utime + stime;
   if (!Number.isFinite(cpuTicks) || !Number.isFinite(startTicks)) return null;
-  return {
-    pid: Number(text.slice(0, open).trim()),
-    comm: text.slice(open + 1, close),
-    state: text.charAt(close + 2) || '?',
-    ppid,
-    cpuTicks,
-    threads,
-    startTicks,
-    rssPages,
-  };
+  return { pid: fields.pid, comm: fields.comm, state: fields.state, ppid, cpuTicks, threads, startTicks, rssPages: Number.isFinite(rssPages) ? rssPages : 0 };
 }
 
 export interface PidStatus {
