@@ -6,7 +6,7 @@ import type { PythonMode, WorkloadMode } from './workloads/protocol.js';
  * for on the screen; the wording is ours, the experiments are the lecture's.
  */
 /** How an experiment is carried out (see src/lab/experiments/). */
-export type Procedure = 'steady' | 'race' | 'lost-results' | 'compare' | 'sweep' | 'fork-memory' | 'grid-search' | 'versus' | 'side-by-side';
+export type Procedure = 'steady' | 'race' | 'lost-results' | 'compare' | 'sweep' | 'fork-memory' | 'grid-search' | 'versus' | 'side-by-side' | 'command';
 
 export interface ScenarioDefinition extends ScenarioInfo {
   procedure: Procedure;

@@ -97,5 +97,8 @@ export interface KeeperSpec {
 export type FromKeeper =
   | { type: 'started'; pid: number }
   | { type: 'spawn-failed'; message: string }
-  /** The command has ended; cpuSeconds is its CPU time and that of every process it waited for. */
-  | { type: 'exited'; code: number | null; signal: string | null; cpuSeconds: number | null };
+  /**
+   * The command has ended; cpuSeconds is its CPU time and that of every process it waited for,
+   * wallSeconds the time from spawn to exit as the keeper (its parent) saw it.
+   */
+  | { type: 'exited'; code: number | null; signal: string | null; cpuSeconds: number | null; wallSeconds: number | null };

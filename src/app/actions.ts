@@ -32,4 +32,5 @@ export type Action =
   | { type: 'lab-workers'; change: 1 | -1 | 'cores' | 'many' }
   | { type: 'lab-toggle' }
   | { type: 'lab-page' }
-  | { type: 'results-toggle' };
+  | { type: 'results-toggle' }
+  | { type: 'output-toggle' };

@@ -1,3 +1,5 @@
+import { type CommandRequest, CommandLineError } from '../lab/command-line.js';
+import { runnableCommand } from '../lab/command-request.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { DashboardEvent, Effect } from './events.js';
@@ -11,6 +13,7 @@ export interface Renderer {
 /** The part of the lab engine the runtime drives. */
 export interface LabControl {
   start(scenarioId: string, options: { workers: number }): Promise<void>;
+  startCommand(request: CommandRequest): Promise<void>;
   stop(): Promise<unknown>;
 }
 
@@ -90,6 +93,23 @@ export class DashboardRuntime {
       case 'lab-start':
         this.deps.lab.start(effect.scenarioId, { workers: effect.workers }).catch((error: unknown) => {
           this.dispatch({ type: 'lab-failed', message: `Could not start ${effect.scenarioId}: ${error instanceof Error ? error.message : String(error)}` });
+        });
+        return;
+      case 'lab-run-command': {
+        let request: CommandRequest;
+        try {
+          request = runnableCommand({ line: effect.line });
+        } catch (error) {
+          const message = error instanceof CommandLineError ? error.message : String(error);
+          this.dispatch({ type: 'lab-failed', message: `Cannot run that: ${message}` });
+          return;
+        }
+        this.run({ type: 'lab-start-command', request });
+        return;
+      }
+      case 'lab-start-command':
+        this.deps.lab.startCommand(effect.request).catch((error: unknown) => {
+          this.dispatch({ type: 'lab-failed', message: `Could not run ${effect.request.display}: ${error instanceof Error ? error.message : String(error)}` });
         });
         return;
       case 'lab-stop':

@@ -1,3 +1,4 @@
+import type { CommandRequest } from '../lab/command-line.js';
 import type { SortOrder } from '../model/process-table.js';
 
 /** How the dashboard starts, from the command line. */
@@ -9,4 +10,6 @@ export interface DashboardSettings {
   tree: boolean;
   /** Show the lab panel from the start. */
   lab: boolean;
+  /** `paratop run`: the command to start and follow as soon as the dashboard is up. */
+  command?: CommandRequest;
 }

@@ -1,5 +1,6 @@
+import type { CommandRequest } from '../lab/command-line.js';
 import type { KillTarget } from '../model/dashboard-state.js';
-import type { PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
+import type { CommandOutput, PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { KillSignal } from '../model/signals.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { KeyPress } from '../view/screen.js';
@@ -15,9 +16,11 @@ export type DashboardEvent =
   | { type: 'wheel'; direction: 'up' | 'down' }
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'notice'; text: string; ok: boolean }
-  | { type: 'lab-changed'; run: RunSnapshot | null; result: RunResult | null }
+  | { type: 'lab-changed'; run: RunSnapshot | null; result: RunResult | null; output: CommandOutput | null }
   | { type: 'lab-failed'; message: string }
   | { type: 'python-found'; python: PythonInfo }
+  /** `paratop run`: a command to start, already checked. */
+  | { type: 'lab-command'; request: CommandRequest }
   | { type: 'tick' };
 
 /** What the reducer asks the runtime to do in the world. */
@@ -27,4 +30,7 @@ export type Effect =
   | { type: 'sample-threads'; pid: number }
   | { type: 'lab-start'; scenarioId: string; workers: number }
   | { type: 'lab-stop' }
+  /** A command line typed at the r prompt: checked, then started as a run. */
+  | { type: 'lab-run-command'; line: string }
+  | { type: 'lab-start-command'; request: CommandRequest }
   | { type: 'quit' };

@@ -30,6 +30,8 @@ const NORMAL: Record<string, Action> = {
   '=': { type: 'prompt-open', purpose: 'calc' },
   tab: { type: 'lab-page' },
   v: { type: 'results-toggle' },
+  r: { type: 'prompt-open', purpose: 'run' },
+  o: { type: 'output-toggle' },
   escape: { type: 'back' },
   'S-h': { type: 'threads-toggle' },
   H: { type: 'threads-toggle' },

@@ -2,7 +2,7 @@ import { columnFor, neighbourColumn, type ColumnKey } from '../model/columns.js'
 import { processIds, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState, KillTarget, StatusMessage, ThreadPanel } from '../model/dashboard-state.js';
 import { appendEach } from '../model/history.js';
-import { EMPTY_CURSOR, type ListCursor, moveCursor, moveCursorTo, settleCursor } from '../model/selection.js';
+import { type CursorMove, EMPTY_CURSOR, type ListCursor, moveCursor, moveCursorTo, settleCursor } from '../model/selection.js';
 import { KILL_SIGNALS } from '../model/signals.js';
 import type { ProcessSample } from '../model/types.js';
 import { toPrintable } from '../model/untrusted-text.js';
@@ -109,13 +109,29 @@ function toggleThreads(state: DashboardState): Step {
   return { state: { ...state, threadPanel }, effects: [{ type: 'sample-threads', pid: process.pid }] };
 }
 
+/** Scrolling the output pane: how far back from its end, within what it holds. */
+function scrollOutput(state: DashboardState, move: CursorMove | number): DashboardState {
+  const page = Math.max(1, tableHeight(state) - 1);
+  const furthest = Math.max(0, (state.lab.output?.lines.length ?? 0) - page);
+  const steps: Record<CursorMove, number> = { up: 1, down: -1, 'page-up': page, 'page-down': -page, home: furthest, end: -furthest };
+  const back = state.outputScroll + (typeof move === 'number' ? -move : steps[move]);
+  return { ...state, outputScroll: Math.min(furthest, Math.max(0, back)) };
+}
+
+function toggleOutput(state: DashboardState): DashboardState {
+  if (!state.lab.output) return { ...state, outputOpen: false, status: status(state.now, 'No command has run yet: press r to run one.') };
+  return { ...state, outputOpen: !state.outputOpen, resultsOpen: false, outputScroll: 0 };
+}
+
 export function applyAction(state: DashboardState, action: Action): Step {
   switch (action.type) {
     case 'quit':
       return { state, effects: [{ type: 'quit' }] };
     case 'move':
+      if (state.outputOpen) return same(scrollOutput(state, action.move));
       return same(moveInPanel(state, (cursor, ids, height) => moveCursor(cursor, ids, action.move, height)));
     case 'scroll':
+      if (state.outputOpen) return same(scrollOutput(state, action.rows));
       return same(
         moveInPanel(state, (cursor, ids, height) => {
           const settled = settleCursor(cursor, ids, height);
@@ -133,7 +149,7 @@ export function applyAction(state: DashboardState, action: Action): Step {
     case 'toggle-tree':
       return same(settle({ ...state, tree: !state.tree }));
     case 'prompt-open': {
-      const draft = action.purpose === 'filter' ? state.filter : state.lab.calcInput;
+      const draft = action.purpose === 'filter' ? state.filter : action.purpose === 'calc' ? state.lab.calcInput : state.lab.commandInput;
       return same({ ...state, threadPanel: action.purpose === 'filter' ? null : state.threadPanel, mode: { kind: 'prompt', purpose: action.purpose, draft } });
     }
     case 'prompt-type':
@@ -151,12 +167,18 @@ export function applyAction(state: DashboardState, action: Action): Step {
     case 'prompt-accept':
       if (state.mode.kind !== 'prompt') return same(state);
       if (state.mode.purpose === 'calc') return same(runCalculator({ ...state, mode: { kind: 'normal' } }, state.mode.draft));
+      if (state.mode.purpose === 'run') {
+        const line = state.mode.draft.trim();
+        const next = { ...state, mode: { kind: 'normal' as const }, lab: { ...state.lab, commandInput: line, visible: true, error: null } };
+        return { state: next, effects: [{ type: 'lab-run-command', line }] };
+      }
       return same(settle({ ...state, filter: state.mode.draft.trim(), mode: { kind: 'normal' } }));
     case 'prompt-cancel':
       // Esc in the filter prompt clears the filter, as in htop; elsewhere it just closes the prompt.
       if (state.mode.kind === 'prompt' && state.mode.purpose === 'filter') return same(settle({ ...state, filter: '', mode: { kind: 'normal' } }));
       return same({ ...state, mode: { kind: 'normal' } });
     case 'back':
+      if (state.outputOpen) return same({ ...state, outputOpen: false });
       if (state.resultsOpen) return same({ ...state, resultsOpen: false });
       if (state.threadPanel) return same({ ...state, threadPanel: null });
       return state.filter ? same(settle({ ...state, filter: '' })) : same(state);
@@ -193,7 +215,9 @@ export function applyAction(state: DashboardState, action: Action): Step {
       if (!state.lab.result?.table && !state.lab.result?.chart) {
         return same({ ...state, resultsOpen: false, status: status(state.now, 'No results to show yet: run an experiment with a table or chart first (lab page 2).') });
       }
-      return same({ ...state, resultsOpen: !state.resultsOpen });
+      return same({ ...state, resultsOpen: !state.resultsOpen, outputOpen: false });
+    case 'output-toggle':
+      return same(toggleOutput(state));
     case 'lab-toggle':
     case 'lab-page':
     case 'lab-start':
@@ -274,11 +298,13 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
     case 'notice':
       return same({ ...current, status: status(now, toPrintable(event.text), event.ok ? 'info' : 'error') });
     case 'lab-changed': {
-      const step = labChanged(current, event.run, event.result);
+      const step = labChanged({ ...current, lab: { ...current.lab, output: event.output } }, event.run, event.result);
       return { state: settle(step.state), effects: step.effects };
     }
     case 'lab-failed':
       return same(labFailed(current, event.message));
+    case 'lab-command':
+      return { state: { ...current, lab: { ...current.lab, visible: true, error: null, commandInput: event.request.display } }, effects: [{ type: 'lab-start-command', request: event.request }] };
     case 'python-found':
       return same({ ...current, lab: { ...current.lab, python: event.python } });
     case 'tick':

@@ -30,7 +30,7 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   const cores = cpus().length;
   const lab = new LabEngine({
     cores,
-    onChange: () => runtime?.dispatch({ type: 'lab-changed', run: lab.snapshot(), result: lab.lastResult }),
+    onChange: () => runtime?.dispatch({ type: 'lab-changed', run: lab.snapshot(), result: lab.lastResult, output: lab.commandOutput() }),
   });
   // Registered first, so it runs last: whatever else fails on the way out, no workload survives.
   shutdown.onCleanUp(() => lab.killNow());
@@ -79,6 +79,8 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   runtime.dispatch({ type: 'system-sampled', sample: system, selfCpu: null });
   runtime.dispatch({ type: 'processes-sampled', processes });
   runtime.start(Math.min(FIRST_TICK_MS, state.intervalMs));
+  // paratop run -- <command>: checked on the command line already; started once the screen is up.
+  if (settings.command) runtime.dispatch({ type: 'lab-command', request: settings.command });
 
   const diagnostics = process.env.PARATOP_DIAGNOSTICS;
   if (diagnostics) shutdown.onCleanUp(startDiagnostics(diagnostics));

@@ -7,6 +7,7 @@ import type { Sampler } from '../sampler/sampler.js';
 import type { DashboardSettings } from '../app/dashboard-settings.js';
 import type { CalcFlags } from './commands/calc.js';
 import type { LabRunFlags } from './commands/lab.js';
+import type { CommandRequest } from '../lab/command-line.js';
 import {
   parseChoice,
   parseColumn,
@@ -28,6 +29,44 @@ interface DashboardFlags {
   filter: string;
   tree?: boolean;
   lab: boolean;
+}
+
+/** The dashboard's options, on the program itself and again on `run` (where they come after `run`). */
+function addDashboardOptions(command: Command, withDefaults: boolean): Command {
+  const option = (flags: string, description: string, value?: unknown): Option => {
+    const made = new Option(flags, description);
+    return withDefaults && value !== undefined ? made.default(value) : made;
+  };
+  return command
+    .addOption(option('--interval <seconds>', 'refresh interval, 0.1 to 3600', 1).argParser(parseIntervalSeconds))
+    .addOption(option('--read-only', 'disable killing processes'))
+    .addOption(option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command', 'cpu').argParser(parseColumn))
+    .addOption(option('--filter <text>', 'only processes whose name or command line holds <text>', ''))
+    .addOption(option('--tree', 'start in tree view'))
+    .addOption(option('--no-lab', 'start with the lab panel hidden (l shows it)'));
+}
+
+function dashboardSettings(flags: DashboardFlags): DashboardSettings {
+  return {
+    intervalSeconds: flags.interval,
+    readOnly: flags.readOnly ?? false,
+    order: naturalOrder(flags.sort),
+    filter: flags.filter,
+    tree: flags.tree ?? false,
+    lab: flags.lab,
+  };
+}
+
+/** The user's command, checked before anything starts: a bad one is a usage mistake (exit 2). */
+async function checkedCommand(args: readonly string[], shell: boolean): Promise<CommandRequest> {
+  const { runnableCommand } = await import('../lab/command-request.js');
+  const { CommandLineError } = await import('../lab/command-line.js');
+  try {
+    return runnableCommand({ args, shell });
+  } catch (error) {
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 export interface ProgramHooks {
@@ -79,14 +118,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
   const program = new Command('paratop')
     .enablePositionalOptions()
     .description('A terminal activity monitor with a parallel-programming lab inside.\nWith no command, opens the dashboard.')
-    .version(readPackageVersion(), '-V, --version')
-    .addOption(new Option('--interval <seconds>', 'refresh interval, 0.1 to 3600').default(1).argParser(parseIntervalSeconds))
-    .option('--read-only', 'disable killing processes')
-    .addOption(sortOption())
-    .addOption(filterOption())
-    .option('--tree', 'start in tree view')
-    .option('--no-lab', 'start with the lab panel hidden (l shows it)')
-    .argument('[command]', 'snapshot, watch, info, lab or calc (none: the dashboard)')
+    .version(readPackageVersion(), '-V, --version');
+  addDashboardOptions(program, true)
+    .argument('[command]', 'run, snapshot, watch, info, lab or calc (none: the dashboard)')
     .showHelpAfterError('(run paratop --help for usage)')
     .configureOutput({
       outputError: (text, write) => write(text.replace(/^error: /, 'paratop: ')),
@@ -98,15 +132,21 @@ export function buildProgram(hooks: ProgramHooks): Command {
         throw new UsageError(`unknown command "${command}". Commands: ${known}.`);
       }
       checkTerminal();
-      await hooks.runDashboard(await createSampler(samplerChoice()), {
-        intervalSeconds: flags.interval,
-        readOnly: flags.readOnly ?? false,
-        order: naturalOrder(flags.sort),
-        filter: flags.filter,
-        tree: flags.tree ?? false,
-        lab: flags.lab,
-      });
+      await hooks.runDashboard(await createSampler(samplerChoice()), dashboardSettings(flags));
     });
+
+  const run = program
+    .command('run')
+    .description('open the dashboard with <command> started in the lab, its process tree followed (e.g. paratop run -- python3 0.py)')
+    .option('--shell', 'run the command line through /bin/sh (pipes, globs, &&)')
+    .argument('<command...>', 'the program and its arguments, after --')
+    .passThroughOptions();
+  addDashboardOptions(run, false).action(async (args: string[], own: Partial<DashboardFlags> & { shell?: boolean }) => {
+    const flags = { ...program.opts<DashboardFlags>(), ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)) };
+    const command = await checkedCommand(args, own.shell ?? false);
+    checkTerminal();
+    await hooks.runDashboard(await createSampler(samplerChoice()), { ...dashboardSettings(flags as DashboardFlags), command });
+  });
 
   program
     .command('snapshot')
@@ -179,6 +219,18 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(async (id: string, flags: LabRunFlags) => {
       const { runLabRun } = await import('./commands/lab.js');
       process.exitCode = await runLabRun(id, flags, cpus().length);
+    });
+  lab
+    .command('exec')
+    .description('run <command>, follow its process tree, and print what it measured when it ends; exits with its exit code')
+    .option('--shell', 'run the command line through /bin/sh (pipes, globs, &&)')
+    .option('--json', 'print JSON (the command\'s own output then goes to stderr)')
+    .argument('<command...>', 'the program and its arguments, after --')
+    .passThroughOptions()
+    .action(async (args: string[], flags: { shell?: boolean; json?: boolean }) => {
+      const command = await checkedCommand(args, flags.shell ?? false);
+      const { runLabExec } = await import('./commands/exec.js');
+      process.exitCode = await runLabExec(command, flags, cpus().length);
     });
   lab
     .command('compare')

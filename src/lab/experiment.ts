@@ -1,5 +1,8 @@
 import type { ScenarioDefinition } from '../../scenarios/definitions.js';
 import type { RunResult } from '../model/lab-types.js';
+import type { CommandRequest } from './command-line.js';
+import type { CommandRun } from './command-run.js';
+import type { LiveGroup } from './live-group.js';
 import type { TaskClock } from './task-clock.js';
 import type { GroupOptions, WorkloadGroup } from './workload-group.js';
 
@@ -16,6 +19,8 @@ export interface StartOptions {
   grid?: number[];
   /** grid-search: one task's work, ms. */
   taskMs?: number;
+  /** command: the user's program. */
+  command?: CommandRequest;
 }
 
 /** What an experiment may do: start groups of workers (tracked and cleaned up for it), say what step it is on, wait. */
@@ -27,13 +32,15 @@ export interface ExperimentContext {
   /** Aborted when the user stops the run. */
   readonly signal: AbortSignal;
   startGroup(options: GroupOptions): Promise<WorkloadGroup>;
+  /** Start the user's command and follow its process tree (tracked and cleaned up like a group). */
+  startCommand(request: CommandRequest): Promise<CommandRun>;
   /** Stop a group in stages and forget it. */
-  stopGroup(group: WorkloadGroup): Promise<RunResult['stoppedBy']>;
+  stopGroup(group: LiveGroup): Promise<RunResult['stoppedBy']>;
   step(text: string | null): void;
   /** Wait; resolves false at once if the run is stopped. */
   sleep(ms: number): Promise<boolean>;
   /** Wait for a group to finish by itself; false if the run was stopped first. */
-  untilFinished(group: WorkloadGroup): Promise<boolean>;
+  untilFinished(group: { readonly finished: Promise<void> }): Promise<boolean>;
   /** Work per second of one worker in this scenario, from an earlier run in this session. */
   baseline: { get(): number | null; set(unitsPerSecond: number): void };
 }

@@ -1,8 +1,14 @@
 import { type ScenarioDefinition, findScenario } from '../../scenarios/definitions.js';
-import type { RunPhase, RunResult, RunSnapshot } from '../model/lab-types.js';
+import type { CommandOutput, RunPhase, RunResult, RunSnapshot } from '../model/lab-types.js';
+import type { OutputLine } from '../model/output-log.js';
+import type { CommandRequest } from './command-line.js';
+import { CommandRun } from './command-run.js';
 import type { Experiment, ExperimentContext, StartOptions } from './experiment.js';
+import { commandScenario } from './experiments/command.js';
 import { experimentFor } from './experiments/index.js';
 import { launchWorkload } from './launch-workload.js';
+import type { LiveGroup } from './live-group.js';
+import { type ProcessLinkSource, createLinkSource } from './process-links.js';
 import { python } from './python-runtime.js';
 import { type TaskClock, createTaskClock } from './task-clock.js';
 import { type GroupOptions, WorkloadGroup } from './workload-group.js';
@@ -37,9 +43,11 @@ interface Run {
   startedAt: number;
   abort: AbortController;
   /** Every group this run started: all are stopped and, at the last resort, killed with it. */
-  groups: Set<WorkloadGroup>;
+  groups: Set<LiveGroup>;
   /** The group on screen: the latest one started. */
-  current: WorkloadGroup | null;
+  current: LiveGroup | null;
+  /** A command run's output, as it comes (for `lab exec`). */
+  onOutput?: (stream: OutputLine['stream'], text: string) => void;
   step: string | null;
   stopping: boolean;
   done: Promise<RunResult | null>;
@@ -58,6 +66,10 @@ export class LabEngine {
   private readonly launch: typeof launchWorkload;
   private readonly stageMs: { ask: number; terminate: number; kill: number };
   private readonly timer: NodeJS.Timeout;
+  /** Who is related to whom, for following a command's process tree; made on first use. */
+  private links: ProcessLinkSource | null = null;
+  /** The latest command run: its output stays readable after it ends. */
+  private command: CommandRun | null = null;
 
   constructor(private readonly options: LabEngineOptions) {
     this.clock = options.clock ?? createTaskClock();
@@ -81,7 +93,14 @@ export class LabEngine {
 
   /** Every workload PID still alive (for highlighting, and for the last-resort kill). */
   pids(): number[] {
-    return [...(this.run?.groups ?? [])].flatMap((group) => group.launched.filter(({ workload }) => workload.alive).map(({ workload }) => workload.pid));
+    return [...(this.run?.groups ?? [])].flatMap((group) => group.livePids());
+  }
+
+  /** What the latest command printed, while it runs and after; null before any command ran. */
+  commandOutput(): CommandOutput | null {
+    const command = this.command;
+    if (!command) return null;
+    return { display: command.request.display, lines: command.outputLines(), total: command.output.total, running: this.run?.current === command };
   }
 
   snapshot(): RunSnapshot | null {
@@ -95,11 +114,11 @@ export class LabEngine {
       scenarioId: run.scenario.id,
       title: run.scenario.title,
       kind: group?.kind ?? run.scenario.kind,
-      workers: group?.options.workers ?? run.workers,
+      workers: group?.workerCount ?? run.workers,
       phase,
       startedAt: run.startedAt,
       pids: group?.pids() ?? [],
-      hostName: group?.kind === 'threads' ? `${group.options.namePrefix}-main` : null,
+      hostName: group?.hostName ?? null,
       step: run.step,
       ctxPerSecond: group?.ctxPerSecond ?? null,
       workerStates: group?.workerStates() ?? [],
@@ -119,6 +138,19 @@ export class LabEngine {
       const found = await python();
       if (!found.available) throw new LabRequestError(`${scenario.id} runs real Python, and ${found.reason}.`);
     }
+    await this.begin(scenario, options);
+  }
+
+  /**
+   * Start the user's command as a run, stopping whatever runs first. Resolves once it is running;
+   * a program that cannot be started rejects with the reason. Check the request (findExecutable)
+   * before calling: that gives the clearer message.
+   */
+  async startCommand(request: CommandRequest, options: { onOutput?: Run['onOutput'] } = {}): Promise<void> {
+    await this.begin(commandScenario(request), { workers: 1, command: request }, options.onOutput);
+  }
+
+  private async begin(scenario: ScenarioDefinition, options: StartOptions, onOutput?: Run['onOutput']): Promise<void> {
     await this.stop();
 
     let firstGroup: (value: 'ready' | 'done') => void = () => undefined;
@@ -130,8 +162,9 @@ export class LabEngine {
       workers: options.workers,
       startedAt: Date.now(),
       abort: new AbortController(),
-      groups: new Set<WorkloadGroup>(),
+      groups: new Set<LiveGroup>(),
       current: null,
+      onOutput,
       step: null,
       stopping: false,
       done: Promise.resolve(null),
@@ -215,6 +248,22 @@ export class LabEngine {
         onFirstGroup();
         this.options.onChange?.();
         return group;
+      },
+      startCommand: async (request: CommandRequest) => {
+        if (run.abort.signal.aborted) throw new Error('stopped');
+        this.links ??= createLinkSource();
+        const command = await CommandRun.start(
+          request,
+          { links: this.links, clock: this.clock, stageMs: this.stageMs, onChange: () => this.options.onChange?.(), onOutput: run.onOutput },
+          (starting) => {
+            run.groups.add(starting);
+            this.command = starting;
+          },
+        );
+        run.current = command;
+        onFirstGroup();
+        this.options.onChange?.();
+        return command;
       },
       stopGroup: async (group) => {
         const stoppedBy = await group.stop();

@@ -1,4 +1,4 @@
-import type { LabPage, PythonInfo, RunResult, RunSnapshot, ScenarioInfo } from './lab-types.js';
+import type { CommandOutput, LabPage, PythonInfo, RunResult, RunSnapshot, ScenarioInfo } from './lab-types.js';
 import type { SortOrder } from './process-table.js';
 import type { ListCursor } from './selection.js';
 import { EMPTY_CURSOR } from './selection.js';
@@ -15,11 +15,11 @@ export interface KillTarget {
   startToken: string;
 }
 
-export type PromptPurpose = 'filter' | 'calc';
+export type PromptPurpose = 'filter' | 'calc' | 'run';
 
 export type Mode =
   | { kind: 'normal' }
-  /** A line being typed at the bottom: a filter (applied as it is typed), or the core calculator. */
+  /** A line being typed at the bottom: a filter (applied as it is typed), the core calculator, or a command to run (r). */
   | { kind: 'prompt'; purpose: PromptPurpose; draft: string }
   | { kind: 'kill'; target: KillTarget; signalIndex: number }
   | { kind: 'help' };
@@ -59,6 +59,10 @@ export interface LabState {
   /** The core calculator's last question and answer (=). */
   calcInput: string;
   calcAnswer: string | null;
+  /** The last command line typed at the r prompt. */
+  commandInput: string;
+  /** What the latest command printed (kept after it ends); null before any ran. */
+  output: CommandOutput | null;
 }
 
 export interface DashboardState {
@@ -92,6 +96,10 @@ export interface DashboardState {
   lab: LabState;
   /** The last experiment's table and chart fill the table area (v). */
   resultsOpen: boolean;
+  /** The latest command's output fills the table area (o). */
+  outputOpen: boolean;
+  /** Lines scrolled back from the end of the output; 0 follows new output as it comes. */
+  outputScroll: number;
   /** ms since the epoch, as of the last event */
   now: number;
 }
@@ -114,8 +122,10 @@ export interface InitialSettings {
 export function initialState(settings: InitialSettings): DashboardState {
   return {
     ...settings,
-    lab: { ...settings.lab, focusId: null, run: null, result: null, error: null, page: 1, python: null, calcInput: '125 70 20m', calcAnswer: null },
+    lab: { ...settings.lab, focusId: null, run: null, result: null, error: null, page: 1, python: null, calcInput: '125 70 20m', calcAnswer: null, commandInput: '', output: null },
     resultsOpen: false,
+    outputOpen: false,
+    outputScroll: 0,
     paused: false,
     selfCpu: null,
     facts: null,

@@ -1,3 +1,4 @@
+import type { OutputLine } from './output-log.js';
 
 /** The lab's runs as plain data: what runs, and what a finished run measured. */
 
@@ -137,4 +138,18 @@ export interface RunResult {
   actual?: number;
   /** Figures particular to one experiment (see the README), for scripts. */
   details?: Record<string, unknown>;
+  /** A command run (`paratop run`, `lab exec`, r): how the command itself ended. */
+  exit?: { code: number | null; signal: string | null };
+}
+
+/** The scenario id of a command run (paratop run, lab exec, r): the user's program, not an experiment. */
+export const COMMAND_RUN_ID = 'command';
+
+/** What a command run printed, for the output pane: kept after the command ends, until the next one. */
+export interface CommandOutput {
+  display: string;
+  lines: OutputLine[];
+  /** Lines printed in all, including those no longer kept. */
+  total: number;
+  running: boolean;
 }

@@ -11,6 +11,7 @@ import { type DashboardLayout, MIN_COLS, MIN_ROWS, type Rect, layoutFor } from '
 import { memoryLines } from './memory-meters.js';
 import { processBodyLines, processHeaderLine } from './process-table.js';
 import { ResultChartView } from './result-chart.js';
+import { outputLines } from './output-view.js';
 import { resultLines } from './results-view.js';
 import { escapeTags } from './text-fit.js';
 import type { Theme } from './theme.js';
@@ -144,6 +145,14 @@ export class DashboardView {
     const panel = state.threadPanel;
     const highlights = labHighlights(state);
     const result = state.lab.result;
+    const output = state.lab.output;
+    if (state.outputOpen && output) {
+      if (this.chart.hide()) this.structureChanged = true;
+      const [title = '', ...lines] = outputLines(output, width, height, state.outputScroll, this.theme);
+      this.draw(this.tableHeader, layout.tableHeader, title);
+      this.draw(this.tableBody, layout.tableBody, lines.join('\n'));
+      return;
+    }
     if (state.resultsOpen && result) {
       const [title = '', ...lines] = resultLines(result, width, this.theme);
       this.draw(this.tableHeader, layout.tableHeader, title);

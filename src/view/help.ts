@@ -26,6 +26,8 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['Tab', 'the other page of experiments (the gotchas, comparisons, final remarks)'],
   ['v', "the last experiment's table and chart"],
   ['=', 'calculator: cores needed for N tasks of T seconds by a deadline'],
+  ['r', 'run a command of your own; its processes and threads are followed (--shell for pipes)'],
+  ['o', "the command's output (arrows and PgUp/PgDn scroll, End follows, Esc back)"],
 ];
 
 const NOTES = [

@@ -1,6 +1,7 @@
 import type { LabState } from '../model/dashboard-state.js';
 import { formatPercent, formatRate } from '../model/format.js';
-import { pythonLine, type RunResult, type RunSnapshot, type WorkerState } from '../model/lab-types.js';
+import { COMMAND_RUN_ID, pythonLine, type RunResult, type RunSnapshot, type WorkerState } from '../model/lab-types.js';
+import { printableOutput } from './output-view.js';
 import type { Theme } from './theme.js';
 import { cell, clipToWidth, escapeTags, wrapText } from './text-fit.js';
 
@@ -19,7 +20,25 @@ function workerText(worker: WorkerState, kind: RunSnapshot['kind']): string {
   return `${id} ${worker.name} ${state}`;
 }
 
+/** A command's run: its processes and threads as they come and go, and what it printed last. */
+function commandBlocks(lab: LabState, run: RunSnapshot): Block[] {
+  const processes = new Set(run.workerStates.map((thread) => thread.pid));
+  const cores = run.coresUsed === null ? 'measuring…' : `${run.coresUsed.toFixed(2)} cores busy`;
+  const blocks: Block[] = [{ text: `${cores} · ${processes.size} process${processes.size === 1 ? '' : 'es'}, ${run.workerStates.length} thread${run.workerStates.length === 1 ? '' : 's'}`, role: 'info' }];
+  for (const pid of processes) {
+    const threads = run.workerStates.filter((thread) => thread.pid === pid);
+    const main = threads.find((thread) => thread.tid === pid) ?? threads[0];
+    const others = threads.filter((thread) => thread !== main).map((thread) => `${thread.tid ?? '?'} ${thread.name} ${formatPercent(thread.cpu)}%`);
+    const head = `PID ${pid} ${main?.name ?? ''} ${formatPercent(main?.cpu ?? null)}%`;
+    blocks.push({ text: others.length > 0 ? `${head} · TIDs ${others.join(' · ')}` : head, clip: true });
+  }
+  const last = lab.output?.lines.at(-1);
+  if (last) blocks.push({ text: `o output: ${printableOutput(last.text)}`, role: last.stream === 'err' ? 'error' : 'dim', clip: true });
+  return blocks;
+}
+
 function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
+  if (run.scenarioId === COMMAND_RUN_ID) return commandBlocks(lab, run);
   const scenario = lab.scenarios.find((candidate) => candidate.id === run.scenarioId);
   const blocks: Block[] = [];
   if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', optional: true });
@@ -50,7 +69,8 @@ const STOP_NOTES: Partial<Record<RunResult['stoppedBy'], string>> = {
 
 function resultBlocks(result: RunResult): Block[] {
   const blocks: Block[] = [{ text: `Last run, ${result.title}: ${result.summary}`, role: 'info' }];
-  if (result.table || result.chart) blocks.push({ text: 'v shows its table and chart.', role: 'label' });
+  if (result.scenarioId === COMMAND_RUN_ID) blocks.push({ text: 'v shows its processes, o its output.', role: 'label' });
+  else if (result.table || result.chart) blocks.push({ text: 'v shows its table and chart.', role: 'label' });
   for (const line of result.lines ?? []) blocks.push({ text: line, optional: true });
   if (result.units > 0) {
     const cpu = result.cpuSeconds === null ? '' : `CPU ${result.cpuSeconds.toFixed(1)} s`;
@@ -88,7 +108,11 @@ function headerText(lab: LabState): string {
   const run = lab.run;
   const keys = lab.scenarios.filter((scenario) => scenario.page === lab.page).map((scenario) => scenario.key);
   const pages = Math.max(...lab.scenarios.map((scenario) => scenario.page));
-  if (!run) return `LAB ${lab.page}/${pages} (Tab)${pageNote(lab)}  ${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · l hide`;
+  if (!run) return `LAB ${lab.page}/${pages} (Tab)${pageNote(lab)}  ${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · r run · l hide`;
+  if (run.scenarioId === COMMAND_RUN_ID) {
+    const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · o output` : `${run.phase}…`;
+    return `RUN  ${run.title} · ${phase}`;
+  }
   const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · [ ] c m` : `${run.phase}…`;
   return `LAB  ${run.title} · ${run.workers} worker${run.workers === 1 ? '' : 's'} · ${phase}`;
 }

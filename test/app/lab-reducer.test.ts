@@ -27,11 +27,11 @@ test('a digit starts its experiment with that experiment’s worker count', () =
 });
 
 test('[ ] c m change the count: a running experiment restarts, an idle one remembers it for next time', () => {
-  const running = run(start(), key('3'), { type: 'lab-changed', run: snapshot({}), result: null }).state;
+  const running = run(start(), key('3'), { type: 'lab-changed', run: snapshot({}), result: null, output: null }).state;
   assert.deepEqual(run(running, key(']')).effects, [{ type: 'lab-start', scenarioId: 'gil-threads', workers: 3 }]);
   assert.deepEqual(run(running, key('m')).effects, [{ type: 'lab-start', scenarioId: 'gil-threads', workers: 11 }]);
   assert.deepEqual(run(running, key('c')).effects, [], 'already as many as cores');
-  const idle = run(running, { type: 'lab-changed', run: null, result: null }).state;
+  const idle = run(running, { type: 'lab-changed', run: null, result: null, output: null }).state;
   const next = run(idle, key('['));
   assert.deepEqual(next.effects, []);
   assert.equal(next.state.lab.workers['gil-threads'], 1);
@@ -46,22 +46,22 @@ test('the one-thread experiment keeps its single worker; nothing started yet mea
 });
 
 test('x stops what runs, or says nothing runs', () => {
-  const running = run(start(), { type: 'lab-changed', run: snapshot({}), result: null }).state;
+  const running = run(start(), { type: 'lab-changed', run: snapshot({}), result: null, output: null }).state;
   assert.deepEqual(run(running, key('x')).effects, [{ type: 'lab-stop' }]);
   assert.match(run(start(), key('x')).state.status?.text ?? '', /No experiment is running/);
 });
 
 test('a thread experiment that starts running opens the thread view of its process; it closes when the run ends', () => {
-  const starting = run(start(), { type: 'lab-changed', run: snapshot({ phase: 'starting' }), result: null });
+  const starting = run(start(), { type: 'lab-changed', run: snapshot({ phase: 'starting' }), result: null, output: null });
   assert.equal(starting.state.threadPanel, null);
-  const running = run(starting.state, { type: 'lab-changed', run: snapshot({}), result: null });
+  const running = run(starting.state, { type: 'lab-changed', run: snapshot({}), result: null, output: null });
   assert.equal(running.state.threadPanel?.pid, 4000);
   assert.equal(running.state.threadPanel?.name, 'gil-worker-main');
   assert.deepEqual(running.effects, [{ type: 'sample-threads', pid: 4000 }]);
   // Later readings of the same run do not reopen a view the user closed.
-  const closed = run(running.state, key('escape'), { type: 'lab-changed', run: snapshot({ elapsedSeconds: 2 }), result: null });
+  const closed = run(running.state, key('escape'), { type: 'lab-changed', run: snapshot({ elapsedSeconds: 2 }), result: null, output: null });
   assert.equal(closed.state.threadPanel, null);
-  const ended = run(running.state, { type: 'lab-changed', run: null, result: null });
+  const ended = run(running.state, { type: 'lab-changed', run: null, result: null, output: null });
   assert.equal(ended.state.threadPanel, null);
 });
 
@@ -75,4 +75,30 @@ test('a failed start is shown in plain words', () => {
   const { state } = run(start(), { type: 'lab-failed', message: 'Could not start processes: dist is missing' });
   assert.equal(state.lab.error, 'Could not start processes: dist is missing');
   assert.equal(state.status?.tone, 'error');
+});
+
+test('r prompts for a command line; Enter asks the runtime to run it and remembers the line for next time', () => {
+  const typed = run(start(), key('r'), ...Array.from('python3 0.py', (ch) => key(ch === ' ' ? 'space' : ch, ch)), key('enter'));
+  assert.deepEqual(typed.effects, [{ type: 'lab-run-command', line: 'python3 0.py' }]);
+  assert.equal(typed.state.mode.kind, 'normal');
+  const again = run(typed.state, key('r')).state;
+  assert.deepEqual(again.mode, { kind: 'prompt', purpose: 'run', draft: 'python3 0.py' });
+  assert.deepEqual(run(again, key('escape')).effects, [], 'Esc runs nothing');
+});
+
+test('o shows the command output in the table area; arrows scroll it, End follows, Esc goes back', () => {
+  assert.equal(run(start(), key('o')).state.outputOpen, false, 'nothing to show before a command ran');
+  const lines = Array.from({ length: 100 }, (_, index) => ({ stream: 'out' as const, text: `line ${index}` }));
+  const output = { display: 'job', lines, total: 100, running: true };
+  const open = run(start(), { type: 'lab-changed', run: null, result: null, output }, key('o')).state;
+  assert.equal(open.outputOpen, true);
+  const cursor = open.cursor;
+  const scrolled = run(open, key('up'), key('up'), key('pageup')).state;
+  assert.ok(scrolled.outputScroll > 2);
+  assert.deepEqual(scrolled.cursor, cursor, 'the process selection does not move');
+  assert.equal(run(scrolled, key('end')).state.outputScroll, 0);
+  assert.equal(run(scrolled, key('home')).state.outputScroll, run(scrolled, key('home'), key('pageup')).state.outputScroll, 'no further back than the first line');
+  const closed = run(scrolled, key('escape')).state;
+  assert.equal(closed.outputOpen, false);
+  assert.deepEqual(closed.lab.output, output, 'the output is kept after the pane closes');
 });

@@ -1,5 +1,6 @@
 import type { ScenarioDefinition } from '../../../scenarios/definitions.js';
 import type { Experiment } from '../experiment.js';
+import { commandExperiment } from './command.js';
 import { compareExperiment } from './compare.js';
 import { forkMemoryExperiment } from './fork-memory.js';
 import { gridSearchExperiment } from './grid-search.js';
@@ -20,6 +21,7 @@ const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
   'grid-search': gridSearchExperiment,
   versus: versusExperiment,
   'side-by-side': sideBySideExperiment,
+  command: commandExperiment,
 };
 
 /** Which procedure carries out a scenario. */

@@ -1,0 +1,386 @@
+import { basename } from 'node:path';
+import type { ResultPromise } from 'execa';
+import type { FromKeeper, KeeperSpec } from '../../scenarios/workloads/protocol.js';
+import type { StopReason, WorkerState } from '../model/lab-types.js';
+import { OutputLog, type OutputLine } from '../model/output-log.js';
+import type { CpuTimes } from '../model/types.js';
+import { CommandLineError, type CommandRequest } from './command-line.js';
+import { workloadPath } from './launch-workload.js';
+import type { LiveGroup } from './live-group.js';
+import type { ProcessLink, ProcessLinkSource } from './process-links.js';
+import { followTree } from './process-tree.js';
+import type { TaskClock } from './task-clock.js';
+
+export interface CommandRunDeps {
+  links: ProcessLinkSource;
+  clock: TaskClock;
+  stageMs: { ask: number; terminate: number; kill: number };
+  /** Something worth redrawing happened (output, a process came or went). */
+  onChange(): void;
+  /** Each piece of output as it arrives (`lab exec` passes it on to the terminal). */
+  onOutput?(stream: OutputLine['stream'], text: string): void;
+}
+
+/** A process of the command, as last seen. */
+export interface CommandProcess {
+  pid: number;
+  ppid: number;
+  name: string;
+  /** CPU time of the process itself, seconds, as last read. */
+  cpuSeconds: number | null;
+  peakThreads: number;
+  /** Seconds after the command started when it was first and last seen. */
+  firstSeen: number;
+  lastSeen: number;
+  ended: boolean;
+}
+
+export interface CommandMeasure {
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  coresBefore: (CpuTimes | undefined)[] | null;
+  coresAfter: (CpuTimes | undefined)[] | null;
+  processes: CommandProcess[];
+  peakProcesses: number;
+  peakThreads: number;
+}
+
+const START_TIMEOUT_MS = 15_000;
+/** How often output may trigger a redraw. */
+const OUTPUT_REDRAW_MS = 250;
+const POLL_MS = 100;
+
+/**
+ * The user's command, started by the keeper in a session of its own, and followed as it runs: its
+ * whole process tree (children, grandchildren, re-parented orphans), every thread, their CPU time,
+ * and its output. Stops in stages (SIGINT as Ctrl-C would, SIGTERM, SIGKILL) to the process group
+ * and to any process that left it.
+ */
+export class CommandRun implements LiveGroup {
+  readonly kind = 'processes' as const;
+  readonly hostName = null;
+  readonly ctxPerSecond = null;
+  readonly output = new OutputLog();
+  readyAt = 0;
+  rootPid = 0;
+  /** How the command ended; null while it runs. */
+  exit: { code: number | null; signal: string | null } | null = null;
+  /** Processes of the command still running when it ended, stopped with it. */
+  leftovers = 0;
+  /** Resolves when the command itself has ended. */
+  readonly finished: Promise<void>;
+  private endedAt = 0;
+  /** The command's run time as its parent (the keeper) measured it: exact even for a short command. */
+  private exactWallSeconds: number | null = null;
+  private settleFinished: () => void = () => undefined;
+  private readonly live = new Map<number, ProcessLink>();
+  private readonly seen = new Map<number, CommandProcess>();
+  /** CPU of processes that ended outside the tree's reach (reaped by init): their last reading. */
+  private departedCpu = 0;
+  /** The command's own CPU time and its reaped descendants', from the keeper once it has ended. */
+  private rootFinalCpu: number | null = null;
+  private rootLastCpu = 0;
+  private threads: WorkerState[] = [];
+  private readonly threadIndex = new Map<string, number>();
+  private readonly threadCpu = new Map<string, number>();
+  private lastSampleAt = 0;
+  private coresAtStart: (CpuTimes | undefined)[] | null = null;
+  private peakProcesses = 0;
+  private peakThreads = 0;
+  private stopping: Promise<StopReason> | null = null;
+  private redrawTimer: NodeJS.Timeout | undefined;
+  private keeper: ResultPromise | null = null;
+
+  private constructor(
+    readonly request: CommandRequest,
+    private readonly deps: CommandRunDeps,
+  ) {
+    this.finished = new Promise((resolve) => {
+      this.settleFinished = resolve;
+    });
+  }
+
+  get workerCount(): number {
+    return this.live.size;
+  }
+
+  /** Start the command through the keeper; resolves once it runs. `track` hears of the run at once. */
+  static async start(request: CommandRequest, deps: CommandRunDeps, track: (run: CommandRun) => void): Promise<CommandRun> {
+    const run = new CommandRun(request, deps);
+    track(run);
+    const spec: KeeperSpec = { argv: request.argv, cwd: process.cwd(), parentPid: process.pid };
+    // Loaded on first use, as for the lab's own workloads.
+    const { execa } = await import('execa');
+    const keeper = execa(process.execPath, [workloadPath('command-keeper'), JSON.stringify(spec)], {
+      ipc: true,
+      serialization: 'json',
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      // execa ends the keeper when paratop exits normally; the keeper then ends the command's session.
+      cleanup: true,
+    });
+    run.keeper = keeper;
+    for (const [stream, pipe] of [['out', keeper.stdout], ['err', keeper.stderr]] as const) {
+      pipe.setEncoding('utf8');
+      pipe.on('data', (text: string) => run.print(stream, text));
+    }
+    let started: () => void = () => undefined;
+    let failed: (error: Error) => void = () => undefined;
+    const running = new Promise<void>((resolve, reject) => {
+      started = resolve;
+      failed = reject;
+    });
+    running.catch(() => undefined);
+    void (async () => {
+      try {
+        for await (const message of keeper.getEachMessage()) {
+          const fromKeeper = message as FromKeeper;
+          if (fromKeeper.type === 'started') {
+            run.begin(fromKeeper.pid);
+            started();
+          } else if (fromKeeper.type === 'spawn-failed') failed(new CommandLineError(`could not start ${request.display}: ${fromKeeper.message}`));
+          else run.end(fromKeeper);
+        }
+      } catch {
+        // the channel closed with the keeper
+      }
+    })();
+    void keeper.then(() => {
+      failed(new Error(`paratop's command keeper ended before ${request.display} started`));
+      // Without its keeper the command has no exact end figures; what was last read stands.
+      run.end({ type: 'exited', code: null, signal: null, cpuSeconds: null, wallSeconds: null }, true);
+    });
+    const timeout = setTimeout(() => failed(new Error(`${request.display} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    try {
+      await running;
+      return run;
+    } catch (error) {
+      run.killNow();
+      throw error;
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  pids(): number[] {
+    return this.livePids();
+  }
+
+  livePids(): number[] {
+    return [...this.live.keys()];
+  }
+
+  alive(): boolean {
+    return this.exit === null || this.live.size > 0;
+  }
+
+  elapsedSeconds(): number {
+    if (this.readyAt === 0) return 0;
+    if (this.exactWallSeconds !== null) return this.exactWallSeconds;
+    return ((this.endedAt || performance.now()) - this.readyAt) / 1000;
+  }
+
+  /** The CPU time of the command and everything it started, ended processes included. */
+  cpuSeconds(): number | null {
+    if (this.readyAt === 0) return null;
+    let total = this.departedCpu;
+    for (const link of this.live.values()) total += totalCpu(link);
+    if (!this.live.has(this.rootPid)) total += this.rootFinalCpu ?? this.rootLastCpu;
+    return total;
+  }
+
+  workerStates(): WorkerState[] {
+    return this.threads.map((thread) => ({ ...thread }));
+  }
+
+  units(): number {
+    return 0;
+  }
+
+  outputLines(): OutputLine[] {
+    return this.output.lines();
+  }
+
+  /** Follow the tree: who joined, who left, and every thread's CPU use. */
+  sample(): void {
+    if (this.readyAt === 0) return;
+    const now = performance.now();
+    const elapsed = (now - this.lastSampleAt) / 1000;
+    const followed = new Map([...this.live].map(([pid, link]) => [pid, link.startTicks]));
+    const members = followTree(this.deps.links.read(), followed, this.rootPid);
+    const current = new Map(members.map((link) => [link.pid, link]));
+    let changed = false;
+    const before = new Set(this.live.keys());
+    for (const [pid, link] of this.live) {
+      if (current.has(pid)) continue;
+      // A child of a followed process is reaped by it: its time goes into the parent's reaped
+      // time (and so, up the chain, into the command's final figure). Only orphans' time is lost.
+      if (pid !== this.rootPid && !before.has(link.ppid)) this.departedCpu += totalCpu(link);
+      if (pid === this.rootPid) this.rootLastCpu = totalCpu(link);
+      this.live.delete(pid);
+      const entry = this.seen.get(pid);
+      if (entry) entry.ended = true;
+      changed = true;
+    }
+    const since = (now - this.readyAt) / 1000;
+    const threads: WorkerState[] = [];
+    for (const link of members) {
+      if (!this.live.has(link.pid)) changed = true;
+      this.live.set(link.pid, link);
+      const entry = this.seen.get(link.pid);
+      const peakThreads = Math.max(entry?.peakThreads ?? 0, link.threads);
+      this.seen.set(link.pid, {
+        pid: link.pid,
+        ppid: link.ppid,
+        name: link.comm,
+        cpuSeconds: link.ownCpuSeconds,
+        peakThreads,
+        firstSeen: entry?.firstSeen ?? since,
+        lastSeen: since,
+        ended: false,
+      });
+      threads.push(...this.threadStatesOf(link, elapsed));
+    }
+    this.threads = threads;
+    this.peakProcesses = Math.max(this.peakProcesses, members.length);
+    this.peakThreads = Math.max(this.peakThreads, members.reduce((sum, link) => sum + link.threads, 0));
+    this.lastSampleAt = now;
+    if (changed) this.deps.onChange();
+  }
+
+  /** Everything measured so far (taken when the command ended, or when it was asked to stop). */
+  measure(): CommandMeasure {
+    this.sample();
+    return {
+      wallSeconds: this.elapsedSeconds(),
+      cpuSeconds: this.cpuSeconds(),
+      coresBefore: this.coresAtStart,
+      coresAfter: this.deps.clock.coreTimes(),
+      processes: [...this.seen.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.pid - b.pid),
+      peakProcesses: this.peakProcesses,
+      peakThreads: this.peakThreads,
+    };
+  }
+
+  stop(): Promise<StopReason> {
+    this.stopping ??= this.stopInStages();
+    return this.stopping;
+  }
+
+  killNow(): void {
+    clearTimeout(this.redrawTimer);
+    if (this.rootPid > 0) {
+      signal(-this.rootPid, 'SIGKILL');
+      for (const pid of this.live.keys()) signal(pid, 'SIGKILL');
+    }
+    // The keeper sweeps the command's session once more on its way out.
+    this.keeper?.kill('SIGTERM');
+  }
+
+  private begin(pid: number): void {
+    this.rootPid = pid;
+    this.readyAt = performance.now();
+    this.lastSampleAt = this.readyAt;
+    this.coresAtStart = this.deps.clock.coreTimes();
+    this.sample();
+  }
+
+  private end(message: Extract<FromKeeper, { type: 'exited' }>, keeperGone = false): void {
+    if (this.exit && !keeperGone) return;
+    if (!this.exit) {
+      this.exit = { code: message.code, signal: message.signal };
+      this.endedAt = performance.now();
+      this.rootFinalCpu = message.cpuSeconds;
+      this.exactWallSeconds = message.wallSeconds;
+      this.rememberShortLivedRoot();
+    }
+    this.settleFinished();
+    this.deps.onChange();
+  }
+
+  /** A command that ended before the first look at /proc is still listed, with what the keeper knows. */
+  private rememberShortLivedRoot(): void {
+    if (this.rootPid <= 0 || this.seen.has(this.rootPid)) return;
+    const name = basename(this.request.argv[0] ?? '').slice(0, 15);
+    const lifetime = this.elapsedSeconds();
+    this.seen.set(this.rootPid, { pid: this.rootPid, ppid: this.keeper?.pid ?? 0, name, cpuSeconds: this.rootFinalCpu, peakThreads: 1, firstSeen: 0, lastSeen: lifetime, ended: true });
+    this.peakProcesses = Math.max(this.peakProcesses, 1);
+    this.peakThreads = Math.max(this.peakThreads, 1);
+  }
+
+  private print(stream: OutputLine['stream'], text: string): void {
+    this.output.append(stream, text);
+    this.deps.onOutput?.(stream, text);
+    this.redrawTimer ??= setTimeout(() => {
+      this.redrawTimer = undefined;
+      this.deps.onChange();
+    }, OUTPUT_REDRAW_MS);
+  }
+
+  private threadStatesOf(link: ProcessLink, elapsed: number): WorkerState[] {
+    const threads = this.deps.links.threads(link.pid);
+    // Where threads cannot be seen (macOS), the process stands for its threads.
+    const rows = threads.length > 0 ? threads : [{ tid: null, name: link.comm, cpuSeconds: link.ownCpuSeconds }];
+    return rows.map((thread) => {
+      const key = `${link.pid}/${thread.tid ?? ''}`;
+      let index = this.threadIndex.get(key);
+      if (index === undefined) {
+        index = this.threadIndex.size + 1;
+        this.threadIndex.set(key, index);
+      }
+      const before = this.threadCpu.get(key);
+      if (thread.cpuSeconds !== null) this.threadCpu.set(key, thread.cpuSeconds);
+      const cpu = before !== undefined && thread.cpuSeconds !== null && elapsed > 0 ? Math.max(0, ((thread.cpuSeconds - before) / elapsed) * 100) : null;
+      return { index, pid: link.pid, tid: thread.tid, name: thread.name, units: 0, cpuSeconds: thread.cpuSeconds, cpu, exit: null };
+    });
+  }
+
+  private async stopInStages(): Promise<StopReason> {
+    this.sample();
+    const endedByItself = this.exit !== null;
+    if (endedByItself) this.leftovers = this.live.size;
+    let stoppedBy: StopReason = endedByItself ? 'finished' : 'asked';
+    const stages: [NodeJS.Signals, number, StopReason][] = [
+      ['SIGINT', this.deps.stageMs.ask, 'asked'],
+      ['SIGTERM', this.deps.stageMs.terminate, 'terminated'],
+      ['SIGKILL', this.deps.stageMs.kill, 'killed'],
+    ];
+    const done = (): boolean => this.exit !== null && this.live.size === 0;
+    for (const [name, waitMs, label] of stages) {
+      if (done()) break;
+      if (!endedByItself) stoppedBy = label;
+      this.signalAll(name);
+      const deadline = performance.now() + waitMs;
+      while (!done() && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        this.sample();
+      }
+    }
+    if (!done()) this.killNow();
+    // The keeper's watch is over; on its way out it sweeps the session once more.
+    this.keeper?.kill('SIGTERM');
+    return stoppedBy;
+  }
+
+  /** The process group, and any process of the tree that has left it. */
+  private signalAll(name: NodeJS.Signals): void {
+    if (this.rootPid <= 0) return;
+    signal(-this.rootPid, name);
+    for (const link of this.live.values()) if (link.pgid !== this.rootPid) signal(link.pid, name);
+  }
+}
+
+function totalCpu(link: ProcessLink): number {
+  return (link.ownCpuSeconds ?? 0) + (link.reapedCpuSeconds ?? 0);
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone, or not ours to signal
+  }
+}

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, describe, test } from 'node:test';
+import { allGone, childrenOf } from '../helpers/proc-measure.js';
+import { isAlive } from '../helpers/processes.js';
+import { KEYS, PtySession } from '../helpers/pty-session.js';
+
+const TABLE_HEADER = /PID USER +CPU%/;
+const folder = mkdtempSync(join(tmpdir(), 'paratop-run-'));
+after(() => rmSync(folder, { recursive: true, force: true }));
+/** Prints a few lines, one of them hostile, then spins until stopped. */
+const CHATTY = join(folder, 'chatty.sh');
+writeFileSync(CHATTY, `echo "hello from the job"\nprintf '\\033]0;pwned\\007{red-fg}tagged{/red-fg}\\n'\necho "to stderr" >&2\nwhile :; do :; done\n`);
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function descendantsOf(pid: number): number[] {
+  const children = childrenOf(pid);
+  return [...children, ...children.flatMap(descendantsOf)];
+}
+
+describe('your own command in the dashboard', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 120_000 }, () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  test('paratop run -- <command>: its PID in the panel, output in the o pane (inert), x stops it, q leaves nothing', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40, args: ['run', '--', 'sh', CHATTY] }));
+    const screen = await paratop.waitFor(/RUN  sh .*chatty\.sh · \d+ s · x stop · o output/);
+    assert.match(screen, TABLE_HEADER, 'the process table stays up; the output does not spill onto it');
+    assert.doesNotMatch(screen, /hello from the job/);
+    const withPid = await paratop.waitUntil((text) => /PID \d+ sh \d/.test(text), 'the command listed with its PID and CPU%');
+    const pid = Number(/PID (\d+) sh /.exec(withPid)?.[1]);
+    assert.ok(isAlive(pid));
+    paratop.press('o');
+    const output = await paratop.waitFor(/Output of sh .*chatty\.sh \(running\)/);
+    assert.match(output, /hello from the job/);
+    assert.match(output, /\{red-fg\}tagged\{\/red-fg\}/, 'tags shown as text');
+    assert.match(output, /to stderr/);
+    assert.ok(!paratop.titles.includes('pwned'), 'the window title was not changed');
+    paratop.press('x');
+    await paratop.waitFor(/Last run, sh .*: stopped \(SIGINT\)|Last run, sh .*: killed by/, 15_000);
+    assert.ok(await allGone([pid], 3000, isAlive));
+    await paratop.waitFor(/\(ended\)/);
+    paratop.press(KEYS.escape);
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+  });
+
+  test('r prompts for a command line; q while it runs ends its whole tree', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('r');
+    await paratop.waitFor('Run: ');
+    paratop.press(`--shell sh ${CHATTY} & sh ${CHATTY}; wait`);
+    paratop.press('\r');
+    await paratop.waitUntil((text) => (text.match(/PID \d+ sh /g) ?? []).length >= 3, 'the shell and both children in the panel');
+    const tree = descendantsOf(paratop.pid);
+    assert.ok(tree.length >= 4, `keeper, shell and two children: ${tree.join(', ')}`);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+    assert.ok(await allGone(tree, 5000, isAlive), `left running: ${tree.filter(isAlive).join(', ')}`);
+  });
+
+  test('a command that cannot run is refused in plain words, and nothing starts', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('r');
+    await paratop.waitFor('Run: ');
+    paratop.press('no-such-program-xyz --flag\r');
+    await paratop.waitFor(/Cannot run that: "no-such-program-xyz" was not found on the PATH/);
+    const keepers = childrenOf(paratop.pid).filter((pid) => /keeper/.test(commandLine(pid)));
+    assert.deepEqual(keepers, []);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+  });
+});
