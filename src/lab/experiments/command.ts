@@ -77,7 +77,7 @@ export function commandResult(outcome: CommandOutcome): RunResult {
     summary,
     lines,
     table: {
-      columns: ['PID', 'PPID', 'NAME', 'CPU s', 'THREADS (peak)', 'SEEN s'],
+      columns: ['PID', 'PPID', 'NAME', 'CPU s (last read)', 'THREADS (peak)', 'SEEN s'],
       rows: measured.processes.map((entry) => [
         entry.pid,
         entry.ppid,
