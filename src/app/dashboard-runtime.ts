@@ -13,7 +13,7 @@ export interface Renderer {
 /** The part of the lab engine the runtime drives. */
 export interface LabControl {
   start(scenarioId: string, options: { workers: number }): Promise<void>;
-  startCommand(request: CommandRequest): Promise<void>;
+  startCommand(request: CommandRequest, output: { outputPerSecond: number }): Promise<void>;
   stop(): Promise<unknown>;
 }
 
@@ -27,6 +27,11 @@ export interface RuntimeDeps {
 
 /** The process list refreshes at most this often, however short the meters' interval. */
 export const MIN_PROCESS_INTERVAL_MS = 1000;
+/**
+ * How much of a command's output the dashboard reads per second. Far more than anyone can read;
+ * a program printing flat out (yes) waits on its writes instead of costing paratop a whole core.
+ */
+const DASHBOARD_OUTPUT_PER_SECOND = 1_000_000;
 /** After a signal, look again soon so a killed process leaves the list promptly. */
 const RESCAN_AFTER_SIGNAL_MS = 300;
 
@@ -108,7 +113,7 @@ export class DashboardRuntime {
         return;
       }
       case 'lab-start-command':
-        this.deps.lab.startCommand(effect.request).catch((error: unknown) => {
+        this.deps.lab.startCommand(effect.request, { outputPerSecond: DASHBOARD_OUTPUT_PER_SECOND }).catch((error: unknown) => {
           this.dispatch({ type: 'lab-failed', message: `Could not run ${effect.request.display}: ${error instanceof Error ? error.message : String(error)}` });
         });
         return;

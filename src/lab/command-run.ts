@@ -19,6 +19,11 @@ export interface CommandRunDeps {
   onChange(): void;
   /** Each piece of output as it arrives (`lab exec` passes it on to the terminal). */
   onOutput?(stream: OutputLine['stream'], text: string): void;
+  /**
+   * Read at most this much output per second (characters); a program printing faster waits on
+   * its writes, as it would on a slow terminal. None: as fast as it comes.
+   */
+  outputPerSecond?: number;
 }
 
 /** A process of the command, as last seen. */
@@ -49,6 +54,11 @@ const START_TIMEOUT_MS = 15_000;
 /** How often output may trigger a redraw. */
 const OUTPUT_REDRAW_MS = 250;
 const POLL_MS = 100;
+/** Output intake is metered over windows this long. */
+const INTAKE_WINDOW_MS = 100;
+/** After the command ends, its last output is read until the pipes are quiet this long, at most DRAIN_MAX_MS. */
+const DRAIN_QUIET_MS = 50;
+const DRAIN_MAX_MS = 1000;
 
 /**
  * The user's command, started by the keeper in a session of its own, and followed as it runs: its
@@ -90,6 +100,10 @@ export class CommandRun implements LiveGroup {
   private stopping: Promise<StopReason> | null = null;
   private redrawTimer: NodeJS.Timeout | undefined;
   private keeper: ResultPromise | null = null;
+  private intake = { windowStart: 0, taken: 0, paused: false };
+  private pipes: NodeJS.ReadableStream[] = [];
+  private draining = false;
+  private lastOutputAt = 0;
 
   private constructor(
     readonly request: CommandRequest,
@@ -123,9 +137,14 @@ export class CommandRun implements LiveGroup {
       cleanup: true,
     });
     run.keeper = keeper;
+    const pipes = [keeper.stdout, keeper.stderr];
+    run.pipes = pipes;
     for (const [stream, pipe] of [['out', keeper.stdout], ['err', keeper.stderr]] as const) {
       pipe.setEncoding('utf8');
-      pipe.on('data', (text: string) => run.print(stream, text));
+      pipe.on('data', (text: string) => {
+        run.print(stream, text);
+        run.meterIntake(text.length, pipes);
+      });
     }
     let started: () => void = () => undefined;
     let failed: (error: Error) => void = () => undefined;
@@ -297,8 +316,40 @@ export class CommandRun implements LiveGroup {
       this.exactWallSeconds = message.wallSeconds;
       this.rememberShortLivedRoot();
     }
-    this.settleFinished();
-    this.deps.onChange();
+    // What it printed last may still be in the pipe (or held back by the intake limit): read it
+    // first, so `lab exec` prints it before the result and the pane ends with it.
+    void this.drainOutput().then(() => {
+      this.settleFinished();
+      this.deps.onChange();
+    });
+  }
+
+  /** Read what is left in the output pipes at full speed, until they are quiet (or a second passes). */
+  private async drainOutput(): Promise<void> {
+    this.intake.paused = false;
+    this.draining = true;
+    for (const pipe of this.pipes) pipe.resume();
+    const deadline = performance.now() + DRAIN_MAX_MS;
+    while (performance.now() < deadline && performance.now() - this.lastOutputAt < DRAIN_QUIET_MS) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_QUIET_MS / 2));
+    }
+  }
+
+  /** Past the output budget of this window: stop reading until the next one. */
+  private meterIntake(size: number, pipes: readonly NodeJS.ReadableStream[]): void {
+    const limit = this.deps.outputPerSecond;
+    if (!limit || this.intake.paused || this.draining) return;
+    const now = performance.now();
+    if (now - this.intake.windowStart >= INTAKE_WINDOW_MS) this.intake = { windowStart: now, taken: 0, paused: false };
+    this.intake.taken += size;
+    if (this.intake.taken < (limit * INTAKE_WINDOW_MS) / 1000) return;
+    this.intake.paused = true;
+    for (const pipe of pipes) pipe.pause();
+    setTimeout(() => {
+      if (this.draining) return;
+      this.intake = { windowStart: performance.now(), taken: 0, paused: false };
+      for (const pipe of pipes) pipe.resume();
+    }, Math.max(0, this.intake.windowStart + INTAKE_WINDOW_MS - now));
   }
 
   /** A command that ended before the first look at /proc is still listed, with what the keeper knows. */
@@ -312,6 +363,7 @@ export class CommandRun implements LiveGroup {
   }
 
   private print(stream: OutputLine['stream'], text: string): void {
+    this.lastOutputAt = performance.now();
     this.output.append(stream, text);
     this.deps.onOutput?.(stream, text);
     this.redrawTimer ??= setTimeout(() => {

@@ -46,8 +46,9 @@ interface Run {
   groups: Set<LiveGroup>;
   /** The group on screen: the latest one started. */
   current: LiveGroup | null;
-  /** A command run's output, as it comes (for `lab exec`). */
+  /** A command run's output, as it comes (for `lab exec`), and how fast to read it. */
   onOutput?: (stream: OutputLine['stream'], text: string) => void;
+  outputPerSecond?: number;
   step: string | null;
   stopping: boolean;
   done: Promise<RunResult | null>;
@@ -146,11 +147,11 @@ export class LabEngine {
    * a program that cannot be started rejects with the reason. Check the request (findExecutable)
    * before calling: that gives the clearer message.
    */
-  async startCommand(request: CommandRequest, options: { onOutput?: Run['onOutput'] } = {}): Promise<void> {
-    await this.begin(commandScenario(request), { workers: 1, command: request }, options.onOutput);
+  async startCommand(request: CommandRequest, output: Pick<Run, 'onOutput' | 'outputPerSecond'> = {}): Promise<void> {
+    await this.begin(commandScenario(request), { workers: 1, command: request }, output);
   }
 
-  private async begin(scenario: ScenarioDefinition, options: StartOptions, onOutput?: Run['onOutput']): Promise<void> {
+  private async begin(scenario: ScenarioDefinition, options: StartOptions, output: Pick<Run, 'onOutput' | 'outputPerSecond'> = {}): Promise<void> {
     await this.stop();
 
     let firstGroup: (value: 'ready' | 'done') => void = () => undefined;
@@ -164,7 +165,7 @@ export class LabEngine {
       abort: new AbortController(),
       groups: new Set<LiveGroup>(),
       current: null,
-      onOutput,
+      ...output,
       step: null,
       stopping: false,
       done: Promise.resolve(null),
@@ -254,7 +255,7 @@ export class LabEngine {
         this.links ??= createLinkSource();
         const command = await CommandRun.start(
           request,
-          { links: this.links, clock: this.clock, stageMs: this.stageMs, onChange: () => this.options.onChange?.(), onOutput: run.onOutput },
+          { links: this.links, clock: this.clock, stageMs: this.stageMs, onChange: () => this.options.onChange?.(), onOutput: run.onOutput, outputPerSecond: run.outputPerSecond },
           (starting) => {
             run.groups.add(starting);
             this.command = starting;

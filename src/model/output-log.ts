@@ -30,14 +30,16 @@ export class OutputLog {
 
   /** The kept lines, oldest first, then any line still being written. */
   lines(): OutputLine[] {
-    const open = (['out', 'err'] as const).filter((stream) => this.pending[stream] !== '').map((stream) => ({ stream, text: this.visible(this.pending[stream]) }));
-    return open.length === 0 ? [...this.kept] : [...this.kept, ...open];
+    const kept = this.kept.length > this.capacity ? this.kept.slice(-this.capacity) : [...this.kept];
+    for (const stream of ['out', 'err'] as const) if (this.pending[stream] !== '') kept.push({ stream, text: this.visible(this.pending[stream]) });
+    return kept;
   }
 
   private push(line: OutputLine): void {
     this.kept.push(line);
     this.total += 1;
-    if (this.kept.length > this.capacity) this.kept.splice(0, this.kept.length - this.capacity);
+    // Trimmed in batches: a program printing flat out (yes) must not cost a copy of the log per line.
+    if (this.kept.length >= 2 * this.capacity) this.kept.splice(0, this.kept.length - this.capacity);
   }
 
   /** What a terminal would show of a line: the text after its last carriage return. */

@@ -203,6 +203,25 @@ int main(void) {
   });
 });
 
+describe('a program that prints flat out', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 60_000 }, () => {
+  test('the dashboard reads its output at a bounded rate: the program waits on its writes, nothing is lost', async () => {
+    const { LabEngine } = await import('../../src/lab/lab-engine.js');
+    const engine = new LabEngine({ cores: CORES });
+    try {
+      // 3 MB of output at 1 MB/s: about 3 s instead of a few milliseconds.
+      await engine.startCommand({ argv: ['sh', '-c', "head -c 3000000 /dev/zero | tr '\\0' y; echo; echo end"], display: 'flood', shell: true }, { outputPerSecond: 1_000_000 });
+      const result = await engine.whenDone();
+      assert.ok(result);
+      assert.ok(result.wallSeconds >= 2, `took ${result.wallSeconds.toFixed(2)} s`);
+      const output = engine.commandOutput();
+      assert.equal(output?.lines.at(-1)?.text, 'end');
+      assert.equal(output?.lines.at(-2)?.text.length, 2000, 'a 3 MB line is kept to its first 2,000 characters');
+    } finally {
+      engine.killNow();
+    }
+  });
+});
+
 describe('commands that cannot run: a message and exit 2, nothing started', () => {
   const cases: [string[], RegExp][] = [
     [['lab', 'exec'], /missing required argument 'command'/],
