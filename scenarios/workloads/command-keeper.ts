@@ -32,33 +32,41 @@ function reapedCpuSeconds(): number | null {
   }
 }
 
-function signalSession(signal: NodeJS.Signals): number {
-  if (rootPid === null) return 0;
-  let signalled = 0;
+/** The command's processes still alive: its process group and its session (zombies are gone). */
+function sessionMembers(): number[] {
+  if (rootPid === null) return [];
+  const root = rootPid;
+  return links.read().filter((link) => link.sid === root || link.pgid === root).map((link) => link.pid);
+}
+
+function signalSession(signal: NodeJS.Signals): void {
+  if (rootPid === null) return;
   const kill = (pid: number): void => {
     try {
       process.kill(pid, signal);
-      signalled += 1;
     } catch {
       // gone already, or not ours
     }
   };
   kill(-rootPid);
   // Processes that left the group but not the session.
-  for (const link of links.read()) if (link.sid === rootPid && link.pid !== rootPid) kill(link.pid);
-  return signalled;
+  for (const pid of sessionMembers()) kill(pid);
 }
 
 let sweeping = false;
-/** paratop is gone or asks us to go: end the command's session (SIGTERM, a second, SIGKILL), then ourselves. */
+/** paratop is gone or asks us to go: end the command's session (SIGTERM, up to a second, SIGKILL), then ourselves. */
 function sweepAndExit(): void {
   if (sweeping) return;
   sweeping = true;
-  if (signalSession('SIGTERM') === 0) process.exit(0);
-  setTimeout(() => {
+  if (sessionMembers().length === 0) process.exit(0);
+  signalSession('SIGTERM');
+  const deadline = Date.now() + 1000;
+  const timer = setInterval(() => {
+    if (sessionMembers().length > 0 && Date.now() < deadline) return;
+    clearInterval(timer);
     signalSession('SIGKILL');
     process.exit(0);
-  }, 1000);
+  }, 50);
 }
 
 exitWhenParentDies(spec.parentPid, sweepAndExit);

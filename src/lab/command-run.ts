@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { ResultPromise } from 'execa';
 import type { FromKeeper, KeeperSpec } from '../../scenarios/workloads/protocol.js';
 import type { StopReason, WorkerState } from '../model/lab-types.js';
+import { toPrintable } from '../model/untrusted-text.js';
 import { OutputLog, type OutputLine } from '../model/output-log.js';
 import type { CpuTimes } from '../model/types.js';
 import { CommandLineError, type CommandRequest } from './command-line.js';
@@ -167,7 +168,7 @@ export class CommandRun implements LiveGroup {
         // the channel closed with the keeper
       }
     })();
-    void keeper.then(() => {
+    keeper.once('exit', () => {
       failed(new Error(`paratop's command keeper ended before ${request.display} started`));
       // Without its keeper the command has no exact end figures; what was last read stands.
       run.end({ type: 'exited', code: null, signal: null, cpuSeconds: null, wallSeconds: null }, true);
@@ -254,7 +255,7 @@ export class CommandRun implements LiveGroup {
       this.seen.set(link.pid, {
         pid: link.pid,
         ppid: link.ppid,
-        name: link.comm,
+        name: toPrintable(link.comm),
         cpuSeconds: link.ownCpuSeconds,
         peakThreads,
         firstSeen: entry?.firstSeen ?? since,
@@ -293,7 +294,7 @@ export class CommandRun implements LiveGroup {
     clearTimeout(this.redrawTimer);
     if (this.rootPid > 0) {
       signal(-this.rootPid, 'SIGKILL');
-      for (const pid of this.live.keys()) signal(pid, 'SIGKILL');
+      for (const pid of this.live.keys()) this.signalFollowed(pid, 'SIGKILL');
     }
     // The keeper sweeps the command's session once more on its way out.
     this.keeper?.kill('SIGTERM');
@@ -333,6 +334,16 @@ export class CommandRun implements LiveGroup {
     while (performance.now() < deadline && performance.now() - this.lastOutputAt < DRAIN_QUIET_MS) {
       await new Promise((resolve) => setTimeout(resolve, DRAIN_QUIET_MS / 2));
     }
+  }
+
+  /**
+   * Stop reading output. A process that escaped the session may still hold the pipes; they must
+   * not keep paratop (or `lab exec`) waiting for it.
+   */
+  private releaseOutput(): void {
+    setTimeout(() => {
+      for (const pipe of this.pipes) (pipe as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    }, DRAIN_MAX_MS).unref();
   }
 
   /** Past the output budget of this window: stop reading until the next one. */
@@ -386,7 +397,7 @@ export class CommandRun implements LiveGroup {
       const before = this.threadCpu.get(key);
       if (thread.cpuSeconds !== null) this.threadCpu.set(key, thread.cpuSeconds);
       const cpu = before !== undefined && thread.cpuSeconds !== null && elapsed > 0 ? Math.max(0, ((thread.cpuSeconds - before) / elapsed) * 100) : null;
-      return { index, pid: link.pid, tid: thread.tid, name: thread.name, units: 0, cpuSeconds: thread.cpuSeconds, cpu, exit: null };
+      return { index, pid: link.pid, tid: thread.tid, name: toPrintable(thread.name), units: 0, cpuSeconds: thread.cpuSeconds, cpu, exit: null };
     });
   }
 
@@ -400,6 +411,9 @@ export class CommandRun implements LiveGroup {
       ['SIGTERM', this.deps.stageMs.terminate, 'terminated'],
       ['SIGKILL', this.deps.stageMs.kill, 'killed'],
     ];
+    // Ctrl-C is for the command itself; what it left in the background ignores SIGINT (sh does
+    // that to its & jobs), so leftovers start at SIGTERM.
+    if (endedByItself) stages.shift();
     const done = (): boolean => this.exit !== null && this.live.size === 0;
     for (const [name, waitMs, label] of stages) {
       if (done()) break;
@@ -414,6 +428,7 @@ export class CommandRun implements LiveGroup {
     if (!done()) this.killNow();
     // The keeper's watch is over; on its way out it sweeps the session once more.
     this.keeper?.kill('SIGTERM');
+    this.releaseOutput();
     return stoppedBy;
   }
 
@@ -421,7 +436,13 @@ export class CommandRun implements LiveGroup {
   private signalAll(name: NodeJS.Signals): void {
     if (this.rootPid <= 0) return;
     signal(-this.rootPid, name);
-    for (const link of this.live.values()) if (link.pgid !== this.rootPid) signal(link.pid, name);
+    for (const link of this.live.values()) if (link.pgid !== this.rootPid) this.signalFollowed(link.pid, name);
+  }
+
+  /** A process of the tree by PID, unless the PID now belongs to someone else (it was reused). */
+  private signalFollowed(pid: number, name: NodeJS.Signals): void {
+    const link = this.live.get(pid);
+    if (link && this.deps.links.isSame(pid, link.startTicks)) signal(pid, name);
   }
 }
 

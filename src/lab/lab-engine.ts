@@ -152,7 +152,8 @@ export class LabEngine {
   }
 
   private async begin(scenario: ScenarioDefinition, options: StartOptions, output: Pick<Run, 'onOutput' | 'outputPerSecond'> = {}): Promise<void> {
-    await this.stop();
+    // Two starts may wait on the same stop: the second must stop the first's run, not orphan it.
+    while (this.run) await this.stop();
 
     let firstGroup: (value: 'ready' | 'done') => void = () => undefined;
     const started = new Promise<'ready' | 'done'>((resolve) => {

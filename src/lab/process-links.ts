@@ -25,14 +25,22 @@ export interface ProcessLinkSource {
   read(): ProcessLink[];
   /** The threads of one process, with their CPU time; empty where threads cannot be seen. */
   threads(pid: number): { tid: number; name: string; cpuSeconds: number }[];
+  /**
+   * Whether `pid` is still the process that was followed (same start time), checked just before
+   * a signal so a reused PID is never hit. Where start times are unknown (ps), whether it exists.
+   */
+  isSame(pid: number, startTicks: number): boolean;
 }
 
 const STAT_FIELDS = [4, 5, 6, 14, 15, 16, 17, 20, 22];
 
-/** One /proc/<pid>/stat line as a link. Pure. */
+/**
+ * One /proc/<pid>/stat line as a link; null for a zombie, which has ended and only waits to be
+ * reaped (by init, for an orphan, which may take its time). Pure.
+ */
 export function parseStatLink(text: string, hz = 100): ProcessLink | null {
   const fields = statFields(text, STAT_FIELDS);
-  if (!fields) return null;
+  if (!fields || fields.state === 'Z') return null;
   const [ppid = Number.NaN, pgid = Number.NaN, sid = Number.NaN, utime = Number.NaN, stime = Number.NaN, cutime = Number.NaN, cstime = Number.NaN, threads = 1, startTicks = 0] =
     fields.values;
   if (!Number.isFinite(ppid) || !Number.isFinite(sid)) return null;
@@ -66,6 +74,10 @@ export class ProcLinkSource implements ProcessLinkSource {
       if (link) links.push(link);
     }
     return links;
+  }
+
+  isSame(pid: number, startTicks: number): boolean {
+    return parseStatLink(this.reader.read(`${this.procRoot}/${pid}/stat`) ?? '', this.hz)?.startTicks === startTicks;
   }
 
   threads(pid: number): { tid: number; name: string; cpuSeconds: number }[] {
@@ -122,6 +134,16 @@ export class PsLinkSource implements ProcessLinkSource {
 
   threads(): { tid: number; name: string; cpuSeconds: number }[] {
     return [];
+  }
+
+  isSame(pid: number): boolean {
+    // ps gives no start time here: the check is only that the PID still exists.
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
   }
 }
 

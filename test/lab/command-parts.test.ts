@@ -9,7 +9,7 @@ import { CommandLineError, commandFromArgs, commandFromLine } from '../../src/la
 import { runnableCommand } from '../../src/lab/command-request.js';
 import { commandResult } from '../../src/lab/experiments/command.js';
 import { findExecutable } from '../../src/lab/find-executable.js';
-import { type ProcessLink, ProcLinkSource, parsePsLinks, parsePsTime } from '../../src/lab/process-links.js';
+import { type ProcessLink, ProcLinkSource, parsePsLinks, parsePsTime, parseStatLink } from '../../src/lab/process-links.js';
 import { followTree } from '../../src/lab/process-tree.js';
 import { OutputLog } from '../../src/model/output-log.js';
 import { outputLines } from '../../src/view/output-view.js';
@@ -91,6 +91,14 @@ describe('following a process tree', () => {
     assert.equal(self.ppid, process.ppid);
     assert.ok(self.threads >= 1);
     assert.ok(source.threads(process.pid).some((thread) => thread.tid === process.pid));
+    assert.equal(source.isSame(process.pid, self.startTicks), true);
+    assert.equal(source.isSame(process.pid, self.startTicks + 1), false, 'another start time: a reused PID, not signalled');
+  });
+
+  test('a zombie counts as ended: it only waits to be reaped', () => {
+    const line = (state: string): string => `77 (sleep) ${state} 1 77 77 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 12345 0 0`;
+    assert.equal(parseStatLink(line('S'))?.ownCpuSeconds, 0.08);
+    assert.equal(parseStatLink(line('Z')), null);
   });
 });
 

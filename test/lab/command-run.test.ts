@@ -222,6 +222,28 @@ describe('a program that prints flat out', { skip: process.platform !== 'linux' 
   });
 });
 
+describe('starting again while a command is being stopped', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 60_000 }, () => {
+  test('two starts at once: the earlier new run is stopped too, not orphaned', async () => {
+    const { LabEngine } = await import('../../src/lab/lab-engine.js');
+    const engine = new LabEngine({ cores: CORES, stageMs: { ask: 400, terminate: 400, kill: 400 } });
+    const stubborn = (name: string) => ({ argv: ['sh', '-c', `trap '' INT; sleep 60; : ${name}`], display: name, shell: true });
+    try {
+      await engine.startCommand(stubborn('first'));
+      const first = engine.pids();
+      // Both wait on the same stop of "first" (it ignores SIGINT, so that takes a while).
+      await Promise.all([engine.startCommand(stubborn('second')), engine.startCommand(stubborn('third'))]);
+      const running = engine.snapshot();
+      assert.equal(running?.title, 'third');
+      assert.ok(await allGone(first, 3000, isAlive), 'first stopped');
+      const all = descendantsOf(process.pid).filter((pid) => /second|third/.test(spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).stdout));
+      assert.deepEqual(all.map((pid) => /second|third/.exec(spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).stdout)?.[0]), ['third'], 'only the last run is left');
+    } finally {
+      await engine.stop();
+      engine.killNow();
+    }
+  });
+});
+
 describe('commands that cannot run: a message and exit 2, nothing started', () => {
   const cases: [string[], RegExp][] = [
     [['lab', 'exec'], /missing required argument 'command'/],

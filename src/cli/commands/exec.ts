@@ -42,7 +42,8 @@ export async function runLabExec(request: CommandRequest, flags: ExecFlags, core
     await engine.startCommand(request, {
       onOutput: (stream, text) => (stream === 'out' && !flags.json ? process.stdout : process.stderr).write(text),
     });
-    const stopped = new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve, { once: true }));
+    // A Ctrl-C while the command was starting counts too.
+    const stopped = interrupted.signal.aborted ? Promise.resolve() : new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve, { once: true }));
     await Promise.race([engine.whenDone(), stopped]);
     const result = (await engine.stop()) ?? engine.lastResult;
     if (!result) throw new Error('the command left no result');
