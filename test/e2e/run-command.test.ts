@@ -70,6 +70,31 @@ describe('your own command in the dashboard', { skip: process.platform !== 'linu
     assert.ok(await allGone(tree, 5000, isAlive), `left running: ${tree.filter(isAlive).join(', ')}`);
   });
 
+  test('one process of the command killed from the table (/ filter, k, Enter): the rest runs on', async () => {
+    const paratop = (session = new PtySession({ cols: 120, rows: 40, args: ['run', '--', 'sh', '-c', 'sleep 300 & sleep 301; wait'] }));
+    await paratop.waitUntil((text) => /PID \d+ sleep/.test(text) && (text.match(/PID \d+ /g) ?? []).length >= 3, 'sh and both sleeps in the panel');
+    const tree = descendantsOf(paratop.pid);
+    const victim = tree.find((pid) => commandLine(pid).startsWith('sleep\u0000300'));
+    assert.ok(victim, `sleep 300 among ${tree.join(', ')}`);
+    paratop.press('/sleep 300');
+    await paratop.waitFor('Filter: sleep 300');
+    paratop.press(KEYS.enter);
+    const listed = await paratop.waitFor(new RegExp(`^ *${victim} `, 'm'));
+    // The filter also matches paratop's own command line: click the sleep's row to select it.
+    const row = listed.split('\n').findIndex((line) => line.trim().startsWith(`${victim} `));
+    paratop.click(10, row);
+    paratop.press('k');
+    await paratop.waitFor(new RegExp(`Send a signal[\\s\\S]*PID ${victim}`));
+    paratop.press(KEYS.enter);
+    await paratop.waitFor(`Sent SIGTERM to PID ${victim}`);
+    assert.ok(await allGone([victim], 3000, isAlive));
+    const screen = await paratop.waitUntil((text) => !new RegExp(`PID ${victim} `).test(text), 'the killed process gone from the panel');
+    assert.match(screen, /RUN  sh -c .* x stop/, 'the command still runs');
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+    assert.ok(await allGone(tree, 5000, isAlive), `left running: ${tree.filter(isAlive).join(', ')}`);
+  });
+
   test('a command that cannot run is refused in plain words, and nothing starts', async () => {
     const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
     await paratop.waitFor(TABLE_HEADER);
