@@ -102,6 +102,26 @@ describe('LinuxSampler over captured /proc trees', () => {
     assert.equal(await linux.sampleThreads(424242), null);
   });
 
+  test('a thread view closed and reopened later starts afresh: no average over the time it was shut', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const at = (uptime: number): void => writeFileSync(join(tree.root, 'uptime'), `${uptime} 0\n`);
+    tree.load('proc-t0');
+    const linux = sampler();
+    await linux.sampleProcesses();
+    await linux.sampleThreads(2945); // the view is open
+    tree.load('proc-t1');
+    await linux.sampleProcesses(); // closed: no thread reading after this scan
+    at(400);
+    await linux.sampleProcesses();
+    at(401);
+    const reopened = await linux.sampleThreads(2945);
+    assert.ok(reopened?.every((thread) => thread.cpu === null), 'the first reading after reopening has no rate');
+    at(402);
+    await linux.sampleProcesses();
+    const open = await linux.sampleThreads(2945); // while it stays open, rates come back
+    assert.ok(open?.every((thread) => thread.cpu === 0));
+  });
+
   test('identify: PID plus start token, null for a missing PID', async () => {
     tree.load('proc-t0');
     const linux = sampler();
@@ -140,9 +160,9 @@ describe('LinuxSampler keeps /proc files open between scans', { skip: process.pl
     const linux = new LinuxSampler();
     try {
       await linux.sampleProcesses();
-      assert.equal(openOn(child.pid ?? 0), 2, 'stat and status stay open');
+      assert.equal(openOn(child.pid ?? 0), 3, 'stat, schedstat and status stay open');
       await linux.sampleProcesses();
-      assert.equal(openOn(child.pid ?? 0), 2, 'and are re-read, not reopened');
+      assert.equal(openOn(child.pid ?? 0), 3, 'and are re-read, not reopened');
       child.kill('SIGKILL');
       await waitForExit(child);
       const processes = await linux.sampleProcesses();
@@ -155,35 +175,61 @@ describe('LinuxSampler keeps /proc files open between scans', { skip: process.pl
   });
 });
 
-describe('LinuxSampler reads status less often for idle processes', () => {
-  test('an idle process every 5th scan (its rate then spans 5 s); a busy one every scan', async () => {
+describe('LinuxSampler reads status only for processes that ran', () => {
+  const setUp = async (): Promise<{ tree: ProcTree; bump: (path: string, pattern: RegExp, by: number) => void; scan: (second: number) => Promise<ProcessSample[]> }> => {
     const { readFileSync, writeFileSync } = await import('node:fs');
     const tree = new ProcTree('proc-t0');
+    let tick = 0;
+    const linux = new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), monotonic: () => (tick += 1000) });
+    const bump = (path: string, pattern: RegExp, by: number): void => {
+      const file = join(tree.root, path);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(pattern, (_, head: string, value: string) => `${head}${Number(value) + by}`));
+    };
+    const scan = async (second: number): Promise<ProcessSample[]> => {
+      writeFileSync(join(tree.root, 'uptime'), `${389.92 + second} 700.00\n`);
+      return linux.sampleProcesses();
+    };
+    return { tree, bump, scan };
+  };
+  const VOLUNTARY = /(\nvoluntary_ctxt_switches:\t)(\d+)/;
+  const RUNS = /^(\d+ \d+ )(\d+)/;
+
+  test('one that has not run (schedstat unchanged) switched 0 times; one that ran every scan; status re-read every 10th', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { tree, bump, scan } = await setUp();
     try {
-      let tick = 0;
-      const linux = new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), monotonic: () => (tick += 1000) });
-      const bump = (path: string, pattern: RegExp, by: number): void => {
-        const file = join(tree.root, path);
-        writeFileSync(file, readFileSync(file, 'utf8').replace(pattern, (_, head: string, value: string) => `${head}${Number(value) + by}`));
-      };
-      const scan = async (second: number): Promise<ProcessSample[]> => {
-        writeFileSync(join(tree.root, 'uptime'), `${389.92 + second} 700.00\n`);
-        return linux.sampleProcesses();
-      };
+      writeFileSync(join(tree.root, '2944/schedstat'), '1000 2000 7\n');
+      writeFileSync(join(tree.root, '2945/schedstat'), '5000 6000 30\n');
       const initial = byPid(await scan(0), 2944).ctxVoluntary ?? 0;
-      // The idle process switches 50 times but uses no CPU; the busy one uses CPU and switches too.
-      bump('2944/status', /(\nvoluntary_ctxt_switches:\t)(\d+)/, 50);
-      for (let second = 1; second <= 4; second += 1) {
+      // A change schedstat does not show (a setuid, say) is only seen at the periodic re-read.
+      bump('2944/status', VOLUNTARY, 50);
+      for (let second = 1; second <= 9; second += 1) {
         bump('2945/stat', /^(\d+ \(node\) S(?: \S+){10} )(\d+)/, 100);
-        bump('2945/status', /(\nvoluntary_ctxt_switches:\t)(\d+)/, 20);
+        bump('2945/status', VOLUNTARY, 20);
+        bump('2945/schedstat', RUNS, 20);
         const processes = await scan(second);
         assert.equal(byPid(processes, 2944).ctxVoluntary, initial, `idle process status not re-read at second ${second}`);
+        assert.equal(byPid(processes, 2944).ctxPerSecond, 0, 'it has not run, so it has not switched');
         assertClose(byPid(processes, 2945).ctxPerSecond, 20);
         assertClose(byPid(processes, 2945).cpu, 100);
       }
-      const fifth = await scan(5);
-      assert.equal(byPid(fifth, 2944).ctxVoluntary, initial + 50);
-      assertClose(byPid(fifth, 2944).ctxPerSecond, 10, 1e-6);
+      assert.equal(byPid(await scan(10), 2944).ctxVoluntary, initial + 50);
+      // It runs again after ten idle scans: its switches are counted over the last interval alone.
+      bump('2944/status', VOLUNTARY, 6);
+      bump('2944/schedstat', RUNS, 6);
+      assertClose(byPid(await scan(11), 2944).ctxPerSecond, 6);
+    } finally {
+      tree.remove();
+    }
+  });
+
+  test('without schedstat (a kernel without it) status is read on every scan', async () => {
+    const { tree, bump, scan } = await setUp();
+    try {
+      await scan(0);
+      bump('2944/status', VOLUNTARY, 30);
+      assertClose(byPid(await scan(1), 2944).ctxPerSecond, 30);
+      assertClose(byPid(await scan(2), 2944).ctxPerSecond, 0);
     } finally {
       tree.remove();
     }

@@ -10,7 +10,7 @@ import type {
 } from '../../model/types.js';
 import type { Sampler } from '../sampler.js';
 import { parsePasswd } from './parse-passwd.js';
-import { type PidStat, type PidStatus, parseCmdline, parsePidStat, parsePidStatus } from './parse-process-files.js';
+import { type PidStat, type PidStatus, parseCmdline, parsePidStat, parsePidStatus, parseSchedstatRuns } from './parse-process-files.js';
 import { type MemInfo, type ProcStat, parseLoadavg, parseMeminfo, parseProcStat, parseUptime } from './parse-system-files.js';
 import { ProcReader } from './proc-reader.js';
 
@@ -42,8 +42,9 @@ interface ProcessRecord {
   /** /proc/uptime when this process was last scanned */
   scannedAt: number;
   status: PidStatus;
-  statusAt: number;
   statusScan: number;
+  /** Times the main thread was put on a CPU (schedstat), or null where the kernel does not say. */
+  runs: number | null;
   ctxPerSecond: number | null;
   command: string;
   commandScan: number;
@@ -52,10 +53,11 @@ interface ProcessRecord {
 /** A process may rewrite its command line (setproctitle), so cached ones are re-read now and then. */
 const COMMAND_REFRESH_SCANS = 10;
 /**
- * /proc/<pid>/status is the dearest file to read. A process that used no CPU since the last scan
- * has it re-read only this often: its context-switch rate is then measured over the longer span.
+ * /proc/<pid>/status is the dearest file to read. A process whose main thread has not run since
+ * the last scan (schedstat says so) has made no context switch: its rate is 0 without reading it.
+ * It is still re-read this often, for a user that changed (setuid).
  */
-const STATUS_REFRESH_SCANS = 5;
+const STATUS_REFRESH_SCANS = 10;
 /** A task younger than this has too little history for a meaningful lifetime average. */
 const MIN_AGE_FOR_AVERAGE_SECONDS = 0.05;
 const PASSWD_RELOAD_MS = 30_000;
@@ -166,6 +168,7 @@ export class LinuxSampler implements Sampler {
       });
     }
     this.forgetVanished(records);
+    this.forgetStaleThreadReadings(previousScan);
     this.records = records;
     this.previousScanUptime = uptime;
     return processes;
@@ -174,20 +177,22 @@ export class LinuxSampler implements Sampler {
   /** Update what is remembered of one process; null when it vanished between its files. */
   private scanProcess(dir: string, stat: PidStat, before: ProcessRecord | undefined, uptime: number, previousScan: number | null): ProcessRecord | null {
     const cpuSeconds = stat.cpuTicks / this.hz;
-    const idle = before !== undefined && before.cpuSeconds === cpuSeconds && stat.state !== 'R';
+    const schedstat = this.reader.readKeepingOpen(`${dir}/schedstat`, stat.pid);
+    const runs = schedstat === null ? null : parseSchedstatRuns(schedstat);
+    // Without schedstat there is no telling whether it ran: status is read on every scan.
+    const idle = before !== undefined && runs !== null && before.runs === runs;
     let status = before?.status;
-    let statusAt = before?.statusAt ?? uptime;
     let statusScan = before?.statusScan ?? this.scanCount;
-    let ctxPerSecond = before?.ctxPerSecond ?? null;
+    let ctxPerSecond: number | null = idle ? 0 : null;
     if (!before || !idle || this.scanCount - before.statusScan >= STATUS_REFRESH_SCANS) {
       const text = this.reader.readKeepingOpen(`${dir}/status`, stat.pid);
       if (!text) return null;
       status = parsePidStatus(text);
       const switches = status.ctxVoluntary + status.ctxInvoluntary;
+      // Scans that skipped status saw no run, hence no switch: the change is all since the last scan.
       ctxPerSecond = before
-        ? perSecond(before.status.ctxVoluntary + before.status.ctxInvoluntary, switches, uptime - before.statusAt)
+        ? perSecond(before.status.ctxVoluntary + before.status.ctxInvoluntary, switches, uptime - before.scannedAt)
         : perSecondOfLife(switches, this.ageIfNew(stat.startTicks, uptime, previousScan));
-      statusAt = uptime;
       statusScan = this.scanCount;
     }
     if (!status) return null;
@@ -198,8 +203,8 @@ export class LinuxSampler implements Sampler {
       cpuSeconds,
       scannedAt: uptime,
       status,
-      statusAt,
       statusScan,
+      runs,
       ctxPerSecond,
       command,
       commandScan: fresh ? before.commandScan : this.scanCount,
@@ -339,6 +344,16 @@ export class LinuxSampler implements Sampler {
   private forgetVanished(alive: Map<number, ProcessRecord>): void {
     for (const pid of this.records.keys()) if (!alive.has(pid)) this.reader.closeGroup(pid);
     for (const pid of this.previousThreads.keys()) if (!alive.has(pid)) this.previousThreads.delete(pid);
+  }
+
+  /**
+   * Thread readings are taken after each scan while a thread view is open. One older than the
+   * previous scan belongs to a view since closed: reopened, it would pass off an average over
+   * minutes as the current figure, so it is forgotten and the first new reading shows "-".
+   */
+  private forgetStaleThreadReadings(previousScan: number | null): void {
+    if (previousScan === null) return;
+    for (const [pid, reading] of this.previousThreads) if (reading.uptime < previousScan) this.previousThreads.delete(pid);
   }
 
   /** Close the files kept open between scans. */

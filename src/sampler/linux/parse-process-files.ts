@@ -87,6 +87,15 @@ export function parsePidStatus(text: string): PidStatus {
   };
 }
 
+/**
+ * /proc/<pid>/schedstat: "ns on CPU, ns waiting, times run". The last is how often the task was
+ * put on a CPU, so it is unchanged exactly when the task has not run (and so not switched) since.
+ */
+export function parseSchedstatRuns(text: string): number | null {
+  const runs = Number(text.trim().split(/\s+/)[2]);
+  return Number.isFinite(runs) ? runs : null;
+}
+
 /** /proc/<pid>/cmdline: arguments separated by NUL bytes. Empty for kernel threads and zombies. */
 export function parseCmdline(text: string): string {
   return text.replace(/\0+$/, '').replaceAll('\0', ' ');
