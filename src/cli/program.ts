@@ -120,7 +120,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .description('A terminal activity monitor with a parallel-programming lab inside.\nWith no command, opens the dashboard.')
     .version(readPackageVersion(), '-V, --version');
   addDashboardOptions(program, true)
-    .argument('[command]', 'run, snapshot, watch, info, lab or calc (none: the dashboard)')
+    // Declared so an unknown command reaches the action and gets a clear message; the usage line
+    // already names [command] for the sub-commands, so it is not listed a second time.
+    .argument('[command]')
+    .usage('[options] [command]')
     .showHelpAfterError('(run paratop --help for usage)')
     .configureOutput({
       outputError: (text, write) => write(text.replace(/^error: /, 'paratop: ')),

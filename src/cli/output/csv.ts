@@ -1,8 +1,19 @@
 import type { ProcessRecord } from './records.js';
 
+/**
+ * Control characters other than tab and line breaks, which a process name may hold to attack the
+ * terminal a CSV is read on (escape sequences, BEL). CSV has no escape for them, so they are written
+ * as visible \xHH text, as `ps` and `ls -b` would show them. JSON escapes them itself.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+function visibleControls(text: string): string {
+  return text.replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** RFC 4180 field: quoted when it holds a comma, quote or line break (command lines do). */
 export function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
+  const text = value === null ? '' : visibleControls(String(value));
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
