@@ -25,6 +25,7 @@ export type Action =
   | { type: 'kill-cancel' }
   | { type: 'help-open' }
   | { type: 'help-close' }
+  | { type: 'help-scroll'; move: CursorMove }
   | { type: 'pause-toggle' }
   | { type: 'interval-step'; step: 1 | -1 }
   | { type: 'lab-start'; key: string }

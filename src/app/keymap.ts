@@ -1,5 +1,6 @@
 import type { Mode } from '../model/dashboard-state.js';
 import type { KeyPress } from '../view/screen.js';
+import type { CursorMove } from '../model/selection.js';
 import type { Action } from './actions.js';
 
 const NORMAL: Record<string, Action> = {
@@ -55,6 +56,8 @@ const NORMAL: Record<string, Action> = {
 
 const KILL: Record<string, Action> = {
   up: { type: 'kill-choose', step: -1 },
+  // In the dialog there is nothing to kill with k, so j and k both move, as in vi.
+  k: { type: 'kill-choose', step: -1 },
   'C-p': { type: 'kill-choose', step: -1 },
   down: { type: 'kill-choose', step: 1 },
   j: { type: 'kill-choose', step: 1 },
@@ -63,6 +66,25 @@ const KILL: Record<string, Action> = {
   escape: { type: 'kill-cancel' },
   q: { type: 'kill-cancel' },
   f10: { type: 'kill-cancel' },
+  'C-c': { type: 'quit' },
+};
+
+const HELP_SCROLL: Record<string, CursorMove> = {
+  up: 'up',
+  k: 'up',
+  down: 'down',
+  j: 'down',
+  pageup: 'page-up',
+  pagedown: 'page-down',
+  space: 'page-down',
+  home: 'home',
+  end: 'end',
+};
+
+/** The only keys that work while the terminal is too small to show anything: quitting. */
+const TOO_SMALL: Record<string, Action> = {
+  q: { type: 'quit' },
+  f10: { type: 'quit' },
   'C-c': { type: 'quit' },
 };
 
@@ -90,8 +112,11 @@ function printable(key: KeyPress): string | null {
 /** The action a key asks for in the current mode, or null when the key means nothing there. */
 export function keyToAction(mode: Mode, key: KeyPress): Action | null {
   switch (mode.kind) {
-    case 'help':
-      return key.full === 'C-c' ? { type: 'quit' } : { type: 'help-close' };
+    case 'help': {
+      if (key.full === 'C-c') return { type: 'quit' };
+      const move = HELP_SCROLL[key.full];
+      return move ? { type: 'help-scroll', move } : { type: 'help-close' };
+    }
     case 'kill':
       return KILL[key.full] ?? null;
     case 'prompt': {
@@ -103,4 +128,12 @@ export function keyToAction(mode: Mode, key: KeyPress): Action | null {
     case 'normal':
       return NORMAL[key.full] ?? (key.ch && key.ch.length === 1 ? (NORMAL[key.ch] ?? null) : null);
   }
+}
+
+/**
+ * While the terminal is too small nothing is drawn but a notice, so no key may act on what the user
+ * cannot see (a hidden kill dialog, a prompt): only quitting works, whatever was open.
+ */
+export function keyWhenTooSmall(key: KeyPress): Action | null {
+  return TOO_SMALL[key.full] ?? null;
 }

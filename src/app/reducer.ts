@@ -8,9 +8,10 @@ import type { ProcessSample } from '../model/types.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import { layoutFor } from '../view/layout.js';
 import { columnSpans } from '../view/process-table.js';
+import { helpScrollLimit } from '../view/help.js';
 import type { Action } from './actions.js';
 import type { DashboardEvent, Effect } from './events.js';
-import { keyToAction } from './keymap.js';
+import { keyToAction, keyWhenTooSmall } from './keymap.js';
 import { applyLabAction, labChanged, labFailed } from './lab-reducer.js';
 import { EstimateError, describeEstimate, estimateFromLine } from '../lab/core-calculator.js';
 
@@ -200,7 +201,9 @@ export function applyAction(state: DashboardState, action: Action): Step {
     case 'kill-cancel':
       return same(closeKillDialog(state));
     case 'help-open':
-      return same({ ...state, mode: { kind: 'help' } });
+      return same({ ...state, mode: { kind: 'help', scroll: 0 } });
+    case 'help-scroll':
+      return same(scrollHelp(state, action.move));
     case 'help-close':
       return same({ ...state, mode: { kind: 'normal' } });
     case 'pause-toggle':
@@ -229,11 +232,24 @@ export function applyAction(state: DashboardState, action: Action): Step {
   }
 }
 
+/** Scroll the help screen; the view clamps the offset to what there is to show. */
+function scrollHelp(state: DashboardState, move: CursorMove): DashboardState {
+  if (state.mode.kind !== 'help') return state;
+  const page = Math.max(1, state.size.rows - 4);
+  const steps: Record<CursorMove, number> = { up: -1, down: 1, 'page-up': -page, 'page-down': page, home: -Infinity, end: Infinity };
+  const scroll = Math.max(0, Math.min(helpScrollLimit(state.size.cols, state.size.rows), state.mode.scroll + steps[move]));
+  return { ...state, mode: { kind: 'help', scroll } };
+}
+
 /** The calculator's answer (or what was wrong with the question) on the status line and in the lab panel. */
 function runCalculator(state: DashboardState, line: string): DashboardState {
   try {
-    const answer = describeEstimate(estimateFromLine(line));
-    return { ...state, lab: { ...state.lab, calcInput: line.trim(), calcAnswer: answer }, status: status(state.now, answer) };
+    const estimate = estimateFromLine(line);
+    const answer = describeEstimate(estimate);
+    // The status line is one row: the headline there, the whole answer in the lab panel (shown for it).
+    const cost = estimate.cost === null ? '' : `, costing ${estimate.cost.toFixed(2)}`;
+    const headline = `Calculator: ${estimate.cores} core${estimate.cores === 1 ? '' : 's'}${cost} (details in the lab panel).`;
+    return { ...state, lab: { ...state.lab, visible: true, calcInput: line.trim(), calcAnswer: answer }, status: status(state.now, headline) };
   } catch (error) {
     const message = error instanceof EstimateError ? error.message : String(error);
     return { ...state, lab: { ...state.lab, calcInput: line.trim() }, status: status(state.now, `Calculator: ${message}`, 'error') };
@@ -286,7 +302,7 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
     case 'facts-read':
       return same({ ...current, facts: event.facts, factsFailed: event.facts === null });
     case 'key': {
-      const action = keyToAction(current.mode, event.key);
+      const action = layoutFor(current).tooSmall ? keyWhenTooSmall(event.key) : keyToAction(current.mode, event.key);
       return action ? applyAction(current, action) : same(current);
     }
     case 'mouse-down':

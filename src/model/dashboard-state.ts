@@ -22,7 +22,8 @@ export type Mode =
   /** A line being typed at the bottom: a filter (applied as it is typed), the core calculator, or a command to run (r). */
   | { kind: 'prompt'; purpose: PromptPurpose; draft: string }
   | { kind: 'kill'; target: KillTarget; signalIndex: number }
-  | { kind: 'help' };
+  /** The help screen, scrolled down by this many lines (it may be taller than the terminal). */
+  | { kind: 'help'; scroll: number };
 
 export interface ThreadPanel {
   pid: number;

@@ -12,6 +12,21 @@ export function cacheSummary(caches: readonly CacheLevel[]): string {
     .join(' · ');
 }
 
+/** "L1d 48K L1i 32K L2 1.0M L3 32M": the sizes alone, for a narrow header. */
+export function compactCacheSummary(caches: readonly CacheLevel[]): string {
+  return caches.map((cache) => `${cache.name} ${formatBytes(cache.bytes)}`).join(' ');
+}
+
+/** "4 cores", or "4C/8T" with hyper-threads: the core count in a few characters. */
+export function compactCoreSummary(facts: MachineFacts): string {
+  return facts.physicalCores === facts.logicalCores ? `${facts.logicalCores} cores` : `${facts.physicalCores}C/${facts.logicalCores}T`;
+}
+
+/** "Debian GNU/Linux 12" -> "Debian 12": the distribution without its long family name. */
+export function compactOsName(os: string): string {
+  return os.replace(/\s*GNU\/Linux\s*/, ' ').replace(/\s+/g, ' ').trim();
+}
+
 export function coreSummary(facts: MachineFacts): string {
   const physical = `${facts.physicalCores} physical`;
   return facts.physicalCores === facts.logicalCores

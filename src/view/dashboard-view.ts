@@ -4,7 +4,7 @@ import type { DashboardState } from '../model/dashboard-state.js';
 import { coreMeterLines } from './core-meters.js';
 import { footerLine } from './footer.js';
 import { factsLine, headerLine } from './header.js';
-import { helpLines } from './help.js';
+import { helpBox, helpLines } from './help.js';
 import { KILL_DIALOG_HEIGHT, KILL_DIALOG_WIDTH, killDialogLines } from './kill-dialog.js';
 import { labPanelLines } from './lab-panel.js';
 import { type DashboardLayout, MIN_COLS, MIN_ROWS, type Rect, layoutFor } from './layout.js';
@@ -189,9 +189,9 @@ export class DashboardView {
     }
     this.setVisible(this.help, mode.kind === 'help');
     if (mode.kind === 'help') {
-      const width = Math.min(state.size.cols - 2, 96);
-      const lines = helpLines(width - 4, state.size.rows - 2, this.theme);
-      this.place(this.help, { width, height: Math.min(state.size.rows, lines.length + 2) });
+      const box = helpBox(state.size.cols, state.size.rows);
+      const lines = helpLines(box.textWidth, box.textHeight, mode.scroll, this.theme);
+      this.place(this.help, { width: box.width, height: Math.min(box.height, lines.length + 2) });
       this.setContent(this.help, lines.join('\n'));
     }
   }

@@ -1,6 +1,6 @@
 import type { DashboardState } from '../model/dashboard-state.js';
 import { formatBytes, formatDuration, formatPercent } from '../model/format.js';
-import { cacheSummary, coreSummary } from '../model/machine-summary.js';
+import { cacheSummary, compactCacheSummary, compactCoreSummary, compactOsName, coreSummary } from '../model/machine-summary.js';
 import type { Theme } from './theme.js';
 import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
 
@@ -33,6 +33,12 @@ export function headerLine(state: DashboardState, width: number, theme: Theme): 
 export function factsLine(state: DashboardState, width: number, theme: Theme): string {
   const facts = state.facts;
   if (!facts) return theme.paint(cell(state.factsFailed ? 'machine facts could not be read' : 'reading machine facts…', width), 'dim');
-  const parts = [facts.cpuModel, coreSummary(facts), cacheSummary(facts.caches), `${formatBytes(facts.memoryBytes)} RAM`, facts.os];
-  return cell(parts.filter(Boolean).join(' · '), width);
+  const memory = `${formatBytes(facts.memoryBytes)} RAM`;
+  // Longest first; the first that fits is shown, so a narrow terminal still gets every fact.
+  const candidates = [
+    [facts.cpuModel, coreSummary(facts), memory, cacheSummary(facts.caches), facts.os],
+    [facts.cpuModel, compactCoreSummary(facts), memory, cacheSummary(facts.caches), compactOsName(facts.os)],
+    [facts.cpuModel, compactCoreSummary(facts), memory, compactCacheSummary(facts.caches), compactOsName(facts.os)],
+  ].map((parts) => parts.filter(Boolean).join(' · '));
+  return cell(candidates.find((line) => displayWidth(line) <= width) ?? candidates.at(-1) ?? '', width);
 }

@@ -1,29 +1,29 @@
 import type { Theme } from './theme.js';
-import { cell, escapeTags, wrapText } from './text-fit.js';
+import { cell, escapeTags, fitToWidth, wrapText } from './text-fit.js';
 
 /** Every key, as the help screen and the README list them. test/app/keymap.test.ts keeps this honest. */
 export const KEY_HELP: [keys: string, what: string][] = [
-  ['↑ ↓  j  Ctrl-P Ctrl-N', 'move the selection (k is kill, as in htop)'],
+  ['↑ ↓  j  Ctrl-P Ctrl-N', 'move the selection (k is kill, as in htop; in the kill dialog and here j and k move)'],
   ['PgUp PgDn  Home End', 'move a page, or to the first / last row'],
   ['mouse click, wheel', 'select a row, sort by a column title, scroll'],
-  ['/  F3', 'filter by name or command line (Enter keeps it, Esc clears it)'],
-  ['Esc', 'leave the thread view, or clear the filter'],
+  ['/  F3', 'filter by name or command line; a number also matches that PID (Enter keeps it, Esc clears it)'],
+  ['Esc', 'leave the thread view, the output or the results, or clear the filter'],
   ['s  F6', 'sort by the next column'],
-  ['<  >', 'sort by the column to the left / right'],
+  ['<  >  ,  .', 'sort by the column to the left / right'],
   ['I', 'invert the sort order'],
   ['t  F5', 'tree view: children under their parent'],
   ['H  Enter', 'threads of the selected process: TID, name, state, CPU%'],
   ['k  F9', 'send a signal to the selected process (asks first)'],
   ['Space', 'pause / resume sampling'],
   ['+  -', 'longer / shorter refresh interval'],
-  ['?  F1', 'this help'],
+  ['?  h  F1', 'this help (arrows, PgUp PgDn scroll it)'],
   ['q  F10  Ctrl-C', 'quit (a running experiment is stopped first)'],
-  ['1 2 3 4 5', 'start a lab experiment (listed in the lab panel)'],
+  ['1 … 9', 'start an experiment of the lab page shown (1-5 on page 1, 1-9 on pages 2 and 3)'],
+  ['Tab', 'next lab page: 1 the first experiments, 2 the gotchas and comparisons, 3 real Python'],
   ['x', 'stop the experiment: ask, then SIGTERM, then SIGKILL'],
   ['[  ]', 'one worker fewer / more (restarts a running experiment)'],
   ['c  m', 'as many workers as cores / 11, as in the lecture'],
   ['l', 'show / hide the lab panel'],
-  ['Tab', 'the other page of experiments (the gotchas, comparisons, final remarks)'],
   ['v', "the last experiment's table and chart"],
   ['=', 'calculator: cores needed for N tasks of T seconds by a deadline'],
   ['r', 'run a command of your own; its processes and threads are followed (--shell for pipes)'],
@@ -41,15 +41,59 @@ export const KNUTH =
   'Yet we should not pass up our opportunities in that critical 3%." Donald E. Knuth, "Structured Programming with go to Statements", ' +
   'ACM Computing Surveys 6(4), 1974.';
 
-/** The help screen: every key always; the notes and spacing only when the terminal has room. */
-export function helpLines(width: number, height: number, theme: Theme): string[] {
-  const keyWidth = Math.max(...KEY_HELP.map(([keys]) => keys.length)) + 2;
-  const keys = KEY_HELP.map(([key, what]) => theme.paint(cell(key, keyWidth), 'label') + cell(what, Math.max(0, width - keyWidth)));
-  const title = theme.paint('paratop keys', 'title');
-  const close = theme.paint('Any key closes this help.', 'dim');
-  const quote = wrapText(KNUTH, width).map((line) => theme.paint(escapeTags(line), 'dim'));
-  const full = [title, '', ...keys, '', ...NOTES.map((note) => escapeTags(note)), '', ...quote, '', close];
-  if (full.length <= height) return full;
-  const shorter = [title, ...keys, '', ...quote, close];
-  return shorter.length <= height ? shorter : [title, ...keys, close].slice(0, Math.max(1, height));
+export const HELP_MAX_WIDTH = 100;
+
+/** The help box for a terminal: its outer size and the room for text inside (border and padding). */
+export function helpBox(cols: number, rows: number): { width: number; height: number; textWidth: number; textHeight: number } {
+  const width = Math.min(cols - 2, HELP_MAX_WIDTH);
+  const height = rows;
+  return { width, height, textWidth: Math.max(10, width - 4), textHeight: Math.max(1, height - 2) };
+}
+
+/** One line of help: under a key column (key, or '' for a wrapped continuation), or across the box (null). */
+interface HelpLine {
+  key: string | null;
+  text: string;
+  role?: 'title' | 'dim';
+}
+
+const KEY_WIDTH = Math.max(...KEY_HELP.map(([keys]) => keys.length)) + 2;
+
+/** The whole help text at a width, each key's description wrapped under its own column. */
+function helpText(width: number): HelpLine[] {
+  const across = (text: string, role?: HelpLine['role']): HelpLine[] => (text ? wrapText(text, width) : ['']).map((part) => ({ key: null, text: part, ...(role ? { role } : {}) }));
+  return [
+    ...across('paratop keys', 'title'),
+    ...across(''),
+    ...KEY_HELP.flatMap(([keys, what]) => wrapText(what, Math.max(10, width - KEY_WIDTH)).map((part, index) => ({ key: index === 0 ? keys : '', text: part }))),
+    ...across(''),
+    ...NOTES.flatMap((note) => across(note)),
+    ...across(''),
+    ...across(KNUTH, 'dim'),
+  ];
+}
+
+/** The furthest the help can scroll in a terminal of this size: what the reducer clamps to. */
+export function helpScrollLimit(cols: number, rows: number): number {
+  const box = helpBox(cols, rows);
+  return Math.max(0, helpText(box.textWidth).length - (box.textHeight - 1));
+}
+
+/** The help screen from line `scroll`, and a last line that says how to scroll or close it. */
+export function helpLines(width: number, height: number, scroll: number, theme: Theme): string[] {
+  const all = helpText(width);
+  const room = Math.max(1, height - 1);
+  const top = Math.max(0, Math.min(scroll, all.length - room));
+  const shown = all.slice(top, top + room).map((line) => {
+    if (line.key !== null) return theme.paint(cell(line.key, KEY_WIDTH), 'label') + escapeTags(line.text);
+    return line.role ? theme.paint(escapeTags(line.text), line.role) : escapeTags(line.text);
+  });
+  const below = all.length - top - room;
+  const footer =
+    below > 0
+      ? `↓ ${below} more line${below === 1 ? '' : 's'}: ↓ PgDn End scroll · any other key closes`
+      : top > 0
+        ? '↑ PgUp Home scroll back · any other key closes'
+        : 'Any key closes this help.';
+  return [...shown, theme.paint(escapeTags(fitToWidth(footer, width)), 'dim')];
 }

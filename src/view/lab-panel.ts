@@ -10,6 +10,8 @@ interface Block {
   text: string;
   role?: 'dim' | 'error' | 'label' | 'info';
   optional?: boolean;
+  /** Shorter ways to say the same, tried in order when space is short (after optional blocks are gone). */
+  shorter?: string[];
   /** One line, clipped, rather than wrapped (list rows). */
   clip?: boolean;
 }
@@ -41,7 +43,8 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
   if (run.scenarioId === COMMAND_RUN_ID) return commandBlocks(lab, run);
   const scenario = lab.scenarios.find((candidate) => candidate.id === run.scenarioId);
   const blocks: Block[] = [];
-  if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', optional: true });
+  // Never dropped: the panel must say plainly that this lock is a stand-in for CPython's.
+  if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', shorter: [`${scenario.simulation.split(':')[0]}.`] });
   if (scenario?.runtime === 'python' && lab.python?.available) {
     blocks.push({ text: pythonLine(lab.python), role: lab.python.freeThreaded ? 'error' : 'dim' });
   }
@@ -56,7 +59,13 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
   const switches = run.ctxPerSecond === null ? '' : `${formatRate(run.ctxPerSecond)} context switches/s`;
   blocks.push({ text: [cores, rate, switches].filter(Boolean).join(' · ') || 'measuring…', role: 'info' });
   const workers = run.workerStates.map((worker) => workerText(worker, run.kind)).join(' · ');
-  blocks.push({ text: run.kind === 'threads' ? `PID ${run.pids[0] ?? '?'}, one process; its threads: ${workers}` : workers });
+  // Many workers in a small panel: IDs and CPU% only, still one entry per worker.
+  const compact = run.workerStates.map((worker) => `${(run.kind === 'threads' ? worker.tid : worker.pid) ?? '?'} ${worker.exit ?? `${formatPercent(worker.cpu)}%`}`).join(' ');
+  blocks.push(
+    run.kind === 'threads'
+      ? { text: `PID ${run.pids[0] ?? '?'}, one process; its threads: ${workers}`, shorter: [`PID ${run.pids[0] ?? '?'}; TIDs: ${compact}`] }
+      : { text: workers, shorter: [`PIDs: ${compact}`] },
+  );
   if (scenario) blocks.push({ text: scenario.explanation, role: 'dim', optional: true });
   return blocks;
 }
@@ -72,10 +81,13 @@ function resultBlocks(result: RunResult): Block[] {
   if (result.scenarioId === COMMAND_RUN_ID) blocks.push({ text: 'v shows its processes, o its output.', role: 'label' });
   else if (result.table || result.chart) blocks.push({ text: 'v shows its table and chart.', role: 'label' });
   for (const line of result.lines ?? []) blocks.push({ text: line, optional: true });
-  if (result.units > 0) {
+  // Your own command does no work units, but its wall time, CPU time and load per core count as much.
+  if (result.units > 0 || result.scenarioId === COMMAND_RUN_ID) {
     const cpu = result.cpuSeconds === null ? '' : `CPU ${result.cpuSeconds.toFixed(1)} s`;
+    const cores = result.coresUsed === null ? '' : `${result.coresUsed.toFixed(2)} cores used`;
+    const rate = result.units > 0 ? `${formatRate(result.unitsPerSecond)} units/s` : '';
     const perCore = result.perCore ? `per core ${result.perCore.map((core) => `${core.id}:${core.busy.toFixed(0)}%`).join(' ')}` : '';
-    blocks.push({ text: [`wall ${result.wallSeconds.toFixed(1)} s`, cpu, `${formatRate(result.unitsPerSecond)} units/s`, perCore].filter(Boolean).join(' · ') });
+    blocks.push({ text: [`wall ${result.wallSeconds.toFixed(1)} s`, cpu, cores, rate, perCore].filter(Boolean).join(' · ') });
   }
   if (result.joined.length > 0) {
     const throws = result.joined.reduce((sum, entry) => sum + entry.argument, 0);
@@ -132,17 +144,23 @@ export function labPanelLines(lab: LabState, width: number, height: number, them
   if (lab.run) blocks.push(...runningBlocks(lab, lab.run));
   else {
     if (lab.result) blocks.push(...resultBlocks(lab.result));
-    if (lab.calcAnswer) blocks.push({ text: `Calculator: ${lab.calcAnswer}`, role: 'info', optional: true });
+    if (lab.calcAnswer) blocks.push({ text: `Calculator: ${lab.calcAnswer}`, role: 'info' });
     blocks.push(...scenarioBlocks(lab, lab.result !== null));
   }
   const room = height - 1;
-  // Drop optional blocks, last first, until the rest fits.
-  const wrapped = (list: Block[]): { block: Block; lines: string[] }[] =>
-    list.map((block) => ({ block, lines: block.clip ? [clipToWidth(block.text, width)] : wrapText(block.text, width) }));
-  let kept = wrapped(blocks);
+  const linesOf = (block: Block, text: string): string[] => (block.clip ? [clipToWidth(text, width)] : wrapText(text, width));
+  let kept = blocks.map((block) => ({ block, lines: linesOf(block, block.text) }));
   const count = (): number => kept.reduce((sum, entry) => sum + entry.lines.length, 0);
+  // First drop optional blocks, last first; then say the rest more briefly, last first, until it fits.
   for (let index = kept.length - 1; index >= 0 && count() > room; index -= 1) {
     if (kept[index]?.block.optional) kept = kept.filter((_, position) => position !== index);
+  }
+  for (let index = kept.length - 1; index >= 0 && count() > room; index -= 1) {
+    const entry = kept[index];
+    for (const text of entry?.block.shorter ?? []) {
+      if (!entry || count() <= room) break;
+      entry.lines = linesOf(entry.block, text);
+    }
   }
   const body = kept.flatMap(({ block, lines }) => lines.map((line) => (block.role ? theme.paint(escapeTags(line), block.role) : escapeTags(line))));
   const title = headerText(lab);

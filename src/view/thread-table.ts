@@ -3,7 +3,7 @@ import { formatPercent, formatRate } from '../model/format.js';
 import type { ThreadSample } from '../model/types.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import type { Theme } from './theme.js';
-import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
+import { cell, clipToWidth, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
 
 const THREAD_COLUMNS: { title: string; width: number; align: 'left' | 'right'; text: (thread: ThreadSample) => string }[] = [
   { title: 'TID', width: 7, align: 'right', text: (thread) => String(thread.tid) },
@@ -23,11 +23,20 @@ function fitColumns(values: string[], width: number): string {
   }).join(' ');
 }
 
-/** Column titles, and on the right which process these threads belong to. */
+/** Column titles, and on the right which process these threads belong to (its name clipped first). */
 export function threadHeaderLine(panel: ThreadPanel, width: number, theme: Theme): string {
-  const context = ` threads of PID ${panel.pid} ${toPrintable(panel.name)} · Esc back `;
   const fixed = THREAD_COLUMNS.reduce((sum, column) => sum + column.width + 1, 0);
-  const contextWidth = Math.max(0, Math.min(displayWidth(context), width - fixed - 4));
+  const room = Math.max(0, width - fixed - 4);
+  const name = toPrintable(panel.name);
+  const full = ` threads of PID ${panel.pid} ${name} · Esc back `;
+  const short = ` PID ${panel.pid} · Esc back `;
+  let context = short;
+  if (displayWidth(full) <= room) context = full;
+  else if (displayWidth(short) < room) {
+    const head = ` PID ${panel.pid} `;
+    context = `${head}${clipToWidth(name, room - displayWidth(short) - 1)} · Esc back `;
+  }
+  const contextWidth = Math.min(displayWidth(context), room);
   const titles = fitColumns(THREAD_COLUMNS.map((column) => column.title), width - contextWidth);
   return theme.paint(escapeTags(titles), 'table-header') + theme.paint(cell(context, contextWidth), 'sorted-header');
 }

@@ -5,7 +5,9 @@ import { INTERVAL_STEPS, nextInterval } from '../../src/app/reducer.js';
 import { processRows } from '../../src/model/dashboard-selectors.js';
 import type { DashboardState } from '../../src/model/dashboard-state.js';
 import type { ProcessSample } from '../../src/model/types.js';
+import { helpLines, helpScrollLimit } from '../../src/view/help.js';
 import { dashboardLayout } from '../../src/view/layout.js';
+import { createTheme } from '../../src/view/theme.js';
 import { processSample } from '../helpers/samples.js';
 import { feed, key, startState } from '../helpers/dashboard-events.js';
 
@@ -97,6 +99,23 @@ describe('kill', () => {
     assert.equal(cancelled.state.mode.kind, 'normal');
   });
 
+  test('in the dialog k and j move through the signals (k kills only from the table)', () => {
+    const { state } = run(start(), sampled(everyone), key('k'), key('j'), key('j'), key('k'));
+    assert.equal(state.mode.kind === 'kill' && state.mode.signalIndex, 1);
+  });
+
+  test('a terminal too small to show the dialog takes no key but quit: nothing is sent unseen', () => {
+    let { state } = run(start(), sampled(everyone), key('k'));
+    ({ state } = run(state, { type: 'resize', cols: 50, rows: 12 }));
+    const blind = run(state, key('down'), key('enter'), key('escape'), key('/'));
+    assert.deepEqual(blind.effects, []);
+    assert.equal(blind.state.mode.kind, 'kill', 'the dialog waits, unchanged, for a screen that shows it');
+    assert.equal(blind.state.mode.kind === 'kill' && blind.state.mode.signalIndex, 0);
+    assert.deepEqual(run(state, key('q')).effects, [{ type: 'quit' }], 'q quits, as the notice says');
+    const typing = run(start(), key('/'), { type: 'resize', cols: 50, rows: 12 });
+    assert.deepEqual(run(typing.state, key('q')).effects, [{ type: 'quit' }], 'even from a prompt');
+  });
+
   test('PID 1, paratop itself and read-only mode are refused before any dialog', () => {
     const pick = (pid: number, overrides = {}): DashboardState => {
       const { state } = run(start(overrides), sampled(everyone));
@@ -149,6 +168,30 @@ describe('threads, pause, interval, help, quit', () => {
     assert.equal(state.mode.kind, 'help');
     assert.equal(run(state, key('x')).state.mode.kind, 'normal');
     assert.deepEqual(run(state, key('C-c')).effects, [{ type: 'quit' }]);
+  });
+
+  test('help taller than an 80x24 terminal scrolls, and stops at its end', () => {
+    const { state } = run(start({ size: { cols: 80, rows: 24 } }), key('?'));
+    const limit = helpScrollLimit(80, 24);
+    assert.ok(limit > 0, 'the help does not fit 80x24');
+    const scrolled = run(state, key('down'), key('j'), key('pagedown'));
+    assert.equal(scrolled.state.mode.kind === 'help' && scrolled.state.mode.scroll, Math.min(limit, 2 + 20));
+    const end = run(scrolled.state, key('end'), key('down'));
+    assert.equal(end.state.mode.kind === 'help' && end.state.mode.scroll, limit);
+    const back = run(end.state, key('home'));
+    assert.equal(back.state.mode.kind === 'help' && back.state.mode.scroll, 0);
+    const lines = helpLines(76, 22, limit, createTheme(false));
+    assert.equal(lines.length, 22);
+    assert.match(lines.join('\n'), /Knuth/, 'the end of the help, with the quote, can be reached');
+    assert.match(helpLines(76, 22, 0, createTheme(false)).at(-1) ?? '', /more lines/);
+  });
+
+  test('the calculator answers in one status line, the detail in the lab panel', () => {
+    const { state } = run(start({ size: { cols: 80, rows: 24 } }), key('='), key('C-u'), ...typed('125 70 20m 0.05'), key('enter'));
+    assert.equal(state.status?.text, 'Calculator: 8 cores, costing 0.12 (details in the lab panel).');
+    assert.ok((state.status?.text.length ?? 99) <= 80);
+    assert.match(state.lab.calcAnswer ?? '', /16 rounds/);
+    assert.equal(state.lab.visible, true);
   });
 
   test('q, F10 and Ctrl-C quit', () => {

@@ -56,7 +56,23 @@ test('a small panel keeps the figures and drops the explanations first', () => {
   });
   const shown = text(labPanelLines(running, 80, 6, plain));
   assert.match(shown, /cores busy/);
-  assert.doesNotMatch(shown, /Simulates/);
+  assert.match(shown, /^Simulates CPython's GIL\.$/m, 'the simulation is still said, briefly');
+  assert.doesNotMatch(shown, /SharedArrayBuffer/);
+});
+
+test('11 threads at 80x24 (a 7-line panel): the simulation notice and every TID stay on screen', () => {
+  const workerStates = Array.from({ length: 11 }, (_, index) => ({
+    index: index + 1, pid: 4000, tid: 4010 + index, name: `gil-worker-${index + 1}`, units: 100, cpuSeconds: 0.1, cpu: 9, exit: null,
+  }));
+  const running = lab({
+    run: {
+      scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 11, phase: 'running', startedAt: 0,
+      pids: [4000], hostName: 'gil-worker-main', step: null, ctxPerSecond: 900, elapsedSeconds: 3, units: 15000, coresUsed: 1, workerStates,
+    },
+  });
+  const shown = text(labPanelLines(running, 80, 8, plain));
+  assert.match(shown, /Simulates CPython's GIL/);
+  for (const worker of workerStates) assert.match(shown, new RegExp(`\\b${worker.tid}\\b`), `TID ${worker.tid} shown`);
 });
 
 test('layout: the panel sits under the table at 80x24 and beside it on wide screens', () => {

@@ -66,3 +66,21 @@ test('128 cores in 80x24: a heat strip with one cell per core, each row labelled
   assert.ok(lines.every((line) => displayWidth(line) <= layout.cores.width), lines.join('\n'));
   assert.match(lines[1] ?? '', new RegExp(`^\\s*${Array.from(cells[0] ?? '').length} `));
 });
+
+test('machine line: every fact fits 80 columns, in shorter words; 160 columns get the long form', async () => {
+  const { factsLine } = await import('../../src/view/header.js');
+  const { startState } = await import('../helpers/dashboard-events.js');
+  const facts = {
+    hostname: 'vm', os: 'Debian GNU/Linux 12', kernel: '6.1', arch: 'x64', cpuModel: 'AMD EPYC', physicalCores: 2, logicalCores: 4,
+    caches: [
+      { name: 'L1d', bytes: 49152, sharedBy: 1 }, { name: 'L1i', bytes: 32768, sharedBy: 1 },
+      { name: 'L2', bytes: 1048576, sharedBy: 1 }, { name: 'L3', bytes: 33554432, sharedBy: 2 },
+    ],
+    memoryBytes: 24 * 1024 ** 3, swapBytes: 0,
+  };
+  const state = { ...startState(), facts };
+  const narrow = stripTags(factsLine(state, 80, plain)).trimEnd();
+  assert.equal(narrow, 'AMD EPYC · 2C/4T · 24G RAM · L1d 48K L1i 32K L2 1.0M L3 32M · Debian 12');
+  const wide = stripTags(factsLine(state, 160, plain)).trimEnd();
+  assert.match(wide, /2 physical cores, 4 logical \(hyper-threads\) · 24G RAM · L1d 48K\/core .* L3 32M shared by 2 · Debian GNU\/Linux 12$/);
+});
