@@ -114,8 +114,12 @@ async function samplerSpeed(): Promise<SamplerSpeed[]> {
 
 async function keyLatency(): Promise<KeyLatency> {
   const result = await measureKeyLatency(quick ? 60 : 200);
-  table('Key to frame (selection move, sampling paused)', ['presses', 'p50 ms', 'p95 ms', 'max ms'], [[result.presses, fixed(result.p50Ms), fixed(result.p95Ms), fixed(result.maxMs)]]);
-  check('key-to-frame p95', '< 30 ms', `${fixed(result.p95Ms)} ms`, result.p95Ms < 30);
+  table(
+    `Key to frame (selection move, sampling paused): to the last byte of the frame that moved the selected row, drawn by a headless xterm; frame complete after ${result.quietMs} ms of quiet (not counted); a press with no frame in ${result.timeoutMs} ms is a timeout and counts as ${result.timeoutMs} ms`,
+    ['presses', 'timeouts', 'p50 ms', 'p95 ms', 'max ms'],
+    [[result.presses, result.timeouts, fixed(result.p50Ms), fixed(result.p95Ms), fixed(result.maxMs)]],
+  );
+  check('key-to-frame p95 (timeouts counted)', '< 30 ms', `${fixed(result.p95Ms)} ms, ${result.timeouts} timeouts in ${result.presses}`, result.p95Ms < 30);
   return result;
 }
 
