@@ -6,7 +6,7 @@ import { type KeyLatency, measureKeyLatency } from './key-latency.js';
 import { type LabPoint, measureLabSpeedups } from './lab-speedup.js';
 import { RESULTS_DIR } from './paths.js';
 import { processCount } from './pty-process.js';
-import { type SamplerSpeed, measureSamplerSpeed } from './sampler-speed.js';
+import { BUSY_FRACTION, type SamplerSpeed, measureSamplerSpeed } from './sampler-speed.js';
 import { type SelfCost, measureSelfCost, startIdleProcesses, tools } from './self-cost.js';
 
 /**
@@ -100,15 +100,15 @@ async function selfCost(): Promise<SelfCost[]> {
 async function samplerSpeed(): Promise<SamplerSpeed[]> {
   const results = await measureSamplerSpeed(quick);
   table(
-    'Sampler: one full process scan (ms)',
+    `Sampler: one full process scan (ms); generated trees all idle, and with ${BUSY_FRACTION * 100}% of processes given new CPU time before each scan (the realistic case, used for the targets)`,
     ['tree', 'processes', 'first scan', 'median', 'p95', 'scans'],
     results.map((result) => [result.tree, result.processes, fixed(result.coldMs), fixed(result.medianMs), fixed(result.p95Ms), result.scans]),
   );
-  const at = (count: number): SamplerSpeed | undefined => results.find((result) => result.processes === count && result.tree.startsWith('generated'));
+  const at = (count: number): SamplerSpeed | undefined => results.find((result) => result.processes === count && result.busyFraction === BUSY_FRACTION);
   const thousand = at(1000);
   const tenThousand = at(10_000);
-  if (thousand) check('sample of 1,000 processes', '< 10 ms', `${fixed(thousand.medianMs)} ms`, thousand.medianMs < 10);
-  if (tenThousand) check('sample of 10,000 processes', '< 100 ms', `${fixed(tenThousand.medianMs)} ms`, tenThousand.medianMs < 100);
+  if (thousand) check(`sample of 1,000 processes (${BUSY_FRACTION * 100}% busy)`, '< 10 ms', `median ${fixed(thousand.medianMs)} ms`, thousand.medianMs < 10);
+  if (tenThousand) check(`sample of 10,000 processes (${BUSY_FRACTION * 100}% busy)`, '< 100 ms', `median ${fixed(tenThousand.medianMs)} ms`, tenThousand.medianMs < 100);
   return results;
 }
 

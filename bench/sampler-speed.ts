@@ -1,10 +1,12 @@
 import { LinuxSampler } from '../src/sampler/linux/linux-sampler.js';
-import { generateProcTree } from './proc-tree.js';
+import { type ProcTree, generateProcTree } from './proc-tree.js';
 import { processCount } from './pty-process.js';
 
 export interface SamplerSpeed {
   tree: string;
   processes: number;
+  /** share of the processes given new CPU time before each timed scan (generated trees only) */
+  busyFraction: number | null;
   /** the very first scan: every file opened and read, command lines too */
   coldMs: number;
   medianMs: number;
@@ -16,28 +18,40 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
 }
 
-async function timeScans(label: string, sampler: LinuxSampler, processes: number, scans: number): Promise<SamplerSpeed> {
+async function timeScans(label: string, sampler: LinuxSampler, processes: number, scans: number, tree?: ProcTree, busyFraction?: number): Promise<SamplerSpeed> {
   let started = performance.now();
   await sampler.sampleProcesses();
   const coldMs = performance.now() - started;
   const times: number[] = [];
   for (let scan = 0; scan < scans; scan += 1) {
+    if (tree && busyFraction) tree.makeBusy(busyFraction);
     started = performance.now();
     await sampler.sampleProcesses();
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
   sampler.close();
-  return { tree: label, processes, coldMs, medianMs: percentile(times, 0.5), p95Ms: percentile(times, 0.95), scans };
+  return { tree: label, processes, busyFraction: tree ? (busyFraction ?? 0) : null, coldMs, medianMs: percentile(times, 0.5), p95Ms: percentile(times, 0.95), scans };
 }
 
-/** One full process scan: on this machine's /proc, and on generated trees of 1,000 and 10,000 processes. */
+/** Share of a generated tree's processes that use CPU between two scans: the realistic case, and the target's. */
+export const BUSY_FRACTION = 0.05;
+
+/**
+ * One full process scan: on this machine's /proc, and on generated trees of 1,000 and 10,000
+ * processes, twice each: all idle (static files: the sampler's best case, idle processes skip their
+ * status file four scans in five) and with 5% of the processes busy before each scan (realistic).
+ */
 export async function measureSamplerSpeed(quick: boolean): Promise<SamplerSpeed[]> {
   const results = [await timeScans('this machine (/proc)', new LinuxSampler(), processCount(), quick ? 30 : 200)];
   for (const count of [1000, 10_000]) {
+    const scans = count >= 10_000 ? (quick ? 10 : 50) : quick ? 20 : 100;
     const tree = generateProcTree(count);
     try {
-      results.push(await timeScans(`generated ${count}`, new LinuxSampler({ procRoot: tree.root }), count, count >= 10_000 ? (quick ? 5 : 30) : quick ? 20 : 100));
+      for (const busy of [0, BUSY_FRACTION]) {
+        const label = `generated ${count}, ${busy === 0 ? 'all idle' : `${busy * 100}% busy`}`;
+        results.push(await timeScans(label, new LinuxSampler({ procRoot: tree.root }), count, scans, tree, busy));
+      }
     } finally {
       tree.remove();
     }
