@@ -5,9 +5,19 @@ import { type Accuracy, measureAccuracy } from './accuracy.js';
 import { type KeyLatency, measureKeyLatency } from './key-latency.js';
 import { labTarget, measureLabSpeedups, speedupScenarios } from './lab-speedup.js';
 import { RESULTS_DIR } from './paths.js';
-import { processCount } from './pty-process.js';
+import { processCount, sleep } from './pty-process.js';
 import { BUSY_FRACTION, type SamplerSpeed, measureSamplerSpeed } from './sampler-speed.js';
-import { type SelfCost, measureSelfCost, startIdleProcesses, tools } from './self-cost.js';
+import {
+  type ForkBaseline,
+  type SelfCost,
+  type SpawnTrace,
+  measureIdleForks,
+  measureSelfCost,
+  startIdleProcesses,
+  straceAvailable,
+  tools,
+  traceSpawns,
+} from './self-cost.js';
 
 /**
  * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy]
@@ -47,54 +57,106 @@ function table(title: string, header: string[], rows: (string | number)[][]): vo
 
 const fixed = (value: number | null | undefined, places = 2): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(places));
 
-async function selfCost(): Promise<SelfCost[]> {
+interface SelfCostReport {
+  runs: (SelfCost & { extra: number })[];
+  /** forks on the machine in a window as long, no tool running, per number of extra processes */
+  baselines: (ForkBaseline & { extra: number })[];
+  /** separate short runs under strace (few processes), or why there are none */
+  spawnTraces: SpawnTrace[];
+  spawnTraceSkipped: string | null;
+}
+
+/** Forks beyond the idle baseline that background noise explains: 3 standard deviations (Poisson) plus 3. */
+const forkNoise = (baseline: number): number => 3 * Math.sqrt(baseline) + 3;
+
+async function selfCost(): Promise<SelfCostReport> {
   const { tools: list, cleanUp } = tools();
-  const results: SelfCost[] = [];
+  const runs: SelfCostReport['runs'] = [];
+  const baselines: SelfCostReport['baselines'] = [];
+  const spawnTraces: SpawnTrace[] = [];
+  let spawnTraceSkipped: string | null = null;
+  const traceWindow = quick ? 5 : 10;
   try {
     for (const extra of [0, 400]) {
       const sleepers = extra > 0 ? startIdleProcesses(extra) : null;
       try {
+        await sleep(warmup * 1000);
+        process.stdout.write(`  idle baseline (no tool) with ${processCount()} processes (${warmup + window} s)…\n`);
+        baselines.push({ extra, ...(await measureIdleForks(window)) });
         for (const tool of list) {
           process.stdout.write(`  measuring ${tool.name} with ${processCount()} processes (${warmup + window} s)…\n`);
-          results.push(await measureSelfCost(tool, warmup, window));
+          runs.push({ extra, ...(await measureSelfCost(tool, warmup, window)) });
         }
       } finally {
         sleepers?.stop();
       }
     }
+    if (straceAvailable()) {
+      for (const tool of list) {
+        process.stdout.write(`  ${tool.name} under strace -f, counting forks, clones and execs (${warmup + traceWindow} s)…\n`);
+        spawnTraces.push(await traceSpawns(tool, warmup, traceWindow));
+      }
+    } else {
+      spawnTraceSkipped = 'strace is not installed';
+    }
   } finally {
     cleanUp();
   }
-  const paratopAt = (index: number): SelfCost | undefined => results.filter((result) => result.tool === 'paratop')[index];
+  const paratopAt = (extra: number): SelfCost | undefined => runs.find((run) => run.tool === 'paratop' && run.extra === extra);
+  const baselineAt = (extra: number): ForkBaseline | undefined => baselines.find((baseline) => baseline.extra === extra);
   table(
-    `Self cost: 1 s refresh, ${window} s after ${warmup} s warm-up, in a 120x40 pseudo-terminal (CPU = % of one core, process + its children)`,
-    ['tool', 'processes', 'CPU %', 'paratop / tool', 'RSS mean MB', 'RSS peak MB', 'children', 'machine forks'],
-    results.map((result) => {
-      const paratop = paratopAt(result.processes > 300 ? 1 : 0);
-      return [
-        result.tool,
-        result.processes,
-        fixed(result.cpuPercent, 3),
-        paratop && result.tool !== 'paratop' ? `${fixed(paratop.cpuPercent / result.cpuPercent)}x` : '',
-        fixed(result.rssMeanMb, 1),
-        fixed(result.rssPeakMb, 1),
-        result.childrenSeen,
-        result.machineForks,
-      ];
+    `Self cost: 1 s refresh, ${window} s after ${warmup} s warm-up, in a 120x40 pseudo-terminal (CPU = % of one core, process + its reaped children; machine forks = /proc/stat "processes" over the window)`,
+    ['tool', 'processes', 'CPU %', 'paratop / tool', 'RSS mean MB', 'RSS peak MB', 'machine forks'],
+    [0, 400].flatMap((extra) => {
+      const baseline = baselineAt(extra);
+      const rows: (string | number)[][] = baseline ? [['(no tool: idle baseline)', baseline.processes, '', '', '', '', baseline.machineForks]] : [];
+      for (const run of runs.filter((candidate) => candidate.extra === extra)) {
+        const paratop = paratopAt(run.extra);
+        rows.push([
+          run.tool,
+          run.processes,
+          fixed(run.cpuPercent, 3),
+          paratop && run.tool !== 'paratop' ? `${fixed(paratop.cpuPercent / run.cpuPercent)}x` : '',
+          fixed(run.rssMeanMb, 1),
+          fixed(run.rssPeakMb, 1),
+          run.machineForks,
+        ]);
+      }
+      return rows;
     }),
   );
-  for (const [index, label] of [
-    [0, 'few processes'],
-    [1, '+400 processes'],
-  ] as const) {
-    const paratop = paratopAt(index);
-    const htop = results.filter((result) => result.tool.startsWith('htop'))[index];
-    if (paratop && htop) check(`CPU vs htop -d 10 (${label})`, `<= ${fixed(htop.cpuPercent, 3)}%`, `${fixed(paratop.cpuPercent, 3)}%`, paratop.cpuPercent <= htop.cpuPercent);
-    if (paratop) check(`children spawned in the window (${label})`, '0', String(paratop.childrenSeen), paratop.childrenSeen === 0);
+  if (spawnTraces.length > 0) {
+    table(
+      `Spawned, under strace -f (separate runs, ${traceWindow} s after ${warmup} s warm-up, few processes; CPU not measured)`,
+      ['tool', 'processes created', 'programs exec\'d', 'threads created'],
+      spawnTraces.map((trace) => [trace.tool, trace.processes, trace.execs, trace.threads]),
+    );
+  } else if (spawnTraceSkipped) {
+    console.log(`\n(no strace check: ${spawnTraceSkipped})`);
   }
+  for (const [extra, label] of [
+    [0, 'few processes'],
+    [400, '+400 processes'],
+  ] as const) {
+    const paratop = paratopAt(extra);
+    const htop = runs.find((run) => run.tool.startsWith('htop') && run.extra === extra);
+    const baseline = baselineAt(extra);
+    if (paratop && htop) check(`CPU vs htop -d 10 (${label})`, `<= ${fixed(htop.cpuPercent, 3)}%`, `${fixed(paratop.cpuPercent, 3)}%`, paratop.cpuPercent <= htop.cpuPercent);
+    if (paratop && baseline) {
+      const excess = paratop.machineForks - baseline.machineForks;
+      check(
+        `machine forks in paratop's window vs idle baseline (${label})`,
+        `excess <= ${fixed(forkNoise(baseline.machineForks), 0)} (noise)`,
+        `${paratop.machineForks} vs ${baseline.machineForks} (excess ${excess})`,
+        excess <= forkNoise(baseline.machineForks),
+      );
+    }
+  }
+  const traced = spawnTraces.find((trace) => trace.tool === 'paratop');
+  if (traced) check('processes spawned by paratop (strace -f)', '0', `${traced.processes} created, ${traced.execs} exec'd in ${traced.windowSeconds} s`, traced.processes === 0 && traced.execs === 0);
   const paratop = paratopAt(0);
   if (paratop) check('RSS (few processes)', '< 55 MB', `mean ${fixed(paratop.rssMeanMb, 1)}, peak ${fixed(paratop.rssPeakMb, 1)} MB`, paratop.rssPeakMb < 55);
-  return results;
+  return { runs, baselines, spawnTraces, spawnTraceSkipped };
 }
 
 async function samplerSpeed(): Promise<SamplerSpeed[]> {

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './paths.js';
-import { childrenNow, cpuSecondsWithChildren, forksSinceBoot, processCount, rssMegabytes, sleep, startInPty } from './pty-process.js';
+import { cpuSecondsWithChildren, forksSinceBoot, processCount, rssMegabytes, sleep, startInPty } from './pty-process.js';
 
 export interface SelfCost {
   tool: string;
@@ -12,10 +12,27 @@ export interface SelfCost {
   cpuPercent: number;
   rssMeanMb: number;
   rssPeakMb: number;
-  /** distinct child processes seen (polled every 50 ms) */
-  childrenSeen: number;
-  /** forks on the whole machine during the window (the bench itself forks none) */
+  /** forks on the whole machine during the window (/proc/stat `processes`; the bench itself forks none) */
   machineForks: number;
+}
+
+/** Forks on the whole machine in a window of the same length with no tool running. */
+export interface ForkBaseline {
+  processes: number;
+  windowSeconds: number;
+  machineForks: number;
+}
+
+/** A separate short run under strace: what the tool itself created once warmed up. */
+export interface SpawnTrace {
+  tool: string;
+  windowSeconds: number;
+  /** fork, vfork, and clone/clone3 without CLONE_THREAD: new processes */
+  processes: number;
+  /** execve/execveat: programs run */
+  execs: number;
+  /** clone/clone3 with CLONE_THREAD: new threads (not spawning, shown for completeness) */
+  threads: number;
 }
 
 interface Tool {
@@ -49,19 +66,13 @@ export async function measureSelfCost(tool: Tool, warmupSeconds: number, windowS
   const pid = terminal.pid;
   try {
     await sleep(warmupSeconds * 1000);
-    const children = new Set<string>();
     const cpuBefore = cpuSecondsWithChildren(pid) ?? 0;
     const forksBefore = forksSinceBoot();
     const started = performance.now();
     const rss: number[] = [];
-    let nextRss = started;
-    while (performance.now() - started < windowSeconds * 1000) {
-      for (const child of childrenNow(pid)) children.add(child);
-      if (performance.now() >= nextRss) {
-        rss.push(rssMegabytes(pid) ?? 0);
-        nextRss += 1000;
-      }
-      await sleep(50);
+    for (let second = 1; performance.now() - started < windowSeconds * 1000; second += 1) {
+      rss.push(rssMegabytes(pid) ?? 0);
+      await sleep(Math.max(0, started + second * 1000 - performance.now()));
     }
     const cpuAfter = cpuSecondsWithChildren(pid) ?? cpuBefore;
     const seconds = (performance.now() - started) / 1000;
@@ -71,7 +82,6 @@ export async function measureSelfCost(tool: Tool, warmupSeconds: number, windowS
       cpuPercent: ((cpuAfter - cpuBefore) / seconds) * 100,
       rssMeanMb: rss.reduce((sum, value) => sum + value, 0) / Math.max(1, rss.length),
       rssPeakMb: Math.max(...rss),
-      childrenSeen: children.size,
       machineForks: forksSinceBoot() - forksBefore,
     };
   } finally {
@@ -94,4 +104,66 @@ export function startIdleProcesses(count: number): { stop(): void } {
       for (const sleeper of sleepers) sleeper.kill('SIGKILL');
     },
   };
+}
+
+/** The machine's forks over `windowSeconds` with no tool running: the background the tools are compared with. */
+export async function measureIdleForks(windowSeconds: number): Promise<ForkBaseline> {
+  const before = forksSinceBoot();
+  await sleep(windowSeconds * 1000);
+  return { processes: processCount(), windowSeconds, machineForks: forksSinceBoot() - before };
+}
+
+/**
+ * Process creations in strace -f output (-ttt timestamps) within [from, to) epoch seconds. Each
+ * call is counted once, on its first line (a call cut by another thread's continues on a "resumed" line).
+ */
+export function countSpawns(trace: string, from: number, to: number): Omit<SpawnTrace, 'tool' | 'windowSeconds'> {
+  const counts = { processes: 0, execs: 0, threads: 0 };
+  for (const line of trace.split('\n')) {
+    const match = /^(?:\[pid +)?\d+\]? +(\d+\.\d+) (fork|vfork|clone3?|execveat|execve)\(/.exec(line);
+    if (!match || Number(match[1]) < from || Number(match[1]) >= to) continue;
+    const call = match[2];
+    if (call === 'execve' || call === 'execveat') counts.execs += 1;
+    else if ((call === 'clone' || call === 'clone3') && line.includes('CLONE_THREAD')) counts.threads += 1;
+    else counts.processes += 1;
+  }
+  return counts;
+}
+
+export function straceAvailable(): boolean {
+  return installed('strace');
+}
+
+/**
+ * The tool under `strace -f`, in the same pseudo-terminal, warmed up as in the CPU run; every fork,
+ * clone and exec in the window after the warm-up is counted, so no child can be missed however short
+ * it lives. strace slows the tool down, so this run is separate and its CPU is not measured.
+ */
+export async function traceSpawns(tool: Tool, warmupSeconds: number, windowSeconds: number): Promise<SpawnTrace> {
+  const dir = mkdtempSync(join(tmpdir(), 'paratop-bench-strace-'));
+  const output = join(dir, 'trace');
+  const args = ['-f', '-qq', '-ttt', '-e', 'trace=fork,vfork,clone,clone3,execve,execveat', '-o', output, '--', tool.command, ...tool.args];
+  const epochSeconds = (): number => (performance.timeOrigin + performance.now()) / 1000;
+  try {
+    const terminal = startInPty('strace', args, tool.env);
+    let from = 0;
+    let to = 0;
+    try {
+      await sleep(warmupSeconds * 1000);
+      from = epochSeconds();
+      await sleep(windowSeconds * 1000);
+      to = epochSeconds();
+    } finally {
+      terminal.write('q');
+      await Promise.race([new Promise((resolve) => terminal.onExit(resolve)), sleep(3000)]);
+      try {
+        terminal.kill('SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    return { tool: tool.name, windowSeconds, ...countSpawns(readFileSync(output, 'utf8'), from, to) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
