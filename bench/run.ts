@@ -45,14 +45,19 @@ const check = (what: string, target: string, measured: string, met: boolean): vo
   targets.push({ what, target, measured, met });
 };
 
+/** Every table as printed, kept for the results file (the README's Performance section quotes them). */
+const printed: string[] = [];
+
 function table(title: string, header: string[], rows: (string | number)[][]): void {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
-  console.log(`\n${title}`);
+  const lines = [title];
   for (const [index, row] of cells.entries()) {
-    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '));
-    if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+    lines.push(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd());
+    if (index === 0) lines.push(widths.map((width) => '-'.repeat(width)).join('  '));
   }
+  console.log(`\n${lines.join('\n')}`);
+  printed.push(lines.join('\n'));
 }
 
 const fixed = (value: number | null | undefined, places = 2): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(places));
@@ -233,6 +238,7 @@ const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cores, node: process.version, processes: processCount(), loadAverage: loadavg() },
   quick,
+  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'lab', 'self'],
 };
 if (wanted('sampler')) report.sampler = await samplerSpeed();
 if (wanted('accuracy')) report.accuracy = await accuracy();
@@ -246,7 +252,9 @@ table(
   ['what', 'target', 'measured', ''],
   targets.map((target) => [target.what, target.target, target.measured, target.met ? 'met' : 'MISSED']),
 );
+report.tables = printed;
+report.loadAverageAfter = loadavg();
 mkdirSync(RESULTS_DIR, { recursive: true });
-const file = join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
+const file = join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${[...only].join('-')}` : ''}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nSaved to ${file}`);
