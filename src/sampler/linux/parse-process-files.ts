@@ -92,7 +92,8 @@ export function parsePidStatus(text: string): PidStatus {
  * put on a CPU, so it is unchanged exactly when the task has not run (and so not switched) since.
  */
 export function parseSchedstatRuns(text: string): number | null {
-  const runs = Number(text.trim().split(/\s+/)[2]);
+  const line = text.trimEnd();
+  const runs = line.split(' ').length === 3 ? Number(line.slice(line.lastIndexOf(' ') + 1)) : Number.NaN;
   return Number.isFinite(runs) ? runs : null;
 }
 

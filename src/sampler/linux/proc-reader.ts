@@ -91,9 +91,12 @@ export class ProcReader {
           this.buffer.copy(bigger, 0, 0, length);
           this.buffer = bigger;
         }
-        const count = readSync(fd, this.buffer, length, this.buffer.length - length, length);
-        if (count === 0) break;
+        const room = this.buffer.length - length;
+        const count = readSync(fd, this.buffer, length, room, length);
         length += count;
+        // procfs hands over the whole file in one read when it fits: a short read is the end, so
+        // the extra read that would return 0 (one more syscall per file per scan) is skipped.
+        if (count < room) break;
       }
       return this.buffer.toString('utf8', 0, Math.min(length, maxBytes));
     } catch {
