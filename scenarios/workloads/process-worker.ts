@@ -1,6 +1,6 @@
 import { workUnit } from './kernel.js';
 import { exitWhenParentDies } from './parent-watch.js';
-import { type ToWorkload, type WorkloadSpec, isToWorkload } from './protocol.js';
+import { type ToWorkload, type WorkloadSpec, isToWorkload, waitsForGo } from './protocol.js';
 import { currentTid, nameCurrentThread } from './task-identity.js';
 import { sendToEngine as send } from './to-engine.js';
 
@@ -8,6 +8,7 @@ import { sendToEngine as send } from './to-engine.js';
  * One worker process: its own PID, its own memory, its own event loop. It computes in bursts and
  * yields between them so it still hears paratop (stop, a task, or the IPC channel closing).
  */
+/** For the live view only: results use the exact count sent when the worker finishes or is stopped. */
 const PROGRESS_MS = 250;
 const BURST_MS = 20;
 const ITEMS_PER_MESSAGE = 100;
@@ -29,7 +30,11 @@ function finish(): void {
   send({ type: 'finished' });
 }
 
-/** Run `step` in bursts of about 20 ms until it says stop, yielding in between. */
+/** Work starts on paratop's "go", once every worker has reported in (see waitsForGo). */
+let go: () => void = () => undefined;
+const gate = waitsForGo(spec.mode) ? new Promise<void>((resolve) => (go = resolve)) : Promise.resolve();
+
+/** Run `step` in bursts of about 20 ms until it says stop, yielding in between; from "go" on. */
 function inBursts(step: () => boolean, then: () => void): void {
   const burst = (): void => {
     const until = performance.now() + BURST_MS;
@@ -39,7 +44,7 @@ function inBursts(step: () => boolean, then: () => void): void {
     if (going) setImmediate(burst);
     else then();
   };
-  setImmediate(burst);
+  void gate.then(() => setImmediate(burst));
 }
 
 /** The "global" results list of this process. A child process has its own: its parent never sees it. */
@@ -137,6 +142,9 @@ function handle(message: ToWorkload): void {
   switch (message.type) {
     case 'ping':
       send({ type: 'pong', id: message.id });
+      return;
+    case 'go':
+      go();
       return;
     case 'task': {
       const score = trainAndScore(message.units, message.params);

@@ -59,6 +59,20 @@ export interface WorkloadSpec {
   workers?: number;
   /** Python fork-memory: whether the children read the data they were given (and so copy it). */
   touch?: boolean;
+  /** Python: the workload ends itself after this long, whatever happens (paratop passes the run's bound). */
+  maxSeconds?: number;
+}
+
+/**
+ * Node workloads in these modes report in, then wait for paratop's "go" before they start working:
+ * every worker starts at once and the clock starts with them, so none has a head start while the
+ * others are still being launched, and no result is sent before paratop listens.
+ */
+const GATED_MODES: readonly string[] = ['spin', 'gil', 'released', 'join', 'race', 'race-locked', 'lost', 'queue'];
+
+/** Whether a Node workload in this mode waits for "go" (the Python workload does not). */
+export function waitsForGo(mode: WorkloadSpec['mode']): boolean {
+  return GATED_MODES.includes(mode);
 }
 
 export type ToEngine =
@@ -78,12 +92,14 @@ export type ToEngine =
 
 export type ToWorkload =
   | { type: 'stop' }
+  /** Every worker has reported in: start working (see GATED_MODES). */
+  | { type: 'go' }
   | { type: 'task'; task: number; units: number; params: number[] }
   | { type: 'ping'; id: number };
 
 export function isToWorkload(message: unknown): message is ToWorkload {
   const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-  return type === 'stop' || type === 'task' || type === 'ping';
+  return type === 'stop' || type === 'go' || type === 'task' || type === 'ping';
 }
 
 /** The command keeper (command-keeper.ts): what to run, passed as JSON in argv[2]. */

@@ -11,7 +11,8 @@ const LOCK = 0;
 const HANDOVERS = 1;
 const WAITING = 2;
 const STOP = 3;
-const SLOTS = 4;
+const GO = 4;
+const SLOTS = 5;
 /** Waits wake up this often to notice a stop request. */
 const RECHECK_MS = 50;
 
@@ -62,6 +63,18 @@ export class SharedLock {
     while (Atomics.load(this.cells, WAITING) > 0 && Atomics.load(this.cells, HANDOVERS) === handovers && !this.stopping) {
       Atomics.wait(this.cells, HANDOVERS, handovers, RECHECK_MS);
     }
+  }
+
+  /** Let every thread waiting in waitForGo() start. */
+  go(): void {
+    Atomics.store(this.cells, GO, 1);
+    Atomics.notify(this.cells, GO);
+  }
+
+  /** Sleep (no CPU) until go() or stop(); false if it was a stop. */
+  waitForGo(): boolean {
+    while (Atomics.load(this.cells, GO) === 0 && !this.stopping) Atomics.wait(this.cells, GO, 0, RECHECK_MS);
+    return !this.stopping;
   }
 
   /** Sleep (no CPU) until a stop is asked for. */

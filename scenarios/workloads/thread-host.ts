@@ -10,6 +10,7 @@ import { sendToEngine as send } from './to-engine.js';
  * One process holding N worker threads: what the lecture's Python threads are. Its own main thread
  * only talks to paratop (IPC) and relays progress; the worker threads do the work.
  */
+/** For the live view only: results use the exact counts sent when the threads finish or are stopped. */
 const PROGRESS_MS = 250;
 const JOIN_TIMEOUT_MS = 1000;
 const ROUND_TRIPS = 500;
@@ -30,13 +31,22 @@ const jobUnits = spec.mode === 'join' ? unitsForSeconds(spec.jobSeconds ?? 1) : 
 /** Modes whose threads end by themselves; the host reports when all have. */
 const finite = ['join', 'race', 'race-locked'].includes(spec.mode) || ((spec.units ?? 0) > 0 && ['spin', 'gil', 'released'].includes(spec.mode));
 
+// Timed here, in the host: how long N threads take to start, not counting this process's own start.
+const creating = performance.now();
+let reportedIn = 0;
 const workers = Array.from({ length: spec.threads }, (_, slot) => {
   const index = spec.firstIndex + slot;
   const worker = new Worker(new URL('./thread-worker.js', import.meta.url), {
     workerData: { spec, units: jobUnits, index, slot, lockBuffer: lock.buffer, countersBuffer, raceBuffer },
   });
   worker.on('message', (message: { type?: string }) => {
-    if (message.type !== 'pong') send(message as Parameters<typeof send>[0]);
+    if (message.type === 'pong') return;
+    send(message as Parameters<typeof send>[0]);
+    if (message.type === 'ready' && (reportedIn += 1) === spec.threads && spec.mode === 'idle') {
+      // performance.now() counts from this process's start: how long the host took before it asked for threads.
+      send({ type: 'measure', name: 'host-start-ms', value: creating });
+      send({ type: 'measure', name: 'threads-start-ms', value: performance.now() - creating });
+    }
   });
   // A thread's uncaught exception ends that thread only; the process and the other threads go on.
   worker.on('error', (error) => send({ type: 'error', message: `thread ${index}: ${error.message}` }));
@@ -60,7 +70,9 @@ async function stop(): Promise<void> {
 }
 
 process.on('message', (message: unknown) => {
-  if (isToWorkload(message) && message.type === 'stop') void stop();
+  if (!isToWorkload(message)) return;
+  if (message.type === 'stop') void stop();
+  if (message.type === 'go') lock.go();
 });
 
 if (finite) {

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { workUnit } from './kernel.js';
 import { THROWS_PER_UNIT, throwPoints } from './monte-carlo.js';
 import { Mutex } from './mutex.js';
-import type { ToEngine, WorkloadSpec } from './protocol.js';
+import { type ToEngine, type WorkloadSpec, waitsForGo } from './protocol.js';
 import { SharedLock } from './shared-lock.js';
 import { currentTid, nameCurrentThread } from './task-identity.js';
 
@@ -33,6 +33,8 @@ const more = (): boolean => !lock.stopping && (limit === 0 || Atomics.load(count
 
 const name = nameCurrentThread(`${spec.namePrefix}-${index}`);
 post({ type: 'ready', index, pid: process.pid, tid: currentTid(), name });
+// Work starts when every worker has reported in (the host passes paratop's "go" on); false if stopped first.
+const going = !waitsForGo(spec.mode) || lock.waitForGo();
 
 function unit(): void {
   workUnit(index + Atomics.load(counters, slot));
@@ -45,7 +47,9 @@ function between(): void {
   for (let step = 0; step < 64; step += 1) scratch = (scratch * 31 + step) | 0;
 }
 
-switch (spec.mode) {
+switch (going ? spec.mode : 'stopped') {
+  case 'stopped':
+    break;
   case 'spin':
     while (more()) unit();
     break;

@@ -7,6 +7,22 @@ export function perWorkerOf(states: readonly WorkerState[]): RunResult['perWorke
   return states.map(({ index, pid, tid, name, units, cpuSeconds }) => ({ index, pid, tid, name, units, cpuSeconds }));
 }
 
+/** Every step's workers, one after another: what a result of several steps ran on. */
+export function perWorkerOfSteps(steps: readonly (readonly WorkerState[])[]): RunResult['perWorker'] {
+  return steps.flatMap((states) => perWorkerOf(states));
+}
+
+/** Time a Python workload gets beyond the run's own length before it ends itself. */
+const PYTHON_MARGIN_SECONDS = 30;
+
+/**
+ * The bound passed to a Python workload: the run's length plus a margin, so a workload paratop lost
+ * track of ends by itself; none given (the run lasts until stopped) leaves the workload's default.
+ */
+export function pythonBound(seconds: number | undefined): { maxSeconds?: number } {
+  return seconds === undefined ? {} : { maxSeconds: Math.ceil(seconds + PYTHON_MARGIN_SECONDS) };
+}
+
 /** Busy share of each core between two readings of /proc/stat. */
 export function perCoreBusy(before: readonly (CpuTimes | undefined)[] | null, after: readonly (CpuTimes | undefined)[] | null): CoreBusy[] | null {
   if (!before || !after) return null;

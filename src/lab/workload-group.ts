@@ -16,7 +16,17 @@ export interface GroupOptions {
   spec?: Partial<WorkloadSpec>;
   /** Settings for one worker process (process groups), by its index from 1. */
   specFor?: (index: number) => Partial<WorkloadSpec>;
+  /**
+   * Hears every message from the first one on: subscribed before any worker starts, so nothing a
+   * fast worker sends early is missed (onMessage() on a started group hears only what comes later).
+   */
+  onMessage?: (message: ToEngine, from: LaunchedWorkload) => void;
+  /** Python: how long the workload may run at most before it ends itself (default 600 s). */
+  maxSeconds?: number;
 }
+
+/** A Python workload ends itself after this long when the experiment gives no bound of its own. */
+const DEFAULT_PYTHON_MAX_SECONDS = 600;
 
 export interface GroupDeps {
   launch: typeof launchWorkload;
@@ -69,6 +79,12 @@ export class WorkloadGroup implements LiveGroup {
   private coresAtReady: (CpuTimes | undefined)[] | null = null;
   private finishedCount = 0;
   private stopping: Promise<StopReason> | null = null;
+  /** performance.now() when the workers were asked to stop; 0 before. */
+  private stopAskedAt = 0;
+  /** Workload processes that sent their counts after being asked to stop: those counts are exact. */
+  private readonly countedAfterStop = new Set<number>();
+  /** Every workload ended on being asked (none needed a signal), so each sent its last count. */
+  private stoppedWhenAsked = false;
   private settleFinished: () => void = () => undefined;
   /** Resolves when every worker process has said it finished, or has exited. */
   readonly finished: Promise<void>;
@@ -101,6 +117,7 @@ export class WorkloadGroup implements LiveGroup {
    */
   static async start(options: GroupOptions, deps: GroupDeps, parentPid: number, track: (group: WorkloadGroup) => void = () => undefined): Promise<WorkloadGroup> {
     const group = new WorkloadGroup(options, deps);
+    if (options.onMessage) group.listeners.push(options.onMessage);
     track(group);
     let allReady: () => void = () => undefined;
     let failed: (error: Error) => void = () => undefined;
@@ -111,18 +128,24 @@ export class WorkloadGroup implements LiveGroup {
     // It may fail while workers are still being launched, before anyone awaits it.
     ready.catch(() => undefined);
     const timeout = setTimeout(() => failed(new Error(`workers did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    const specs = group.specs(deps.switchIntervalMs, parentPid);
+    // Every process launched and every worker reported in: the clock starts, and so do the workers.
+    const checkReady = (): void => {
+      if (group.readyAt !== 0 || group.launched.length < specs.length || group.states.size < options.workers) return;
+      group.beginMeasuring();
+      group.send({ type: 'go' });
+      allReady();
+    };
     try {
-      for (const spec of group.specs(deps.switchIntervalMs, parentPid)) {
+      for (const spec of specs) {
         const entry = { spec } as Launched;
         const program: WorkloadProgram = options.runtime === 'python' ? 'python' : options.kind === 'threads' ? 'thread-host' : 'process-worker';
         entry.workload = await deps.launch(program, spec, (message) => {
           group.receive(entry, message);
-          if (group.readyAt === 0 && group.states.size === options.workers) {
-            group.beginMeasuring();
-            allReady();
-          }
+          checkReady();
         });
         group.launched.push(entry);
+        checkReady();
         void entry.workload.ended.then((end) => {
           if (group.stopping) return;
           const how = end.signal ? `killed by ${end.signal}` : `exited with code ${end.code}`;
@@ -167,6 +190,7 @@ export class WorkloadGroup implements LiveGroup {
     return units;
   }
 
+  /** Hear messages from now on; to hear those sent during start-up, pass GroupOptions.onMessage. */
   onMessage(listener: (message: ToEngine, from: LaunchedWorkload) => void): void {
     this.listeners.push(listener);
   }
@@ -238,6 +262,23 @@ export class WorkloadGroup implements LiveGroup {
     };
   }
 
+  /**
+   * A measure taken while running, corrected after stop(): progress reports are only periodic, so the
+   * work is taken from the counts each worker sends as it stops, and the wall time runs to the moment
+   * they were asked to. Unchanged when a worker could not report (it was killed, or had ended).
+   */
+  exactAfterStop(measured: GroupMeasure): GroupMeasure {
+    const all = this.stoppedWhenAsked && this.launched.every(({ workload }) => this.countedAfterStop.has(workload.pid));
+    if (!all) return measured;
+    const units = new Map([...this.states.values()].map((state) => [state.index, state.units]));
+    return {
+      ...measured,
+      wallSeconds: (this.stopAskedAt - this.readyAt) / 1000,
+      units: this.units(),
+      workerStates: measured.workerStates.map((state) => ({ ...state, units: units.get(state.index) ?? state.units })),
+    };
+  }
+
   /** Stop in stages; resolves with the gentlest stage that was enough. */
   stop(): Promise<StopReason> {
     this.stopping ??= this.stopInStages();
@@ -270,6 +311,7 @@ export class WorkloadGroup implements LiveGroup {
       const workloads = remaining();
       if (workloads.length === 0) break;
       stoppedBy = label;
+      if (signal === null) this.stopAskedAt = performance.now();
       for (const workload of workloads) {
         if (signal) workload.kill(signal);
         else workload.send({ type: 'stop' });
@@ -278,13 +320,16 @@ export class WorkloadGroup implements LiveGroup {
     }
     // Let the last progress messages, sent just before exit, be read.
     await new Promise((resolve) => setImmediate(resolve));
+    this.stoppedWhenAsked = stoppedBy === 'asked';
     return stoppedBy;
   }
 
   private specs(switchIntervalMs: number, parentPid: number): WorkloadSpec[] {
-    const { kind, runtime, mode, namePrefix, workers, spec, specFor } = this.options;
+    const { kind, runtime, mode, namePrefix, workers, spec, specFor, maxSeconds } = this.options;
     const base: WorkloadSpec = { mode, namePrefix, switchIntervalMs, parentPid, threads: 1, firstIndex: 1, ...spec };
-    if (runtime === 'python') return [{ ...base, workers: base.workers ?? workers, threads: workers, firstIndex: 1 }];
+    if (runtime === 'python') {
+      return [{ ...base, workers: base.workers ?? workers, threads: workers, firstIndex: 1, maxSeconds: maxSeconds ?? DEFAULT_PYTHON_MAX_SECONDS }];
+    }
     if (kind === 'threads') return [{ ...base, threads: workers, firstIndex: 1 }];
     return Array.from({ length: workers }, (_, offset) => ({ ...base, ...specFor?.(offset + 1), threads: 1, firstIndex: offset + 1 }));
   }
@@ -305,6 +350,7 @@ export class WorkloadGroup implements LiveGroup {
         this.deps.onChange();
         break;
       case 'progress':
+        if (this.stopAskedAt > 0) this.countedAfterStop.add(workload.pid);
         message.units.forEach((units, slot) => {
           const state = this.states.get((message.first ?? spec.firstIndex) + slot);
           if (state) state.units = units;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 import { after, afterEach, describe, test } from 'node:test';
 import { LabEngine, LabRequestError } from '../../src/lab/lab-engine.js';
-import { launchWorkload } from '../../src/lab/launch-workload.js';
+import { type LaunchedWorkload, launchWorkload } from '../../src/lab/launch-workload.js';
+import type { ToEngine, ToWorkload, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
 import { isAlive } from '../helpers/processes.js';
 import { allGone, childrenOf, coresUsedBy, threadName } from '../helpers/proc-measure.js';
 
@@ -137,7 +138,8 @@ describe('stopping in stages', { skip: process.platform !== 'linux', timeout: 30
           return workload.alive;
         },
         kill: (signal) => signal === 'SIGKILL' && workload.kill(signal),
-        send: () => undefined,
+        // Deaf to "stop" only: it still hears "go", and works.
+        send: (message) => message.type !== 'stop' && workload.send(message),
       };
     };
     const engine = new LabEngine({ cores: CORES, launch: stubborn, stageMs: { ask: 300, terminate: 300, kill: 2000 } });
@@ -146,5 +148,87 @@ describe('stopping in stages', { skip: process.platform !== 'linux', timeout: 30
     const result = await engine.stop();
     assert.equal(result?.stoppedBy, 'killed');
     assert.ok(await allGone(pids, 3000, isAlive));
+  });
+});
+
+/**
+ * Workloads that are not processes: each answers as a script says, at once, so what the engine does
+ * with messages that come early (during start-up) or late (at stop) is tested exactly.
+ */
+function scripted(script: { onStart(spec: WorkloadSpec, say: (message: ToEngine) => void, pid: number): void; onStop?(spec: WorkloadSpec, say: (message: ToEngine) => void): void }): {
+  launch: typeof launchWorkload;
+  received: ToWorkload[];
+} {
+  const received: ToWorkload[] = [];
+  // Above any possible PID (Linux's pid_max is at most 2^22): a stray signal can reach no one.
+  let nextPid = 5_000_000;
+  const launch: typeof launchWorkload = async (_program, spec, onMessage) => {
+    const pid = (nextPid += 1);
+    let end: () => void = () => undefined;
+    let alive = true;
+    const ended = new Promise<{ code: number | undefined; signal: string | undefined; stderr: string }>((resolve) => {
+      end = () => {
+        alive = false;
+        resolve({ code: 0, signal: undefined, stderr: '' });
+      };
+    });
+    // Everything in one go, as a fast worker's messages can arrive together in one read.
+    setImmediate(() => script.onStart(spec, onMessage, pid));
+    const workload: LaunchedWorkload = {
+      pid,
+      ended,
+      get alive() {
+        return alive;
+      },
+      send(message) {
+        received.push(message);
+        if (message.type === 'stop') {
+          script.onStop?.(spec, onMessage);
+          setImmediate(end);
+        }
+      },
+      kill: () => end(),
+    };
+    return workload;
+  };
+  return { launch, received };
+}
+
+describe('messages at the edges of a run', () => {
+  test('results a worker sends straight after reporting in, before the group has started, all arrive', async () => {
+    const { launch, received } = scripted({
+      onStart(spec, say, pid) {
+        say({ type: 'ready', index: spec.firstIndex, pid, tid: pid, name: `queue-worker-${spec.firstIndex}` });
+        // Sent in the same breath as the last "ready": before start() has returned to the experiment.
+        say({ type: 'items', index: spec.firstIndex, values: Array.from({ length: spec.count ?? 0 }, (_, at) => at) });
+        say({ type: 'progress', units: [spec.count ?? 0] });
+        say({ type: 'finished' });
+      },
+    });
+    const engine = new LabEngine({ cores: 2, launch });
+    await engine.start('queue-results', { workers: 4, count: 250 });
+    const result = await engine.whenDone();
+    assert.equal(result?.expected, 1000);
+    assert.equal(result?.actual, 1000);
+    assert.ok(received.some((message) => message.type === 'go'), 'the workers were told to go once all had reported in');
+  });
+
+  test('stopped while working: the work is the count each worker sends as it stops, not the last periodic report', async () => {
+    const { launch } = scripted({
+      onStart(spec, say, pid) {
+        say({ type: 'ready', index: spec.firstIndex, pid, tid: pid, name: `proc-worker-${spec.firstIndex}` });
+        say({ type: 'progress', units: [0] });
+      },
+      onStop(_spec, say) {
+        say({ type: 'progress', units: [1234] });
+      },
+    });
+    const engine = new LabEngine({ cores: 2, launch });
+    await engine.start('processes', { workers: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const result = await engine.stop();
+    assert.equal(result?.units, 2468);
+    assert.deepEqual(result?.perWorker.map((worker) => worker.units), [1234, 1234]);
+    assert.ok(result && result.wallSeconds >= 0.25 && result.wallSeconds < 1, `timed to the stop request: ${result?.wallSeconds}`);
   });
 });

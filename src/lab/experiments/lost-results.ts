@@ -16,6 +16,8 @@ export async function lostResultsExperiment(context: ExperimentContext): Promise
   /** The parent's global list. */
   const results: number[] = [];
   const python = scenario.runtime === 'python';
+  // In Python the parent is the Python process: it tells us how long its own list is.
+  let pythonParentHolds: number | null = null;
   const group = await context.startGroup({
     kind: 'processes',
     runtime: scenario.runtime,
@@ -23,16 +25,15 @@ export async function lostResultsExperiment(context: ExperimentContext): Promise
     namePrefix: scenario.namePrefix,
     workers: options.workers,
     spec: { count: perWorker },
-  });
-  // In Python the parent is the Python process: it tells us how long its own list is.
-  let pythonParentHolds: number | null = null;
-  group.onMessage((message) => {
-    if (message.type === 'items') results.push(...message.values);
-    if (message.type === 'counter') pythonParentHolds = message.value;
+    // Listening from the start: a fast child may send results before the last one has reported in.
+    onMessage: (message) => {
+      if (message.type === 'items') results.push(...message.values);
+      if (message.type === 'counter') pythonParentHolds = message.value;
+    },
   });
   const done = await context.untilFinished(group);
   const measured = group.measure();
-  await context.stopGroup(group);
+  const stoppedBy = await context.stopGroup(group);
   const inChildren = measured.workerStates.map((worker) => worker.units);
   const received: number = python ? (pythonParentHolds ?? 0) : results.length;
   const childSummary = inChildren.map((count, index) => `child ${index + 1}: ${count}`).join(', ');
@@ -54,7 +55,7 @@ export async function lostResultsExperiment(context: ExperimentContext): Promise
       kind: 'processes',
       workers: options.workers,
       wallSeconds: measured.wallSeconds,
-      stoppedBy: done ? 'finished' : 'asked',
+      stoppedBy: done ? 'finished' : stoppedBy,
       summary,
     },
     {

@@ -1,6 +1,6 @@
 import { pythonLine, type RunResult } from '../../model/lab-types.js';
 import type { ExperimentContext } from '../experiment.js';
-import { summariseRun } from '../run-results.js';
+import { pythonBound, summariseRun } from '../run-results.js';
 
 /**
  * The first experiments of the lecture: start the workers, let them run until stopped (or, for a
@@ -15,11 +15,14 @@ export async function steadyExperiment(context: ExperimentContext): Promise<RunR
     namePrefix: scenario.namePrefix,
     workers: options.workers,
     spec: { jobSeconds: options.jobSeconds },
+    ...pythonBound(options.jobSeconds),
   });
   const endedByItself = await context.untilFinished(group);
   const stillRunning = group.alive();
-  const measured = group.measure();
+  // Stopped while working: the exact counts come with the workers' last words.
+  const running = group.measure();
   const stopped = await context.stopGroup(group);
+  const measured = endedByItself ? running : group.exactAfterStop(running);
   const result = summariseRun({
     scenarioId: scenario.id,
     title: scenario.title,
