@@ -14,6 +14,11 @@ export interface ScenarioDefinition extends ScenarioInfo {
   /** Threads and processes are named `<prefix>-<n>`. */
   namePrefix: string;
   defaultWorkers: number | 'cores' | 'twice-cores';
+  /**
+   * The most workers this scenario allows, when not the cap for busy workers (4 x cores, at least 16):
+   * one whose workers mostly wait can allow more.
+   */
+  maxWorkers?: number;
 }
 
 export const SCENARIOS: readonly ScenarioDefinition[] = [
@@ -128,7 +133,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'node',
     title: 'The race fixed with a mutex',
     lecture: '3.py: protect the counter with a lock',
-    lookFor: 'Actual always equals expected; the locked run is much slower than the racy one.',
+    lookFor: 'Actual always equals expected; the time of each run is shown: the locked one is usually slower.',
     explanation:
       'A mutex lets one thread at a time through read-add-write, so no update is lost. The threads now wait for each other, which is what it costs.',
     kind: 'threads',
@@ -147,7 +152,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: the multiprocessing gotcha',
     lookFor: "The children append their results; the parent's list stays empty.",
     explanation:
-      "Each process has its own memory. A child appends to its own copy of the list (fork() copies the parent's memory, it does not share it), and that copy dies with the child.",
+      "Each process has its own memory: a Node child starts fresh, with a list of its own, and appends to that; the list dies with the child. (Python's fork() gives each child a copy of the parent's memory, list included, with the same result; Python on macOS starts children with spawn by default.)",
     kind: 'processes',
     procedure: 'lost-results',
     mode: 'lost',
@@ -180,7 +185,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: compare the runtimes',
     lookFor: 'The same work: GIL-like threads no faster than serial; lock-free threads and processes about cores times faster.',
     explanation:
-      'One worker sets the amount of work; then GIL-like threads, lock-free threads and processes share it. Every comparison is kept (paratop lab compare).',
+      'The job is sized on one worker; then the same number of work units is done serially, by GIL-like threads, by lock-free threads and by processes, each timed from start to finish. Every comparison is kept (paratop lab compare).',
     kind: 'threads',
     procedure: 'compare',
     mode: 'spin',
@@ -212,15 +217,17 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'node',
     title: 'Beware fork(): memory',
     lecture: 'final remarks: load, then fork, or fork, then load?',
-    lookFor: 'Loading first costs the whole data set once per worker; loading after, once in all.',
+    lookFor: 'Loading first costs the whole data set once per process; loading after, about once in all (PSS, which adds up).',
     explanation:
-      "fork() gives each child a copy of everything the parent holds. Load all the data first and every worker carries all of it; start the workers first and each loads only its part.",
+      "fork() gives each child a copy of everything the parent holds, copied page by page as it is touched. Load all the data first and every worker that uses it ends up carrying all of it; start the workers first and each loads only its part.",
     kind: 'processes',
     procedure: 'fork-memory',
     mode: 'memory',
     namePrefix: 'memory',
     defaultWorkers: 'cores',
     finite: true,
+    simulation:
+      "Node has no fork(): every process starts fresh. 'Load, then start' gives each process the whole data set, as fork() leaves each child once it touches its copy.",
   },
   {
     id: 'grid-search',
@@ -248,12 +255,14 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: 'Appendix A: threads vs processes',
     lookFor: 'Starting, sharing, crashing and the lock, each row measured now on this machine.',
     explanation:
-      'Threads are quick to start and share memory; a fatal crash takes their whole process. Processes cost more to start and must message each other, but survive each other and escape the lock.',
+      'Threads share memory; a fatal crash takes their whole process. Processes must message each other, but survive each other and escape the lock. Start-up is measured: a Node worker thread starts a JS engine of its own, so its lead over a process is smaller than in C or CPython.',
     kind: 'threads',
     procedure: 'versus',
     mode: 'idle',
     namePrefix: 'vs',
-    defaultWorkers: 16,
+    defaultWorkers: 50,
+    // Its workers start and wait (they do not spin), so the lecture's 50 of each is safe on any machine.
+    maxWorkers: 64,
     finite: true,
   },
   {
@@ -315,7 +324,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: the threading gotcha, in real Python',
     lookFor: 'Expected and actual counts differ: the GIL does not make counter += 1 safe.',
     explanation:
-      "Since CPython 3.10 a thread is switched only at certain points, so a bare counter += 1 seldom loses updates any more. Real code does work between reading and writing; time.sleep(0) stands for it here, and the updates are lost.",
+      "Since CPython 3.10 a thread is switched only at certain points, so a bare counter += 1 seldom loses updates any more. Real code does other work between reading and writing; here a thread sometimes yields there (time.sleep(0)), at random, so another can write in between: updates are lost, a different number each run.",
     kind: 'threads',
     procedure: 'race',
     mode: 'race',

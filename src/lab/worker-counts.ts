@@ -1,26 +1,38 @@
 import type { ScenarioDefinition } from '../../scenarios/definitions.js';
 import type { ScenarioInfo } from '../model/lab-types.js';
 
-/** The most workers one run may start: enough for the lecture's 11 on a small laptop, never a fork bomb. */
+/** The most busy workers one run may start: enough for the lecture's 11 on a small laptop, never a fork bomb. */
 export function workerCap(cores: number): number {
   return Math.min(256, Math.max(16, 4 * cores));
+}
+
+/**
+ * A scenario may allow a range of its own (threads-vs-processes starts 50 idle workers, which the
+ * cap for spinning ones would refuse). Read structurally: the dashboard holds scenarios as ScenarioInfo.
+ */
+type WithRange = ScenarioInfo & Pick<Partial<ScenarioDefinition>, 'maxWorkers'>;
+
+/** The most workers this scenario may start on this machine. */
+export function workerLimit(scenario: WithRange, cores: number): number {
+  return scenario.maxWorkers ?? workerCap(cores);
 }
 
 export function defaultWorkers(scenario: ScenarioDefinition, cores: number): number {
   if (scenario.fixedWorkers !== undefined) return scenario.fixedWorkers;
   if (scenario.defaultWorkers === 'cores') return cores;
   if (scenario.defaultWorkers === 'twice-cores') return 2 * cores;
-  return Math.min(scenario.defaultWorkers, workerCap(cores));
+  return Math.min(scenario.defaultWorkers, workerLimit(scenario, cores));
 }
 
 /** Why a worker count is not allowed for a scenario, or null when it is. */
-export function workerCountProblem(scenario: ScenarioInfo, workers: number, cores: number): string | null {
+export function workerCountProblem(scenario: WithRange, workers: number, cores: number): string | null {
   if (scenario.fixedWorkers !== undefined && workers !== scenario.fixedWorkers) {
     return `${scenario.id} always runs ${scenario.fixedWorkers} worker; got ${workers}.`;
   }
-  const cap = workerCap(cores);
-  if (!Number.isInteger(workers) || workers < 1 || workers > cap) {
-    return `workers must be a whole number from 1 to ${cap} (4 x ${cores} cores, at least 16); got ${workers}.`;
+  const limit = workerLimit(scenario, cores);
+  if (!Number.isInteger(workers) || workers < 1 || workers > limit) {
+    const why = scenario.maxWorkers === undefined ? `4 x ${cores} cores, at least 16` : `${scenario.id}'s own limit`;
+    return `workers must be a whole number from 1 to ${limit} (${why}); got ${workers}.`;
   }
   return null;
 }
@@ -28,7 +40,7 @@ export function workerCountProblem(scenario: ScenarioInfo, workers: number, core
 /** The lecture launches 11 threads; one key in the dashboard asks for as many. */
 export const LECTURE_MANY_THREADS = 11;
 
-export function clampWorkers(scenario: ScenarioInfo, workers: number, cores: number): number {
+export function clampWorkers(scenario: WithRange, workers: number, cores: number): number {
   if (scenario.fixedWorkers !== undefined) return scenario.fixedWorkers;
-  return Math.max(1, Math.min(workerCap(cores), Math.round(workers)));
+  return Math.max(1, Math.min(workerLimit(scenario, cores), Math.round(workers)));
 }

@@ -39,9 +39,18 @@ test('durations', () => {
   assert.equal(parseDuration('soon'), null);
 });
 
-test('a grid is every combination; the sweep knee is the first count within reach of the best', () => {
+test('a grid is every combination', () => {
   assert.equal(gridPoints([5, 5, 5]).length, 125);
   assert.deepEqual(gridPoints([2, 2]), [[0, 0], [0, 1], [1, 0], [1, 1]]);
-  const point = (workers: number, unitsPerSecond: number) => ({ workers, unitsPerSecond, contextSwitchesPerSecond: null, coresUsed: null });
-  assert.equal(kneeOf([point(1, 100), point(2, 198), point(3, 201), point(4, 199)]), 2);
+});
+
+test('the sweep knee: the first count no larger count beats by half a worker or more', () => {
+  const points = (...rates: number[]) => rates.map((unitsPerSecond, at) => ({ workers: at + 1, unitsPerSecond, contextSwitchesPerSecond: null, coresUsed: null }));
+  assert.equal(kneeOf(points(100, 198, 201, 199)), 2);
+  // Noise past the cores (a busy shared machine) does not move the knee out to 7.
+  assert.equal(kneeOf(points(100, 195, 190, 205, 198, 192, 210, 200)), 2);
+  assert.equal(kneeOf(points(100, 190, 280, 370, 372, 368)), 4);
+  // Every count adds a worker's worth: the knee is the last one measured.
+  assert.equal(kneeOf(points(100, 200, 300)), 3);
+  assert.equal(kneeOf([]), null);
 });

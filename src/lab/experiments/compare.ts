@@ -1,8 +1,9 @@
 import type { WorkloadMode } from '../../../scenarios/workloads/protocol.js';
-import type { RunResult, ScenarioKind } from '../../model/lab-types.js';
+import type { RunResult, ScenarioKind, WorkerState } from '../../model/lab-types.js';
 import { type CompareRow, appendCompareEntry } from '../compare-history.js';
 import type { ExperimentContext } from '../experiment.js';
-import { experimentResult } from '../run-results.js';
+import { experimentResult, perWorkerOfSteps } from '../run-results.js';
+import { unitsPerSecondOfOne } from './work-size.js';
 
 const DEFAULT_SERIAL_SECONDS = 3;
 
@@ -11,55 +12,56 @@ interface Variant {
   kind: ScenarioKind;
   mode: WorkloadMode;
   namePrefix: string;
+  /** Workers, given the run's count. */
+  workers: (count: number) => number;
 }
 
-const PARALLEL: Variant[] = [
-  { label: 'GIL-like threads', kind: 'threads', mode: 'gil', namePrefix: 'cmp-gil' },
-  { label: 'lock-free threads', kind: 'threads', mode: 'released', namePrefix: 'cmp-free' },
-  { label: 'processes', kind: 'processes', mode: 'spin', namePrefix: 'cmp-proc' },
+const VARIANTS: Variant[] = [
+  { label: 'serial', kind: 'threads', mode: 'spin', namePrefix: 'cmp-serial', workers: () => 1 },
+  { label: 'GIL-like threads', kind: 'threads', mode: 'gil', namePrefix: 'cmp-gil', workers: (count) => count },
+  { label: 'lock-free threads', kind: 'threads', mode: 'released', namePrefix: 'cmp-free', workers: (count) => count },
+  { label: 'processes', kind: 'processes', mode: 'spin', namePrefix: 'cmp-proc', workers: (count) => count },
 ];
 
 /**
- * "Compare runtimes of 3*.py": the same total work done serially, by GIL-like threads, by threads
- * that release the lock, and by processes. The serial run sets the amount of work; the others split
- * it evenly. Each comparison is appended to the history file (`paratop lab compare` prints it).
+ * "Compare runtimes of 3*.py": the same fixed number of work units done serially, by GIL-like
+ * threads, by threads that release the lock, and by processes, each timed from the moment all its
+ * workers start until the last one is done. The job is sized first, so the serial run takes about
+ * the seconds asked for. Each comparison is appended to the history file (`paratop lab compare`).
  */
 export async function compareExperiment(context: ExperimentContext): Promise<RunResult> {
   const { scenario, options } = context;
   const workers = options.workers;
   const rows: CompareRow[] = [];
-
-  context.step('serially: one worker does all the work');
-  const serialGroup = await context.startGroup({ kind: 'threads', mode: 'spin', namePrefix: 'cmp-serial', workers: 1 });
-  const finishedSerial = await context.sleep((options.jobSeconds ?? DEFAULT_SERIAL_SECONDS) * 1000);
-  const serial = serialGroup.measure();
-  await context.stopGroup(serialGroup);
-  const totalUnits = serial.units;
-  rows.push({ variant: 'serial', workers: 1, wallSeconds: serial.wallSeconds, cpuSeconds: serial.cpuSeconds, coresUsed: ratio(serial.cpuSeconds, serial.wallSeconds), speedup: 1 });
-
-  for (const variant of finishedSerial ? PARALLEL : []) {
-    context.step(`${variant.label}: ${workers} workers share the same work`);
-    const group = await context.startGroup({
-      kind: variant.kind,
-      mode: variant.mode,
-      namePrefix: variant.namePrefix,
-      workers,
-      spec: { units: Math.ceil(totalUnits / workers) },
-    });
+  const steps: WorkerState[][] = [];
+  const unitsDone: Record<string, number> = {};
+  context.step('sizing the job on one worker');
+  const rate = await unitsPerSecondOfOne(context, 'threads', 'cmp-size');
+  // Whole units for every worker, so each variant does exactly the same total.
+  const perWorker = rate === null ? 0 : Math.max(1, Math.round((rate * (options.jobSeconds ?? DEFAULT_SERIAL_SECONDS)) / workers));
+  const totalUnits = perWorker * workers;
+  let serialSeconds: number | null = null;
+  for (const variant of rate === null ? [] : VARIANTS) {
+    const count = variant.workers(workers);
+    context.step(`${variant.label}: ${count} worker${count === 1 ? '' : 's'}, ${totalUnits} work units in all`);
+    const group = await context.startGroup({ kind: variant.kind, mode: variant.mode, namePrefix: variant.namePrefix, workers: count, spec: { units: totalUnits / count } });
     const done = await context.untilFinished(group);
     const measured = group.measure();
     await context.stopGroup(group);
     if (!done) break;
+    steps.push(measured.workerStates);
+    unitsDone[variant.label] = measured.units;
+    serialSeconds ??= measured.wallSeconds;
     rows.push({
       variant: variant.label,
-      workers,
+      workers: count,
       wallSeconds: measured.wallSeconds,
       cpuSeconds: measured.cpuSeconds,
       coresUsed: ratio(measured.cpuSeconds, measured.wallSeconds),
-      speedup: ratio(serial.wallSeconds, measured.wallSeconds),
+      speedup: ratio(serialSeconds, measured.wallSeconds),
     });
   }
-  const complete = rows.length === PARALLEL.length + 1;
+  const complete = rows.length === VARIANTS.length;
   const lines: string[] = [];
   if (complete) {
     try {
@@ -71,7 +73,7 @@ export async function compareExperiment(context: ExperimentContext): Promise<Run
   }
   const best = [...rows].sort((a, b) => (b.speedup ?? 0) - (a.speedup ?? 0))[0];
   const summary = complete
-    ? `Same work, ${workers} workers: ${rows.slice(1).map((row) => `${row.variant} ${row.speedup?.toFixed(2)}x`).join(', ')} (serial = 1x).`
+    ? `${totalUnits} work units, ${workers} workers: ${rows.slice(1).map((row) => `${row.variant} ${row.speedup?.toFixed(2)}x`).join(', ')} (serial = 1x).`
     : 'Stopped before every variant had run.';
   return experimentResult(
     {
@@ -84,13 +86,23 @@ export async function compareExperiment(context: ExperimentContext): Promise<Run
       summary,
     },
     {
-      lines: best && complete ? [`Fastest: ${best.variant}.`, ...lines] : lines,
-      details: { totalUnits, rows },
+      lines: best && complete ? [`Fastest: ${best.variant}. Each variant did the same ${totalUnits} units, timed from its start to its last worker's end.`, ...lines] : lines,
+      perWorker: perWorkerOfSteps(steps),
+      details: { totalUnits, unitsDone, rows },
       table: {
         columns: ['variant', 'workers', 'wall s', 'CPU s', 'cores used', 'speedup'],
         rows: rows.map((row) => [row.variant, row.workers, row.wallSeconds.toFixed(2), row.cpuSeconds?.toFixed(2) ?? '-', row.coresUsed?.toFixed(2) ?? '-', row.speedup?.toFixed(2) ?? '-']),
       },
-      chart: { kind: 'bar', title: 'wall time, s', labels: rows.map((row) => row.variant), series: [{ title: 'wall s', values: rows.map((row) => row.wallSeconds) }] },
+      chart: {
+        kind: 'bar',
+        title: 'the same work, by variant',
+        labels: rows.map((row) => row.variant),
+        series: [
+          { title: 'wall s', values: rows.map((row) => row.wallSeconds) },
+          { title: 'CPU s', values: rows.map((row) => row.cpuSeconds ?? 0) },
+          { title: 'speedup x', values: rows.map((row) => row.speedup ?? 0) },
+        ],
+      },
     },
   );
 }

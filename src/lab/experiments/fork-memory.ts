@@ -1,7 +1,7 @@
 import { formatBytes } from '../../model/format.js';
-import { pythonLine, type RunResult } from '../../model/lab-types.js';
+import { pythonLine, type RunResult, type WorkerState } from '../../model/lab-types.js';
 import type { ExperimentContext } from '../experiment.js';
-import { experimentResult } from '../run-results.js';
+import { experimentResult, perWorkerOfSteps, pythonBound } from '../run-results.js';
 import type { GroupOptions } from '../workload-group.js';
 
 const DEFAULT_MEGABYTES = 64;
@@ -17,17 +17,16 @@ export interface MemoryRow {
   uss: number | null;
 }
 
-/**
- * "Beware fork()". Load everything, then start the workers: the parent holds the whole data set
- * and every worker gets a copy of all of it. Start the workers, then let each load its part: the
- * data exists once, in pieces. Each process's memory is read from /proc, and the totals compared.
- */
 interface Approach {
   approach: string;
   options: Omit<GroupOptions, 'workers' | 'kind'>;
 }
 
-/** Node cannot fork: the parent and each worker are separate processes given their share. */
+/**
+ * Node has no fork(): every process starts fresh. "Load, then start" gives the parent and every
+ * worker the whole data set, which is what fork() leaves each child once it has touched its copy;
+ * "start, then load" gives each worker only its share.
+ */
 function nodeApproaches(megabytes: number, workers: number): Approach[] {
   return [
     { approach: 'load, then start', options: { mode: 'memory', namePrefix: 'load-first', specFor: () => ({ megabytes }) } },
@@ -38,22 +37,58 @@ function nodeApproaches(megabytes: number, workers: number): Approach[] {
   ];
 }
 
-/** Python forks for real: the children of "load, then fork" share the parent's pages until they write to them. */
+/** Python forks for real: the children of "load, then fork" share the parent's pages until either writes to them. */
 function pythonApproaches(megabytes: number, prefix: string): Approach[] {
-  const python = { runtime: 'python' as const, namePrefix: prefix };
+  const python = { runtime: 'python' as const, namePrefix: prefix, ...pythonBound((SETTLE_MS * 4) / 1000) };
   return [
-    { approach: 'load, then fork (children only hold)', options: { ...python, mode: 'load-then-fork', spec: { megabytes, touch: false } } },
-    { approach: 'load, then fork (children read)', options: { ...python, mode: 'load-then-fork', spec: { megabytes, touch: true } } },
-    { approach: 'fork, then load a part', options: { ...python, mode: 'fork-then-load', spec: { megabytes } } },
+    { approach: 'load, then fork; children only hold', options: { ...python, mode: 'load-then-fork', spec: { megabytes, touch: false } } },
+    { approach: 'load, then fork; children read', options: { ...python, mode: 'load-then-fork', spec: { megabytes, touch: true } } },
+    { approach: 'fork, then each loads its part', options: { ...python, mode: 'fork-then-load', spec: { megabytes } } },
   ];
 }
 
+interface Total {
+  approach: string;
+  rss: number;
+  /** Shared pages split between their sharers: the one figure that adds up across processes. */
+  pss: number;
+  uss: number;
+}
+
+/** Each approach's processes added up; PSS falls back to RSS where the kernel has no smaps_rollup. */
+function totalsOf(approaches: readonly Approach[], rows: readonly MemoryRow[]): Total[] {
+  return approaches.map(({ approach }) => {
+    const mine = rows.filter((row) => row.approach === approach);
+    const sum = (value: (row: MemoryRow) => number): number => mine.reduce((total, row) => total + value(row), 0);
+    return { approach, rss: sum((row) => row.rss), pss: sum((row) => row.pss ?? row.rss), uss: sum((row) => row.uss ?? row.rss) };
+  });
+}
+
+function pythonReading(megabytes: number, workers: number, totals: readonly Total[]): { summary: string; verdict: string } {
+  const [hold, read, after] = totals;
+  if (!hold || !read || !after) return { summary: 'Stopped before every approach was measured.', verdict: '' };
+  const summary =
+    `A ${megabytes} MB data set, ${workers} workers, PSS in all: ${formatBytes(read.pss)} when loaded before the fork and read by the children, ` +
+    `${formatBytes(after.pss)} when each child loads its part after the fork (${formatBytes(hold.pss)} if the children never touch the data).`;
+  const verdict =
+    read.pss > after.pss
+      ? 'Loading everything, then forking, cost more once the children used the data: reading a Python object writes its reference count, so copy-on-write copied the pages into every child.'
+      : 'Here loading first did not cost more in all: the children copied little of what they read.';
+  return { summary, verdict };
+}
+
+/**
+ * "Beware fork()". Load everything, then start the workers, against start the workers, then let
+ * each load its part. Each process's memory is read from /proc; the totals add up PSS, which splits
+ * a shared page between the processes sharing it, so pages shared after fork() are counted once.
+ */
 export async function forkMemoryExperiment(context: ExperimentContext): Promise<RunResult> {
   const { scenario, options } = context;
   const megabytes = options.megabytes ?? DEFAULT_MEGABYTES;
   const workers = options.workers;
   const python = scenario.runtime === 'python';
   const rows: MemoryRow[] = [];
+  const steps: WorkerState[][] = [];
   const approaches = python ? pythonApproaches(megabytes, scenario.namePrefix) : nodeApproaches(megabytes, workers);
   let stopped = false;
   let pythonSaid: string | null = null;
@@ -64,7 +99,9 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
     if (group.python) pythonSaid = pythonLine(group.python);
     stopped = !(await context.sleep(SETTLE_MS));
     if (!stopped) {
-      for (const state of group.workerStates()) {
+      const states = group.workerStates();
+      steps.push(states);
+      for (const state of states) {
         const memory = context.clock.memory(state.pid);
         if (memory) rows.push({ approach, role: state.index === 1 ? 'parent' : `worker ${state.index - 1}`, pid: state.pid, ...memory });
       }
@@ -72,17 +109,24 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
     await context.stopGroup(group);
     if (stopped) break;
   }
-  const total = (approach: string, key: 'rss' | 'pss' | 'uss'): number =>
-    rows.filter((row) => row.approach === approach).reduce((sum, row) => sum + (row[key] ?? 0), 0);
-  const totals = approaches.map(({ approach }) => ({ approach, rss: total(approach, 'rss'), pss: total(approach, 'pss'), uss: total(approach, 'uss') }));
-  const loadFirst = totals.at(-2);
-  const startFirst = totals.at(-1);
-  const summary =
-    stopped || !loadFirst || !startFirst
-      ? 'Stopped before every approach was measured.'
-      : python
-        ? `A ${megabytes} MB data set, ${workers} workers: unique memory in all ${totals.map((row) => `${formatBytes(row.uss)} (${row.approach})`).join(', ')}.`
-        : `A ${megabytes} MB data set, ${workers} workers: ${formatBytes(loadFirst.rss)} in all when loaded first, ${formatBytes(startFirst.rss)} when each worker loads its part.`;
+  const totals = totalsOf(approaches, rows);
+  const complete = !stopped && rows.length > 0;
+  const [loadFirst, startFirst] = totals;
+  const reading = python ? pythonReading(megabytes, workers, totals) : null;
+  const summary = !complete
+    ? 'Stopped before every approach was measured.'
+    : reading
+      ? reading.summary
+      : `A ${megabytes} MB data set, ${workers} workers, PSS in all: ${formatBytes(loadFirst?.pss ?? 0)} when every process holds all of it, ${formatBytes(startFirst?.pss ?? 0)} when each worker loads only its part.`;
+  const columns = 'RSS counts a shared page in every process that maps it; PSS splits it between them (so PSS adds up); USS is what only that process holds.';
+  const lines = !complete
+    ? []
+    : reading
+      ? [reading.verdict, columns, ...(pythonSaid ? [pythonSaid] : [])]
+      : [
+          "Node has no fork(): every process here starts fresh. 'load, then start' gives the parent and each worker the whole data set, which is what fork() leaves each child once it has touched its copy; 'start, then load' gives each worker only its share.",
+          columns,
+        ];
   const mb = (bytes: number | null): string => (bytes === null ? '-' : (bytes / 1024 / 1024).toFixed(1));
   return experimentResult(
     {
@@ -95,16 +139,9 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
       summary,
     },
     {
-      lines: stopped
-        ? []
-        : python
-          ? [
-              'RSS counts shared pages in every process; PSS splits them; USS is what only that process holds.',
-              'Children that only hold the data share it with the parent; reading it writes reference counts, and copy-on-write copies those pages.',
-              ...(pythonSaid ? [pythonSaid] : []),
-            ]
-          : [`Node cannot fork(): each worker here is a new process given its share. Python's fork() copies the parent lazily (copy-on-write), and pages are copied as they are touched.`],
-      details: { megabytes, rows, totals },
+      lines,
+      perWorker: perWorkerOfSteps(steps),
+      details: { megabytes, rows, totals, totalsAre: 'pss' },
       table: {
         columns: ['approach', 'process', 'PID', 'RSS MB', 'PSS MB', 'USS MB'],
         rows: [
@@ -112,9 +149,7 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
           ...totals.map((row) => [row.approach, 'total', '', mb(row.rss), mb(row.pss), mb(row.uss)]),
         ],
       },
-      chart: python
-        ? { kind: 'bar', title: 'unique memory (USS) in all, MB', labels: totals.map((row) => row.approach), series: [{ title: 'USS MB', values: totals.map((row) => row.uss / 1024 / 1024) }] }
-        : { kind: 'bar', title: 'total RSS, MB', labels: totals.map((row) => row.approach), series: [{ title: 'RSS MB', values: totals.map((row) => row.rss / 1024 / 1024) }] },
+      chart: { kind: 'bar', title: 'memory in all (PSS), MB', labels: totals.map((row) => row.approach), series: [{ title: 'PSS MB', values: totals.map((row) => row.pss / 1024 / 1024) }] },
     },
   );
 }

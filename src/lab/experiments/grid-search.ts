@@ -1,13 +1,12 @@
-import type { RunResult } from '../../model/lab-types.js';
+import { APPROX_MS_PER_UNIT } from '../../../scenarios/workloads/kernel.js';
+import type { RunResult, WorkerState } from '../../model/lab-types.js';
 import { coresForDeadline, describeEstimate } from '../core-calculator.js';
 import type { ExperimentContext } from '../experiment.js';
-import { experimentResult } from '../run-results.js';
+import { experimentResult, perWorkerOfSteps } from '../run-results.js';
 import type { WorkloadGroup } from '../workload-group.js';
 
 const DEFAULT_GRID = [5, 5, 5];
 const DEFAULT_TASK_MS = 40;
-/** One work unit takes about 0.2 ms of a core; a task of `taskMs` is that many units. */
-const UNITS_PER_MS = 5;
 /** The lecture's example: 125 fits of 70 s each, back from lunch in 20 minutes. */
 export const LECTURE_EXAMPLE = { tasks: 125, taskSeconds: 70, deadlineSeconds: 20 * 60 };
 
@@ -57,8 +56,10 @@ export async function gridSearchExperiment(context: ExperimentContext): Promise<
   const { scenario, options } = context;
   const grid = options.grid ?? DEFAULT_GRID;
   const points = gridPoints(grid);
-  const units = Math.max(1, Math.round((options.taskMs ?? DEFAULT_TASK_MS) * UNITS_PER_MS));
+  // A task of about `taskMs` of one core; the result says what one really took here.
+  const units = Math.max(1, Math.round((options.taskMs ?? DEFAULT_TASK_MS) / APPROX_MS_PER_UNIT));
   const outcomes: { label: string; workers: number; outcome: Outcome }[] = [];
+  const steps: WorkerState[][] = [];
   for (const [label, workers] of [
     ['serial', 1],
     ['pool', options.workers],
@@ -66,7 +67,9 @@ export async function gridSearchExperiment(context: ExperimentContext): Promise<
     context.step(`${label}: ${points.length} fits on ${workers} worker${workers === 1 ? '' : 's'}`);
     const group = await context.startGroup({ kind: 'processes', mode: 'tasks', namePrefix: label === 'serial' ? 'grid-serial' : 'grid-pool', workers });
     const outcome = await runPool(context, group, points, units);
+    const measured = group.measure();
     await context.stopGroup(group);
+    steps.push(group.exactAfterStop(measured).workerStates);
     if (outcome.done < points.length) break;
     outcomes.push({ label, workers, outcome });
   }
@@ -92,6 +95,7 @@ export async function gridSearchExperiment(context: ExperimentContext): Promise<
     },
     {
       speedup,
+      perWorker: perWorkerOfSteps(steps),
       lines: [
         `The lecture's job: ${describeEstimate(lecture)}`,
         ...(taskSeconds === null ? [] : [`Here one fit took ${(taskSeconds * 1000).toFixed(0)} ms of one core.`]),

@@ -1,20 +1,25 @@
 import { formatRate } from '../../model/format.js';
-import type { RunResult } from '../../model/lab-types.js';
+import type { RunResult, WorkerState } from '../../model/lab-types.js';
 import type { ExperimentContext } from '../experiment.js';
-import { experimentResult } from '../run-results.js';
+import { experimentResult, perWorkerOfSteps } from '../run-results.js';
 
 const DEFAULT_INCREMENTS = 1_000_000;
-/** Python yields between read and write on every increment: fewer make the point as well. */
-const DEFAULT_PYTHON_INCREMENTS = 20_000;
+/**
+ * Python loses updates only when a thread switch (every 5 ms at most) falls between read and write:
+ * the run must last long enough for several (about a quarter of a second here).
+ */
+const DEFAULT_PYTHON_INCREMENTS = 200_000;
 
 interface CounterRun {
   /** The shared counter at the end; null if the run was stopped first. */
   counter: number | null;
   seconds: number;
+  workers: WorkerState[];
 }
 
 async function countTogether(context: ExperimentContext, mode: 'race' | 'race-locked', increments: number): Promise<CounterRun> {
   const python = context.scenario.runtime === 'python';
+  let counter: number | null = null;
   const group = await context.startGroup({
     kind: 'threads',
     runtime: context.scenario.runtime,
@@ -22,19 +27,27 @@ async function countTogether(context: ExperimentContext, mode: 'race' | 'race-lo
     namePrefix: python ? context.scenario.namePrefix : mode === 'race' ? 'racer' : 'locked',
     workers: context.options.workers,
     spec: { count: increments },
-  });
-  let counter: number | null = null;
-  group.onMessage((message) => {
-    if (message.type === 'counter') counter = message.value;
+    onMessage: (message) => {
+      if (message.type === 'counter') counter = message.value;
+    },
   });
   const done = await context.untilFinished(group);
-  const seconds = group.elapsedSeconds();
+  const measured = group.measure();
   await context.stopGroup(group);
-  return { counter: done ? counter : null, seconds };
+  return { counter: done ? counter : null, seconds: measured.wallSeconds, workers: measured.workerStates };
 }
 
 function lostText(expected: number, actual: number): string {
   return actual === expected ? 'nothing lost' : `${formatRate(expected - actual)} lost (${(((expected - actual) / expected) * 100).toFixed(1)}%)`;
+}
+
+/** What the mutex cost, as measured: slower, or (rarely, on a busy machine) not. */
+function costLine(racy: CounterRun, fixed: CounterRun): string | null {
+  if (racy.seconds <= 0 || fixed.counter === null) return null;
+  const ratio = fixed.seconds / racy.seconds;
+  return ratio >= 1
+    ? `Measured: the same increments took ${ratio.toFixed(1)}x as long with the mutex: the threads take turns and wait for each other.`
+    : `Measured: the mutex run was not slower this time (${ratio.toFixed(2)}x); the machine was probably busy during the unprotected run.`;
 }
 
 /**
@@ -57,11 +70,7 @@ export async function raceExperiment(context: ExperimentContext): Promise<RunRes
   const final = locked ? fixed : racy;
   const actual = final?.counter ?? null;
   const stopped = actual === null;
-  const lines = [`unprotected: ${racy.counter ?? '-'} of ${expected} in ${racy.seconds.toFixed(2)} s${racy.counter === null ? '' : `, ${lostText(expected, racy.counter)}`}`];
-  if (fixed) {
-    lines.push(`with a mutex: ${fixed.counter ?? '-'} of ${expected} in ${fixed.seconds.toFixed(2)} s${fixed.counter === null ? '' : `, ${lostText(expected, fixed.counter)}`}`);
-    if (racy.seconds > 0 && fixed.counter !== null) lines.push(`The mutex made it ${(fixed.seconds / racy.seconds).toFixed(1)}x slower: the threads now take turns.`);
-  }
+  const cost = fixed ? costLine(racy, fixed) : null;
   const summary = stopped
     ? 'Stopped before the count was done.'
     : `${options.workers} threads x ${increments} increments: expected ${expected}, got ${actual}: ${lostText(expected, actual)}.`;
@@ -76,8 +85,10 @@ export async function raceExperiment(context: ExperimentContext): Promise<RunRes
       summary,
     },
     {
-      lines,
+      // The table has each version's counts and times; only what it cannot say goes in lines.
+      lines: cost ? [cost] : [],
       ...(actual === null ? {} : { expected, actual }),
+      perWorker: perWorkerOfSteps([racy.workers, ...(fixed ? [fixed.workers] : [])]),
       details: {
         increments,
         racy: { actual: racy.counter, seconds: racy.seconds },
@@ -86,8 +97,8 @@ export async function raceExperiment(context: ExperimentContext): Promise<RunRes
       table: {
         columns: ['version', 'expected', 'actual', 'lost', 'seconds'],
         rows: [
-          ['unprotected', expected, racy.counter ?? '-', racy.counter === null ? '-' : expected - racy.counter, racy.seconds.toFixed(2)],
-          ...(fixed ? [['with a mutex', expected, fixed.counter ?? '-', fixed.counter === null ? '-' : expected - fixed.counter, fixed.seconds.toFixed(2)]] : []),
+          ['unprotected', expected, racy.counter ?? '-', racy.counter === null ? '-' : lostText(expected, racy.counter), racy.seconds.toFixed(2)],
+          ...(fixed ? [['with a mutex', expected, fixed.counter ?? '-', fixed.counter === null ? '-' : lostText(expected, fixed.counter), fixed.seconds.toFixed(2)]] : []),
         ],
       },
     },

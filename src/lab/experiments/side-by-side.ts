@@ -1,6 +1,6 @@
-import { pythonLine, type RunResult } from '../../model/lab-types.js';
+import { pythonLine, type RunResult, type WorkerState } from '../../model/lab-types.js';
 import type { ExperimentContext } from '../experiment.js';
-import { experimentResult } from '../run-results.js';
+import { experimentResult, perWorkerOfSteps, pythonBound } from '../run-results.js';
 import type { GroupOptions } from '../workload-group.js';
 
 const SECONDS = 2;
@@ -12,6 +12,7 @@ interface Measured {
   contextSwitchesPerSecond: number | null;
   /** For the Python run: which Python it was. */
   python: { version: string; freeThreaded: boolean } | null;
+  workers: WorkerState[];
 }
 
 async function measure(context: ExperimentContext, options: GroupOptions): Promise<Measured | null> {
@@ -32,6 +33,7 @@ async function measure(context: ExperimentContext, options: GroupOptions): Promi
     coresUsed: cpu === null || seconds <= 0 ? null : cpu / seconds,
     contextSwitchesPerSecond: switches === null || seconds <= 0 ? null : switches / seconds,
     python: group.python,
+    workers: last.workerStates,
   };
 }
 
@@ -47,7 +49,7 @@ export async function sideBySideExperiment(context: ExperimentContext): Promise<
     context.step(`${workers} thread${workers === 1 ? '' : 's'}: simulated GIL`);
     const simulated = await measure(context, { kind: 'threads', mode: 'gil', namePrefix: 'sim-gil', workers });
     context.step(`${workers} thread${workers === 1 ? '' : 's'}: real GIL (python3)`);
-    const real = await measure(context, { kind: 'threads', runtime: 'python', mode: 'gil', namePrefix: 'py-gil', workers });
+    const real = await measure(context, { kind: 'threads', runtime: 'python', mode: 'gil', namePrefix: 'py-gil', workers, ...pythonBound(SECONDS + WARM_UP_MS / 1000) });
     if (!simulated || !real) break;
     rows.push({ workers, simulated, real });
   }
@@ -70,7 +72,8 @@ export async function sideBySideExperiment(context: ExperimentContext): Promise<
     },
     {
       lines: python ? [pythonLine(python)] : [],
-      details: { rows },
+      perWorker: perWorkerOfSteps(rows.flatMap((row) => [row.simulated?.workers ?? [], row.real?.workers ?? []])),
+      details: { rows: rows.map((row) => ({ workers: row.workers, simulated: withoutWorkers(row.simulated), real: withoutWorkers(row.real) })) },
       table: {
         columns: ['threads', 'simulated: cores', 'real: cores', 'simulated: switches/s', 'real: switches/s'],
         rows: rows.map((row) => [row.workers, cores(row.simulated), cores(row.real), switches(row.simulated), switches(row.real)]),
@@ -86,4 +89,11 @@ export async function sideBySideExperiment(context: ExperimentContext): Promise<
       },
     },
   );
+}
+
+/** The figures of a row, for the JSON details (its workers are listed once, in perWorker). */
+function withoutWorkers(measured: Measured | null): Omit<Measured, 'workers'> | null {
+  if (!measured) return null;
+  const { workers: _workers, ...figures } = measured;
+  return figures;
 }
