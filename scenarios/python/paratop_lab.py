@@ -3,21 +3,26 @@
 Standard library only. paratop starts this file with one JSON argument (the spec) and talks to it
 in JSON lines: it reads our stdout, we read our stdin. Our stdin closing means paratop is gone, and
 then so are we (and our child processes, which watch us in turn).
+
+Modes that fork do so before this process starts any thread (the stdin watcher included): forking a
+process that has threads is unsafe, and Python 3.12+ warns about it.
 """
 import hashlib
 import json
 import multiprocessing
 import os
+import random
 import sys
 import sysconfig
 import threading
 import time
+from queue import Empty
 
 SPEC = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 MODE = SPEC.get("mode", "gil")
 WORKERS = int(SPEC.get("workers", 2))
 PREFIX = SPEC.get("namePrefix", "py-worker")
-# Pure-Python spinning is bounded, whatever happens: a forgotten workload stops by itself.
+# Bounded, whatever happens: a forgotten workload stops by itself. paratop passes its run's bound.
 MAX_SECONDS = float(SPEC.get("maxSeconds", 600))
 PROGRESS_SECONDS = 0.25
 WRITE_LOCK = threading.Lock()
@@ -83,6 +88,11 @@ def watch_paratop():
     os._exit(0)
 
 
+def start_watching():
+    """Listen to paratop from now on. Call it after any fork: see the note at the top."""
+    threading.Thread(target=watch_paratop, name=f"{PREFIX}-stdin", daemon=True).start()
+
+
 def watch_parent(parent_pid):
     """In a child process: end when our Python parent is gone (we were re-parented).
 
@@ -132,13 +142,6 @@ def hash_large_buffers(counter, slot, stop, deadline):
         counter[slot] += 1
 
 
-def report_progress(counter, stop):
-    while not stop.is_set():
-        send({"type": "progress", "units": list(counter)})
-        time.sleep(PROGRESS_SECONDS)
-    send({"type": "progress", "units": list(counter)})
-
-
 def run_threads(work):
     counter = [0] * WORKERS
     deadline = time.monotonic() + MAX_SECONDS
@@ -149,6 +152,7 @@ def run_threads(work):
         report_in(slot + 1, name)
         work(counter, slot, STOP, deadline)
 
+    start_watching()
     threads = [threading.Thread(target=body, args=(slot,), daemon=True) for slot in range(WORKERS)]
     for thread in threads:
         thread.start()
@@ -185,6 +189,7 @@ def run_processes():
     children = [context.Process(target=process_spin, args=(slot, counter, stop_event, os.getpid()), daemon=True) for slot in range(WORKERS)]
     for child in children:
         child.start()
+    start_watching()
     while not STOP.is_set() and any(child.is_alive() for child in children):
         send({"type": "progress", "units": list(counter)})
         time.sleep(PROGRESS_SECONDS)
@@ -199,36 +204,48 @@ def run_processes():
 # -- the gotchas ----------------------------------------------------------------------------------
 
 counter_value = 0
+# At most this many loop steps between reading the counter and writing it back.
+RACE_WORK = 10
 
 
 def run_race():
-    """counter += 1 across threads, with the read and the write apart.
+    """counter += 1 across threads, with work between the read and the write.
 
-    Since CPython 3.10 a thread is only switched at certain points of the bytecode, so a bare
-    `counter += 1` rarely loses an update any more. Real code does work between reading a value and
-    writing it back; time.sleep(0) stands for that work and lets another thread run in between.
+    Since CPython 3.10 the interpreter offers to switch threads only at certain points (the end of a
+    loop, a call), none of them inside a bare `counter += 1`, so that seldom loses an update any more.
+    Real code does something between reading a value and writing it back; here a short loop of random
+    length stands for it. The interpreter may switch threads inside it (every 5 ms a waiting thread
+    asks for the GIL), and the other thread's increments made meanwhile are overwritten: how many
+    depends on where the switches fall, so it differs from run to run.
     """
     global counter_value
     counter_value = 0
     count = int(SPEC.get("count", 2000))
     done = [0] * WORKERS
+    # The threads start together, so they really overlap.
+    go = threading.Event()
 
     def body(slot):
         global counter_value
         name = f"{PREFIX}-{slot + 1}"
         name_thread(name)
         report_in(slot + 1, name)
+        work = random.Random().randrange
+        go.wait()
         for _ in range(count):
             if STOP.is_set():
                 return
             value = counter_value
-            time.sleep(0)
+            for _ in range(work(RACE_WORK)):
+                pass
             counter_value = value + 1
             done[slot] += 1
 
+    start_watching()
     threads = [threading.Thread(target=body, args=(slot,), daemon=True) for slot in range(WORKERS)]
     for thread in threads:
         thread.start()
+    go.set()
     for thread in threads:
         thread.join()
     send({"type": "progress", "units": done})
@@ -261,12 +278,23 @@ def run_results(use_queue):
     children = [context.Process(target=child_append, args=(slot, count, queue, os.getpid()), daemon=True) for slot in range(WORKERS)]
     for child in children:
         child.start()
+    start_watching()
     received = []
-    if queue is not None:
-        for _ in range(WORKERS * count):
-            received.append(queue.get())
+    while queue is not None and len(received) < WORKERS * count and not STOP.is_set():
+        # A timeout, so a stop request is heard even while no result comes.
+        try:
+            received.append(queue.get(timeout=0.1))
+        except Empty:
+            if not any(child.is_alive() for child in children) and queue.empty():
+                break
+    while not STOP.is_set() and any(child.is_alive() for child in children):
+        time.sleep(0.05)
     for child in children:
-        child.join()
+        child.join(0.5)
+        if child.is_alive():
+            child.kill()
+    if STOP.is_set():
+        return
     # The parent's list: what it received over the queue, or (without one) what `results` holds here.
     send({"type": "counter", "value": len(received) if use_queue else len(results)})
 
@@ -315,6 +343,7 @@ def run_fork_memory(load_first):
     ]
     for child in children:
         child.start()
+    start_watching()
     STOP.wait(MAX_SECONDS)
     stop_event.set()
     for child in children:
@@ -326,7 +355,7 @@ def run_fork_memory(load_first):
 def main():
     name_thread(f"{PREFIX}-main")
     send({"type": "hello", "version": sys.version.split()[0], "freeThreaded": free_threaded()})
-    threading.Thread(target=watch_paratop, daemon=True).start()
+    # Each mode starts watching stdin itself, after any fork.
     if MODE == "gil":
         run_threads(spin_pure_python)
     elif MODE == "released":
@@ -340,6 +369,7 @@ def main():
     elif MODE in ("load-then-fork", "fork-then-load"):
         run_fork_memory(MODE == "load-then-fork")
     else:
+        start_watching()
         send({"type": "error", "message": f"unknown mode {MODE}"})
     send({"type": "finished"})
     STOP.wait(MAX_SECONDS)
