@@ -75,6 +75,11 @@ export class PtySession {
     return childrenOf(this.process.pid)[0] ?? this.process.pid;
   }
 
+  /** The process the pseudo-terminal runs: paratop, or with thenStty the shell around it. */
+  get ptyPid(): number {
+    return this.process.pid;
+  }
+
   /** With thenStty: wait for the shell's report after paratop has gone. */
   async afterExit(timeoutMs = 10_000): Promise<{ exitCode: number; stty: string }> {
     const screen = await this.waitUntil((text) => /EXIT=\d+/.test(text) && /\becho\b|-echo\b/.test(text), 'the shell to report', timeoutMs);
@@ -97,6 +102,13 @@ export class PtySession {
       lines.push((buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '').trimEnd());
     }
     return lines;
+  }
+
+  /** The palette colour a cell is drawn in (grey is 8), or -1 for the default colour or an RGB one. */
+  paletteColour(x: number, y: number): number {
+    const buffer = this.terminal.buffer.active;
+    const cell = buffer.getLine(buffer.viewportY + y)?.getCell(x);
+    return cell?.isFgPalette() ? cell.getFgColor() : -1;
   }
 
   screen(): string {
@@ -158,6 +170,16 @@ export class PtySession {
 
   /** Make sure nothing is left running, whatever the test did. */
   dispose(): void {
+    // With thenStty the shell waits in a sleep after paratop: end it too.
+    if (this.viaShell) {
+      for (const pid of childrenOf(this.process.pid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+    }
     if (!this.exitStatus) {
       try {
         this.process.kill('SIGKILL');

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { BIN } from './pty-session.js';
+
+/**
+ * What a paratop started, found without guessing: the test puts a tag in paratop's environment,
+ * and every process paratop starts inherits it (workloads, Python, the command keeper and the
+ * command, helpers), however it was started and wherever it was re-parented. Other tests' paratops
+ * carry other tags, so tests running side by side do not see each other's processes.
+ */
+export const TAG_NAME = 'PARATOP_TEST_TAG';
+
+export function newTag(): string {
+  return randomUUID();
+}
+
+export interface Tagged {
+  pid: number;
+  /** Its command line, words joined by spaces. */
+  command: string;
+}
+
+/** Live processes (zombies are gone) whose environment holds the tag, but for `except`. */
+export function processesTagged(tag: string, except: readonly number[] = []): Tagged[] {
+  const needle = `${TAG_NAME}=${tag}\0`;
+  const found: Tagged[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || except.includes(Number(name))) continue;
+    try {
+      if (!readFileSync(`/proc/${name}/environ`, 'latin1').includes(needle)) continue;
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
+      found.push({ pid: Number(name), command: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+    } catch {
+      // gone while we looked, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Wait until no process holds the tag; what still does on timeout. */
+export async function untilNoneTagged(tag: string, timeoutMs = 5000, except: readonly number[] = []): Promise<Tagged[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = processesTagged(tag, except);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface WatchedRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Every process paratop started, seen while it ran (looked for every few milliseconds) or after it exited. */
+  started: Tagged[];
+}
+
+/**
+ * Run the real bin without a terminal and watch what it starts. A node workload lives for a
+ * tenth of a second at least (node's own start-up), far longer than the pause between looks.
+ */
+export async function runWatched(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<WatchedRun> {
+  const tag = newTag();
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, [TAG_NAME]: tag } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  let done = false;
+  void closed.then(() => (done = true));
+  const started = new Map<number, Tagged>();
+  const look = (): void => {
+    for (const found of processesTagged(tag, [child.pid ?? 0])) if (!started.has(found.pid)) started.set(found.pid, found);
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!done && Date.now() < deadline) {
+    look();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  if (!done) child.kill('SIGKILL');
+  const status = await closed;
+  // Anything that outlived paratop (re-parented, so no longer under it) still carries the tag.
+  look();
+  return { status, stdout, stderr, started: [...started.values()] };
+}
