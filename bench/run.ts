@@ -89,6 +89,11 @@ async function selfCost(): Promise<SelfCostReport> {
         process.stdout.write(`  idle baseline (no tool) with ${processCount()} processes (${warmup + window} s)…\n`);
         baselines.push({ extra, ...(await measureIdleForks(window)) });
         for (const tool of list) {
+          const replaced = sleepers?.topUp() ?? 0;
+          if (replaced > 0) {
+            process.stdout.write(`  (${replaced} of the extra idle processes had been ended by something else; replaced)\n`);
+            await sleep(1000);
+          }
           process.stdout.write(`  measuring ${tool.name} with ${processCount()} processes (${warmup + window} s)…\n`);
           runs.push({ extra, ...(await measureSelfCost(tool, warmup, window)) });
         }
@@ -133,7 +138,7 @@ async function selfCost(): Promise<SelfCostReport> {
   if (spawnTraces.length > 0) {
     table(
       `Spawned, under strace -f (separate runs, ${traceWindow} s after ${warmup} s warm-up, few processes; CPU not measured)`,
-      ['tool', 'processes created', 'programs exec\'d', 'threads created'],
+      ['tool', 'processes created', 'execve calls', 'threads created'],
       spawnTraces.map((trace) => [trace.tool, trace.processes, trace.execs, trace.threads]),
     );
   } else if (spawnTraceSkipped) {
@@ -158,7 +163,7 @@ async function selfCost(): Promise<SelfCostReport> {
     }
   }
   const traced = spawnTraces.find((trace) => trace.tool === 'paratop');
-  if (traced) check('processes spawned by paratop (strace -f)', '0', `${traced.processes} created, ${traced.execs} exec'd in ${traced.windowSeconds} s`, traced.processes === 0 && traced.execs === 0);
+  if (traced) check('processes spawned by paratop (strace -f)', '0', `${traced.processes} created, ${traced.execs} execve calls in ${traced.windowSeconds} s`, traced.processes === 0 && traced.execs === 0);
   const paratop = paratopAt(0);
   if (paratop) check('RSS (few processes)', '< 55 MB', `mean ${fixed(paratop.rssMeanMb, 1)}, peak ${fixed(paratop.rssPeakMb, 1)} MB`, paratop.rssPeakMb < 55);
   return { runs, baselines, spawnTraces, spawnTraceSkipped };

@@ -29,7 +29,7 @@ export interface SpawnTrace {
   windowSeconds: number;
   /** fork, vfork, and clone/clone3 without CLONE_THREAD: new processes */
   processes: number;
-  /** execve/execveat: programs run */
+  /** execve/execveat calls (failed attempts along the PATH included) */
   execs: number;
   /** clone/clone3 with CLONE_THREAD: new threads (not spawning, shown for completeness) */
   threads: number;
@@ -95,11 +95,23 @@ export async function measureSelfCost(tool: Tool, warmupSeconds: number, windowS
   }
 }
 
-/** Extra idle processes, to see how each tool scales with the process count. */
-export function startIdleProcesses(count: number): { stop(): void } {
-  const sleepers: ChildProcess[] = [];
-  for (let index = 0; index < count; index += 1) sleepers.push(spawn('sleep', ['3600'], { stdio: 'ignore' }));
+/**
+ * Extra idle processes, to see how each tool scales with the process count. topUp() replaces any
+ * that something else on the machine ended (returns how many), so each tool sees the same count.
+ */
+export function startIdleProcesses(count: number): { topUp(): number; stop(): void } {
+  const start = (): ChildProcess => spawn('sleep', ['3600'], { stdio: 'ignore' });
+  const sleepers: ChildProcess[] = Array.from({ length: count }, start);
   return {
+    topUp: () => {
+      let replaced = 0;
+      for (const [index, sleeper] of sleepers.entries()) {
+        if (sleeper.exitCode === null && sleeper.signalCode === null) continue;
+        sleepers[index] = start();
+        replaced += 1;
+      }
+      return replaced;
+    },
     stop: () => {
       for (const sleeper of sleepers) sleeper.kill('SIGKILL');
     },
