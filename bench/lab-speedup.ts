@@ -135,15 +135,19 @@ class WitnessClock implements TaskClock {
  * cores used (paratop's figure and the bench's own from /proc), work per second, speedup against
  * one worker. Python experiments are skipped, with the reason, when python3 cannot be used.
  */
-export async function measureLabSpeedups(seconds: number, onProgress: (line: string) => void = () => undefined): Promise<{ points: LabPoint[]; skipped: LabSkip[]; freeThreadedPython: boolean }> {
+export async function measureLabSpeedups(
+  seconds: number,
+  onProgress: (line: string) => void = () => undefined,
+  options: { scenarios?: readonly ScenarioDefinition[]; pythonCommand?: string } = {},
+): Promise<{ points: LabPoint[]; skipped: LabSkip[]; freeThreadedPython: boolean }> {
   const cores = cpus().length;
   const clock = new WitnessClock(createTaskClock());
   const engine = new LabEngine({ cores, clock });
   const points: LabPoint[] = [];
   const skipped: LabSkip[] = [];
-  const found = await python();
+  const found = await python(options.pythonCommand);
   try {
-    for (const scenario of speedupScenarios()) {
+    for (const scenario of options.scenarios ?? speedupScenarios()) {
       if (scenario.runtime === 'python' && !found.available) {
         skipped.push({ scenario: scenario.id, reason: found.reason });
         onProgress(`  skipping ${scenario.id}: ${found.reason}`);

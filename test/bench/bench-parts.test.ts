@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { measureAccuracy, nearestReading } from '../../bench/accuracy.js';
 import { FrameDetector } from '../../bench/frame-detector.js';
 import { measureKeyLatency, percentile } from '../../bench/key-latency.js';
-import { labTarget, speedupScenarios, workerCounts } from '../../bench/lab-speedup.js';
+import { labTarget, measureLabSpeedups, speedupScenarios, workerCounts } from '../../bench/lab-speedup.js';
 import { busyPercent, parseCoreTicks, parsePidTicks } from '../../bench/proc-stat.js';
 import { addUtime, generateProcTree } from '../../bench/proc-tree.js';
 import { countSpawns } from '../../bench/self-cost.js';
@@ -167,6 +167,22 @@ describe('bench parts', { skip: process.platform !== 'linux', timeout: 60_000 },
     assert.ok(Number.isFinite(result.maxDifference));
     assert.ok(Number.isFinite(result.skewMs.max));
     assert.ok(result.pinned, 'the pinned core was read');
+  });
+
+  test('lab speedups: a run measured by paratop and by the bench alike; python experiments skipped, not thrown, without python3', async () => {
+    const { points, skipped } = await measureLabSpeedups(0.6, () => undefined, {
+      scenarios: [findScenario('one-thread')!, findScenario('py-processes')!],
+      pythonCommand: '/nonexistent/python3',
+    });
+    assert.equal(points.length, 1);
+    const [point] = points;
+    assert.ok(point?.coresUsed !== null && point?.coresUsedProc !== null, 'both figures measured');
+    assert.ok(Math.abs((point?.coresUsed ?? 0) - (point?.coresUsedProc ?? 0)) < 0.1, `paratop ${point?.coresUsed}, /proc ${point?.coresUsedProc}`);
+    assert.deepEqual(
+      skipped.map((skip) => skip.scenario),
+      ['py-processes'],
+    );
+    assert.match(skipped[0]?.reason ?? '', /nonexistent/);
   });
 
   test('key latency times each press to a completed frame, timeouts counted', async () => {
