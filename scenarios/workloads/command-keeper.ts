@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createLinkSource } from '../../src/lab/process-links.js';
+import { type ProcessLink, createLinkSource } from '../../src/lab/process-links.js';
+import { followTree, isFollowedMessage } from '../../src/lab/process-tree.js';
 import { exitWhenParentDies } from './parent-watch.js';
 import type { FromKeeper, KeeperSpec } from './protocol.js';
 
@@ -9,12 +10,17 @@ import type { FromKeeper, KeeperSpec } from './protocol.js';
  * process group of its own (setsid), so everything it starts can be found and signalled together.
  * The keeper is its parent, so it can tell paratop the command's exact CPU time when it ends (from
  * the children's times the kernel hands the parent who waits), and it outlives paratop long enough
- * to end the command's session if paratop dies without cleaning up (SIGKILL included).
+ * to end the command's session if paratop dies without cleaning up (SIGKILL included), and with it
+ * every process paratop told it it follows (those that left the session with setsid among them).
  */
 const spec = JSON.parse(process.argv[2] ?? '{}') as KeeperSpec;
 process.title = 'paratop-keeper';
 const links = createLinkSource();
 let rootPid: number | null = null;
+/** The command's processes paratop follows, PID -> start time (clock ticks after boot), as it last said. */
+let followed = new Map<number, number>();
+/** When the command was reaped, in clock ticks after boot; null while it has not been. */
+let reapedAtTicks: number | null = null;
 
 function send(message: FromKeeper): void {
   if (process.connected) process.send?.(message);
@@ -32,11 +38,31 @@ function reapedCpuSeconds(): number | null {
   }
 }
 
-/** The command's processes still alive: its process group and its session (zombies are gone). */
-function sessionMembers(): number[] {
+/** Now, in clock ticks after boot (the unit of a process's start time in /proc); where unknown, "forever". */
+function ticksNow(): number {
+  try {
+    return Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 100);
+  } catch {
+    return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+/**
+ * The command's processes still alive (zombies are gone), each sure to be the command's: the
+ * processes paratop follows (same PID and start time), those of the command's session, and all
+ * their descendants. The session's number (the command's PID) cannot be given to another process
+ * while the command is unreaped, nor while any process of its session lives; once the command has
+ * been reaped, only session members that started before that are taken as its (a stranger given
+ * the number later would start after).
+ */
+function members(): ProcessLink[] {
   if (rootPid === null) return [];
   const root = rootPid;
-  return links.read().filter((link) => link.sid === root || link.pgid === root).map((link) => link.pid);
+  const all = links.read();
+  const trusted = new Map(followed);
+  for (const link of all) if (link.sid === root && (reapedAtTicks === null || link.startTicks <= reapedAtTicks)) trusted.set(link.pid, link.startTicks);
+  trusted.delete(process.pid);
+  return followTree(all, trusted, -1).filter((link) => link.pid !== process.pid);
 }
 
 function signalSession(signal: NodeJS.Signals): void {
@@ -48,9 +74,12 @@ function signalSession(signal: NodeJS.Signals): void {
       // gone already, or not ours
     }
   };
-  kill(-rootPid);
-  // Processes that left the group but not the session.
-  for (const pid of sessionMembers()) kill(pid);
+  const found = members();
+  // The group -root is the command's while the command is unreaped (we are its parent, so its PID
+  // cannot be reused until we wait for it), or while one of its session, known to be its, lives.
+  if (reapedAtTicks === null || found.some((link) => link.sid === rootPid)) kill(-rootPid);
+  // Those that left the group, or the session: each only if it still has the start time it had.
+  for (const link of found) if (links.isSame(link.pid, link.startTicks)) kill(link.pid);
 }
 
 let sweeping = false;
@@ -58,11 +87,11 @@ let sweeping = false;
 function sweepAndExit(): void {
   if (sweeping) return;
   sweeping = true;
-  if (sessionMembers().length === 0) process.exit(0);
+  if (members().length === 0) process.exit(0);
   signalSession('SIGTERM');
   const deadline = Date.now() + 1000;
   const timer = setInterval(() => {
-    if (sessionMembers().length > 0 && Date.now() < deadline) return;
+    if (members().length > 0 && Date.now() < deadline) return;
     clearInterval(timer);
     signalSession('SIGKILL');
     process.exit(0);
@@ -74,6 +103,9 @@ process.on('SIGTERM', sweepAndExit);
 process.on('SIGHUP', sweepAndExit);
 // Ctrl-C in a terminal reaches paratop too, which stops the command in stages; we wait for that.
 process.on('SIGINT', () => undefined);
+process.on('message', (message) => {
+  if (isFollowedMessage(message)) followed = new Map(message.processes);
+});
 
 const [program = '', ...args] = spec.argv;
 // Output is a pipe to paratop, so Python would hold prints back in a buffer: ask it not to.
@@ -90,5 +122,6 @@ child.on('spawn', () => {
   send({ type: 'started', pid: child.pid ?? 0 });
 });
 child.on('exit', (code, signal) => {
+  reapedAtTicks = ticksNow();
   send({ type: 'exited', code, signal, cpuSeconds: reapedCpuSeconds(), wallSeconds: (performance.now() - spawnedAt) / 1000 });
 });

@@ -9,7 +9,7 @@ import { CommandLineError, type CommandRequest } from './command-line.js';
 import { workloadPath } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
 import type { ProcessLink, ProcessLinkSource } from './process-links.js';
-import { followTree } from './process-tree.js';
+import { type FollowedMessage, followTree } from './process-tree.js';
 import type { TaskClock } from './task-clock.js';
 
 export interface CommandRunDeps {
@@ -105,6 +105,8 @@ export class CommandRun implements LiveGroup {
   private pipes: NodeJS.ReadableStream[] = [];
   private draining = false;
   private lastOutputAt = 0;
+  /** What the keeper was last told paratop follows, so an unchanged tree is not sent again. */
+  private toldKeeper = '';
 
   private constructor(
     readonly request: CommandRequest,
@@ -268,7 +270,28 @@ export class CommandRun implements LiveGroup {
     this.peakProcesses = Math.max(this.peakProcesses, members.length);
     this.peakThreads = Math.max(this.peakThreads, members.reduce((sum, link) => sum + link.threads, 0));
     this.lastSampleAt = now;
-    if (changed) this.deps.onChange();
+    if (changed) {
+      this.tellKeeper();
+      this.deps.onChange();
+    }
+  }
+
+  /**
+   * Tell the keeper every process followed now (PID and start time). Should paratop die without
+   * stopping the command (SIGKILL), the keeper ends these as well as the command's session, so a
+   * process that left the session with setsid is not left running, provided paratop had seen it.
+   */
+  private tellKeeper(): void {
+    const processes = [...this.live.values()].map((link): [number, number] => [link.pid, link.startTicks]);
+    const text = JSON.stringify(processes);
+    if (!this.keeper || text === this.toldKeeper) return;
+    this.toldKeeper = text;
+    const message: FollowedMessage = { type: 'followed', processes };
+    try {
+      this.keeper.sendMessage?.(message).catch(() => undefined);
+    } catch {
+      // the keeper has gone (its channel is closed): nothing to tell
+    }
   }
 
   /** Everything measured so far (taken when the command ended, or when it was asked to stop). */
@@ -293,7 +316,7 @@ export class CommandRun implements LiveGroup {
   killNow(): void {
     clearTimeout(this.redrawTimer);
     if (this.rootPid > 0) {
-      signal(-this.rootPid, 'SIGKILL');
+      if (this.groupIsOurs()) signal(-this.rootPid, 'SIGKILL');
       for (const pid of this.live.keys()) this.signalFollowed(pid, 'SIGKILL');
     }
     // The keeper sweeps the command's session once more on its way out.
@@ -432,11 +455,32 @@ export class CommandRun implements LiveGroup {
     return stoppedBy;
   }
 
-  /** The process group, and any process of the tree that has left it. */
+  /** The process group, and any process of the tree that has left it (every one, if the group cannot be trusted). */
   private signalAll(name: NodeJS.Signals): void {
     if (this.rootPid <= 0) return;
-    signal(-this.rootPid, name);
-    for (const link of this.live.values()) if (link.pgid !== this.rootPid) this.signalFollowed(link.pid, name);
+    const group = this.groupIsOurs();
+    if (group) signal(-this.rootPid, name);
+    for (const link of this.live.values()) if (!group || link.pgid !== this.rootPid) this.signalFollowed(link.pid, name);
+  }
+
+  /**
+   * Whether the process group -rootPid can only be the command's. Linux gives out a number again
+   * only when no process uses it as PID, process group or session. The keeper is the command's
+   * parent: until it reaps the command (and tells us, a few milliseconds later at most), the
+   * command or its zombie holds the number. After that, a process we follow (same start time,
+   * read just now) that is still in the command's session holds it, as sessions cannot be joined.
+   * Otherwise the number may be free, and in a long run of PIDs it could come back as a stranger's
+   * group: then only the followed PIDs are signalled, one by one. (The window between the reaping
+   * and our hearing of it would need the kernel to hand out every other PID first; PIDs are given
+   * out in turn.)
+   */
+  private groupIsOurs(): boolean {
+    if (this.exit === null) return true;
+    for (const link of this.live.values()) {
+      const now = this.deps.links.one(link.pid);
+      if (now && now.startTicks === link.startTicks && now.sid === this.rootPid) return true;
+    }
+    return false;
   }
 
   /** A process of the tree by PID, unless the PID now belongs to someone else (it was reused). */

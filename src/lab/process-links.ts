@@ -30,6 +30,8 @@ export interface ProcessLinkSource {
    * a signal so a reused PID is never hit. Where start times are unknown (ps), whether it exists.
    */
   isSame(pid: number, startTicks: number): boolean;
+  /** One process read afresh (null: gone, or a zombie), for a check just before a signal. */
+  one(pid: number): ProcessLink | null;
 }
 
 const STAT_FIELDS = [4, 5, 6, 14, 15, 16, 17, 20, 22];
@@ -77,7 +79,11 @@ export class ProcLinkSource implements ProcessLinkSource {
   }
 
   isSame(pid: number, startTicks: number): boolean {
-    return parseStatLink(this.reader.read(`${this.procRoot}/${pid}/stat`) ?? '', this.hz)?.startTicks === startTicks;
+    return this.one(pid)?.startTicks === startTicks;
+  }
+
+  one(pid: number): ProcessLink | null {
+    return parseStatLink(this.reader.read(`${this.procRoot}/${pid}/stat`) ?? '', this.hz);
   }
 
   threads(pid: number): { tid: number; name: string; cpuSeconds: number }[] {
@@ -134,6 +140,10 @@ export class PsLinkSource implements ProcessLinkSource {
 
   threads(): { tid: number; name: string; cpuSeconds: number }[] {
     return [];
+  }
+
+  one(pid: number): ProcessLink | null {
+    return this.read().find((link) => link.pid === pid) ?? null;
   }
 
   isSame(pid: number): boolean {

@@ -6,6 +6,8 @@ import { after, afterEach, describe, test } from 'node:test';
 import { allGone, childrenOf } from '../helpers/proc-measure.js';
 import { isAlive } from '../helpers/processes.js';
 import { KEYS, PtySession } from '../helpers/pty-session.js';
+import { TAG_NAME, newTag, processesTagged, untilNoneTagged } from '../helpers/started.js';
+import { descendantsOf } from '../helpers/workloads.js';
 
 const TABLE_HEADER = /PID USER +CPU%/;
 const folder = mkdtempSync(join(tmpdir(), 'paratop-run-'));
@@ -22,9 +24,21 @@ function commandLine(pid: number): string {
   }
 }
 
-function descendantsOf(pid: number): number[] {
-  const children = childrenOf(pid);
-  return [...children, ...children.flatMap(descendantsOf)];
+/** A session whose every child process carries a fresh tag, so what it leaves behind can be found. */
+function tagged(options: ConstructorParameters<typeof PtySession>[0] = {}): { paratop: PtySession; tag: string } {
+  const tag = newTag();
+  return { paratop: new PtySession({ ...options, env: { ...options.env, [TAG_NAME]: tag } }), tag };
+}
+
+/** The command's processes: everything under paratop's command keeper (not paratop's other helpers). */
+function commandTree(paratop: PtySession): number[] {
+  const keepers = childrenOf(paratop.pid).filter((pid) => commandLine(pid).startsWith('paratop-keeper'));
+  return [...keepers, ...keepers.flatMap((pid) => descendantsOf(pid))];
+}
+
+/** Processes this paratop started that are still alive after a grace period, as "PID command". */
+async function leftBehind(tag: string): Promise<string[]> {
+  return (await untilNoneTagged(tag, 5000)).map((entry) => `${entry.pid} ${entry.command}`);
 }
 
 describe('your own command in the dashboard', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 120_000 }, () => {
@@ -57,24 +71,27 @@ describe('your own command in the dashboard', { skip: process.platform !== 'linu
   });
 
   test('r prompts for a command line; q while it runs ends its whole tree', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const { paratop, tag } = tagged({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('r');
     await paratop.waitFor('Run: ');
     paratop.press(`--shell sh ${CHATTY} & sh ${CHATTY}; wait`);
     paratop.press('\r');
     await paratop.waitUntil((text) => (text.match(/PID \d+ sh /g) ?? []).length >= 3, 'the shell and both children in the panel');
-    const tree = descendantsOf(paratop.pid);
+    const tree = commandTree(paratop);
     assert.ok(tree.length >= 4, `keeper, shell and two children: ${tree.join(', ')}`);
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
     assert.ok(await allGone(tree, 5000, isAlive), `left running: ${tree.filter(isAlive).join(', ')}`);
+    assert.deepEqual(await leftBehind(tag), []);
   });
 
   test('one process of the command killed from the table (/ PID, k, Enter): the rest runs on', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40, args: ['run', '--', 'sh', '-c', 'sleep 300 & sleep 301; wait'] }));
-    await paratop.waitUntil((text) => /PID \d+ sleep/.test(text) && (text.match(/PID \d+ /g) ?? []).length >= 3, 'sh and both sleeps in the panel');
-    const tree = descendantsOf(paratop.pid);
+    const { paratop, tag } = tagged({ cols: 120, rows: 40, args: ['run', '--', 'sh', '-c', 'sleep 300 & sleep 301; wait'] });
+    session = paratop;
+    await paratop.waitUntil((text) => (text.match(/PID \d+ sleep /g) ?? []).length === 2 && /PID \d+ sh /.test(text), 'sh and both sleeps in the panel');
+    const tree = commandTree(paratop);
     const victim = tree.find((pid) => commandLine(pid).startsWith('sleep\u0000300'));
     assert.ok(victim, `sleep 300 among ${tree.join(', ')}`);
     // A number in the filter matches that PID: the sleep's row alone, selected.
@@ -92,17 +109,44 @@ describe('your own command in the dashboard', { skip: process.platform !== 'linu
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
     assert.ok(await allGone(tree, 5000, isAlive), `left running: ${tree.filter(isAlive).join(', ')}`);
+    assert.deepEqual(await leftBehind(tag), []);
+  });
+
+  test('SIGKILL of paratop: a daemon the command started (setsid, re-parented) ends too, once paratop had seen it', async () => {
+    // The subshell starts a sleep in a session of its own and ends 3 s later: the sleep is then
+    // re-parented, outside the command's session and tree, as a daemon would be.
+    const marker = `1002.${process.pid}`;
+    const { paratop, tag } = tagged({ cols: 120, rows: 40, args: ['run', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 303`] });
+    session = paratop;
+    // Once the subshell has gone, the daemon is listed in the panel by PID: paratop followed it.
+    let daemon = 0;
+    await paratop.waitUntil((text) => {
+      daemon = processesTagged(tag).find((entry) => entry.command === `sleep ${marker}`)?.pid ?? 0;
+      return daemon > 0 && !commandTree(paratop).includes(daemon) && new RegExp(`PID ${daemon} sleep`).test(text);
+    }, 'the daemon re-parented and still followed in the panel', 15_000);
+    try {
+      process.kill(paratop.pid, 'SIGKILL');
+      await paratop.waitForExit();
+      assert.ok(await allGone([daemon], 5000, isAlive), `the daemon ${daemon} still runs`);
+      assert.deepEqual(await leftBehind(tag), []);
+    } finally {
+      if (isAlive(daemon)) process.kill(daemon, 'SIGKILL');
+    }
   });
 
   test('a command that cannot run is refused in plain words, and nothing starts', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const { paratop, tag } = tagged({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('r');
     await paratop.waitFor('Run: ');
     paratop.press('no-such-program-xyz --flag\r');
     await paratop.waitFor(/Cannot run that: "no-such-program-xyz" was not found on the PATH/);
-    const keepers = childrenOf(paratop.pid).filter((pid) => /keeper/.test(commandLine(pid)));
-    assert.deepEqual(keepers, []);
+    assert.deepEqual(
+      processesTagged(tag, [paratop.pid]).filter((entry) => /keeper|no-such-program/.test(entry.command)),
+      [],
+      'no keeper, no command',
+    );
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
   });

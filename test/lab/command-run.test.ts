@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { allGone, childrenOf, coresUsedBy } from '../helpers/proc-measure.js';
 import { isAlive, waitForExit } from '../helpers/processes.js';
 import { BIN } from '../helpers/pty-session.js';
+import { TAG_NAME, newTag, processesTagged, untilNoneTagged } from '../helpers/started.js';
 
 const CORES = cpus().length;
 /** "All cores" on a noisy 2-core machine: most of them. */
@@ -199,6 +200,33 @@ int main(void) {
       assert.ok(await allGone([...keeper, ...pids], 8000, isAlive), `left running: ${[...keeper, ...pids].filter(isAlive).join(', ')}`);
     } finally {
       paratop.kill('SIGKILL');
+    }
+  });
+
+  test('paratop killed with SIGKILL: a process that left the session (setsid) and was re-parented, once seen, ends too', async () => {
+    // A "daemon": setsid gives it a session of its own, and its parent (the subshell) ends after
+    // 3 s, so it is re-parented and only paratop's list of what it followed can lead to it.
+    const marker = `1001.${process.pid}`;
+    const tag = newTag();
+    const paratop = spawn(process.execPath, [BIN, 'lab', 'exec', '--json', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 302`], {
+      stdio: 'ignore',
+      env: { ...process.env, [TAG_NAME]: tag },
+    });
+    let escaped = 0;
+    try {
+      const deadline = Date.now() + 15_000;
+      // Wait until it is no longer under paratop (re-parented); paratop, looking once a second, has seen it by then.
+      while (!(escaped > 0 && !descendantsOf(paratop.pid ?? 0).includes(escaped))) {
+        assert.ok(Date.now() < deadline, 'the daemon did not leave the tree');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        escaped = processesTagged(tag).find((entry) => entry.command === `sleep ${marker}`)?.pid ?? 0;
+      }
+      paratop.kill('SIGKILL');
+      assert.ok(await allGone([escaped], 8000, isAlive), `the escaped sleep ${escaped} still runs`);
+      assert.deepEqual(await untilNoneTagged(tag, 3000), [], 'nothing of the command is left');
+    } finally {
+      paratop.kill('SIGKILL');
+      if (escaped && isAlive(escaped)) process.kill(escaped, 'SIGKILL');
     }
   });
 });
