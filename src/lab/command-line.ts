@@ -21,6 +21,8 @@ export function commandFromArgs(args: readonly string[], shell: boolean): Comman
   if (args.length === 0 || args[0] === '') throw new CommandLineError(`no command given. Usage: ${USAGE}`);
   if (shell) {
     const line = args.join(' ');
+    // /bin/sh -c '   ' would run nothing and exit 0: that is no command either.
+    if (line.trim() === '') throw new CommandLineError(`no command given. Usage: ${USAGE}`);
     return { argv: ['/bin/sh', '-c', line], display: line, shell: true };
   }
   return { argv: [...args], display: quote([...args]), shell: false };

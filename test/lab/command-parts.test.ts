@@ -22,6 +22,9 @@ describe('command lines', () => {
     assert.deepEqual(commandFromArgs(['ls | wc -l'], true).argv, ['/bin/sh', '-c', 'ls | wc -l']);
     assert.throws(() => commandFromArgs([], false), /no command given/);
     assert.throws(() => commandFromArgs([''], false), CommandLineError);
+    // With --shell, blanks alone would run /bin/sh -c '   ': nothing, and exit 0.
+    assert.throws(() => commandFromArgs(['   '], true), /no command given/);
+    assert.throws(() => commandFromArgs(['', ' \t'], true), /no command given/);
   });
 
   test('a typed line: quotes, backslashes and $VARIABLES as a shell reads them, no shell run', () => {

@@ -276,6 +276,8 @@ describe('commands that cannot run: a message and exit 2, nothing started', () =
   const cases: [string[], RegExp][] = [
     [['lab', 'exec'], /missing required argument 'command'/],
     [['lab', 'exec', '--', ''], /no command given/],
+    [['lab', 'exec', '--shell', '--', '   '], /no command given/],
+    [['run', '--shell', '--', '   '], /no command given/],
     [['lab', 'exec', '--', 'no-such-program-xyz'], /"no-such-program-xyz" was not found on the PATH/],
     [['lab', 'exec', '--', POOL], /is not executable\. Make it so \(chmod \+x .*\), or name its interpreter: python3/],
     [['lab', 'exec', '--', folder], /is not a file/],
