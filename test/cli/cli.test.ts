@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { BIN } from '../helpers/pty-session.js';
 import { isAlive } from '../helpers/processes.js';
-import { childrenOf } from '../helpers/proc-measure.js';
+import { runWatched } from '../helpers/started.js';
 
 /** Run the real bin without a terminal, as a script would. */
 function paratop(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
@@ -168,11 +168,21 @@ describe('paratop lab', () => {
   test('lab run --json: the measured result; every worker gone afterwards', () => {
     const result = paratop(['lab', 'run', 'processes', '--workers', '2', '--seconds', '1', '--json']);
     assert.equal(result.status, 0, result.stderr);
-    const run = JSON.parse(result.stdout) as { workers: number; wallSeconds: number; coresUsed: number; stoppedBy: string; perWorker: { pid: number }[] };
+    const run = JSON.parse(result.stdout) as {
+      workers: number;
+      wallSeconds: number;
+      coresUsed: number;
+      stoppedBy: string;
+      perWorker: { pid: number; units: number; cpuSeconds: number | null }[];
+    };
     assert.equal(run.workers, 2);
     assert.equal(run.stoppedBy, 'asked');
     assert.ok(run.wallSeconds >= 0.9 && run.wallSeconds < 2);
-    assert.ok(run.coresUsed > 1, `cores used ${run.coresUsed}`);
+    // This test is about the shape; that 2 processes keep 2 cores busy is measured from /proc in
+    // test/lab. Here: both workers ran, on a machine that may be busy with other tests.
+    assert.ok(run.coresUsed > 0.5, `cores used ${run.coresUsed}`);
+    assert.equal(run.perWorker.length, 2);
+    assert.ok(run.perWorker.every((worker) => worker.units > 0 && (worker.cpuSeconds ?? 0) > 0.1), JSON.stringify(run.perWorker));
     assert.ok(run.perWorker.every((worker) => !isAlive(worker.pid)));
   });
 
@@ -188,12 +198,12 @@ describe('paratop lab', () => {
     [['lab', 'dance'], /unknown command 'dance'/],
   ];
   for (const [args, message] of mistakes) {
-    test(`paratop ${args.join(' ')}: exit 2, nothing started`, () => {
-      const before = childrenOf(process.pid).length;
-      const result = paratop(args);
+    test(`paratop ${args.join(' ')}: exit 2, nothing started`, async () => {
+      const result = await runWatched(args);
       assert.equal(result.status, 2, result.stderr);
       assert.match(result.stderr, message);
-      assert.equal(childrenOf(process.pid).length, before);
+      // Every process paratop starts carries the test's tag in its environment (see helpers/started.ts).
+      if (process.platform === 'linux') assert.deepEqual(result.started, [], 'nothing was started');
     });
   }
 });
