@@ -6,6 +6,12 @@
 const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 const WHITESPACE_CONTROLS = /[\t\n]/g;
 
+/**
+ * Characters beyond U+FFFF (most emoji) take two UTF-16 units, and blessed places them wrongly:
+ * the rest of the line, and the next, shift. They show as U+FFFD, as do lone surrogates.
+ */
+const ASTRAL_OR_LONE_SURROGATE = /[\u{10000}-\u{10FFFF}]|[\uD800-\uDFFF]/gu;
+
 export function toPrintable(text: string): string {
-  return text.replace(WHITESPACE_CONTROLS, ' ').replace(UNPRINTABLE, '');
+  return text.replace(WHITESPACE_CONTROLS, ' ').replace(UNPRINTABLE, '').replace(ASTRAL_OR_LONE_SURROGATE, '\uFFFD');
 }
