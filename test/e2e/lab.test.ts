@@ -3,23 +3,21 @@ import { spawnSync } from 'node:child_process';
 import { after, afterEach, describe, test } from 'node:test';
 import { KEYS, PtySession } from '../helpers/pty-session.js';
 import { isAlive } from '../helpers/processes.js';
-import { allGone, childrenOf } from '../helpers/proc-measure.js';
+import { allGone } from '../helpers/proc-measure.js';
+import { TAG_NAME, newTag, processesTagged, untilNoneTagged } from '../helpers/started.js';
+import { commandLineOf, panelPids, waitForWorkloads, workloadsOf } from '../helpers/workloads.js';
 
 const TABLE_HEADER = /PID USER +CPU%/;
 
-/** Worker PIDs as the lab panel prints them ("PID 1234 proc-worker-1 ..."). */
-function panelPids(screen: string, prefix: string): number[] {
-  return [...screen.matchAll(new RegExp(`PID (\\d+) ${prefix}-\\d+`, 'g'))].map((match) => Number(match[1]));
+/** A session whose every child process carries a fresh tag, so what it leaves behind can be found. */
+function tagged(options: ConstructorParameters<typeof PtySession>[0] = {}): { paratop: PtySession; tag: string } {
+  const tag = newTag();
+  return { paratop: new PtySession({ ...options, env: { ...options.env, [TAG_NAME]: tag } }), tag };
 }
 
-async function workloadChildren(paratop: PtySession, count: number): Promise<number[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const children = childrenOf(paratop.pid);
-    if (children.length >= count) return children;
-    if (Date.now() > deadline) throw new Error(`paratop has ${children.length} children, expected ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Processes this paratop started that are still alive after a grace period, as "PID command". */
+async function leftBehind(tag: string): Promise<string[]> {
+  return (await untilNoneTagged(tag, 5000)).map((entry) => `${entry.pid} ${entry.command}`);
 }
 
 describe('the lab in the dashboard', { timeout: 120_000 }, () => {
@@ -32,7 +30,7 @@ describe('the lab in the dashboard', { timeout: 120_000 }, () => {
     paratop.press('4');
     const screen = await paratop.waitUntil((text) => panelPids(text, 'proc-worker').length === 2, 'two worker PIDs in the lab panel');
     const pids = panelPids(screen, 'proc-worker');
-    assert.deepEqual([...pids].sort(), childrenOf(paratop.pid).sort(), 'the PIDs shown are paratop’s children');
+    assert.deepEqual([...pids].sort(), [...(await waitForWorkloads(paratop.pid, 2))].sort(), 'the PIDs shown are the workers paratop started');
     assert.ok(pids.every(isAlive));
     // The same PIDs are rows of the process table.
     await paratop.waitUntil((text) => pids.every((pid) => new RegExp(`^\\s*${pid} `, 'm').test(text)), 'worker rows in the table');
@@ -48,7 +46,7 @@ describe('the lab in the dashboard', { timeout: 120_000 }, () => {
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('3');
     const screen = await paratop.waitUntil((text) => /gil-worker-2/.test(text) && /TID S +CPU%/.test(text), 'the thread view of the GIL-like experiment');
-    const [host] = await workloadChildren(paratop, 1);
+    const [host] = await waitForWorkloads(paratop.pid, 1);
     assert.match(screen, new RegExp(`threads of PID ${host}`));
     assert.match(screen, /Simulates CPython's GIL/);
     const tids = [...screen.matchAll(/^\s*(\d+) [RS] .* gil-worker-\d+$/gm)].map((match) => Number(match[1]));
@@ -76,22 +74,24 @@ describe('no workload outlives the dashboard', { timeout: 180_000 }, () => {
   after(() => session?.dispose());
 
   for (const [name, exit, expected] of exits) {
-    for (const [key, workers] of [
-      ['4', 2],
-      ['3', 1],
+    for (const [key, workers, kind] of [
+      ['4', 2, 'worker processes'],
+      ['3', 1, 'a thread host'],
     ] as const) {
-      test(`${name} with ${key === '4' ? 'worker processes' : 'a thread host'} running`, async () => {
-        const paratop = (session = new PtySession({ env: { PARATOP_TEST_CRASH_KEY: 'f12' } }));
+      test(`${name} with ${kind} running`, async () => {
+        const { paratop, tag } = tagged({ env: { PARATOP_TEST_CRASH_KEY: 'f12' } });
+        session = paratop;
         await paratop.waitFor(TABLE_HEADER);
         paratop.press(key);
         await paratop.waitFor(/ x stop /);
-        const pids = await workloadChildren(paratop, workers);
+        const pids = await waitForWorkloads(paratop.pid, workers);
         exit(paratop);
         const status = await paratop.waitForExit();
         if (expected.code !== undefined) assert.equal(status.exitCode, expected.code);
         if (expected.restores) assert.equal(paratop.isAlternateScreen(), false, 'the terminal is back on its normal screen');
         if (name === 'an uncaught exception') await paratop.waitFor('paratop crashed: Error: test crash');
         assert.ok(await allGone(pids, 5000, isAlive), `workload PIDs ${pids.join(', ')} survived ${name}`);
+        assert.deepEqual(await leftBehind(tag), [], `left behind after ${name}`);
       });
     }
   }
@@ -120,9 +120,10 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     paratop.press('7');
     await paratop.waitFor('Last run, Beware fork()', 20_000);
     paratop.press('v');
-    const screen = await paratop.waitFor('total RSS, MB');
+    const screen = await paratop.waitUntil((text) => /Beware fork\(\): memory: results · v or Esc back/.test(text) && /└─+┘/.test(text), 'the results view with its chart');
     assert.match(screen, /approach\s+process\s+PID\s+RSS MB\s+PSS MB\s+USS MB/);
     assert.match(screen, /load, then start\s+total/);
+    assert.match(screen, /┌─ [^─]*MB ─+┐/, 'a chart in MB');
     paratop.press(KEYS.escape);
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('q');
@@ -142,19 +143,35 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     await paratop.waitForExit();
   });
 
-  for (const key of ['1', '2', '3', '4', '5', '6', '7', '8', '9']) {
-    test(`page 2, key ${key}: q while it runs (or after) leaves nothing behind`, async () => {
-      const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+  // Each experiment of page 2 stopped by q while its first workload runs. Some end within half a
+  // second, so the test looks for the workload every few milliseconds and presses q at once.
+  const titles: Record<string, string> = {
+    '1': 'Race on a shared counter',
+    '2': 'The race fixed with a mutex',
+    '3': 'Results lost by processes',
+    '4': 'Results sent back on a queue',
+    '5': 'Serial, threads and processes compared',
+    '6': 'How many workers?',
+    '7': 'Beware fork(): memory',
+    '8': 'Grid search on a pool',
+    '9': 'Threads vs processes, measured',
+  };
+  for (const [key, title] of Object.entries(titles)) {
+    test(`page 2, key ${key} (${title}): q while it runs leaves nothing behind`, async () => {
+      const { paratop, tag } = tagged({ cols: 120, rows: 40 });
+      session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
       await paratop.waitFor('LAB 2/3');
       paratop.press(key);
-      const pids = await workloadChildren(paratop, 1);
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      const seen = [...new Set([...pids, ...childrenOf(paratop.pid)])];
+      const [first] = await waitForWorkloads(paratop.pid, 1, 15_000, 5);
+      assert.ok(first !== undefined);
       paratop.press('q');
+      // The workload was still there when q went: q came mid-run, not after the end.
+      assert.ok(isAlive(first), `the workload had already ended: ${commandLineOf(first)}`);
       assert.equal((await paratop.waitForExit(15_000)).exitCode, 0);
-      assert.ok(await allGone(seen, 5000, isAlive), `left running: ${seen.filter(isAlive).join(', ')}`);
+      assert.ok(await allGone([first], 5000, isAlive));
+      assert.deepEqual(await leftBehind(tag), []);
     });
   }
 });
@@ -173,17 +190,18 @@ describe('no workload of a multi-step experiment outlives the dashboard', { time
 
   for (const [name, exit] of exits) {
     test(`${name} during the sweep`, async () => {
-      const paratop = (session = new PtySession({ env: { PARATOP_TEST_CRASH_KEY: 'f12' } }));
+      const { paratop, tag } = tagged({ env: { PARATOP_TEST_CRASH_KEY: 'f12' } });
+      session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
       await paratop.waitFor('LAB 2/3');
       paratop.press('6');
       await paratop.waitFor(/Now: [2-9] of/, 20_000);
-      const pids = childrenOf(paratop.pid);
-      assert.ok(pids.length >= 2);
+      const pids = await waitForWorkloads(paratop.pid, 2);
       exit(paratop);
       await paratop.waitForExit();
       assert.ok(await allGone(pids, 5000, isAlive), `workload PIDs ${pids.join(', ')} survived ${name}`);
+      assert.deepEqual(await leftBehind(tag), [], `left behind after ${name}`);
     });
   }
 });
@@ -217,24 +235,52 @@ describe('real Python in the dashboard', { skip: !hasPython() && 'python3 is not
     ['SIGKILL', (paratop: PtySession) => process.kill(paratop.pid, 'SIGKILL')],
   ] as const) {
     test(`${name} with Python multiprocessing running: the Python process and its forked workers end`, async () => {
-      const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+      const { paratop, tag } = tagged({ cols: 120, rows: 40 });
+      session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       await toPythonPage(paratop);
       paratop.press('3');
       await paratop.waitFor(/ x stop /, 15_000);
-      const deadline = Date.now() + 10_000;
-      let pids: number[] = [];
-      while (pids.length < 3 && Date.now() < deadline) {
-        const pythons = childrenOf(paratop.pid);
-        pids = [...pythons, ...pythons.flatMap((pid) => childrenOf(pid))];
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      assert.ok(pids.length >= 3, `python and its workers: ${pids.join(', ')}`);
+      // paratop_lab.py and the worker processes it forks (each spinning in pure Python).
+      const pids = await waitForWorkloads(paratop.pid, 3, 15_000);
       exit(paratop);
       await paratop.waitForExit();
       assert.ok(await allGone(pids, 5000, isAlive), `left running: ${pids.filter(isAlive).join(', ')}`);
+      assert.deepEqual(await leftBehind(tag), []);
     });
   }
+});
+
+describe('the dashboard without Python', { timeout: 60_000 }, () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  test('page 3 greys the py- rows with the reason; a digit is refused on the status line and starts nothing', async () => {
+    const { paratop, tag } = tagged({ cols: 120, rows: 40, env: { PARATOP_PYTHON: '/nonexistent/python3' } });
+    session = paratop;
+    await paratop.waitFor(TABLE_HEADER);
+    paratop.press('\t');
+    await paratop.waitFor('LAB 2/3');
+    paratop.press('\t');
+    const screen = await paratop.waitFor(/LAB 3\/3 \(Tab\) · python3 unavailable/);
+    const lines = screen.split('\n');
+    const rows = lines.map((line, y) => ({ line, y })).filter(({ line }) => /^\s*[1-8] ×\d+\s+(Python|Simulated)/.test(line));
+    assert.equal(rows.length, 8, screen);
+    for (const { line, y } of rows) {
+      assert.match(line, /needs python3: .*nonexistent\/python3/);
+      // Greyed: the title, in the row's eighth column, is drawn in grey (palette colour 8).
+      assert.equal(paratop.paletteColour(8, y), 8, `row ${y} is not grey: ${line}`);
+    }
+    paratop.press('1');
+    // The status line, the bottom row, says why.
+    const refused = await paratop.waitUntil((text) => /^Python threads, pure Python needs python3: .*nonexistent/.test(text.split('\n').at(-1) ?? ''), 'the refusal on the status line');
+    assert.doesNotMatch(refused, / x stop /, 'no experiment runs');
+    assert.deepEqual(workloadsOf(paratop.pid), []);
+    // Nothing was started for it: no process of this paratop runs Python or a workload.
+    assert.deepEqual(processesTagged(tag, [paratop.pid]).filter((entry) => /python|paratop-lab|paratop_lab/.test(entry.command)), []);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+  });
 });
 
 function hasPython(): boolean {

@@ -5,30 +5,52 @@ import { after, afterEach, describe, test } from 'node:test';
 import { KEYS, PtySession } from '../helpers/pty-session.js';
 import { allGone, childrenOf } from '../helpers/proc-measure.js';
 import { TestProcesses, isAlive, waitForExit } from '../helpers/processes.js';
+import { TAG_NAME, newTag, untilNoneTagged } from '../helpers/started.js';
+import { panelPids, waitForWorkloads } from '../helpers/workloads.js';
 
 const TABLE_HEADER = /PID USER +CPU%/;
 const IS_ROOT = process.getuid?.() === 0;
 
+/**
+ * Start the Processes experiment (4) and return its two worker PIDs: those the lab panel shows,
+ * checked to be the workload processes paratop started (not one of its short-lived helpers).
+ */
 async function startProcesses(paratop: PtySession): Promise<number[]> {
   paratop.press('4');
-  await paratop.waitFor(/ x stop /);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const children = childrenOf(paratop.pid);
-    if (children.length >= 2) return children;
-    if (Date.now() > deadline) throw new Error('the lab did not start its workers');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const screen = await paratop.waitUntil((text) => panelPids(text, 'proc-worker').length === 2, 'two worker PIDs in the lab panel');
+  const pids = panelPids(screen, 'proc-worker');
+  assert.deepEqual([...(await waitForWorkloads(paratop.pid, 2))].sort(), [...pids].sort(), 'the panel shows the workers paratop started');
+  return pids;
+}
+
+/** Start the lock-free threads experiment (2); the PID of its one thread host, once its threads run. */
+async function startThreads(paratop: PtySession): Promise<number> {
+  paratop.press('2');
+  await paratop.waitUntil((text) => /free-worker-2/.test(text), 'the two threads in the panel');
+  const [host, ...more] = await waitForWorkloads(paratop.pid, 1);
+  assert.ok(host !== undefined && more.length === 0, 'one process for the threads');
+  return host;
 }
 
 /** Filter the table down to one PID and select it. */
 async function select(paratop: PtySession, pid: number): Promise<void> {
   paratop.press(`/${pid}`);
   paratop.press(KEYS.enter);
-  await paratop.waitFor(new RegExp(`^\\s*${pid} `, 'm'));
+  // The filter has applied when the PID's row is the first (the selected one) under the header.
+  await paratop.waitUntil((text) => {
+    const lines = text.split('\n');
+    const header = lines.findIndex((line) => /^\s*PID\S* +USER/.test(line));
+    return header >= 0 && new RegExp(`^\\s*${pid} `).test(lines[header + 1] ?? '');
+  }, `PID ${pid} alone in the table`);
 }
 
-describe('every way out gives the terminal back and leaves no workload', { timeout: 120_000 }, () => {
+/** Processes started by this paratop (they carry its tag) still alive, but for the shell of a thenStty session. */
+async function leftBehind(paratop: PtySession, tag: string): Promise<string[]> {
+  const shell = [paratop.ptyPid, ...childrenOf(paratop.ptyPid)];
+  return (await untilNoneTagged(tag, 5000, shell)).map((entry) => `${entry.pid} ${entry.command}`);
+}
+
+describe('every way out gives the terminal back and leaves no workload', { timeout: 180_000 }, () => {
   let session: PtySession | undefined;
   afterEach(() => session?.dispose());
 
@@ -41,7 +63,8 @@ describe('every way out gives the terminal back and leaves no workload', { timeo
   ];
   for (const [name, exit, code] of catchable) {
     test(`${name}: alternate screen left, cursor shown, echo and line editing back on`, async () => {
-      const paratop = (session = new PtySession({ thenStty: true, env: { PARATOP_TEST_CRASH_KEY: 'f12' } }));
+      const tag = newTag();
+      const paratop = (session = new PtySession({ thenStty: true, env: { PARATOP_TEST_CRASH_KEY: 'f12', [TAG_NAME]: tag } }));
       await paratop.waitFor(TABLE_HEADER);
       const pids = await startProcesses(paratop);
       exit(paratop);
@@ -51,31 +74,49 @@ describe('every way out gives the terminal back and leaves no workload', { timeo
       assert.ok(paratop.cursorShown(), 'the cursor is visible again');
       assert.match(stty, /(^|\s)echo(\s|$)/m, `echo is on:\n${stty}`);
       assert.match(stty, /(^|\s)icanon(\s|$)/m, 'line editing is on');
-      assert.ok(await allGone(pids, 5000, isAlive));
+      assert.ok(await allGone(pids, 5000, isAlive), `workers left: ${pids.filter(isAlive).join(', ')}`);
+      assert.deepEqual(await leftBehind(paratop, tag), []);
     });
   }
 
   test('SIGKILL: nothing can restore the terminal, but every workload still ends', async () => {
-    const paratop = (session = new PtySession());
+    const tag = newTag();
+    const paratop = (session = new PtySession({ env: { [TAG_NAME]: tag } }));
     await paratop.waitFor(TABLE_HEADER);
     const pids = await startProcesses(paratop);
     process.kill(paratop.pid, 'SIGKILL');
     await paratop.waitForExit();
-    assert.ok(await allGone(pids, 5000, isAlive));
+    assert.ok(await allGone(pids, 5000, isAlive), `workers left: ${pids.filter(isAlive).join(', ')}`);
+    assert.deepEqual(await leftBehind(paratop, tag), []);
   });
 
-  test('a crashing worker is reported; the others run on; quitting ends them all', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+  test('a crashing worker process is reported; the other runs on; quitting ends it', async () => {
+    const tag = newTag();
+    const paratop = (session = new PtySession({ cols: 120, rows: 40, env: { [TAG_NAME]: tag } }));
     await paratop.waitFor(TABLE_HEADER);
     const [crashing, other] = await startProcesses(paratop);
     assert.ok(crashing && other);
     process.kill(crashing, 'SIGSEGV');
-    await paratop.waitFor('killed by SIGSEGV');
+    await paratop.waitFor(new RegExp(`PID ${crashing} proc-worker-\\d killed by SIGSEGV`));
     assert.ok(isAlive(other), 'the other worker runs on');
     assert.match(paratop.screen(), / x stop /, 'the experiment is still running');
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
     assert.ok(await allGone([other], 5000, isAlive));
+    assert.deepEqual(await leftBehind(paratop, tag), []);
+  });
+
+  test('a crashing thread host takes all its threads with it: the run ends and says so; quitting leaves nothing', async () => {
+    const tag = newTag();
+    const paratop = (session = new PtySession({ cols: 120, rows: 40, env: { [TAG_NAME]: tag } }));
+    await paratop.waitFor(TABLE_HEADER);
+    const host = await startThreads(paratop);
+    process.kill(host, 'SIGSEGV');
+    await paratop.waitFor('The run ended because its workers exited');
+    assert.match(paratop.screen(), /Last run, Threads that release the lock/);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+    assert.deepEqual(await leftBehind(paratop, tag), []);
   });
 });
 
@@ -252,7 +293,9 @@ describe('terminals', { timeout: 60_000 }, () => {
   test('NO_COLOR: no colour at all, selection still visible', async () => {
     const paratop = (session = new PtySession({ env: { NO_COLOR: '1' } }));
     await paratop.waitFor(TABLE_HEADER);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Not the first frame, which has no figures yet: wait for measured ones (meters, own CPU),
+    // the parts that would be coloured.
+    await paratop.waitUntil((text) => /pid \d+ · cpu \d/.test(text) && /^0 \[\|*\s*\d+\.\d%\]/m.test(text), 'a frame with measured figures');
     paratop.press('q');
     await paratop.waitForExit();
     // SGR colour parameters: 30-37, 40-47, 90-97, 100-107, 38;5 / 48;5 (39 and 49 only reset to default).
