@@ -21,7 +21,9 @@ import {
 
 /**
  * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy]
- * Prints each table as it is measured and writes everything to bench/results/<date>.json.
+ * Prints each table as it is measured and writes everything (figures, targets met or missed with
+ * the measured values, and the printed tables) to bench/results/<date>.json; --quick and --only
+ * runs go to <date>-quick.json, <date>-<sections>.json, so they never replace a full run's file.
  */
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
