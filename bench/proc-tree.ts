@@ -8,10 +8,11 @@ const FIXTURE = fileURLToPath(new URL('../test/fixtures/proc-t0/', import.meta.u
 export interface ProcTree {
   root: string;
   /**
-   * Make `fraction` of the processes (a fresh pick each time) use CPU since the last scan: their
-   * utime grows by a few ticks. On a static tree every process looks idle after the first scan, and
-   * the sampler skips an idle process's status file on four scans out of five; a real /proc always
-   * has some busy processes. Call it between scans, outside the timed region. Returns how many.
+   * Make `fraction` of the processes (a fresh pick each time) run since the last scan: their utime
+   * grows by a few ticks and their schedstat run count by a few runs. On a static tree every process
+   * looks idle after the first scan, and the sampler skips the status file of one that has not run;
+   * a real /proc always has some busy processes. Call it between scans, outside the timed region.
+   * Returns how many.
    */
   makeBusy(fraction: number): number;
   remove(): void;
@@ -36,6 +37,10 @@ export function addUtime(stat: string, ticks: number): string {
   return `${stat.slice(0, close + 2)}${fields.join(' ')}`;
 }
 
+function schedstat(runCount: number): string {
+  return `${runCount * 250_000} ${runCount * 40_000} ${runCount}\n`;
+}
+
 /**
  * A fake /proc with `count` processes, built from the captured fixture: each copy of a real
  * process gets its own PID (in its stat file and its folder), so the sampler does all its usual work.
@@ -45,6 +50,7 @@ export function generateProcTree(count: number): ProcTree {
   for (const file of ['stat', 'meminfo', 'loadavg', 'uptime']) cpSync(join(FIXTURE, file), join(root, file));
   const templates = readdirSync(FIXTURE).filter((name) => /^\d+$/.test(name));
   const stats: string[] = [];
+  const runs: number[] = [];
   for (let index = 0; index < count; index += 1) {
     const template = templates[index % templates.length] ?? '1';
     const pid = 10_000 + index;
@@ -54,6 +60,9 @@ export function generateProcTree(count: number): ProcTree {
     stats.push(`${pid}${stat.slice(stat.indexOf(' '))}`);
     writeFileSync(join(dir, 'stat'), stats[index] ?? '');
     cpSync(join(FIXTURE, template, 'status'), join(dir, 'status'));
+    // As the kernel has it: ns on a CPU, ns waiting, times run.
+    runs.push(100 + index);
+    writeFileSync(join(dir, 'schedstat'), schedstat(runs[index] ?? 0));
     cpSync(join(FIXTURE, template, 'cmdline'), join(dir, 'cmdline'));
   }
   const next = random(count);
@@ -68,6 +77,8 @@ export function generateProcTree(count: number): ProcTree {
         stats[index] = stat;
         // Written in place (same inode), so a file the sampler keeps open sees the new text.
         writeFileSync(join(root, String(10_000 + index), 'stat'), stat);
+        runs[index] = (runs[index] ?? 0) + 1 + Math.floor(next() * 20);
+        writeFileSync(join(root, String(10_000 + index), 'schedstat'), schedstat(runs[index] ?? 0));
       }
       return busy;
     },
