@@ -1,7 +1,7 @@
 import type { DashboardState, LabState, StatusMessage } from '../model/dashboard-state.js';
 import { EMPTY_CURSOR } from '../model/selection.js';
 import type { LabPage, RunResult, RunSnapshot, ScenarioInfo } from '../model/lab-types.js';
-import { LECTURE_MANY_THREADS, clampWorkers, workerCap } from '../lab/worker-counts.js';
+import { LECTURE_MANY_THREADS, clampWorkers, workerLimit } from '../lab/worker-counts.js';
 import type { Action } from './actions.js';
 import type { Effect } from './events.js';
 
@@ -57,14 +57,14 @@ export function applyLabAction(state: DashboardState, action: LabAction): Step {
     case 'lab-workers': {
       const focusId = lab.run?.scenarioId ?? lab.focusId;
       const scenario = lab.scenarios.find((candidate) => candidate.id === focusId);
-      if (!scenario) return { state: say(state, 'Start an experiment first (keys 1-5); then [ ] c m change its worker count.'), effects: [] };
+      if (!scenario) return { state: say(state, 'Start an experiment first (a digit); then [ ] c m change its worker count.'), effects: [] };
       if (scenario.fixedWorkers !== undefined) {
         return { state: say(state, `${scenario.title} always runs ${plural(scenario.fixedWorkers)}.`), effects: [] };
       }
       const current = lab.workers[scenario.id] ?? 1;
       const workers = changedCount(scenario, current, action.change, lab.cores);
       const next = withLab(state, { workers: { ...lab.workers, [scenario.id]: workers } });
-      if (workers === current) return { state: say(next, `${scenario.title}: ${plural(workers)} (limit ${workerCap(lab.cores)}).`), effects: [] };
+      if (workers === current) return { state: say(next, `${scenario.title}: ${plural(workers)} (limit ${workerLimit(scenario, lab.cores)}).`), effects: [] };
       if (lab.run?.scenarioId === scenario.id) {
         return { state: say(next, `Restarting ${scenario.title} with ${plural(workers)}…`), effects: [{ type: 'lab-start', scenarioId: scenario.id, workers }] };
       }

@@ -34,6 +34,8 @@ export interface ScenarioInfo {
   kind: ScenarioKind;
   /** Some experiments are about exactly one worker. */
   fixedWorkers?: number;
+  /** The most workers it may start, where it differs from the general cap (4 x cores, at least 16). */
+  maxWorkers?: number;
   /** Ends by itself (its workers finish and are joined) instead of running until stopped. */
   finite: boolean;
   /** Said plainly in the panel when the experiment imitates something Node does not have. */

@@ -3,7 +3,7 @@ import { SCENARIOS, type ScenarioDefinition, findScenario } from '../../../scena
 import type { StartOptions } from '../../lab/experiment.js';
 import { LabEngine } from '../../lab/lab-engine.js';
 import { python } from '../../lab/python-runtime.js';
-import { defaultWorkers, workerCountProblem } from '../../lab/worker-counts.js';
+import { defaultWorkers, workerCountProblem, workerLimit } from '../../lab/worker-counts.js';
 import { formatRate } from '../../model/format.js';
 import type { RunResult } from '../../model/lab-types.js';
 import { tableText } from '../../model/result-table.js';
@@ -25,6 +25,7 @@ export async function runLabList(options: { json?: boolean }, cores: number): Pr
     ...(scenario.runtime === 'python' && found.available ? { python: found.version, freeThreaded: found.freeThreaded } : {}),
     defaultWorkers: defaultWorkers(scenario, cores),
     fixedWorkers: scenario.fixedWorkers ?? null,
+    maxWorkers: scenario.fixedWorkers ?? workerLimit(scenario, cores),
     finite: scenario.finite,
     lecture: scenario.lecture,
     lookFor: scenario.lookFor,
