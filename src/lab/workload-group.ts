@@ -138,6 +138,9 @@ export class WorkloadGroup implements LiveGroup {
     };
     try {
       for (const spec of specs) {
+        // Each launch forks paratop synchronously (tens of ms with execa): let the screen and keys
+        // have the event loop between launches, or starting 50 workers freezes it for a second.
+        if (group.launched.length > 0) await new Promise((resolve) => setImmediate(resolve));
         const entry = { spec } as Launched;
         const program: WorkloadProgram = options.runtime === 'python' ? 'python' : options.kind === 'threads' ? 'thread-host' : 'process-worker';
         entry.workload = await deps.launch(program, spec, (message) => {
