@@ -93,7 +93,8 @@ export class DashboardRuntime {
         this.schedule(this.state.paused ? null : 0);
         return;
       case 'sample-threads':
-        void this.sampleThreads(effect.pid);
+        // Asked for when a thread view opens: its first reading starts afresh.
+        void this.sampleThreads(effect.pid, true);
         return;
       case 'lab-start':
         this.deps.lab.start(effect.scenarioId, { workers: effect.workers }).catch((error: unknown) => {
@@ -178,9 +179,9 @@ export class DashboardRuntime {
     }
   }
 
-  private async sampleThreads(pid: number): Promise<void> {
+  private async sampleThreads(pid: number, restart = false): Promise<void> {
     try {
-      const threads = await this.deps.sampler.sampleThreads(pid);
+      const threads = await this.deps.sampler.sampleThreads(pid, restart);
       this.dispatch({ type: 'threads-sampled', pid, threads });
     } catch (error) {
       this.reportFailure(`reading the threads of PID ${pid}`, error);

@@ -13,8 +13,12 @@ export interface Sampler {
   sampleSystem(): Promise<SystemSample>;
   /** Every process the user may see. Processes that vanish mid-scan are skipped. */
   sampleProcesses(): Promise<ProcessSample[]>;
-  /** The threads of one process; null when the process is gone or threads are not available. */
-  sampleThreads(pid: number): Promise<ThreadSample[] | null>;
+  /**
+   * The threads of one process; null when the process is gone or threads are not available.
+   * `restart`: a thread view has just opened, so earlier readings (from a view closed since) are
+   * forgotten and this reading has no rates yet, rather than an average over the closed time.
+   */
+  sampleThreads(pid: number, restart?: boolean): Promise<ThreadSample[] | null>;
   /** PID + start token of a live process, or null when no such process exists. */
   identify(pid: number): Promise<ProcessIdentity | null>;
 }

@@ -107,17 +107,12 @@ describe('LinuxSampler over captured /proc trees', () => {
     const at = (uptime: number): void => writeFileSync(join(tree.root, 'uptime'), `${uptime} 0\n`);
     tree.load('proc-t0');
     const linux = sampler();
-    await linux.sampleProcesses();
-    await linux.sampleThreads(2945); // the view is open
+    await linux.sampleThreads(2945, true); // the view opens
     tree.load('proc-t1');
-    await linux.sampleProcesses(); // closed: no thread reading after this scan
-    at(400);
-    await linux.sampleProcesses();
-    at(401);
-    const reopened = await linux.sampleThreads(2945);
+    at(400); // closed meanwhile, for ten seconds
+    const reopened = await linux.sampleThreads(2945, true);
     assert.ok(reopened?.every((thread) => thread.cpu === null), 'the first reading after reopening has no rate');
-    at(402);
-    await linux.sampleProcesses();
+    at(401);
     const open = await linux.sampleThreads(2945); // while it stays open, rates come back
     assert.ok(open?.every((thread) => thread.cpu === 0));
   });

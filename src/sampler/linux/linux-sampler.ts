@@ -168,7 +168,6 @@ export class LinuxSampler implements Sampler {
       });
     }
     this.forgetVanished(records);
-    this.forgetStaleThreadReadings(previousScan);
     this.records = records;
     this.previousScanUptime = uptime;
     return processes;
@@ -222,7 +221,8 @@ export class LinuxSampler implements Sampler {
     return age >= MIN_AGE_FOR_AVERAGE_SECONDS ? age : null;
   }
 
-  async sampleThreads(pid: number): Promise<ThreadSample[] | null> {
+  async sampleThreads(pid: number, restart = false): Promise<ThreadSample[] | null> {
+    if (restart) this.previousThreads.delete(pid);
     let tids: string[];
     try {
       tids = readdirSync(`${this.root}/${pid}/task`);
@@ -344,16 +344,6 @@ export class LinuxSampler implements Sampler {
   private forgetVanished(alive: Map<number, ProcessRecord>): void {
     for (const pid of this.records.keys()) if (!alive.has(pid)) this.reader.closeGroup(pid);
     for (const pid of this.previousThreads.keys()) if (!alive.has(pid)) this.previousThreads.delete(pid);
-  }
-
-  /**
-   * Thread readings are taken after each scan while a thread view is open. One older than the
-   * previous scan belongs to a view since closed: reopened, it would pass off an average over
-   * minutes as the current figure, so it is forgotten and the first new reading shows "-".
-   */
-  private forgetStaleThreadReadings(previousScan: number | null): void {
-    if (previousScan === null) return;
-    for (const [pid, reading] of this.previousThreads) if (reading.uptime < previousScan) this.previousThreads.delete(pid);
   }
 
   /** Close the files kept open between scans. */

@@ -24,17 +24,21 @@ export class ProcReader {
       return null;
     }
     try {
-      return this.readFrom(fd, maxBytes);
+      return this.readFrom(fd, maxBytes, false);
     } finally {
       closeSync(fd);
     }
   }
 
-  /** As `read`, keeping the file open for the next call; `group` (a PID) lets `closeGroup` find it. */
+  /**
+   * As `read`, keeping the file open for the next call; `group` (a PID) lets `closeGroup` find it.
+   * For the files re-read on every scan (stat, schedstat, status, meminfo, loadavg, uptime): each
+   * is written whole by the kernel in one go, so a read that does not fill the buffer is the end.
+   */
   readKeepingOpen(path: string, group?: number): string | null {
     const kept = this.open.get(path);
     if (kept !== undefined) {
-      const text = this.readFrom(kept, 1024 * 1024);
+      const text = this.readFrom(kept, 1024 * 1024, true);
       if (text !== null) return text;
       // The process behind this descriptor is gone (a PID reused since opens a new file).
       this.close(path);
@@ -46,7 +50,7 @@ export class ProcReader {
     } catch {
       return null;
     }
-    const text = this.readFrom(fd, 1024 * 1024);
+    const text = this.readFrom(fd, 1024 * 1024, true);
     if (text === null) {
       closeSync(fd);
       return null;
@@ -81,7 +85,12 @@ export class ProcReader {
     if (fd !== undefined) closeSync(fd);
   }
 
-  private readFrom(fd: number, maxBytes: number): string | null {
+  /**
+   * `shortReadIsEnd`: skip the last read that would return 0, one syscall per file per scan. Right
+   * for files the kernel writes whole in one go; a file made of many records (maps, /proc/net/*)
+   * may hand them over in pieces, so `read` keeps reading until 0.
+   */
+  private readFrom(fd: number, maxBytes: number, shortReadIsEnd: boolean): string | null {
     try {
       let length = 0;
       for (;;) {
@@ -94,9 +103,7 @@ export class ProcReader {
         const room = this.buffer.length - length;
         const count = readSync(fd, this.buffer, length, room, length);
         length += count;
-        // procfs hands over the whole file in one read when it fits: a short read is the end, so
-        // the extra read that would return 0 (one more syscall per file per scan) is skipped.
-        if (count < room) break;
+        if (count === 0 || (shortReadIsEnd && count < room)) break;
       }
       return this.buffer.toString('utf8', 0, Math.min(length, maxBytes));
     } catch {
