@@ -8,7 +8,7 @@ import type { ProcessSample } from '../model/types.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import { layoutFor } from '../view/layout.js';
 import { columnSpans } from '../view/process-table.js';
-import { helpScrollLimit } from '../view/help.js';
+import { helpBox, helpScrollLimit } from '../view/help.js';
 import type { Action } from './actions.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { keyToAction, keyWhenTooSmall } from './keymap.js';
@@ -232,12 +232,16 @@ export function applyAction(state: DashboardState, action: Action): Step {
   }
 }
 
-/** Scroll the help screen; the view clamps the offset to what there is to show. */
+/** Scroll the help screen, within what it holds; where it all fits, the key closes it like any other. */
 function scrollHelp(state: DashboardState, move: CursorMove): DashboardState {
   if (state.mode.kind !== 'help') return state;
-  const page = Math.max(1, state.size.rows - 4);
+  const { cols, rows } = state.size;
+  const limit = helpScrollLimit(cols, rows);
+  if (limit === 0) return { ...state, mode: { kind: 'normal' } };
+  // A page is the lines shown at once: the box's text rows but the last, which says how to scroll.
+  const page = Math.max(1, helpBox(cols, rows).textHeight - 1);
   const steps: Record<CursorMove, number> = { up: -1, down: 1, 'page-up': -page, 'page-down': page, home: -Infinity, end: Infinity };
-  const scroll = Math.max(0, Math.min(helpScrollLimit(state.size.cols, state.size.rows), state.mode.scroll + steps[move]));
+  const scroll = Math.max(0, Math.min(limit, state.mode.scroll + steps[move]));
   return { ...state, mode: { kind: 'help', scroll } };
 }
 

@@ -41,7 +41,7 @@ export const KNUTH =
   'Yet we should not pass up our opportunities in that critical 3%." Donald E. Knuth, "Structured Programming with go to Statements", ' +
   'ACM Computing Surveys 6(4), 1974.';
 
-export const HELP_MAX_WIDTH = 100;
+const HELP_MAX_WIDTH = 100;
 
 /** The help box for a terminal: its outer size and the room for text inside (border and padding). */
 export function helpBox(cols: number, rows: number): { width: number; height: number; textWidth: number; textHeight: number } {

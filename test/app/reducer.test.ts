@@ -175,7 +175,7 @@ describe('threads, pause, interval, help, quit', () => {
     const limit = helpScrollLimit(80, 24);
     assert.ok(limit > 0, 'the help does not fit 80x24');
     const scrolled = run(state, key('down'), key('j'), key('pagedown'));
-    assert.equal(scrolled.state.mode.kind === 'help' && scrolled.state.mode.scroll, Math.min(limit, 2 + 20));
+    assert.equal(scrolled.state.mode.kind === 'help' && scrolled.state.mode.scroll, Math.min(limit, 2 + 21), 'a page is the 21 lines shown');
     const end = run(scrolled.state, key('end'), key('down'));
     assert.equal(end.state.mode.kind === 'help' && end.state.mode.scroll, limit);
     const back = run(end.state, key('home'));
@@ -184,6 +184,8 @@ describe('threads, pause, interval, help, quit', () => {
     assert.equal(lines.length, 22);
     assert.match(lines.join('\n'), /Knuth/, 'the end of the help, with the quote, can be reached');
     assert.match(helpLines(76, 22, 0, createTheme(false)).at(-1) ?? '', /more lines/);
+    const tall = run(start({ size: { cols: 120, rows: 80 } }), key('?'), key('down'));
+    assert.equal(tall.state.mode.kind, 'normal', 'where it all fits, any key closes it, as it says');
   });
 
   test('the calculator answers in one status line, the detail in the lab panel', () => {
