@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type ProcessLink, createLinkSource } from '../../src/lab/process-links.js';
-import { followTree, isFollowedMessage } from '../../src/lab/process-tree.js';
+import { followTree } from '../../src/lab/process-tree.js';
+import { USER_HZ } from '../../src/sampler/linux/parse-process-files.js';
+import { parseUptime } from '../../src/sampler/linux/parse-system-files.js';
 import { exitWhenParentDies } from './parent-watch.js';
-import type { FromKeeper, KeeperSpec } from './protocol.js';
+import { type FromKeeper, type KeeperSpec, isToKeeper } from './protocol.js';
 
 /**
  * Starts the user's command for paratop and stands guard over it. The command gets a session and
@@ -32,7 +34,7 @@ function reapedCpuSeconds(): number | null {
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 16 and 17 (cutime, cstime); the slice starts at field 3.
-    return (Number(fields[13]) + Number(fields[14])) / 100;
+    return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
   } catch {
     return null;
   }
@@ -41,7 +43,7 @@ function reapedCpuSeconds(): number | null {
 /** Now, in clock ticks after boot (the unit of a process's start time in /proc); where unknown, "forever". */
 function ticksNow(): number {
   try {
-    return Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 100);
+    return Math.floor(parseUptime(readFileSync('/proc/uptime', 'utf8')) * USER_HZ);
   } catch {
     return Number.MAX_SAFE_INTEGER;
   }
@@ -104,7 +106,7 @@ process.on('SIGHUP', sweepAndExit);
 // Ctrl-C in a terminal reaches paratop too, which stops the command in stages; we wait for that.
 process.on('SIGINT', () => undefined);
 process.on('message', (message) => {
-  if (isFollowedMessage(message)) followed = new Map(message.processes);
+  if (isToKeeper(message)) followed = new Map(message.processes);
 });
 
 const [program = '', ...args] = spec.argv;

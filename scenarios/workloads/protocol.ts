@@ -78,7 +78,8 @@ export function waitsForGo(mode: WorkloadSpec['mode']): boolean {
 export type ToEngine =
   | { type: 'ready'; index: number; pid: number; tid: number | null; name: string }
   /** Work done so far, by worker: units[0] is worker `first` (default: the process's first index). */
-  | { type: 'progress'; units: number[]; first?: number }
+  /** `final`: the last count of a worker that was asked to stop, or has finished: exact, not periodic. */
+  | { type: 'progress'; units: number[]; first?: number; final?: boolean }
   /** A Python workload says which Python it is, and whether that build has a GIL at all. */
   | { type: 'hello'; version: string; freeThreaded: boolean }
   | { type: 'result'; index: number; argument: number; result: number; units: number }
@@ -108,6 +109,23 @@ export interface KeeperSpec {
   cwd: string;
   /** paratop's PID: when paratop is gone, the keeper ends the command's session. */
   parentPid: number;
+}
+
+/**
+ * paratop to the command keeper: every process of the command paratop follows now, as
+ * [pid, start time in clock ticks], sent whenever that set changes. If paratop dies, the keeper
+ * ends these too (each checked to have the same start time), so a process that left the command's
+ * session (setsid) and was re-parented still ends with paratop, if paratop had seen it.
+ */
+export interface ToKeeper {
+  type: 'followed';
+  processes: [number, number][];
+}
+
+export function isToKeeper(message: unknown): message is ToKeeper {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type, processes } = message as { type?: unknown; processes?: unknown };
+  return type === 'followed' && Array.isArray(processes) && processes.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every(Number.isInteger));
 }
 
 export type FromKeeper =

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { ResultPromise } from 'execa';
-import type { FromKeeper, KeeperSpec } from '../../scenarios/workloads/protocol.js';
+import type { FromKeeper, KeeperSpec, ToKeeper } from '../../scenarios/workloads/protocol.js';
 import type { StopReason, WorkerState } from '../model/lab-types.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import { OutputLog, type OutputLine } from '../model/output-log.js';
@@ -9,7 +9,7 @@ import { CommandLineError, type CommandRequest } from './command-line.js';
 import { workloadPath } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
 import type { ProcessLink, ProcessLinkSource } from './process-links.js';
-import { type FollowedMessage, followTree } from './process-tree.js';
+import { followTree } from './process-tree.js';
 import type { TaskClock } from './task-clock.js';
 
 export interface CommandRunDeps {
@@ -286,7 +286,7 @@ export class CommandRun implements LiveGroup {
     const text = JSON.stringify(processes);
     if (!this.keeper || text === this.toldKeeper) return;
     this.toldKeeper = text;
-    const message: FollowedMessage = { type: 'followed', processes };
+    const message: ToKeeper = { type: 'followed', processes };
     try {
       this.keeper.sendMessage?.(message).catch(() => undefined);
     } catch {
@@ -476,9 +476,11 @@ export class CommandRun implements LiveGroup {
    */
   private groupIsOurs(): boolean {
     if (this.exit === null) return true;
+    // One look at every process (on macOS each look is a `ps`), then each followed one checked in it.
+    const now = new Map(this.deps.links.read().map((link) => [link.pid, link]));
     for (const link of this.live.values()) {
-      const now = this.deps.links.one(link.pid);
-      if (now && now.startTicks === link.startTicks && now.sid === this.rootPid) return true;
+      const current = now.get(link.pid);
+      if (current && current.startTicks === link.startTicks && current.sid === this.rootPid) return true;
     }
     return false;
   }

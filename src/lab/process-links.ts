@@ -30,8 +30,6 @@ export interface ProcessLinkSource {
    * a signal so a reused PID is never hit. Where start times are unknown (ps), whether it exists.
    */
   isSame(pid: number, startTicks: number): boolean;
-  /** One process read afresh (null: gone, or a zombie), for a check just before a signal. */
-  one(pid: number): ProcessLink | null;
 }
 
 const STAT_FIELDS = [4, 5, 6, 14, 15, 16, 17, 20, 22];
@@ -82,7 +80,8 @@ export class ProcLinkSource implements ProcessLinkSource {
     return this.one(pid)?.startTicks === startTicks;
   }
 
-  one(pid: number): ProcessLink | null {
+  /** One process read afresh (null: gone, or a zombie). */
+  private one(pid: number): ProcessLink | null {
     return parseStatLink(this.reader.read(`${this.procRoot}/${pid}/stat`) ?? '', this.hz);
   }
 
@@ -140,10 +139,6 @@ export class PsLinkSource implements ProcessLinkSource {
 
   threads(): { tid: number; name: string; cpuSeconds: number }[] {
     return [];
-  }
-
-  one(pid: number): ProcessLink | null {
-    return this.read().find((link) => link.pid === pid) ?? null;
   }
 
   isSame(pid: number): boolean {

@@ -26,20 +26,3 @@ export function followTree(links: readonly ProcessLink[], followed: ReadonlyMap<
   }
   return links.filter((link) => members.has(link.pid));
 }
-
-/**
- * paratop to the command keeper: every process of the command paratop follows now, as
- * [pid, start time in clock ticks], sent whenever that set changes. If paratop dies, the keeper
- * ends these too (each checked to have the same start time), so a process that left the command's
- * session (setsid) and was re-parented still ends with paratop, if paratop had seen it.
- */
-export interface FollowedMessage {
-  type: 'followed';
-  processes: [number, number][];
-}
-
-export function isFollowedMessage(message: unknown): message is FollowedMessage {
-  if (typeof message !== 'object' || message === null) return false;
-  const { type, processes } = message as { type?: unknown; processes?: unknown };
-  return type === 'followed' && Array.isArray(processes) && processes.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every(Number.isInteger));
-}

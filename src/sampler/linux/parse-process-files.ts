@@ -1,5 +1,8 @@
 /** Parsers for the per-process and per-thread files under /proc/<pid>. Pure: text in, fields out. */
 
+/** Clock ticks per second in /proc's times (USER_HZ): 100 on every mainstream Linux architecture. */
+export const USER_HZ = 100;
+
 export interface PidStat {
   pid: number;
   comm: string;
