@@ -166,7 +166,7 @@ def report_progress_until(counter, threads):
     STOP.set()
     for thread in threads:
         thread.join(1)
-    send({"type": "progress", "units": list(counter)})
+    send({"type": "progress", "units": list(counter), "final": True})
 
 
 def process_spin(slot, counter, stop_event, parent_pid):
@@ -198,7 +198,7 @@ def run_processes():
         child.join(1)
         if child.is_alive():
             child.kill()
-    send({"type": "progress", "units": list(counter)})
+    send({"type": "progress", "units": list(counter), "final": True})
 
 
 # -- the gotchas ----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ const reportIn = (): void => send({ type: 'ready', index, pid: process.pid, tid:
 
 function finish(): void {
   clearInterval(progress);
-  send({ type: 'progress', units: [done] });
+  send({ type: 'progress', units: [done], final: true });
   send({ type: 'finished' });
 }
 
@@ -155,7 +155,7 @@ function handle(message: ToWorkload): void {
     case 'stop':
       running = false;
       clearInterval(progress);
-      send({ type: 'progress', units: [done] }, () => process.exit(0));
+      send({ type: 'progress', units: [done], final: true }, () => process.exit(0));
       return;
   }
 }

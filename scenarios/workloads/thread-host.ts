@@ -66,7 +66,7 @@ async function stop(): Promise<void> {
   const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), JOIN_TIMEOUT_MS).unref());
   if ((await Promise.race([joined, late])) === 'late') await Promise.all(workers.map((worker) => worker.terminate()));
   clearInterval(progress);
-  send({ type: 'progress', units: units() }, () => process.exit(0));
+  send({ type: 'progress', units: units(), final: true }, () => process.exit(0));
 }
 
 process.on('message', (message: unknown) => {
@@ -80,7 +80,7 @@ if (finite) {
   void Promise.all(exited).then(() => {
     if (stopping) return;
     clearInterval(progress);
-    send({ type: 'progress', units: units() });
+    send({ type: 'progress', units: units(), final: true });
     if (spec.mode === 'race' || spec.mode === 'race-locked') send({ type: 'counter', value: new Int32Array(raceBuffer)[0] ?? 0 });
     send({ type: 'finished' });
   });

@@ -353,7 +353,8 @@ export class WorkloadGroup implements LiveGroup {
         this.deps.onChange();
         break;
       case 'progress':
-        if (this.stopAskedAt > 0) this.countedAfterStop.add(workload.pid);
+        // Only a worker's last count is exact; a periodic one may have been on its way before the stop.
+        if (this.stopAskedAt > 0 && message.final) this.countedAfterStop.add(workload.pid);
         message.units.forEach((units, slot) => {
           const state = this.states.get((message.first ?? spec.firstIndex) + slot);
           if (state) state.units = units;

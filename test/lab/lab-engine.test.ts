@@ -220,7 +220,9 @@ describe('messages at the edges of a run', () => {
         say({ type: 'progress', units: [0] });
       },
       onStop(_spec, say) {
-        say({ type: 'progress', units: [1234] });
+        // A periodic report already on its way when the stop came, then the worker's last, exact count.
+        say({ type: 'progress', units: [999] });
+        say({ type: 'progress', units: [1234], final: true });
       },
     });
     const engine = new LabEngine({ cores: 2, launch });
