@@ -14,11 +14,6 @@ export interface ScenarioDefinition extends ScenarioInfo {
   /** Threads and processes are named `<prefix>-<n>`. */
   namePrefix: string;
   defaultWorkers: number | 'cores' | 'twice-cores';
-  /**
-   * The most workers this scenario allows, when not the cap for busy workers (4 x cores, at least 16):
-   * one whose workers mostly wait can allow more.
-   */
-  maxWorkers?: number;
 }
 
 export const SCENARIOS: readonly ScenarioDefinition[] = [
@@ -74,6 +69,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     finite: false,
     simulation:
       "Simulates CPython's GIL: Node's threads have no such lock, so these share one (SharedArrayBuffer + Atomics) and switch every 5 ms, as CPython does.",
+    simulationBrief: "Simulates CPython's GIL (Node's threads have none).",
   },
   {
     id: 'processes',

@@ -2,18 +2,15 @@ import type { ScenarioDefinition } from '../../scenarios/definitions.js';
 import type { ScenarioInfo } from '../model/lab-types.js';
 
 /** The most busy workers one run may start: enough for the lecture's 11 on a small laptop, never a fork bomb. */
-export function workerCap(cores: number): number {
+function workerCap(cores: number): number {
   return Math.min(256, Math.max(16, 4 * cores));
 }
 
 /**
- * A scenario may allow a range of its own (threads-vs-processes starts 50 idle workers, which the
- * cap for spinning ones would refuse). Read structurally: the dashboard holds scenarios as ScenarioInfo.
+ * The most workers this scenario may start on this machine: its own limit where it has one
+ * (threads-vs-processes starts 50 idle workers, which the cap for spinning ones would refuse).
  */
-type WithRange = ScenarioInfo & Pick<Partial<ScenarioDefinition>, 'maxWorkers'>;
-
-/** The most workers this scenario may start on this machine. */
-export function workerLimit(scenario: WithRange, cores: number): number {
+export function workerLimit(scenario: ScenarioInfo, cores: number): number {
   return scenario.maxWorkers ?? workerCap(cores);
 }
 
@@ -25,7 +22,7 @@ export function defaultWorkers(scenario: ScenarioDefinition, cores: number): num
 }
 
 /** Why a worker count is not allowed for a scenario, or null when it is. */
-export function workerCountProblem(scenario: WithRange, workers: number, cores: number): string | null {
+export function workerCountProblem(scenario: ScenarioInfo, workers: number, cores: number): string | null {
   if (scenario.fixedWorkers !== undefined && workers !== scenario.fixedWorkers) {
     return `${scenario.id} always runs ${scenario.fixedWorkers} worker; got ${workers}.`;
   }
@@ -40,7 +37,7 @@ export function workerCountProblem(scenario: WithRange, workers: number, cores: 
 /** The lecture launches 11 threads; one key in the dashboard asks for as many. */
 export const LECTURE_MANY_THREADS = 11;
 
-export function clampWorkers(scenario: WithRange, workers: number, cores: number): number {
+export function clampWorkers(scenario: ScenarioInfo, workers: number, cores: number): number {
   if (scenario.fixedWorkers !== undefined) return scenario.fixedWorkers;
   return Math.max(1, Math.min(workerLimit(scenario, cores), Math.round(workers)));
 }

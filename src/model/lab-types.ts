@@ -34,12 +34,17 @@ export interface ScenarioInfo {
   kind: ScenarioKind;
   /** Some experiments are about exactly one worker. */
   fixedWorkers?: number;
-  /** The most workers it may start, where it differs from the general cap (4 x cores, at least 16). */
+  /**
+   * The most workers it may start, when not the cap for busy workers (4 x cores, at least 16): one
+   * whose workers mostly wait can allow more.
+   */
   maxWorkers?: number;
   /** Ends by itself (its workers finish and are joined) instead of running until stopped. */
   finite: boolean;
   /** Said plainly in the panel when the experiment imitates something Node does not have. */
   simulation?: string;
+  /** The same in one short line, for a small panel: it is never left out. */
+  simulationBrief?: string;
 }
 
 /** One worker of a run: a thread in a thread host, or a whole process. */

@@ -44,7 +44,7 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
   const scenario = lab.scenarios.find((candidate) => candidate.id === run.scenarioId);
   const blocks: Block[] = [];
   // Never dropped: the panel must say plainly that this lock is a stand-in for CPython's.
-  if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', shorter: [`${scenario.simulation.split(':')[0]}.`] });
+  if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', shorter: scenario.simulationBrief ? [scenario.simulationBrief] : [] });
   if (scenario?.runtime === 'python' && lab.python?.available) {
     blocks.push({ text: pythonLine(lab.python), role: lab.python.freeThreaded ? 'error' : 'dim' });
   }

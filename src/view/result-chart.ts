@@ -82,7 +82,7 @@ export function chartLayout(chart: ResultChart, rect: Rect, colour: boolean): Ch
     series: group.map((series) => ({ ...series, colour: colour ? lineColour(chart.series.indexOf(series)) : 'white' })),
     rect: { top: rect.top, left: rect.left + index * panelWidth, width: index === count - 1 ? rect.width - index * panelWidth : panelWidth, height },
     barWidth,
-    barSpacing: barWidth + 3 > spacing ? barWidth + 3 : spacing,
+    barSpacing: spacing,
   }));
   return { panels, key };
 }

@@ -56,7 +56,7 @@ test('a small panel keeps the figures and drops the explanations first', () => {
   });
   const shown = text(labPanelLines(running, 80, 6, plain));
   assert.match(shown, /cores busy/);
-  assert.match(shown, /^Simulates CPython's GIL\.$/m, 'the simulation is still said, briefly');
+  assert.match(shown, /^Simulates CPython's GIL \(Node's threads have none\)\.$/m, 'the simulation is still said, briefly');
   assert.doesNotMatch(shown, /SharedArrayBuffer/);
 });
 

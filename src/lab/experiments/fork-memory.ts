@@ -55,20 +55,28 @@ interface Total {
   uss: number;
 }
 
-/** Each approach's processes added up; PSS falls back to RSS where the kernel has no smaps_rollup. */
+/** Which figure the totals compare: PSS, or RSS for every process where the kernel gives no PSS. */
+type TotalFigure = 'PSS' | 'RSS';
+
+function totalFigure(rows: readonly MemoryRow[]): TotalFigure {
+  return rows.every((row) => row.pss !== null) ? 'PSS' : 'RSS';
+}
+
+/** Each approach's processes added up; without smaps_rollup the "pss" totals are RSS throughout. */
 function totalsOf(approaches: readonly Approach[], rows: readonly MemoryRow[]): Total[] {
+  const figure = totalFigure(rows);
   return approaches.map(({ approach }) => {
     const mine = rows.filter((row) => row.approach === approach);
     const sum = (value: (row: MemoryRow) => number): number => mine.reduce((total, row) => total + value(row), 0);
-    return { approach, rss: sum((row) => row.rss), pss: sum((row) => row.pss ?? row.rss), uss: sum((row) => row.uss ?? row.rss) };
+    return { approach, rss: sum((row) => row.rss), pss: sum((row) => (figure === 'PSS' ? (row.pss ?? 0) : row.rss)), uss: sum((row) => row.uss ?? row.rss) };
   });
 }
 
-function pythonReading(megabytes: number, workers: number, totals: readonly Total[]): { summary: string; verdict: string } {
+function pythonReading(megabytes: number, workers: number, totals: readonly Total[], figure: TotalFigure): { summary: string; verdict: string } {
   const [hold, read, after] = totals;
   if (!hold || !read || !after) return { summary: 'Stopped before every approach was measured.', verdict: '' };
   const summary =
-    `A ${megabytes} MB data set, ${workers} workers, PSS in all: ${formatBytes(read.pss)} when loaded before the fork and read by the children, ` +
+    `A ${megabytes} MB data set, ${workers} workers, ${figure} in all: ${formatBytes(read.pss)} when loaded before the fork and read by the children, ` +
     `${formatBytes(after.pss)} when each child loads its part after the fork (${formatBytes(hold.pss)} if the children never touch the data).`;
   const verdict =
     read.pss > after.pss
@@ -110,15 +118,19 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
     if (stopped) break;
   }
   const totals = totalsOf(approaches, rows);
+  const figure = totalFigure(rows);
   const complete = !stopped && rows.length > 0;
   const [loadFirst, startFirst] = totals;
-  const reading = python ? pythonReading(megabytes, workers, totals) : null;
+  const reading = python ? pythonReading(megabytes, workers, totals, figure) : null;
   const summary = !complete
     ? 'Stopped before every approach was measured.'
     : reading
       ? reading.summary
-      : `A ${megabytes} MB data set, ${workers} workers, PSS in all: ${formatBytes(loadFirst?.pss ?? 0)} when every process holds all of it, ${formatBytes(startFirst?.pss ?? 0)} when each worker loads only its part.`;
-  const columns = 'RSS counts a shared page in every process that maps it; PSS splits it between them (so PSS adds up); USS is what only that process holds.';
+      : `A ${megabytes} MB data set, ${workers} workers, ${figure} in all: ${formatBytes(loadFirst?.pss ?? 0)} when every process holds all of it, ${formatBytes(startFirst?.pss ?? 0)} when each worker loads only its part.`;
+  const columns =
+    figure === 'PSS'
+      ? 'RSS counts a shared page in every process that maps it; PSS splits it between them (so PSS adds up); USS is what only that process holds.'
+      : 'This kernel gives no PSS (no /proc/<pid>/smaps_rollup), so the totals add RSS, which counts a shared page in every process that maps it.';
   const lines = !complete
     ? []
     : reading
@@ -141,7 +153,7 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
     {
       lines,
       perWorker: perWorkerOfSteps(steps),
-      details: { megabytes, rows, totals, totalsAre: 'pss' },
+      details: { megabytes, rows, totals, totalsAre: figure.toLowerCase() },
       table: {
         columns: ['approach', 'process', 'PID', 'RSS MB', 'PSS MB', 'USS MB'],
         rows: [

@@ -40,6 +40,7 @@ export async function sweepExperiment(context: ExperimentContext): Promise<RunRe
   const seconds = options.jobSeconds ?? DEFAULT_SECONDS_PER_COUNT;
   const points: SweepPoint[] = [];
   const steps: WorkerState[][] = [];
+  let wallSeconds = 0;
   context.step('sizing the job on one worker');
   const rate = await unitsPerSecondOfOne(context, 'processes', 'sweep-size');
   let stopped = rate === null;
@@ -55,6 +56,7 @@ export async function sweepExperiment(context: ExperimentContext): Promise<RunRe
     if (stopped) break;
     steps.push(measured.workerStates);
     const wall = measured.wallSeconds;
+    wallSeconds += wall;
     points.push({
       workers,
       unitsPerSecond: wall > 0 ? measured.units / wall : 0,
@@ -80,7 +82,7 @@ export async function sweepExperiment(context: ExperimentContext): Promise<RunRe
       title: scenario.title,
       kind: 'processes',
       workers: most,
-      wallSeconds: points.length * seconds,
+      wallSeconds,
       stoppedBy: stopped ? 'asked' : 'finished',
       summary,
     },

@@ -37,14 +37,10 @@ async function creation(context: ExperimentContext, kind: ScenarioKind, workers:
     mode: 'idle',
     namePrefix: kind === 'threads' ? 'vs-thread' : 'vs-proc',
     workers,
-    onMessage: (message) => {
-      if (message.type === 'measure') reported.set(message.name, message.value);
-    },
+    onMessage: collect(reported),
   });
   const launchedAll = (performance.now() - started) / 1000;
-  if (kind === 'threads') {
-    for (let waited = 0; waited < MEASURE_WAIT_MS && !reported.has('threads-start-ms') && (await context.sleep(20)); waited += 20);
-  }
+  if (kind === 'threads') await untilMeasured(context, reported, 'threads-start-ms', MEASURE_WAIT_MS);
   const states = group.workerStates();
   await context.stopGroup(group);
   if (context.signal.aborted) return null;
@@ -59,6 +55,11 @@ function collect(into: Map<string, number>): (message: ToEngine) => void {
   return (message) => {
     if (message.type === 'measure') into.set(message.name, message.value);
   };
+}
+
+/** Wait, at most `timeoutMs`, until a workload has reported the measurement `name`. */
+async function untilMeasured(context: ExperimentContext, reported: ReadonlyMap<string, number>, name: string, timeoutMs: number): Promise<void> {
+  for (let waited = 0; waited < timeoutMs && !reported.has(name) && (await context.sleep(20)); waited += 20);
 }
 
 async function processRoundTrip(context: ExperimentContext, steps: WorkerState[][]): Promise<number | null> {
@@ -154,7 +155,7 @@ export async function versusExperiment(context: ExperimentContext): Promise<RunR
   if (!context.signal.aborted) {
     const echo = await context.startGroup({ kind: 'threads', mode: 'echo', namePrefix: 'vs-echo-t', workers: 1, onMessage: collect(reported) });
     steps.push(echo.workerStates());
-    for (let waited = 0; waited < 40 && !reported.has('thread-round-trip-us') && !context.signal.aborted; waited += 1) await context.sleep(100);
+    await untilMeasured(context, reported, 'thread-round-trip-us', 4000);
     await context.stopGroup(echo);
   }
   const shared = reported.get('shared-memory-ns');
