@@ -39,17 +39,6 @@ export function rssMegabytes(pid: number): number | null {
   }
 }
 
-/** Children of `pid` alive right now, as "pid:starttime" so a reused PID counts again. */
-export function childrenNow(pid: number): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const fields = statFields(Number(name));
-    if (fields && Number(fields[1]) === pid) found.push(`${name}:${fields[19]}`);
-  }
-  return found;
-}
-
 /** Processes forked on the whole machine since boot (the "processes" line of /proc/stat). */
 export function forksSinceBoot(): number {
   const match = /^processes (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));

@@ -39,8 +39,9 @@ export const BUSY_FRACTION = 0.05;
 
 /**
  * One full process scan: on this machine's /proc, and on generated trees of 1,000 and 10,000
- * processes, twice each: all idle (static files: the sampler's best case, idle processes skip their
- * status file four scans in five) and with 5% of the processes busy before each scan (realistic).
+ * processes, twice each: all idle (static files: the sampler's best case, a process that has not run
+ * since the last scan, by its schedstat, skips its status file) and with 5% of the processes busy
+ * before each scan (realistic).
  */
 export async function measureSamplerSpeed(quick: boolean): Promise<SamplerSpeed[]> {
   const results = [await timeScans('this machine (/proc)', new LinuxSampler(), processCount(), quick ? 30 : 200)];

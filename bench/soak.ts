@@ -7,6 +7,7 @@ import { SCENARIOS } from '../scenarios/definitions.js';
 import type { DiagnosticsRecord } from '../src/app/diagnostics.js';
 import { BIN, RESULTS_DIR } from './paths.js';
 import { rssMegabytes, sleep, startInPty } from './pty-process.js';
+import { processesTagged } from '../test/helpers/started.js';
 
 /**
  * npm run soak [-- --minutes 60]
@@ -62,20 +63,8 @@ const waitFor = async (check: (text: string) => boolean, timeoutMs: number): Pro
 
 /** Processes paratop started, alive now (zombies are gone), as "pid:start time" so a reused PID counts anew. */
 function startedByParatop(): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === terminal.pid) continue;
-    try {
-      if (!readFileSync(`/proc/${name}/environ`, 'latin1').includes(`${TAG}\0`)) continue;
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z') continue;
-      found.set(`${name}:${fields[19]}`, readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 120));
-    } catch {
-      // gone while we looked
-    }
-  }
-  return found;
+  const found = processesTagged(tagValue, [terminal.pid], tagName);
+  return new Map(found.map((process) => [`${process.pid}:${process.startTicks}`, process.command.slice(0, 120)]));
 }
 
 interface Outside {

@@ -17,21 +17,25 @@ export function newTag(): string {
 
 export interface Tagged {
   pid: number;
+  /** Start time, clock ticks after boot: with the PID, names one process even if the PID is reused. */
+  startTicks: number;
   /** Its command line, words joined by spaces. */
   command: string;
 }
 
 /** Live processes (zombies are gone) whose environment holds the tag, but for `except`. */
-export function processesTagged(tag: string, except: readonly number[] = []): Tagged[] {
-  const needle = `${TAG_NAME}=${tag}\0`;
+export function processesTagged(tag: string, except: readonly number[] = [], tagName = TAG_NAME): Tagged[] {
+  const needle = `${tagName}=${tag}\0`;
   const found: Tagged[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || except.includes(Number(name))) continue;
     try {
       if (!readFileSync(`/proc/${name}/environ`, 'latin1').includes(needle)) continue;
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
-      found.push({ pid: Number(name), command: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+      // After the name: state (field 3), ..., starttime (field 22).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z') continue;
+      found.push({ pid: Number(name), startTicks: Number(fields[19]), command: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim() });
     } catch {
       // gone while we looked, or not ours to read
     }

@@ -113,7 +113,7 @@ describe('real Python in the lab', { skip: (process.platform !== 'linux' || !HAS
       assert.equal(result.expected, 200_000);
       actuals.push(result.actual ?? Number.POSITIVE_INFINITY);
     }
-    assert.ok(actuals.every((actual) => actual < 200_000), `every run lost updates: ${actuals.join(', ')}`);
+    assert.ok(actuals.some((actual) => actual < 200_000), `no run lost an update: ${actuals.join(', ')}`);
     assert.ok(new Set(actuals).size >= 2, `the runs differ: ${actuals.join(', ')}`);
   });
 

@@ -1,42 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { BIN } from '../helpers/pty-session.js';
+import { TAG_NAME, type Tagged, newTag, processesTagged } from '../helpers/started.js';
+import { WORKLOAD_MARKER } from '../helpers/workloads.js';
 
 /**
  * SIGKILL gives paratop no chance to clean up: every workload must notice on its own. paratop runs
  * headless here, from a plain pipe, with a tag in its environment that everything it starts
  * inherits: so the processes found are this test's, started after it began, and no other test's.
  */
-const TAG = 'PARATOP_SIGKILL_TEST';
-/** What a workload's command line holds: its title, its program's path, or the Python workload. */
-const WORKLOAD = /paratop-lab|scenarios\/workloads\/|paratop_lab\.py/;
 const HAS_PYTHON = spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
 
-interface Found {
-  pid: number;
-  command: string;
-}
-
-/** Live (not zombie) workload processes whose environment carries `tag`. */
-function workloadsTagged(tag: string): Found[] {
-  const needle = `${TAG}=${tag}\0`;
-  const found: Found[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (!readFileSync(`/proc/${name}/environ`, 'latin1').includes(needle)) continue;
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
-      const command = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      if (WORKLOAD.test(command)) found.push({ pid: Number(name), command });
-    } catch {
-      // gone while we looked
-    }
-  }
-  return found;
+/** Live workload processes whose environment carries `tag`. */
+function workloadsTagged(tag: string): Tagged[] {
+  return processesTagged(tag).filter((found) => WORKLOAD_MARKER.test(found.command));
 }
 
 async function until<T>(look: () => T, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
@@ -61,8 +39,8 @@ const CASES: { id: string; args: string[]; workloads: number; midRunMs: number; 
 describe('paratop lab run killed with SIGKILL mid-run: every workload ends by itself', { skip: process.platform !== 'linux', timeout: 120_000 }, () => {
   for (const { id, args, workloads, midRunMs, python } of CASES) {
     test(`${id}`, { skip: python && !HAS_PYTHON && 'needs python3' }, async () => {
-      const tag = randomUUID();
-      const paratop = spawn(process.execPath, [BIN, 'lab', 'run', id, ...args], { stdio: 'ignore', env: { ...process.env, [TAG]: tag } });
+      const tag = newTag();
+      const paratop = spawn(process.execPath, [BIN, 'lab', 'run', id, ...args], { stdio: 'ignore', env: { ...process.env, [TAG_NAME]: tag } });
       try {
         const running = await until(() => workloadsTagged(tag), (found) => found.length >= workloads, 15_000);
         assert.ok(running.length >= workloads, `${id}: workloads started: ${running.map((found) => found.command).join(' | ')}`);
