@@ -1,6 +1,6 @@
 import { FrameDetector } from './frame-detector.js';
 import { BIN } from './paths.js';
-import { sleep, startInPty } from './pty-process.js';
+import { quitPty, sleep, startInPty } from './pty-process.js';
 
 export interface KeyLatency {
   presses: number;
@@ -74,13 +74,7 @@ export async function measureKeyLatency(presses: number): Promise<KeyLatency> {
       maxMs: latencies.at(-1) ?? Number.NaN,
     };
   } finally {
-    terminal.write('q');
-    await Promise.race([new Promise((resolve) => terminal.onExit(resolve)), sleep(3000)]);
-    try {
-      terminal.kill('SIGKILL');
-    } catch {
-      // gone
-    }
+    await quitPty(terminal);
     detector.dispose();
   }
 }

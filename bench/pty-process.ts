@@ -14,6 +14,17 @@ export function startInPty(command: string, args: string[], env: NodeJS.ProcessE
   return terminal;
 }
 
+/** Ask the tool in the terminal to quit (q), wait up to 3 s, then make sure with SIGKILL. */
+export async function quitPty(terminal: pty.IPty): Promise<void> {
+  terminal.write('q');
+  await Promise.race([new Promise((resolve) => terminal.onExit(resolve)), sleep(3000)]);
+  try {
+    terminal.kill('SIGKILL');
+  } catch {
+    // gone
+  }
+}
+
 function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './paths.js';
-import { cpuSecondsWithChildren, forksSinceBoot, processCount, rssMegabytes, sleep, startInPty } from './pty-process.js';
+import { cpuSecondsWithChildren, forksSinceBoot, processCount, quitPty, rssMegabytes, sleep, startInPty } from './pty-process.js';
 
 export interface SelfCost {
   tool: string;
@@ -85,13 +85,7 @@ export async function measureSelfCost(tool: Tool, warmupSeconds: number, windowS
       machineForks: forksSinceBoot() - forksBefore,
     };
   } finally {
-    terminal.write('q');
-    await Promise.race([new Promise((resolve) => terminal.onExit(resolve)), sleep(3000)]);
-    try {
-      terminal.kill('SIGKILL');
-    } catch {
-      // gone
-    }
+    await quitPty(terminal);
   }
 }
 
@@ -166,13 +160,7 @@ export async function traceSpawns(tool: Tool, warmupSeconds: number, windowSecon
       await sleep(windowSeconds * 1000);
       to = epochSeconds();
     } finally {
-      terminal.write('q');
-      await Promise.race([new Promise((resolve) => terminal.onExit(resolve)), sleep(3000)]);
-      try {
-        terminal.kill('SIGKILL');
-      } catch {
-        // gone
-      }
+      await quitPty(terminal);
     }
     return { tool: tool.name, windowSeconds, ...countSpawns(readFileSync(output, 'utf8'), from, to) };
   } finally {
