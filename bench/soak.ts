@@ -97,7 +97,7 @@ const seenTimer = setInterval(() => {
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Finished runs by name, and the runs that did not finish in time. */
 const finished = new Map<string, number>();
-const hung: { what: string; atSeconds: number }[] = [];
+const hung: { what: string; atSeconds: number; screen: string }[] = [];
 const at = (): number => Math.round((performance.now() - startedAt) / 1000);
 /** Count a run that ended in time; one that did not is a hang: noted, and stopped so the cycle goes on. */
 async function tally(what: string, ok: boolean): Promise<void> {
@@ -105,7 +105,8 @@ async function tally(what: string, ok: boolean): Promise<void> {
     finished.set(what, (finished.get(what) ?? 0) + 1);
     return;
   }
-  hung.push({ what, atSeconds: at() });
+  // What the screen showed, lines without trailing blanks: how a hang looked is the first clue.
+  hung.push({ what, atSeconds: at(), screen: screenText().split('\n').map((line) => line.trimEnd()).filter(Boolean).join('\n') });
   terminal.write('\x1b');
   // An x right behind Esc in the same read would be Alt-x.
   await sleep(300);
@@ -117,7 +118,8 @@ async function tally(what: string, ok: boolean): Promise<void> {
 async function ownCommand(): Promise<void> {
   terminal.write('r');
   if (!(await waitFor((text) => text.includes('Run: '), 10_000))) return tally('r prompt', false);
-  terminal.write(`${OWN_COMMAND}\r`);
+  // The prompt offers the last command line again: Ctrl-U clears it before typing.
+  terminal.write(`\x15${OWN_COMMAND}\r`);
   await tally('own command (r)', await waitFor((text) => /Last run, for i in/.test(text), 60_000));
   terminal.write('o');
   await tally('output pane (o)', await waitFor((text) => /Output of for i in/.test(text) && text.includes('soak line 10'), 10_000));
