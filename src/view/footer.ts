@@ -15,8 +15,9 @@ const HINTS: [string, string][] = [
 
 const PROMPTS: Record<PromptPurpose, { label: string; help: string }> = {
   filter: { label: 'Filter: ', help: '  Enter keep · Esc clear' },
-  calc: { label: 'Cores for a deadline (tasks, s/task, deadline, [price]): ', help: '  Enter compute · Esc close' },
-  run: { label: 'Run: ', help: '  Enter start · Esc close · start with --shell for | > && *' },
+  // Both start from the last line given, which Ctrl-U clears.
+  calc: { label: 'Cores for a deadline (tasks, s/task, deadline, [price]): ', help: '  Enter compute · Ctrl-U clear · Esc close' },
+  run: { label: 'Run: ', help: '  Enter start · Ctrl-U clear · Esc close · --shell for | > && *' },
 };
 
 /** Bottom line: a prompt being typed, else a recent message, else the main keys. */
