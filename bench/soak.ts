@@ -231,6 +231,9 @@ function slopePerHour(points: { t: number; mb: number }[]): number | null {
 }
 const rssFloors = floors((record) => record.rss);
 const heapFloors = floors((record) => record.heapUsed);
+// Where RSS growth sits: V8's reserved heap, or memory outside it (Buffers, native objects).
+const heapTotalFloors = floors((record) => record.heapTotal);
+const externalFloors = floors((record) => record.external);
 const rssSlope = slopePerHour(rssFloors);
 const heapSlope = slopePerHour(heapFloors);
 const measuredSeconds = (rssFloors.at(-1)?.t ?? 0) - (rssFloors[0]?.t ?? 0);
@@ -265,6 +268,8 @@ const summary = {
   heapFloorsMb: heapFloors.map((point) => round(point.mb, 1)),
   heapFloorSlopeMbPerHour: round(heapSlope),
   heapFloorGrowthMb: round(heapFloorGrowthMb),
+  heapTotalFloorsMb: heapTotalFloors.map((point) => round(point.mb, 1)),
+  externalFloorsMb: externalFloors.map((point) => round(point.mb, 1)),
   fdsStart,
   fdsEnd,
   lagMeanMs: round(mean(inside.map((record) => record.lagMeanMs))),
@@ -281,10 +286,10 @@ const summary = {
     nothingLeft: leftAfterExit.size === 0,
   },
 };
-console.log('\nminute  RSS MB  heap MB  fds  lag mean ms  lag p99 ms  lag max ms');
+console.log('\nminute  RSS MB  heap MB  heap reserved MB  external MB  fds  lag mean ms  lag p99 ms  lag max ms');
 for (const record of inside.filter((_, index) => index % Math.max(1, Math.round(minutes / 10)) === 0)) {
   console.log(
-    `${(record.t / 60).toFixed(1).padStart(6)}  ${(record.rss / MB).toFixed(1).padStart(6)}  ${(record.heapUsed / MB).toFixed(1).padStart(7)}  ${String(record.fds).padStart(3)}  ${record.lagMeanMs.toFixed(2).padStart(11)}  ${record.lagP99Ms.toFixed(2).padStart(10)}  ${record.lagMaxMs.toFixed(1).padStart(10)}`,
+    `${(record.t / 60).toFixed(1).padStart(6)}  ${(record.rss / MB).toFixed(1).padStart(6)}  ${(record.heapUsed / MB).toFixed(1).padStart(7)}  ${(record.heapTotal / MB).toFixed(1).padStart(16)}  ${(record.external / MB).toFixed(1).padStart(11)}  ${String(record.fds).padStart(3)}  ${record.lagMeanMs.toFixed(2).padStart(11)}  ${record.lagP99Ms.toFixed(2).padStart(10)}  ${record.lagMaxMs.toFixed(1).padStart(10)}`,
   );
 }
 console.log(`\n${JSON.stringify(summary, null, 2)}`);

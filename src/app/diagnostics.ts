@@ -7,6 +7,10 @@ export interface DiagnosticsRecord {
   t: number;
   rss: number;
   heapUsed: number;
+  /** what V8 has reserved for the heap: RSS grows with it even when heapUsed does not */
+  heapTotal: number;
+  /** memory outside the JS heap: Buffers, ArrayBuffers and native objects V8 knows of */
+  external: number;
   /** open file descriptors */
   fds: number | null;
   /** event-loop delay over the period: how late timers and input ran, ms (the sampling period taken off) */
@@ -40,6 +44,8 @@ export function startDiagnostics(file: string): () => void {
       t: Math.round((performance.now() - started) / 100) / 10,
       rss: memory.rss,
       heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
       fds,
       lagMeanMs: late(delay.mean),
       lagP99Ms: late(delay.percentile(99)),
