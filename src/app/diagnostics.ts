@@ -27,7 +27,7 @@ const RESOLUTION_MS = 10;
  * With PARATOP_DIAGNOSTICS=<file>, paratop appends its own health to that file every ten seconds:
  * memory, open files and event-loop delay. `npm run soak` reads it; users may too, for bug reports.
  */
-export function startDiagnostics(file: string): () => void {
+export function startDiagnostics(file: string, periodMs = PERIOD_MS): () => void {
   const started = performance.now();
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const late = (nanoseconds: number): number => Math.max(0, nanoseconds / 1e6 - RESOLUTION_MS);
@@ -57,7 +57,7 @@ export function startDiagnostics(file: string): () => void {
     } catch {
       // a diagnostics file that cannot be written must not break the dashboard
     }
-  }, PERIOD_MS);
+  }, periodMs);
   timer.unref();
   return () => {
     clearInterval(timer);
