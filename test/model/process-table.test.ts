@@ -20,6 +20,12 @@ test('sort by CPU, biggest first; "not measured yet" sorts last; ties by PID', (
   assert.deepEqual(pids(flatRows(sample, { key: 'user', descending: false }, '')), [1, 2, 10, 12, 13, 11]);
 });
 
+test('sort by text: any case together, then code-unit order (punctuation is not skipped)', () => {
+  const withXorg = [...sample, processSample({ pid: 14, ppid: 1, name: 'Xorg', command: 'Xorg :0', cpu: 0 })];
+  assert.deepEqual(pids(flatRows(withXorg, { key: 'command', descending: false }, '')), [11, 1, 10, 2, 12, 13, 14]);
+  assert.deepEqual(pids(flatRows(withXorg, { key: 'command', descending: true }, '')), [14, 13, 12, 2, 10, 1, 11]);
+});
+
 test('filter: name or command line, any case; a number also matches the PID', () => {
   assert.ok(matchesFilter(sample[3]!, 'PYTHON3 0'));
   assert.ok(matchesFilter(sample[3]!, '12'));
