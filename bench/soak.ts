@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xterm from '@xterm/headless';
@@ -71,6 +71,10 @@ interface Outside {
   t: number;
   rssMb: number | null;
   fds: number | null;
+  /** Of those, files under /proc/<pid>/: paratop keeps three open per process on the machine. */
+  fdsOnProc: number | null;
+  /** Processes on the whole machine, which that count follows. */
+  machineProcesses: number;
   /** Processes paratop has started that are alive now. */
   started: number;
 }
@@ -80,14 +84,24 @@ const seen = new Map<string, string>();
 const startedAt = performance.now();
 const sampleOutside = (): void => {
   let fds: number | null = null;
+  let fdsOnProc: number | null = null;
   try {
-    fds = readdirSync(`/proc/${terminal.pid}/fd`).length;
+    const links = readdirSync(`/proc/${terminal.pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${terminal.pid}/fd/${fd}`);
+      } catch {
+        return ''; // closed meanwhile
+      }
+    });
+    fds = links.length;
+    fdsOnProc = links.filter((target) => /^\/proc\/\d+\//.test(target)).length;
   } catch {
     // gone
   }
+  const machineProcesses = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).length;
   const now = startedByParatop();
   for (const [key, command] of now) seen.set(key, command);
-  outside.push({ t: (performance.now() - startedAt) / 1000, rssMb: rssMegabytes(terminal.pid), fds, started: now.size });
+  outside.push({ t: (performance.now() - startedAt) / 1000, rssMb: rssMegabytes(terminal.pid), fds, fdsOnProc, machineProcesses, started: now.size });
 };
 const outsideTimer = setInterval(sampleOutside, 10_000);
 const seenTimer = setInterval(() => {
@@ -215,9 +229,9 @@ const windowSeconds = Math.max(30, (minutes * 60) / 12);
 const spans = byCycle
   ? cycles
   : Array.from({ length: Math.ceil((minutes * 60 - warmUpSeconds) / windowSeconds) }, (_, index) => ({ from: warmUpSeconds + index * windowSeconds, to: warmUpSeconds + (index + 1) * windowSeconds }));
-function floors(value: (record: DiagnosticsRecord) => number, unit = MB): { t: number; mb: number }[] {
+function floors<Reading extends { t: number }>(records: Reading[], value: (record: Reading) => number, unit = MB): { t: number; mb: number }[] {
   return spans
-    .map((span) => ({ span, records: inside.filter((record) => record.t >= span.from && record.t < span.to) }))
+    .map((span) => ({ span, records: records.filter((record) => record.t >= span.from && record.t < span.to) }))
     .filter(({ records }) => records.length > 0)
     .map(({ span, records }) => ({ t: (span.from + span.to) / 2, mb: Math.min(...records.map(value)) / unit }));
 }
@@ -229,11 +243,11 @@ function slopePerHour(points: { t: number; mb: number }[]): number | null {
   const variance = points.reduce((sum, point) => sum + (point.t - meanT) ** 2, 0);
   return variance > 0 ? (covariance / variance) * 3600 : null;
 }
-const rssFloors = floors((record) => record.rss);
-const heapFloors = floors((record) => record.heapUsed);
+const rssFloors = floors(inside, (record) => record.rss);
+const heapFloors = floors(inside, (record) => record.heapUsed);
 // Where RSS growth sits: V8's reserved heap, or memory outside it (Buffers, native objects).
-const heapTotalFloors = floors((record) => record.heapTotal);
-const externalFloors = floors((record) => record.external);
+const heapTotalFloors = floors(inside, (record) => record.heapTotal);
+const externalFloors = floors(inside, (record) => record.external);
 const rssSlope = slopePerHour(rssFloors);
 const heapSlope = slopePerHour(heapFloors);
 const measuredSeconds = (rssFloors.at(-1)?.t ?? 0) - (rssFloors[0]?.t ?? 0);
@@ -241,9 +255,12 @@ const measuredSeconds = (rssFloors.at(-1)?.t ?? 0) - (rssFloors[0]?.t ?? 0);
 const rssTrendGrowthMb = rssSlope === null ? null : (rssSlope * measuredSeconds) / 3600;
 const rssFloorGrowthMb = rssFloors.length >= 2 ? (rssFloors.at(-1)?.mb ?? 0) - (rssFloors[0]?.mb ?? 0) : null;
 const heapFloorGrowthMb = heapFloors.length >= 2 ? (heapFloors.at(-1)?.mb ?? 0) - (heapFloors[0]?.mb ?? 0) : null;
-// Open files rise and fall with what runs (paratop keeps /proc files open for every process, and
-// each workload has pipes): a leak shows in the floor too.
-const fdFloors = floors((record) => record.fds ?? 0, 1);
+// Open files rise and fall with what runs (each workload has pipes): a leak shows in the floor too.
+// paratop keeps three /proc files open per process on the machine, so those follow the machine's
+// process count (a kernel worker more is three more); they are counted apart and left out.
+const fdFloors = floors(outside, (record) => (record.fds ?? 0) - (record.fdsOnProc ?? 0), 1);
+const procFdFloors = floors(outside, (record) => record.fdsOnProc ?? 0, 1);
+const machineProcessFloors = floors(outside, (record) => record.machineProcesses, 1);
 const fdsStart = fdFloors[0]?.mb ?? null;
 const fdsEnd = fdFloors.at(-1)?.mb ?? null;
 const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
@@ -270,8 +287,11 @@ const summary = {
   heapFloorGrowthMb: round(heapFloorGrowthMb),
   heapTotalFloorsMb: heapTotalFloors.map((point) => round(point.mb, 1)),
   externalFloorsMb: externalFloors.map((point) => round(point.mb, 1)),
+  /** Open files other than /proc ones, lowest of the first and the last cycle. */
   fdsStart,
   fdsEnd,
+  procFdFloors: procFdFloors.map((point) => point.mb),
+  machineProcessFloors: machineProcessFloors.map((point) => point.mb),
   lagMeanMs: round(mean(inside.map((record) => record.lagMeanMs))),
   lagP99MaxMs: round(Math.max(...inside.map((record) => record.lagP99Ms))),
   lagMaxMs: round(Math.max(...inside.map((record) => record.lagMaxMs)), 1),
@@ -297,5 +317,5 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const file = join(RESULTS_DIR, `soak-${new Date().toISOString().slice(0, 10)}-${minutes}min.json`);
 writeFileSync(file, `${JSON.stringify({ summary, inside, outside, seen: Object.fromEntries(seen) }, null, 2)}\n`);
 console.log(`Saved to ${file}`);
-if (!byCycle) console.log(`RSS growth and open files not judged: ${summary.cyclesCompleted} lab cycle(s) completed; 4 are needed (about 20 minutes).`);
+if (!byCycle) console.log(`RSS growth and open files not judged: ${summary.cyclesCompleted} lab cycle(s) completed; 4 are needed (about 15 minutes).`);
 process.exitCode = Object.values(summary.targets).every((target) => target !== false) ? 0 : 1;
