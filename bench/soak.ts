@@ -6,7 +6,7 @@ import xterm from '@xterm/headless';
 import { SCENARIOS } from '../scenarios/definitions.js';
 import type { DiagnosticsRecord } from '../src/app/diagnostics.js';
 import { BIN, RESULTS_DIR } from './paths.js';
-import { rssMegabytes, sleep, startInPty } from './pty-process.js';
+import { processCount, rssMegabytes, sleep, startInPty } from './pty-process.js';
 import { processesTagged } from '../test/helpers/started.js';
 
 /**
@@ -98,10 +98,9 @@ const sampleOutside = (): void => {
   } catch {
     // gone
   }
-  const machineProcesses = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).length;
   const now = startedByParatop();
   for (const [key, command] of now) seen.set(key, command);
-  outside.push({ t: (performance.now() - startedAt) / 1000, rssMb: rssMegabytes(terminal.pid), fds, fdsOnProc, machineProcesses, started: now.size });
+  outside.push({ t: (performance.now() - startedAt) / 1000, rssMb: rssMegabytes(terminal.pid), fds, fdsOnProc, machineProcesses: processCount(), started: now.size });
 };
 const outsideTimer = setInterval(sampleOutside, 10_000);
 const seenTimer = setInterval(() => {

@@ -25,8 +25,10 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
  */
 const byText =
   (value: (process: ProcessSample) => string) =>
-  (a: ProcessSample, b: ProcessSample): number =>
-    byCodeUnits(value(a).toLowerCase(), value(b).toLowerCase()) || byCodeUnits(value(a), value(b));
+  (a: ProcessSample, b: ProcessSample): number => {
+    const [left, right] = [value(a), value(b)];
+    return byCodeUnits(left.toLowerCase(), right.toLowerCase()) || byCodeUnits(left, right);
+  };
 
 export const COLUMNS: readonly Column[] = [
   { key: 'pid', title: 'PID', width: 7, align: 'right', descendingFirst: false, compare: byNumber((p) => p.pid) },

@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DiagnosticsRecord, startDiagnostics } from '../../src/app/diagnostics.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('diagnostics append one JSON line per period with memory, open files and event-loop delay', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'paratop-diagnostics-'));
