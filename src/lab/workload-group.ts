@@ -138,7 +138,7 @@ export class WorkloadGroup implements LiveGroup {
     };
     try {
       for (const spec of specs) {
-        // Each launch forks paratop synchronously (tens of ms with execa): let the screen and keys
+        // Each launch forks paratop synchronously (milliseconds each): let the screen and keys
         // have the event loop between launches, or starting 50 workers freezes it for a second.
         if (group.launched.length > 0) await new Promise((resolve) => setImmediate(resolve));
         const entry = { spec } as Launched;
