@@ -1,4 +1,5 @@
-import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { box } from './blessed-parts.js';
 import { labHighlights, processRows, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import { coreMeterLines } from './core-meters.js';
@@ -17,7 +18,7 @@ import { escapeTags } from './text-fit.js';
 import type { Theme } from './theme.js';
 import { threadBodyLines, threadHeaderLine } from './thread-table.js';
 
-type Box = blessed.Widgets.BoxElement;
+type Box = Widgets.BoxElement;
 
 /** Recompute a value only when one of its inputs changed (compared by identity). */
 class Memo {
@@ -60,10 +61,10 @@ export class DashboardView {
   private structureChanged = true;
 
   constructor(
-    private readonly screen: blessed.Widgets.Screen,
+    private readonly screen: Widgets.Screen,
     private readonly theme: Theme,
   ) {
-    const plain = (): Box => blessed.box({ parent: screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1 });
+    const plain = (): Box => box({ parent: screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1 });
     this.header = plain();
     this.facts = plain();
     this.cores = plain();
@@ -73,7 +74,7 @@ export class DashboardView {
     this.footer = plain();
     this.lab = plain();
     const overlay = (label: string): Box =>
-      blessed.box({
+      box({
         parent: screen,
         tags: true,
         wrap: false,
@@ -88,7 +89,7 @@ export class DashboardView {
       });
     this.killDialog = overlay(' Send a signal ');
     this.help = overlay(' Help ');
-    this.tooSmall = blessed.box({ parent: screen, tags: true, hidden: true, top: 0, left: 0, width: '100%', height: '100%' });
+    this.tooSmall = box({ parent: screen, tags: true, hidden: true, top: 0, left: 0, width: '100%', height: '100%' });
     this.chart = new ResultChartView(screen);
   }
 

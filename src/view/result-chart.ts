@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
-import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { box } from './blessed-parts.js';
 import type { ResultChart } from '../model/lab-types.js';
 import type { Rect } from './layout.js';
 import { escapeTags } from './text-fit.js';
 
-interface ChartWidget extends blessed.Widgets.BoxElement {
+interface ChartWidget extends Widgets.BoxElement {
   setData(data: unknown): void;
 }
 
@@ -119,10 +120,10 @@ function lineColour(index: number): string {
  * attached).
  */
 export class ResultChartView {
-  private widgets: blessed.Widgets.BoxElement[] = [];
+  private widgets: Widgets.BoxElement[] = [];
   private shown: { chart: ResultChart; rect: Rect; colour: boolean } | null = null;
 
-  constructor(private readonly screen: blessed.Widgets.Screen) {}
+  constructor(private readonly screen: Widgets.Screen) {}
 
   /** Show `chart` in `rect`; true when something changed on screen. */
   show(chart: ResultChart, rect: Rect, colour: boolean): boolean {
@@ -137,7 +138,7 @@ export class ResultChartView {
       }
       if (layout.key.length > 0) {
         const rows = layout.key.length;
-        this.attach(blessed.box({ top: rect.top + rect.height - rows, left: rect.left, width: rect.width, height: rows, tags: true, content: layout.key.join('\n') }));
+        this.attach(box({ top: rect.top + rect.height - rows, left: rect.left, width: rect.width, height: rows, tags: true, content: layout.key.join('\n') }));
       }
     } catch {
       // A chart is a nicety: if the chart library fails, the table above still tells everything.
@@ -162,7 +163,7 @@ export class ResultChartView {
   }
 
   /** contrib sizes its canvas when the widget is attached, so it must be appended, not given a parent. */
-  private attach<T extends blessed.Widgets.BoxElement>(widget: T): T {
+  private attach<T extends Widgets.BoxElement>(widget: T): T {
     this.widgets.push(widget);
     this.screen.append(widget);
     return widget;

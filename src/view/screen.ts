@@ -1,4 +1,5 @@
-import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { screen as blessedScreen } from './blessed-parts.js';
 
 export interface KeyPress {
   /** blessed's full name: "q", "C-c", "f1", "S-i", "enter", "escape", "up", ... */
@@ -18,8 +19,8 @@ export interface ScreenHandlers {
  * The terminal. blessed misreads Debian's 32-bit terminfo for *-256color terminals, so it is told
  * xterm-256color unless PARATOP_TERM names something else.
  */
-export function createScreen(handlers: ScreenHandlers): blessed.Widgets.Screen {
-  const screen = blessed.screen({
+export function createScreen(handlers: ScreenHandlers): Widgets.Screen {
+  const screen = blessedScreen({
     smartCSR: true,
     fullUnicode: true,
     autoPadding: false,
