@@ -1,6 +1,6 @@
 import { appendFileSync, readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { optimizerIsOn } from './optimizer-on-demand.js';
+import { v8IsLean } from './v8-lean-mode.js';
 
 /** One line of the diagnostics log. */
 export interface DiagnosticsRecord {
@@ -18,8 +18,8 @@ export interface DiagnosticsRecord {
   lagMeanMs: number;
   lagP99Ms: number;
   lagMaxMs: number;
-  /** whether V8's optimizing compiler is on yet (see optimizer-on-demand.ts) */
-  optimizer: boolean;
+  /** whether V8 is still in lean mode (see v8-lean-mode.ts) */
+  v8Lean: boolean;
 }
 
 const PERIOD_MS = 10_000;
@@ -53,7 +53,7 @@ export function startDiagnostics(file: string, periodMs = PERIOD_MS): () => void
       lagMeanMs: late(delay.mean),
       lagP99Ms: late(delay.percentile(99)),
       lagMaxMs: late(delay.max),
-      optimizer: optimizerIsOn(),
+      v8Lean: v8IsLean(),
     };
     delay.reset();
     try {

@@ -1,10 +1,10 @@
-import { holdOptimizerUntilBusy } from '../app/optimizer-on-demand.js';
+import { leanUntilBusy } from '../app/v8-lean-mode.js';
 
 /**
- * Entry point: bin/paratop imports this module and nothing else. The optimizer is held before
- * anything else loads (start-up is when V8 would first compile, and page in, its optimizer).
+ * Entry point: bin/paratop imports this module and nothing else. V8 goes lean before anything else
+ * loads: start-up is when it would first grow its young generation and page in its optimizer.
  */
-holdOptimizerUntilBusy();
+leanUntilBusy();
 const { runProgram } = await import('./program.js');
 const { EXIT_FAILURE } = await import('./usage-error.js');
 

@@ -24,7 +24,7 @@ test('diagnostics append one JSON line per period with memory, open files and ev
     assert.ok(record.external > 0);
     assert.ok(typeof record.fds === 'number' && record.fds > 2, 'open files are counted on Linux');
     assert.ok(record.lagMeanMs >= 0 && record.lagP99Ms >= 0 && record.lagMaxMs >= record.lagMeanMs);
-    assert.equal(typeof record.optimizer, 'boolean');
+    assert.equal(typeof record.v8Lean, 'boolean');
   }
   assert.ok(records.every((record, index) => index === 0 || record.t > (records[index - 1]?.t ?? Infinity)), 'time moves on');
   await sleep(300);

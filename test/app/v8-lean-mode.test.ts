@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { TrailingCpuWindow } from '../../src/app/v8-lean-mode.js';
+
+describe('CPU use over a trailing window', () => {
+  test('no figure until the window is covered, then % of one core over the last window', () => {
+    const window = new TrailingCpuWindow(10_000);
+    assert.equal(window.add(0, 0), null);
+    assert.equal(window.add(5_000, 50), null);
+    // 100 ms of CPU in 10 s: 1% of a core.
+    assert.equal(window.add(10_000, 100), 1);
+  });
+
+  test('old readings leave the window, so a busy start is forgotten', () => {
+    const window = new TrailingCpuWindow(10_000);
+    window.add(0, 0);
+    window.add(10_000, 5_000); // 50% in the first ten seconds
+    window.add(20_000, 5_010); // then nearly idle
+    assert.equal(window.add(30_000, 5_020), 0.1);
+  });
+});
+
+const MODULE = fileURLToPath(new URL('../../src/app/v8-lean-mode.ts', import.meta.url));
+
+/** In a fresh node: go lean with this threshold, keep a function hot, and report. */
+function leanAndSpin(thresholdPercent: number): { lean: boolean; optimized: boolean } {
+  const script = `
+    import { leanUntilBusy, v8IsLean } from ${JSON.stringify(MODULE)};
+    leanUntilBusy({ thresholdPercent: ${thresholdPercent}, windowMs: 300, warmUpMs: 0, checkEveryMs: 100 });
+    function hot(n) { let sum = 0; for (let i = 0; i < n; i += 1) sum += i % 7; return sum; }
+    const until = Date.now() + 1500;
+    while (Date.now() < until) { hot(10000); await new Promise((resolve) => setImmediate(resolve)); }
+    console.log(JSON.stringify({ lean: v8IsLean(), optimized: (%GetOptimizationStatus(hot) & 16) !== 0 }));
+  `;
+  const output = execFileSync(process.execPath, ['--import', 'tsx', '--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  return JSON.parse(output) as { lean: boolean; optimized: boolean };
+}
+
+describe('V8 lean until busy (real V8)', () => {
+  test('lean: a hot function stays unoptimized while CPU use is under the threshold', () => {
+    // No process can use 1000% of one core from one thread and a few helpers.
+    assert.deepEqual(leanAndSpin(1000), { lean: true, optimized: false });
+  });
+
+  test('busy: once CPU use passes the threshold, V8 returns to its defaults and hot code is optimized', () => {
+    assert.deepEqual(leanAndSpin(0), { lean: false, optimized: true });
+  });
+
+  test('lean: the young generation does not grow while start-up-like allocation survives', () => {
+    // Keep 40 MB of small arrays alive, as loading modules and the first samples do.
+    const script = (lean: boolean) => `
+      import { getHeapSpaceStatistics } from 'node:v8';
+      import { leanUntilBusy } from ${JSON.stringify(MODULE)};
+      const youngBytes = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+      if (${lean}) leanUntilBusy({ thresholdPercent: 1000, windowMs: 300, warmUpMs: 0, checkEveryMs: 100 });
+      const start = youngBytes();
+      const kept = [];
+      let largest = 0;
+      for (let i = 0; i < 400_000; i += 1) {
+        kept.push(new Array(8).fill(i));
+        if (i % 1000 === 0) largest = Math.max(largest, youngBytes());
+      }
+      console.log(JSON.stringify({ start, largest }));
+    `;
+    const young = (lean: boolean): { start: number; largest: number } =>
+      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(lean)], { encoding: 'utf8' })) as { start: number; largest: number };
+    const control = young(false);
+    assert.ok(control.largest > control.start, 'without lean mode V8 grows the young generation (the control)');
+    const lean = young(true);
+    assert.ok(lean.largest <= lean.start, `in lean mode it keeps its size: ${lean.start} -> ${lean.largest} bytes`);
+  });
+});
