@@ -2,9 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * paratop starts with V8 in a lean mode and returns V8 to its defaults, for good, once its own CPU
- * use shows it is busy enough for them to pay. Lean mode is two flags, both read by V8 as it runs:
+ * use shows it is busy enough for them to pay. Lean mode is two settings, both read by V8 as it runs:
  *
- * - No optimizing compiler (TurboFan). On a machine with ~70 processes paratop spends ~0.5% of a
+ * - No optimizing compiler (TurboFan, and Maglev where it is on by default). On a machine with ~70 processes paratop spends ~0.5% of a
  *   core, nearly all of it drawing the screen, and TurboFan gains nothing there. It costs memory:
  *   the compiler's machine code (paged in from the node binary the first time it runs) and its work
  *   memory added 6-7 MB of RSS (measured in a pty at 120x40: 59 MB with it, 52 MB without, CPU
@@ -14,9 +14,33 @@ import { setFlagsFromString } from 'node:v8';
  *   8 MB to match, and only shrinks it back some 9 s later: RSS 58 MB for the first 9 s, 51 MB after.
  *   Kept at 1 MB, start-up peaks at 53 MB. Busy, the bigger young generation means fewer collections.
  */
-const LEAN_FLAGS = ['--no-opt', '--semi-space-growth-factor=1'];
-/** V8's own defaults (Node 20, V8 11.3). */
-const DEFAULT_FLAGS = ['--opt', '--semi-space-growth-factor=2'];
+
+/** The flags lean mode sets and later restores; a user who sets any of them keeps their own. */
+const TIERING_FLAG = /^--(no-)?(opt|turbofan|maglev|max-opt|jitless|semi-space-growth-factor|min-semi-space-size|max-semi-space-size)\b/;
+
+/**
+ * V8 turned its mid-tier optimizing compiler, Maglev, on by default in 11.7 (Node 22 ships 12.x);
+ * Node 20's 11.3 has it off. Lean mode turns off whichever optimizing compilers are on by default,
+ * and turns back on only those.
+ */
+export function maglevOnByDefault(v8Version: string): boolean {
+  const [major = 0, minor = 0] = v8Version.split('.').map(Number);
+  return major > 11 || (major === 11 && minor >= 7);
+}
+
+/** The V8 flags for lean mode, and those that put V8's defaults back. */
+export function leanModeFlags(v8Version: string): { lean: string[]; defaults: string[] } {
+  const maglev = maglevOnByDefault(v8Version);
+  return {
+    lean: ['--no-turbofan', ...(maglev ? ['--no-maglev'] : []), '--semi-space-growth-factor=1'],
+    defaults: ['--turbofan', ...(maglev ? ['--maglev'] : []), '--semi-space-growth-factor=2'],
+  };
+}
+
+/** Whether the user chose V8 tiering or young-generation flags themselves (node's arguments or NODE_OPTIONS). */
+export function userChoseV8Flags(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+  return [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => TIERING_FLAG.test(arg.replaceAll('_', '-')));
+}
 
 export interface LeanModeOptions {
   /** Own CPU use, % of one core over the window, above which V8 returns to its defaults. */
@@ -65,9 +89,12 @@ function setFlags(flags: readonly string[]): void {
 /**
  * Put V8 in lean mode now, and back to its defaults for good once this process's CPU use over the
  * window passes the threshold. The check runs on unref'd timers: it never keeps paratop alive.
+ * Someone who runs paratop with their own tiering flags (say `node --no-opt bin/paratop`) keeps them.
  */
 export function leanUntilBusy(options: LeanModeOptions = DEFAULT_LEAN_MODE_OPTIONS): void {
-  setFlags(LEAN_FLAGS);
+  if (userChoseV8Flags(process.execArgv, process.env.NODE_OPTIONS)) return;
+  const flags = leanModeFlags(process.versions.v8);
+  setFlags(flags.lean);
   lean = true;
   const window = new TrailingCpuWindow(options.windowMs);
   const ownCpuMs = (): number => {
@@ -80,7 +107,7 @@ export function leanUntilBusy(options: LeanModeOptions = DEFAULT_LEAN_MODE_OPTIO
     const check = setInterval(() => {
       const percent = window.add(performance.now(), ownCpuMs());
       if (percent === null || percent <= options.thresholdPercent) return;
-      setFlags(DEFAULT_FLAGS);
+      setFlags(flags.defaults);
       lean = false;
       clearInterval(check);
     }, options.checkEveryMs);

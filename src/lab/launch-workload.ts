@@ -57,10 +57,12 @@ export async function launchWorkload(
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_KEPT);
+    stderr = keepEnd(stderr, chunk);
   });
+  // A handler that throws is a bug in paratop: it takes the crash path (terminal restored, every
+  // workload ended), rather than being swallowed with every later message.
   child.on('message', (message) => onMessage(message as ToEngine));
-  // A send to a process that has just died reports here; `ended` says how it ended.
+  // A kill or a failed spawn reports here; sends report to their own callback. `ended` says how it ended.
   child.on('error', () => undefined);
   const ended = new Promise<{ code: number | undefined; signal: string | undefined; stderr: string }>((resolve) => {
     child.once('close', (code, signal) => {
@@ -82,6 +84,11 @@ export async function launchWorkload(
       killQuietly(pid, alive, signal);
     },
   };
+}
+
+/** The end of a workload's stderr, enough to show its error and stack. */
+export function keepEnd(kept: string, chunk: string): string {
+  return (kept + chunk).slice(-STDERR_KEPT);
 }
 
 function killQuietly(pid: number, alive: boolean, signal: NodeJS.Signals): void {
@@ -115,7 +122,7 @@ async function launchPython(spec: WorkloadSpec, onMessage: (message: ToEngine) =
   let alive = true;
   const ended = subprocess.then((result) => {
     alive = false;
-    return { code: result.exitCode, signal: result.signal, stderr: String(result.stderr ?? '').slice(-STDERR_KEPT) };
+    return { code: result.exitCode, signal: result.signal, stderr: keepEnd('', String(result.stderr ?? '')) };
   });
   let pending = '';
   subprocess.stdout.setEncoding('utf8');
@@ -125,11 +132,13 @@ async function launchPython(spec: WorkloadSpec, onMessage: (message: ToEngine) =
     while (newline >= 0) {
       const line = pending.slice(0, newline);
       pending = pending.slice(newline + 1);
+      let message: ToEngine | undefined;
       try {
-        onMessage(JSON.parse(line) as ToEngine);
+        message = JSON.parse(line) as ToEngine;
       } catch {
         // not one of our lines (a library printing): ignore it
       }
+      if (message !== undefined) onMessage(message);
       newline = pending.indexOf('\n');
     }
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { TrailingCpuWindow } from '../../src/app/v8-lean-mode.js';
+import { TrailingCpuWindow, leanModeFlags, maglevOnByDefault, userChoseV8Flags } from '../../src/app/v8-lean-mode.js';
 
 describe('CPU use over a trailing window', () => {
   test('no figure until the window is covered, then % of one core over the last window', () => {
@@ -22,30 +22,62 @@ describe('CPU use over a trailing window', () => {
   });
 });
 
+describe('which V8 flags lean mode uses', () => {
+  test('Maglev is turned off and back on only where V8 has it on by default (11.7 on)', () => {
+    assert.equal(maglevOnByDefault('11.3.244.8-node.38'), false);
+    assert.equal(maglevOnByDefault('11.7.1'), true);
+    assert.equal(maglevOnByDefault('12.4.254.21-node.33'), true);
+    assert.deepEqual(leanModeFlags('11.3.244.8-node.38'), {
+      lean: ['--no-turbofan', '--semi-space-growth-factor=1'],
+      defaults: ['--turbofan', '--semi-space-growth-factor=2'],
+    });
+    assert.deepEqual(leanModeFlags('12.4.254.21').lean, ['--no-turbofan', '--no-maglev', '--semi-space-growth-factor=1']);
+  });
+
+  test("a user's own tiering or young-generation flags are left alone", () => {
+    assert.equal(userChoseV8Flags(['--import', 'tsx', '--allow-natives-syntax'], '--max-old-space-size=512'), false);
+    assert.equal(userChoseV8Flags(['--no-opt'], undefined), true);
+    assert.equal(userChoseV8Flags([], '--max-semi-space-size=2'), true);
+    assert.equal(userChoseV8Flags([], '--trace-gc --max_semi_space_size=2'), true);
+    assert.equal(userChoseV8Flags(['--jitless'], undefined), true);
+  });
+});
+
 const MODULE = fileURLToPath(new URL('../../src/app/v8-lean-mode.ts', import.meta.url));
 
-/** In a fresh node: go lean with this threshold, keep a function hot, and report. */
-function leanAndSpin(thresholdPercent: number): { lean: boolean; optimized: boolean } {
+/**
+ * In a fresh node: go lean with this threshold and keep a function hot: 3,000 calls (V8's defaults
+ * optimize it within a few hundred), or with `untilOptimized` until it is optimized (10 s at most).
+ */
+function leanAndSpin(thresholdPercent: number, untilOptimized: boolean): { lean: boolean; optimized: boolean; calls: number } {
   const script = `
     import { leanUntilBusy, v8IsLean } from ${JSON.stringify(MODULE)};
     leanUntilBusy({ thresholdPercent: ${thresholdPercent}, windowMs: 300, warmUpMs: 0, checkEveryMs: 100 });
     function hot(n) { let sum = 0; for (let i = 0; i < n; i += 1) sum += i % 7; return sum; }
-    const until = Date.now() + 1500;
-    while (Date.now() < until) { hot(10000); await new Promise((resolve) => setImmediate(resolve)); }
-    console.log(JSON.stringify({ lean: v8IsLean(), optimized: (%GetOptimizationStatus(hot) & 16) !== 0 }));
+    const optimized = () => (%GetOptimizationStatus(hot) & 16) !== 0;
+    const until = Date.now() + 10_000;
+    let calls = 0;
+    while (Date.now() < until && (${untilOptimized} ? !optimized() : calls < 3000)) {
+      hot(10000);
+      calls += 1;
+      if (calls % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    console.log(JSON.stringify({ lean: v8IsLean(), optimized: optimized(), calls }));
   `;
   const output = execFileSync(process.execPath, ['--import', 'tsx', '--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  return JSON.parse(output) as { lean: boolean; optimized: boolean };
+  return JSON.parse(output) as { lean: boolean; optimized: boolean; calls: number };
 }
 
 describe('V8 lean until busy (real V8)', () => {
   test('lean: a hot function stays unoptimized while CPU use is under the threshold', () => {
     // No process can use 1000% of one core from one thread and a few helpers.
-    assert.deepEqual(leanAndSpin(1000), { lean: true, optimized: false });
+    const { lean, optimized, calls } = leanAndSpin(1000, false);
+    assert.deepEqual({ lean, optimized }, { lean: true, optimized: false }, `after ${calls} calls`);
   });
 
   test('busy: once CPU use passes the threshold, V8 returns to its defaults and hot code is optimized', () => {
-    assert.deepEqual(leanAndSpin(0), { lean: false, optimized: true });
+    const { lean, optimized, calls } = leanAndSpin(0, true);
+    assert.deepEqual({ lean, optimized }, { lean: false, optimized: true }, `after ${calls} calls`);
   });
 
   test('lean: the young generation does not grow while start-up-like allocation survives', () => {

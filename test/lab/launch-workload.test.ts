@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ToEngine, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
-import { launchWorkload } from '../../src/lab/launch-workload.js';
+import { keepEnd, launchWorkload } from '../../src/lab/launch-workload.js';
 import { isAlive } from '../helpers/processes.js';
 
 function spec(fields: Partial<WorkloadSpec>): WorkloadSpec {
@@ -25,9 +25,9 @@ async function launch(fields: Partial<WorkloadSpec>) {
   return { workload, messages, until };
 }
 
-describe('launching a workload process', () => {
+describe('launching a workload process', { timeout: 20_000 }, () => {
   test('it reports in over IPC with its own PID, answers, and ends cleanly when asked to stop', async () => {
-    const { workload, until } = await launch({ mode: 'echo' });
+    const { workload, messages, until } = await launch({ mode: 'echo' });
     const ready = await until((message) => message.type === 'ready');
     assert.equal(ready.type === 'ready' && ready.pid, workload.pid);
     assert.ok(workload.alive);
@@ -37,6 +37,8 @@ describe('launching a workload process', () => {
     workload.send({ type: 'stop' });
     const end = await workload.ended;
     assert.deepEqual([end.code, end.signal], [0, undefined]);
+    // The exact count a stopped worker sends last has arrived by the time `ended` resolves.
+    assert.ok(messages.some((message) => message.type === 'progress' && message.final), 'the final count arrived before the end');
     assert.equal(workload.alive, false);
     assert.equal(isAlive(workload.pid), false);
     // Talking to or killing a process that has ended is harmless.
@@ -49,7 +51,14 @@ describe('launching a workload process', () => {
     const end = await workload.ended;
     assert.equal(end.code, 1);
     assert.match(end.stderr, /worker 0 crashed on purpose/);
-    assert.ok(end.stderr.length <= 2000, 'only the end of stderr is kept');
+  });
+
+  test('only the last 2,000 characters of stderr are kept, however it arrives', () => {
+    let kept = '';
+    for (let chunk = 0; chunk < 30; chunk += 1) kept = keepEnd(kept, `${String(chunk).padStart(3, '0')}${'.'.repeat(97)}`);
+    assert.equal(kept.length, 2000);
+    assert.ok(kept.startsWith('010') && kept.endsWith('.'), 'the oldest chunks went first');
+    assert.equal(keepEnd('', 'short'), 'short');
   });
 
   test('a kill is reported with its signal', async () => {
