@@ -294,7 +294,7 @@ const summary = {
   lagMeanMs: round(mean(inside.map((record) => record.lagMeanMs))),
   lagP99MaxMs: round(Math.max(...inside.map((record) => record.lagP99Ms))),
   lagMaxMs: round(Math.max(...inside.map((record) => record.lagMaxMs)), 1),
-  /** When V8 left its lean mode (paratop's own CPU passed 1% of a core); null if it never did. */
+  /** When V8 left its lean mode (its own CPU passed the threshold, 2% of a core); null if it never did. */
   v8LeanUntilSeconds: inside.find((record) => !record.v8Lean)?.t ?? null,
   processesStarted: seen.size,
   leftAfterExit: [...leftAfterExit].map(([key, command]) => `${key} ${command}`),
