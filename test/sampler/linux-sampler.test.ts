@@ -138,6 +138,32 @@ describe('LinuxSampler on this machine', { skip: process.platform !== 'linux' },
   });
 });
 
+describe('LinuxSampler follows a process that renames itself', { skip: process.platform !== 'linux' }, () => {
+  test('a new name (here a title set after start-up, as the lab workers do) shows its new command line at once', async () => {
+    const { spawn } = await import('node:child_process');
+    const { setTimeout: sleep } = await import('node:timers/promises');
+    // Renames itself on its first line of input: the test decides when, between two scans.
+    const child = spawn(process.execPath, ['-e', "process.stdin.once('data', () => { process.title = 'paratop-test-retitled'; process.stdout.write('done'); })"], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const linux = new LinuxSampler();
+    try {
+      let before: ProcessSample | undefined;
+      for (let tries = 0; tries < 50 && !before?.command.includes('process.stdin'); tries += 1) {
+        before = (await linux.sampleProcesses()).find((entry) => entry.pid === child.pid);
+        await sleep(20);
+      }
+      assert.match(before?.command ?? '', /process\.stdin/, 'first seen with its original command line');
+      const renamed = new Promise((resolve) => child.stdout?.once('data', resolve));
+      child.stdin?.write('go\n');
+      await renamed;
+      const after = byPid(await linux.sampleProcesses(), child.pid ?? 0);
+      assert.equal(after.command, 'paratop-test-retitled', 'the very next scan, not ten scans later');
+    } finally {
+      linux.close();
+      child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('LinuxSampler keeps /proc files open between scans', { skip: process.platform !== 'linux' }, () => {
   test('and closes those of a process that has exited', async () => {
     const { TestProcesses, waitForExit } = await import('../helpers/processes.js');

@@ -48,9 +48,14 @@ interface ProcessRecord {
   ctxPerSecond: number | null;
   command: string;
   commandScan: number;
+  /** The name (stat's comm) when the command line was read: a new name means a new command line. */
+  commandName: string;
 }
 
-/** A process may rewrite its command line (setproctitle), so cached ones are re-read now and then. */
+/**
+ * A process may rewrite its command line (setproctitle) without changing its name, so cached ones
+ * are re-read now and then; at once when the name changes (exec, or a title set with the name).
+ */
 const COMMAND_REFRESH_SCANS = 10;
 /**
  * /proc/<pid>/status is the dearest file to read. A process whose main thread has not run since
@@ -195,7 +200,7 @@ export class LinuxSampler implements Sampler {
       statusScan = this.scanCount;
     }
     if (!status) return null;
-    const fresh = before && this.scanCount - before.commandScan < COMMAND_REFRESH_SCANS;
+    const fresh = before && before.commandName === stat.comm && this.scanCount - before.commandScan < COMMAND_REFRESH_SCANS;
     const command = fresh ? before.command : this.readCommand(dir, stat);
     return {
       startTicks: stat.startTicks,
@@ -207,6 +212,7 @@ export class LinuxSampler implements Sampler {
       ctxPerSecond,
       command,
       commandScan: fresh ? before.commandScan : this.scanCount,
+      commandName: stat.comm,
     };
   }
 
