@@ -104,7 +104,10 @@ describe('your own programs, followed and measured (lab exec)', { skip: process.
     assert.equal(status, 0);
     assert.match(stderr, /threads done/, "the command's output is passed on (to stderr with --json)");
     assert.equal(result.exitCode, 0);
-    assert.equal(result.details.processes.length, 1);
+    // One process runs the threads. A launcher such as pyenv's python3 shim runs short helper
+    // processes first, which paratop rightly counts as the command's; none of them has threads.
+    const threaded = (result.details.processes as { pid: number; peakThreads: number }[]).filter((entry) => entry.peakThreads > 1);
+    assert.equal(threaded.length, 1, `processes: ${JSON.stringify(result.details.processes)}`);
     assert.ok(result.details.peakThreads >= 4, `threads seen: ${result.details.peakThreads}`);
     // About one core: the GIL lets one thread run at a time, but one does run all the time.
     assert.ok(outside >= 0.7 && outside <= 1.3, `measured from /proc: ${outside.toFixed(2)} cores`);
