@@ -6,9 +6,8 @@ import { setFlagsFromString } from 'node:v8';
  *
  * - No optimizing compiler (TurboFan, and Maglev where it is on by default). On a machine with
  *   ~70 processes paratop spends ~0.5% of a core, nearly all of it drawing the screen, and TurboFan
- *   gains nothing there. It costs memory:
- *   the compiler's machine code (paged in from the node binary the first time it runs) and its work
- *   memory added 6-7 MB of RSS (measured in a pty at 120x40: 59 MB with it, 52 MB without, CPU
+ *   gains nothing there. It costs memory: the compiler's machine code (paged in from the node
+ *   binary the first time it runs) and its work memory added 6-7 MB of RSS (measured in a pty at 120x40: 59 MB with it, 52 MB without, CPU
  *   0.60% against 0.57%). With many processes the scan's loops are hot and the compiler earns its
  *   keep: at ~470 processes 1.1% of a core with it, 1.3% without; one scan of 1,000 processes
  *   5.1 ms against 9.5 ms, of 10,000 92 ms against 138 ms (npm run bench's generated trees).
@@ -17,7 +16,7 @@ import { setFlagsFromString } from 'node:v8';
  *   Kept at 1 MB, start-up peaks at 53 MB. Busy, the bigger young generation means fewer collections.
  */
 
-/** The flags lean mode sets and later restores; a user who sets any of them keeps their own. */
+/** Flags that choose V8's compilers or young generation: a user who sets any of them keeps their own. */
 const TIERING_FLAG = /^--(no-)?(opt|turbofan|maglev|max-opt|jitless|semi-space-growth-factor|min-semi-space-size|max-semi-space-size)\b/;
 
 /**

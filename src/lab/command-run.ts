@@ -10,6 +10,7 @@ import { workloadPath } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
 import type { ProcessLink, ProcessLinkSource } from './process-links.js';
 import { followTree } from './process-tree.js';
+import { signalQuietly } from './signal-quietly.js';
 import type { TaskClock } from './task-clock.js';
 
 export interface CommandRunDeps {
@@ -316,7 +317,7 @@ export class CommandRun implements LiveGroup {
   killNow(): void {
     clearTimeout(this.redrawTimer);
     if (this.rootPid > 0) {
-      if (this.groupIsOurs()) signal(-this.rootPid, 'SIGKILL');
+      if (this.groupIsOurs()) signalQuietly(-this.rootPid, 'SIGKILL');
       for (const pid of this.live.keys()) this.signalFollowed(pid, 'SIGKILL');
     }
     // The keeper sweeps the command's session once more on its way out.
@@ -459,7 +460,7 @@ export class CommandRun implements LiveGroup {
   private signalAll(name: NodeJS.Signals): void {
     if (this.rootPid <= 0) return;
     const group = this.groupIsOurs();
-    if (group) signal(-this.rootPid, name);
+    if (group) signalQuietly(-this.rootPid, name);
     for (const link of this.live.values()) if (!group || link.pgid !== this.rootPid) this.signalFollowed(link.pid, name);
   }
 
@@ -488,7 +489,7 @@ export class CommandRun implements LiveGroup {
   /** A process of the tree by PID, unless the PID now belongs to someone else (it was reused). */
   private signalFollowed(pid: number, name: NodeJS.Signals): void {
     const link = this.live.get(pid);
-    if (link && this.deps.links.isSame(pid, link.startTicks)) signal(pid, name);
+    if (link && this.deps.links.isSame(pid, link.startTicks)) signalQuietly(pid, name);
   }
 }
 
@@ -496,10 +497,3 @@ function totalCpu(link: ProcessLink): number {
   return (link.ownCpuSeconds ?? 0) + (link.reapedCpuSeconds ?? 0);
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone, or not ours to signal
-  }
-}

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ToEngine, ToWorkload, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
 import { packageRoot } from '../package-root.js';
+import { signalQuietly } from './signal-quietly.js';
 
 /** Enough of a crashed workload's stderr to show its error and stack. */
 const STDERR_KEPT = 2000;
@@ -81,7 +82,7 @@ export async function launchWorkload(
       if (alive && child.connected) child.send(message, () => undefined);
     },
     kill(signal) {
-      killQuietly(pid, alive, signal);
+      if (alive) signalQuietly(pid, signal);
     },
   };
 }
@@ -89,15 +90,6 @@ export async function launchWorkload(
 /** The end of a workload's stderr, enough to show its error and stack. */
 export function keepEnd(kept: string, chunk: string): string {
   return (kept + chunk).slice(-STDERR_KEPT);
-}
-
-function killQuietly(pid: number, alive: boolean, signal: NodeJS.Signals): void {
-  if (!alive) return;
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 /**
@@ -153,7 +145,7 @@ async function launchPython(spec: WorkloadSpec, onMessage: (message: ToEngine) =
       if (alive) subprocess.stdin.write(`${JSON.stringify(message)}\n`);
     },
     kill(signal) {
-      killQuietly(pid, alive, signal);
+      if (alive) signalQuietly(pid, signal);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { JoinedResult, ScenarioKind, StopReason, WorkerState } from '../mod
 import type { CpuTimes } from '../model/types.js';
 import type { LaunchedWorkload, WorkloadProgram, launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
+import { signalQuietly } from './signal-quietly.js';
 import type { TaskClock } from './task-clock.js';
 
 export interface GroupOptions {
@@ -293,12 +294,7 @@ export class WorkloadGroup implements LiveGroup {
     for (const { workload } of this.launched) workload.kill('SIGKILL');
     const launched = new Set(this.launched.map(({ workload }) => workload.pid));
     for (const pid of this.pids()) {
-      if (launched.has(pid)) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      if (!launched.has(pid)) signalQuietly(pid, 'SIGKILL');
     }
   }
 
