@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parsePasswd } from '../../src/sampler/linux/parse-passwd.js';
-import { parseCmdline, parsePidStat, parsePidStatus } from '../../src/sampler/linux/parse-process-files.js';
+import { parseCmdline, parsePidStat, parsePidStatus, statFields } from '../../src/sampler/linux/parse-process-files.js';
 import { parseLoadavg, parseMeminfo, parseProcStat, parseUptime } from '../../src/sampler/linux/parse-system-files.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 
@@ -80,6 +80,20 @@ test('/proc/meminfo, loadavg, uptime', () => {
 test('/proc/meminfo from an old kernel without MemAvailable falls back to MemFree', () => {
   const memory = parseMeminfo('MemTotal: 1000 kB\nMemFree: 400 kB\n');
   assert.equal(memory.availableBytes, 400 * 1024);
+});
+
+test('/proc/meminfo: a key matches at the start of a line only (SwapCached: is not Cached:)', () => {
+  const memory = parseMeminfo('SwapCached:   7 kB\nMemTotal: 1000 kB\nMemFree: 400 kB\nMemAvailable: 600 kB\nCached: 100 kB\nSReclaimable: 20 kB\nSwapTotal: 0 kB\n');
+  assert.equal(memory.cachedBytes, 120 * 1024);
+  assert.equal(memory.availableBytes, 600 * 1024);
+  assert.equal(memory.totalBytes, 1000 * 1024);
+});
+
+test('/proc/<pid>/stat: a field past the end of the line is NaN, not a shifted neighbour', () => {
+  assert.deepEqual(statFields('7 (a b) S 1 2', [4, 5, 6])?.values.slice(0, 2), [1, 2]);
+  assert.ok(Number.isNaN(statFields('7 (a b) S 1 2', [4, 5, 6])?.values[2]));
+  assert.equal(statFields('7 (a) b) R 3\n', [4])?.comm, 'a) b');
+  assert.deepEqual(statFields('7 (a) b) R 3\n', [4])?.values, [3]);
 });
 
 test('/etc/passwd: first name wins for a uid', () => {

@@ -56,19 +56,26 @@ export interface MemInfo {
   swapFreeBytes: number;
 }
 
+/** One field of /proc/meminfo in kB, found by key at a line's start (Cached: is not SwapCached:). */
+function meminfoKb(text: string, key: string): number | null {
+  const label = `${key}:`;
+  let at = text.indexOf(label);
+  while (at > 0 && text.charCodeAt(at - 1) !== 10) at = text.indexOf(label, at + 1);
+  if (at < 0) return null;
+  const end = text.indexOf('\n', at);
+  return Number.parseInt(text.slice(at + label.length, end < 0 ? undefined : end), 10) || 0;
+}
+
+/** The few fields paratop shows, found by key rather than by splitting all ~55 lines (every tick). */
 export function parseMeminfo(text: string): MemInfo {
-  const kb = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) kb.set(line.slice(0, colon), Number.parseInt(line.slice(colon + 1), 10) || 0);
-  }
-  const bytes = (key: string): number => (kb.get(key) ?? 0) * 1024;
+  const bytes = (key: string): number => (meminfoKb(text, key) ?? 0) * 1024;
   const freeBytes = bytes('MemFree');
+  const availableKb = meminfoKb(text, 'MemAvailable');
   return {
     totalBytes: bytes('MemTotal'),
     freeBytes,
     // Kernels before 3.14 have no MemAvailable; free memory is the honest lower bound there.
-    availableBytes: kb.has('MemAvailable') ? bytes('MemAvailable') : freeBytes,
+    availableBytes: availableKb === null ? freeBytes : availableKb * 1024,
     buffersBytes: bytes('Buffers'),
     // As free(1) does: page cache plus reclaimable slab.
     cachedBytes: bytes('Cached') + bytes('SReclaimable'),
