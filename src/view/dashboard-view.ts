@@ -1,5 +1,5 @@
 import type { Widgets } from 'blessed';
-import { box } from './blessed-parts.js';
+import { box, setContentInPlace } from './blessed-parts.js';
 import { labHighlights, processRows, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import { coreMeterLines } from './core-meters.js';
@@ -52,6 +52,7 @@ export class DashboardView {
   private readonly drawn = new Map<Box, string>();
   private readonly factsMemo = new Memo();
   private readonly labMemo = new Memo();
+  private readonly tableMemo = new Memo();
   private readonly chart: ResultChartView;
   /** The smallest chart worth drawing, in rows. */
   private static readonly MIN_CHART_ROWS = 8;
@@ -176,9 +177,14 @@ export class DashboardView {
     }
     this.draw(this.tableHeader, layout.tableHeader, processHeaderLine(state, width, this.theme));
     const { selectedId, scrollTop } = state.cursor;
-    const lines = processBodyLines(processRows(state), selectedId, scrollTop, height, width, this.theme, highlights.pids);
-    if (lines.length === 0 && state.processes.length > 0) lines.push(escapeTags('No process matches the filter. Esc clears it.'));
-    this.draw(this.tableBody, layout.tableBody, lines.join('\n'));
+    const rows = processRows(state);
+    // Between process scans (the meters tick more often) the rows are the same objects: no work.
+    const body = this.tableMemo.get([rows, state.processes.length, selectedId, scrollTop, height, width, highlights.pids], () => {
+      const lines = processBodyLines(rows, selectedId, scrollTop, height, width, this.theme, highlights.pids);
+      if (lines.length === 0 && state.processes.length > 0) lines.push(escapeTags('No process matches the filter. Esc clears it.'));
+      return lines.join('\n');
+    });
+    this.draw(this.tableBody, layout.tableBody, body);
   }
 
   private drawOverlays(state: DashboardState): void {
@@ -247,7 +253,9 @@ export class DashboardView {
   private setContent(box: Box, content: string): void {
     if (this.drawn.get(box) === content) return;
     this.drawn.set(box, content);
-    box.setContent(content);
+    // No clearing first: a box's render writes every cell of its area, and moving a box clears its
+    // old place already (blessed's position setters). Clearing made every line of it look changed.
+    setContentInPlace(box, content);
     this.changed.add(box);
   }
 }
