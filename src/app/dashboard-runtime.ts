@@ -3,6 +3,7 @@ import { runnableCommand } from '../lab/command-request.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { DashboardEvent, Effect } from './events.js';
+import { labProcessesChanged, processScanDue, processScanEveryMs } from '../model/scan-cadence.js';
 import { reduce } from './reducer.js';
 import { sendSignal } from './send-signal.js';
 
@@ -25,15 +26,13 @@ export interface RuntimeDeps {
   now?: () => number;
 }
 
-/** The process list refreshes at most this often, however short the meters' interval. */
-export const MIN_PROCESS_INTERVAL_MS = 1000;
 /**
  * How much of a command's output the dashboard reads per second. Far more than anyone can read;
  * a program printing flat out (yes) waits on its writes instead of costing paratop a whole core.
  */
 const DASHBOARD_OUTPUT_PER_SECOND = 1_000_000;
-/** After a signal, look again soon so a killed process leaves the list promptly. */
-const RESCAN_AFTER_SIGNAL_MS = 300;
+/** After a signal, or when lab workers come or go, look again soon: the list should show it promptly. */
+const RESCAN_SOON_MS = 300;
 
 /**
  * The one event loop: timers drive the sampler, samples and input become events, the reducer makes
@@ -78,7 +77,9 @@ export class DashboardRuntime {
   dispatch(event: DashboardEvent): void {
     if (this.stopped) return;
     const step = reduce(this.state, event, this.now());
+    const before = this.state;
     this.state = step.state;
+    if (labProcessesChanged(before, this.state)) this.rescanSoon();
     for (const effect of step.effects) this.run(effect);
     this.expireStatusLater();
     this.queueRender();
@@ -127,8 +128,7 @@ export class DashboardRuntime {
           selfPid: this.state.selfPid,
         }).then((outcome) => {
           this.dispatch({ type: 'notice', ...outcome });
-          const generation = this.generation;
-          if (!this.state.paused) setTimeout(() => void this.scanProcesses(generation), RESCAN_AFTER_SIGNAL_MS);
+          this.rescanSoon();
         });
         return;
     }
@@ -143,9 +143,16 @@ export class DashboardRuntime {
     this.tickTimer = setTimeout(() => void this.tick(generation), delayMs);
   }
 
+  private rescanSoon(): void {
+    if (this.state.paused || this.stopped) return;
+    const generation = this.generation;
+    setTimeout(() => void this.scanProcesses(generation), RESCAN_SOON_MS);
+  }
+
   /**
    * One timer for everything, so each interval wakes paratop once and draws one frame: the meters
-   * every tick, the process list on the ticks where its own (slower) cadence falls due.
+   * (and an open thread view) every tick, the process list on the ticks where its own, slower
+   * cadence falls due.
    */
   private async tick(generation: number): Promise<void> {
     const startedAt = performance.now();
@@ -156,11 +163,11 @@ export class DashboardRuntime {
     } catch (error) {
       this.reportFailure('reading CPU and memory', error);
     }
-    const scanEvery = Math.max(this.state.intervalMs, MIN_PROCESS_INTERVAL_MS);
-    // A little slack, so timer jitter does not push a scan to the following tick.
-    if (startedAt - this.lastScanAt >= scanEvery - 50) {
+    if (processScanDue(startedAt, this.lastScanAt, processScanEveryMs(this.state))) {
       this.lastScanAt = startedAt;
       await this.scanProcesses(generation);
+    } else {
+      await this.sampleOpenThreads();
     }
     if (generation !== this.generation || this.stopped) return;
     const delay = Math.max(0, startedAt + this.state.intervalMs - performance.now());
@@ -172,11 +179,16 @@ export class DashboardRuntime {
       const processes = await this.deps.sampler.sampleProcesses();
       if (generation !== this.generation) return;
       this.dispatch({ type: 'processes-sampled', processes });
-      const panel = this.state.threadPanel;
-      if (panel && !panel.exited) await this.sampleThreads(panel.pid);
+      await this.sampleOpenThreads();
     } catch (error) {
       this.reportFailure('reading processes', error);
     }
+  }
+
+  /** The thread view is one process the user is watching closely: it follows the meters' cadence. */
+  private async sampleOpenThreads(): Promise<void> {
+    const panel = this.state.threadPanel;
+    if (panel && !panel.exited) await this.sampleThreads(panel.pid);
   }
 
   private async sampleThreads(pid: number, restart = false): Promise<void> {

@@ -4,6 +4,8 @@ import type { SortOrder } from '../model/process-table.js';
 /** How the dashboard starts, from the command line. */
 export interface DashboardSettings {
   intervalSeconds: number;
+  /** How often the process list is re-read; never more often than the meters. */
+  processIntervalSeconds: number;
   readOnly: boolean;
   order: SortOrder;
   filter: string;

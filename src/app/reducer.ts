@@ -5,6 +5,7 @@ import { appendEach } from '../model/history.js';
 import { type CursorMove, EMPTY_CURSOR, type ListCursor, moveCursor, moveCursorTo, settleCursor } from '../model/selection.js';
 import { KILL_SIGNALS } from '../model/signals.js';
 import type { ProcessSample } from '../model/types.js';
+import { processScanEveryMs } from '../model/scan-cadence.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import { layoutFor } from '../view/layout.js';
 import { columnSpans } from '../view/process-table.js';
@@ -211,7 +212,9 @@ export function applyAction(state: DashboardState, action: Action): Step {
     case 'interval-step': {
       const intervalMs = nextInterval(state.intervalMs, action.step);
       if (intervalMs === state.intervalMs) return same(state);
-      const text = `Refreshing every ${intervalMs / 1000} s.`;
+      const processesEvery = processScanEveryMs({ ...state, intervalMs });
+      const processes = processesEvery === intervalMs ? '' : `; the process list every ${processesEvery / 1000} s`;
+      const text = `Refreshing every ${intervalMs / 1000} s${processes}.`;
       return { state: { ...state, intervalMs, status: status(state.now, text) }, effects: [{ type: 'timing-changed' }] };
     }
     case 'results-toggle':

@@ -51,6 +51,7 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   const state = initialState({
     size: { cols: Number(screen.width), rows: Number(screen.height) },
     intervalMs: Math.round(settings.intervalSeconds * 1000),
+    processIntervalMs: Math.round(settings.processIntervalSeconds * 1000),
     readOnly: settings.readOnly,
     selfPid: process.pid,
     samplerKind: sampler.kind,

@@ -24,6 +24,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
 interface DashboardFlags {
   interval: number;
+  processInterval: number;
   readOnly?: boolean;
   sort: ColumnKey;
   filter: string;
@@ -38,7 +39,12 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     return withDefaults && value !== undefined ? made.default(value) : made;
   };
   return command
-    .addOption(option('--interval <seconds>', 'refresh interval, 0.1 to 3600', 1).argParser(parseIntervalSeconds))
+    .addOption(option('--interval <seconds>', 'refresh interval of the meters, 0.1 to 3600', 1).argParser(parseIntervalSeconds))
+    .addOption(
+      option('--process-interval <seconds>', 'how often the process list is re-read, 0.1 to 3600 (never more often than --interval)', 2).argParser(
+        parseIntervalSeconds,
+      ),
+    )
     .addOption(option('--read-only', 'disable killing processes'))
     .addOption(option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command', 'cpu').argParser(parseColumn))
     .addOption(option('--filter <text>', 'only processes whose name or command line holds <text>', ''))
@@ -49,6 +55,7 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
 function dashboardSettings(flags: DashboardFlags): DashboardSettings {
   return {
     intervalSeconds: flags.interval,
+    processIntervalSeconds: flags.processInterval,
     readOnly: flags.readOnly ?? false,
     order: naturalOrder(flags.sort),
     filter: flags.filter,

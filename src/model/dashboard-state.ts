@@ -68,7 +68,10 @@ export interface LabState {
 
 export interface DashboardState {
   size: { cols: number; rows: number };
+  /** How often the meters are read, and a frame drawn. */
   intervalMs: number;
+  /** How often the process list is re-read (its own, slower cadence); the meters' interval if that is longer. */
+  processIntervalMs: number;
   paused: boolean;
   readOnly: boolean;
   selfPid: number;
@@ -108,6 +111,7 @@ export interface DashboardState {
 export interface InitialSettings {
   size: { cols: number; rows: number };
   intervalMs: number;
+  processIntervalMs: number;
   readOnly: boolean;
   selfPid: number;
   samplerKind: string;

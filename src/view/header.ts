@@ -1,8 +1,19 @@
 import type { DashboardState } from '../model/dashboard-state.js';
 import { formatBytes, formatDuration, formatPercent } from '../model/format.js';
 import { cacheSummary, compactCacheSummary, compactCoreSummary, compactOsName, coreSummary } from '../model/machine-summary.js';
+import { processScanEveryMs } from '../model/scan-cadence.js';
 import type { Theme } from './theme.js';
 import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 2)}s`;
+}
+
+/** How often the meters are read, and the process list when that is slower. */
+function refreshText(state: DashboardState): string {
+  const processesEvery = processScanEveryMs(state);
+  return processesEvery === state.intervalMs ? `every ${seconds(state.intervalMs)}` : `every ${seconds(state.intervalMs)}, processes ${seconds(processesEvery)}`;
+}
 
 /** Top line: who and where, how long up, how loaded, how often paratop looks, and paratop's own cost. */
 export function headerLine(state: DashboardState, width: number, theme: Theme): string {
@@ -13,7 +24,7 @@ export function headerLine(state: DashboardState, width: number, theme: Theme): 
     host,
     system ? `up ${formatDuration(system.uptimeSeconds)}` : '',
     load ? `load ${load}` : '',
-    `every ${(state.intervalMs / 1000).toFixed(state.intervalMs % 1000 === 0 ? 0 : 2)}s`,
+    refreshText(state),
   ].filter(Boolean).join('  ');
   const right = `pid ${state.selfPid} · cpu ${formatPercent(state.selfCpu)}%`;
   const badge = state.paused ? ' PAUSED ' : '';

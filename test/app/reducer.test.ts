@@ -157,6 +157,8 @@ describe('threads, pause, interval, help, quit', () => {
     step = run(start(), key('+', '+'), key('+', '+'));
     assert.equal(step.state.intervalMs, 3000);
     assert.equal(step.effects.length, 2);
+    assert.equal(step.state.status?.text, 'Refreshing every 3 s.', 'the list follows meters slower than its own 2 s');
+    assert.equal(run(start(), key('-', '-')).state.status?.text, 'Refreshing every 0.5 s; the process list every 2 s.');
     assert.equal(nextInterval(250, -1), 250);
     assert.equal(nextInterval(10_000, 1), 10_000);
     assert.equal(nextInterval(1500, -1), 1000, 'a custom --interval steps to the neighbouring preset');

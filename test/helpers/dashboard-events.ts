@@ -8,6 +8,7 @@ export function startState(overrides: Partial<InitialSettings> = {}): DashboardS
   return initialState({
     size: { cols: 100, rows: 30 },
     intervalMs: 1000,
+    processIntervalMs: 2000,
     readOnly: false,
     selfPid: 4242,
     samplerKind: 'linux-proc',

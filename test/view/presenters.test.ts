@@ -84,3 +84,13 @@ test('machine line: every fact fits 80 columns, in shorter words; 160 columns ge
   const wide = stripTags(factsLine(state, 160, plain)).trimEnd();
   assert.match(wide, /2 physical cores, 4 logical \(hyper-threads\) · 24G RAM · L1d 48K\/core .* L3 32M shared by 2 · Debian GNU\/Linux 12$/);
 });
+
+test('header: the refresh interval, and the process list\'s own when it is slower', async () => {
+  const { headerLine } = await import('../../src/view/header.js');
+  const { startState } = await import('../helpers/dashboard-events.js');
+  assert.match(headerLine(startState({ intervalMs: 1000, processIntervalMs: 2000 }), 120, plain), /every 1s, processes 2s/);
+  assert.match(headerLine(startState({ intervalMs: 500, processIntervalMs: 2000 }), 120, plain), /every 0\.50s, processes 2s/);
+  const same = headerLine(startState({ intervalMs: 3000, processIntervalMs: 2000 }), 120, plain);
+  assert.match(same, /every 3s/);
+  assert.doesNotMatch(same, /processes/);
+});
