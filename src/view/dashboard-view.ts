@@ -1,5 +1,6 @@
 import type { Widgets } from 'blessed';
 import { box, setContentInPlace } from './blessed-parts.js';
+import { LineBox } from './line-box.js';
 import { labHighlights, processRows, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import { coreMeterLines } from './core-meters.js';
@@ -38,14 +39,15 @@ class Memo {
  * place are unchanged is neither re-parsed nor re-rendered, and the terminal gets only changed lines.
  */
 export class DashboardView {
-  private readonly header: Box;
-  private readonly facts: Box;
-  private readonly cores: Box;
-  private readonly memory: Box;
-  private readonly tableHeader: Box;
-  private readonly tableBody: Box;
-  private readonly footer: Box;
-  private readonly lab: Box;
+  private readonly header: LineBox;
+  private readonly facts: LineBox;
+  private readonly cores: LineBox;
+  private readonly memory: LineBox;
+  private readonly tableHeader: LineBox;
+  private readonly tableBody: LineBox;
+  private readonly footer: LineBox;
+  private readonly lab: LineBox;
+  private readonly lineBoxes: LineBox[];
   private readonly killDialog: Box;
   private readonly help: Box;
   private readonly tooSmall: Box;
@@ -57,7 +59,7 @@ export class DashboardView {
   /** The smallest chart worth drawing, in rows. */
   private static readonly MIN_CHART_ROWS = 8;
   /** Boxes whose text changed since the last frame. */
-  private changed = new Set<Box>();
+  private changed = new Set<Box | LineBox>();
   /** Something moved, appeared or vanished: the next frame redraws everything. */
   private structureChanged = true;
 
@@ -65,15 +67,16 @@ export class DashboardView {
     private readonly screen: Widgets.Screen,
     private readonly theme: Theme,
   ) {
-    const plain = (): Box => box({ parent: screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1 });
-    this.header = plain();
-    this.facts = plain();
-    this.cores = plain();
-    this.memory = plain();
-    this.tableHeader = plain();
-    this.tableBody = plain();
-    this.footer = plain();
-    this.lab = plain();
+    const lines = (): LineBox => new LineBox(screen);
+    this.header = lines();
+    this.facts = lines();
+    this.cores = lines();
+    this.memory = lines();
+    this.tableHeader = lines();
+    this.tableBody = lines();
+    this.footer = lines();
+    this.lab = lines();
+    this.lineBoxes = [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer, this.lab];
     const overlay = (label: string): Box =>
       box({
         parent: screen,
@@ -120,7 +123,7 @@ export class DashboardView {
   private drawDashboard(state: DashboardState, layout: DashboardLayout): void {
     const { cols } = state.size;
     this.setVisible(this.tooSmall, false);
-    for (const box of [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer]) this.setVisible(box, true);
+    for (const lines of [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer]) this.setVisible(lines.element, true);
     this.draw(this.header, layout.header, headerLine(state, cols, this.theme));
     this.draw(this.facts, layout.facts, this.factsMemo.get([state.facts, state.factsFailed, cols], () => factsLine(state, cols, this.theme)));
     this.draw(
@@ -131,7 +134,7 @@ export class DashboardView {
     this.draw(this.memory, layout.memory, memoryLines(state.system?.memory ?? null, state.processes, layout.memory.width, this.theme).join('\n'));
     this.drawTable(state, layout);
     const labRect = layout.lab;
-    this.setVisible(this.lab, labRect !== null);
+    this.setVisible(this.lab.element, labRect !== null);
     if (labRect) {
       const lines = this.labMemo.get([state.lab, labRect.width, labRect.height], () =>
         labPanelLines(state.lab, labRect.width, labRect.height, this.theme).join('\n'),
@@ -211,6 +214,8 @@ export class DashboardView {
     // A chart sits over the table's box: redrawing that box alone would paint over it.
     const overlayUp = this.killDialog.visible || this.help.visible || this.tooSmall.visible || this.chartShown();
     if (this.structureChanged || overlayUp) {
+      // Anything may have drawn over the rows (a moved box, an overlay): every row is written again.
+      for (const lines of this.lineBoxes) lines.invalidate();
       this.screen.render();
     } else if (this.changed.size > 0) {
       for (const box of this.changed) box.render();
@@ -225,7 +230,7 @@ export class DashboardView {
   }
 
   private allBoxes(): Box[] {
-    return [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer, this.lab, this.killDialog, this.help];
+    return [...this.lineBoxes.map((lines) => lines.element), this.killDialog, this.help];
   }
 
   private setVisible(box: Box, visible: boolean): void {
@@ -235,9 +240,9 @@ export class DashboardView {
     this.structureChanged = true;
   }
 
-  private draw(box: Box, rect: Rect, content: string): void {
-    this.place(box, rect);
-    this.setContent(box, content);
+  private draw(lines: LineBox, rect: Rect, content: string): void {
+    this.place(lines.element, rect);
+    if (lines.setLines(content === '' ? [] : content.split('\n'))) this.changed.add(lines);
   }
 
   private place(box: Box, rect: Partial<Rect>): void {
