@@ -13,6 +13,7 @@ import {
   type SpawnTrace,
   measureIdleForks,
   measureSelfCost,
+  PARATOP_LIST_EVERY_SECOND,
   startIdleProcesses,
   straceAvailable,
   tools,
@@ -128,7 +129,7 @@ async function selfCost(): Promise<SelfCostReport> {
           run.tool,
           run.processes,
           fixed(run.cpuPercent, 3),
-          paratop && run.tool !== 'paratop' ? `${fixed(paratop.cpuPercent / run.cpuPercent)}x` : '',
+          paratop && !run.tool.startsWith('paratop') ? `${fixed(paratop.cpuPercent / run.cpuPercent)}x` : '',
           fixed(run.rssMeanMb, 1),
           fixed(run.rssPeakMb, 1),
           run.machineForks,
@@ -154,6 +155,10 @@ async function selfCost(): Promise<SelfCostReport> {
     const htop = runs.find((run) => run.tool.startsWith('htop') && run.extra === extra);
     const baseline = baselineAt(extra);
     if (paratop && htop) check(`CPU vs htop -d 10 (${label})`, `<= ${fixed(htop.cpuPercent, 3)}%`, `${fixed(paratop.cpuPercent, 3)}%`, paratop.cpuPercent <= htop.cpuPercent);
+    const everySecond = runs.find((run) => run.tool === PARATOP_LIST_EVERY_SECOND && run.extra === extra);
+    if (everySecond && htop) {
+      check(`CPU vs htop -d 10, process list every 1 s like htop's (${label})`, `<= ${fixed(htop.cpuPercent, 3)}%`, `${fixed(everySecond.cpuPercent, 3)}%`, everySecond.cpuPercent <= htop.cpuPercent);
+    }
     if (paratop && baseline) {
       const excess = paratop.machineForks - baseline.machineForks;
       check(

@@ -46,9 +46,15 @@ function installed(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** paratop as `npm start` runs it, and whichever of htop, btop and top are installed, all at 1 s. */
+export const PARATOP_LIST_EVERY_SECOND = 'paratop, list every 1 s';
+
+/** paratop as `npm start` runs it (and with its process list read as often as htop's), and whichever of htop, btop and top are installed, all at 1 s. */
 export function tools(): { tools: Tool[]; cleanUp(): void } {
-  const list: Tool[] = [{ name: 'paratop', command: process.execPath, args: [BIN] }];
+  const list: Tool[] = [
+    { name: 'paratop', command: process.execPath, args: [BIN] },
+    // The list re-read every second, as htop -d 10 does (paratop's default is every 2 s).
+    { name: PARATOP_LIST_EVERY_SECOND, command: process.execPath, args: [BIN, '--process-interval', '1'] },
+  ];
   const config = mkdtempSync(join(tmpdir(), 'paratop-bench-config-'));
   if (installed('htop')) list.push({ name: 'htop -d 10', command: 'htop', args: ['-d', '10'] });
   if (installed('btop')) {
