@@ -28,20 +28,26 @@ export interface StatFields {
 
 /**
  * /proc/<pid>/stat. The name sits in parentheses and may itself hold spaces and parentheses,
- * so it runs from the first "(" to the last ")"; the numbers follow, from field 3 (state) on.
- * This runs for every process on every scan: one native split, cut short at the last field
- * wanted, is 3x cheaper than a character loop while V8 runs paratop unoptimised (lean mode).
+ * so it runs from the first "(" to the last ")"; the numbers follow. Only the needed fields are
+ * cut out (no split of all 52), as this runs for every process on every scan.
  * `wanted` must be ascending and above 3.
  */
 export function statFields(text: string, wanted: readonly number[]): StatFields | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const fromState = text.slice(close + 2).split(' ', (wanted[wanted.length - 1] ?? 3) - 2);
-  const values = wanted.map((field) => {
-    const value = fromState[field - 3];
-    return value === undefined || value === '' ? Number.NaN : Number(value);
-  });
+  // Field 3 (state) starts two characters after the ")"; walk the spaces to the fields we need.
+  const values: number[] = [];
+  let field = 3;
+  let start = close + 2;
+  for (let at = start; at <= text.length && values.length < wanted.length; at += 1) {
+    const char = text.charCodeAt(at);
+    if (char !== 32 && char !== 10 && at < text.length) continue;
+    if (field === wanted[values.length]) values.push(Number(text.slice(start, at)));
+    field += 1;
+    start = at + 1;
+  }
+  while (values.length < wanted.length) values.push(Number.NaN);
   return { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), state: text.charAt(close + 2) || '?', values };
 }
 
