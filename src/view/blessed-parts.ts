@@ -15,11 +15,3 @@ export const box = require('blessed/lib/widgets/box') as (options?: Widgets.BoxO
 export const escape = (require('blessed/lib/helpers') as { escape(text: string): string }).escape;
 /** blessed's own width tables, so clipping agrees with how blessed draws wide characters. */
 export const unicode = require('blessed/lib/unicode') as { charWidth(text: string, index: number): number };
-
-/**
- * `setContent` without clearing the box's area first (blessed's `noClear`, missing from its typings).
- * Safe for a box that has not moved: its render writes every cell of its area anyway.
- */
-export function setContentInPlace(element: Widgets.BoxElement, content: string): void {
-  (element.setContent as (this: Widgets.BoxElement, text: string, noClear: boolean) => void).call(element, content, true);
-}

@@ -1,5 +1,5 @@
 import type { Widgets } from 'blessed';
-import { box, setContentInPlace } from './blessed-parts.js';
+import { box } from './blessed-parts.js';
 import { LineBox } from './line-box.js';
 import { labHighlights, processRows, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState } from '../model/dashboard-state.js';
@@ -22,12 +22,12 @@ import { threadBodyLines, threadHeaderLine } from './thread-table.js';
 type Box = Widgets.BoxElement;
 
 /** Recompute a value only when one of its inputs changed (compared by identity). */
-class Memo {
+class Memo<T> {
   private inputs: readonly unknown[] | null = null;
-  private value = '';
+  private value: T | undefined;
 
-  get(inputs: readonly unknown[], compute: () => string): string {
-    if (this.inputs && this.inputs.length === inputs.length && this.inputs.every((input, index) => input === inputs[index])) return this.value;
+  get(inputs: readonly unknown[], compute: () => T): T {
+    if (this.value !== undefined && this.inputs?.length === inputs.length && this.inputs.every((input, index) => input === inputs[index])) return this.value;
     this.inputs = inputs;
     this.value = compute();
     return this.value;
@@ -52,14 +52,14 @@ export class DashboardView {
   private readonly help: Box;
   private readonly tooSmall: Box;
   private readonly drawn = new Map<Box, string>();
-  private readonly factsMemo = new Memo();
-  private readonly labMemo = new Memo();
-  private readonly tableMemo = new Memo();
+  private readonly factsMemo = new Memo<string>();
+  private readonly labMemo = new Memo<string[]>();
+  private readonly tableMemo = new Memo<string[]>();
   private readonly chart: ResultChartView;
   /** The smallest chart worth drawing, in rows. */
   private static readonly MIN_CHART_ROWS = 8;
-  /** Boxes whose text changed since the last frame. */
-  private changed = new Set<Box | LineBox>();
+  /** Line boxes whose text changed since the last frame (the overlays are drawn by full renders). */
+  private changed = new Set<LineBox>();
   /** Something moved, appeared or vanished: the next frame redraws everything. */
   private structureChanged = true;
 
@@ -124,24 +124,18 @@ export class DashboardView {
     const { cols } = state.size;
     this.setVisible(this.tooSmall, false);
     for (const lines of [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer]) this.setVisible(lines.element, true);
-    this.draw(this.header, layout.header, headerLine(state, cols, this.theme));
-    this.draw(this.facts, layout.facts, this.factsMemo.get([state.facts, state.factsFailed, cols], () => factsLine(state, cols, this.theme)));
-    this.draw(
-      this.cores,
-      layout.cores,
-      coreMeterLines(state.coreIds, state.system?.cores ?? null, state.coreHistory, layout.coreGrid, this.theme).join('\n'),
-    );
-    this.draw(this.memory, layout.memory, memoryLines(state.system?.memory ?? null, state.processes, layout.memory.width, this.theme).join('\n'));
+    this.draw(this.header, layout.header, [headerLine(state, cols, this.theme)]);
+    this.draw(this.facts, layout.facts, [this.factsMemo.get([state.facts, state.factsFailed, cols], () => factsLine(state, cols, this.theme))]);
+    this.draw(this.cores, layout.cores, coreMeterLines(state.coreIds, state.system?.cores ?? null, state.coreHistory, layout.coreGrid, this.theme));
+    this.draw(this.memory, layout.memory, memoryLines(state.system?.memory ?? null, state.processes, layout.memory.width, this.theme));
     this.drawTable(state, layout);
     const labRect = layout.lab;
     this.setVisible(this.lab.element, labRect !== null);
     if (labRect) {
-      const lines = this.labMemo.get([state.lab, labRect.width, labRect.height], () =>
-        labPanelLines(state.lab, labRect.width, labRect.height, this.theme).join('\n'),
-      );
+      const lines = this.labMemo.get([state.lab, labRect.width, labRect.height], () => labPanelLines(state.lab, labRect.width, labRect.height, this.theme));
       this.draw(this.lab, labRect, lines);
     }
-    this.draw(this.footer, layout.footer, footerLine(state, cols, this.theme));
+    this.draw(this.footer, layout.footer, [footerLine(state, cols, this.theme)]);
     this.drawOverlays(state);
   }
 
@@ -154,13 +148,13 @@ export class DashboardView {
     if (state.outputOpen && output) {
       if (this.chart.hide()) this.structureChanged = true;
       const [title = '', ...lines] = outputLines(output, width, height, state.outputScroll, this.theme);
-      this.draw(this.tableHeader, layout.tableHeader, title);
-      this.draw(this.tableBody, layout.tableBody, lines.join('\n'));
+      this.draw(this.tableHeader, layout.tableHeader, [title]);
+      this.draw(this.tableBody, layout.tableBody, lines);
       return;
     }
     if (state.resultsOpen && result) {
       const [title = '', ...lines] = resultLines(result, width, this.theme);
-      this.draw(this.tableHeader, layout.tableHeader, title);
+      this.draw(this.tableHeader, layout.tableHeader, [title]);
       const room = height - lines.length;
       if (result.chart && room >= DashboardView.MIN_CHART_ROWS) {
         const rect = { ...layout.tableBody, top: layout.tableBody.top + lines.length, height: room };
@@ -169,23 +163,23 @@ export class DashboardView {
         if (result.chart) lines.push(escapeTags('(a taller window shows the chart)'));
         if (this.chart.hide()) this.structureChanged = true;
       }
-      this.draw(this.tableBody, layout.tableBody, lines.slice(0, height).join('\n'));
+      this.draw(this.tableBody, layout.tableBody, lines.slice(0, height));
       return;
     }
     if (this.chart.hide()) this.structureChanged = true;
     if (panel) {
-      this.draw(this.tableHeader, layout.tableHeader, threadHeaderLine(panel, width, this.theme));
-      this.draw(this.tableBody, layout.tableBody, threadBodyLines(panel, threadRows(state), height, width, this.theme, highlights.tids).join('\n'));
+      this.draw(this.tableHeader, layout.tableHeader, [threadHeaderLine(panel, width, this.theme)]);
+      this.draw(this.tableBody, layout.tableBody, threadBodyLines(panel, threadRows(state), height, width, this.theme, highlights.tids));
       return;
     }
-    this.draw(this.tableHeader, layout.tableHeader, processHeaderLine(state, width, this.theme));
+    this.draw(this.tableHeader, layout.tableHeader, [processHeaderLine(state, width, this.theme)]);
     const { selectedId, scrollTop } = state.cursor;
     const rows = processRows(state);
     // Between process scans (the meters tick more often) the rows are the same objects: no work.
     const body = this.tableMemo.get([rows, state.processes.length, selectedId, scrollTop, height, width, highlights.pids], () => {
       const lines = processBodyLines(rows, selectedId, scrollTop, height, width, this.theme, highlights.pids);
       if (lines.length === 0 && state.processes.length > 0) lines.push(escapeTags('No process matches the filter. Esc clears it.'));
-      return lines.join('\n');
+      return lines;
     });
     this.draw(this.tableBody, layout.tableBody, body);
   }
@@ -240,9 +234,9 @@ export class DashboardView {
     this.structureChanged = true;
   }
 
-  private draw(lines: LineBox, rect: Rect, content: string): void {
-    this.place(lines.element, rect);
-    if (lines.setLines(content === '' ? [] : content.split('\n'))) this.changed.add(lines);
+  private draw(box: LineBox, rect: Rect, lines: readonly string[]): void {
+    this.place(box.element, rect);
+    if (box.setLines(lines)) this.changed.add(box);
   }
 
   private place(box: Box, rect: Partial<Rect>): void {
@@ -258,9 +252,6 @@ export class DashboardView {
   private setContent(box: Box, content: string): void {
     if (this.drawn.get(box) === content) return;
     this.drawn.set(box, content);
-    // No clearing first: a box's render writes every cell of its area, and moving a box clears its
-    // old place already (blessed's position setters). Clearing made every line of it look changed.
-    setContentInPlace(box, content);
-    this.changed.add(box);
+    box.setContent(content);
   }
 }

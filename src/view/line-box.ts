@@ -30,8 +30,8 @@ const COMBINING = (unicode as unknown as { combining: Record<number, boolean> })
 export class LineBox {
   readonly element: Widgets.BoxElement;
   private lines: string[] = [];
-  /** The text each row holds on the screen, as last written; null forces a rewrite. */
-  private written: (string | null)[] = [];
+  /** The text each row holds on the screen, as last written; emptied when something drew over them. */
+  private written: string[] = [];
   private cellsByText = new Map<string, Cell[]>();
   private width = -1;
 
@@ -115,7 +115,7 @@ export class LineBox {
       at += char.length;
       const previous = cells[cells.length - 1];
       if (COMBINING[point] && previous) previous[1] += char;
-      else cells.push([attr, char === '\n' ? ' ' : char]);
+      else cells.push([attr, char]);
     }
     while (cells.length < width) cells.push([attr, ' ']);
     return cells;
