@@ -202,12 +202,13 @@ export class DashboardRuntime {
 
   /** paratop's own CPU use since the last call, % of one core. */
   private selfCpu(): number | null {
-    const usage = process.cpuUsage(this.lastCpuUsage);
+    const usage = process.cpuUsage();
     const at = performance.now();
+    const usedMs = (usage.user - this.lastCpuUsage.user + usage.system - this.lastCpuUsage.system) / 1000;
     const elapsedMs = at - this.lastCpuAt;
-    this.lastCpuUsage = process.cpuUsage();
+    this.lastCpuUsage = usage;
     this.lastCpuAt = at;
-    return elapsedMs > 0 ? ((usage.user + usage.system) / 1000 / elapsedMs) * 100 : null;
+    return elapsedMs > 0 ? (usedMs / elapsedMs) * 100 : null;
   }
 
   private reportFailure(what: string, error: unknown): void {

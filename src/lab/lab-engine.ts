@@ -66,7 +66,8 @@ export class LabEngine {
   private readonly clock: TaskClock;
   private readonly launch: typeof launchWorkload;
   private readonly stageMs: { ask: number; terminate: number; kill: number };
-  private readonly timer: NodeJS.Timeout;
+  /** Samples the running workers every second; only while something runs, so an idle lab never wakes paratop. */
+  private sampleTimer: NodeJS.Timeout | null = null;
   /** Who is related to whom, for following a command's process tree; made on first use. */
   private links: ProcessLinkSource | null = null;
   /** The latest command run: its output stays readable after it ends. */
@@ -76,12 +77,6 @@ export class LabEngine {
     this.clock = options.clock ?? createTaskClock();
     this.launch = options.launch ?? launchWorkload;
     this.stageMs = options.stageMs ?? { ask: 1500, terminate: 1000, kill: 1000 };
-    this.timer = setInterval(() => {
-      if (!this.run?.current) return;
-      this.run.current.sample();
-      this.options.onChange?.();
-    }, SAMPLE_MS);
-    this.timer.unref();
   }
 
   get lastResult(): RunResult | null {
@@ -174,6 +169,7 @@ export class LabEngine {
     const context = this.contextFor(run, options, () => firstGroup('ready'));
     const experiment: Experiment = experimentFor(scenario);
     this.run = run;
+    this.sampleWhileRunning();
     run.done = experiment(context).then(
       (result) => this.finish(run, result),
       (error: unknown) => {
@@ -215,11 +211,25 @@ export class LabEngine {
   }
 
   private finish(run: Run, result: RunResult | null): RunResult | null {
-    if (this.run === run) this.run = null;
+    if (this.run === run) {
+      this.run = null;
+      clearInterval(this.sampleTimer ?? undefined);
+      this.sampleTimer = null;
+    }
     for (const group of run.groups) group.killNow();
     if (result) this.latestResult = result;
     this.options.onChange?.();
     return result;
+  }
+
+  private sampleWhileRunning(): void {
+    if (this.sampleTimer) return;
+    this.sampleTimer = setInterval(() => {
+      if (!this.run?.current) return;
+      this.run.current.sample();
+      this.options.onChange?.();
+    }, SAMPLE_MS);
+    this.sampleTimer.unref();
   }
 
   private contextFor(run: Run, options: StartOptions, onFirstGroup: () => void): ExperimentContext {

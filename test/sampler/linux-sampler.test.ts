@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LinuxSampler } from '../../src/sampler/linux/linux-sampler.js';
 import type { ProcessSample } from '../../src/model/types.js';
@@ -84,6 +85,18 @@ describe('LinuxSampler over captured /proc trees', () => {
     assert.equal(late.command, 'late child --flag');
 
     assert.equal(processes.find((process) => process.pid === 3001), undefined, 'a half-gone process is skipped');
+  });
+
+  test('a kernel thread shows its current name as its command, its (empty) cmdline never read', async () => {
+    const { writeFileSync } = await import('node:fs');
+    tree.load('proc-t0');
+    // Were cmdline read, this would show: a kernel thread's is empty, so paratop does not look.
+    writeFileSync(join(tree.root, '2/cmdline'), 'not\0read\0');
+    const linux = sampler();
+    assert.equal(byPid(await linux.sampleProcesses(), 2).command, '[kthreadd]');
+    // kworkers rename themselves for the work they run: the command follows at once.
+    writeFileSync(join(tree.root, '2/stat'), readFileSync(join(tree.root, '2/stat'), 'utf8').replace('(kthreadd)', '(kworker/0:2-events)'));
+    assert.equal(byPid(await linux.sampleProcesses(), 2).command, '[kworker/0:2-events]');
   });
 
   test('threads of one process: TIDs, names, per-thread CPU% after two readings; null when gone', async () => {

@@ -333,6 +333,8 @@ export class LinuxSampler implements Sampler {
   }
 
   private readCommand(dir: string, stat: PidStat): string {
+    // A kernel thread's command line is empty, and kworkers rename themselves all the time.
+    if (stat.kernelThread) return `[${stat.comm}]`;
     const text = this.reader.read(`${dir}/cmdline`, 64 * 1024);
     return (text && parseCmdline(text)) || `[${stat.comm}]`;
   }

@@ -15,6 +15,8 @@ export interface PidStat {
   startTicks: number;
   /** Resident set size, in pages (the same figure as VmRSS in status). */
   rssPages: number;
+  /** A kernel thread (PF_KTHREAD): it has no command line, and no memory of its own. */
+  kernelThread: boolean;
 }
 
 /** The fields of a /proc/<pid>/stat line: the name, the state, and the numbers asked for. */
@@ -28,38 +30,51 @@ export interface StatFields {
 
 /**
  * /proc/<pid>/stat. The name sits in parentheses and may itself hold spaces and parentheses,
- * so it runs from the first "(" to the last ")"; the numbers follow. Only the needed fields are
- * cut out (no split of all 52), as this runs for every process on every scan.
+ * so it runs from the first "(" to the last ")"; the numbers follow, split only as far as the last
+ * field needed (not all 52). This runs for every process on every scan, mostly as interpreted code
+ * (see app/v8-lean-mode.ts), where the native split is ~3x faster than a character loop.
  * `wanted` must be ascending and above 3.
  */
 export function statFields(text: string, wanted: readonly number[]): StatFields | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  // Field 3 (state) starts two characters after the ")"; walk the spaces to the fields we need.
+  // After ") " comes field 3 (state), so field n is at index n - 3.
+  const last = wanted[wanted.length - 1] ?? 3;
+  const fields = text.slice(close + 2).split(' ', last - 2);
   const values: number[] = [];
-  let field = 3;
-  let start = close + 2;
-  for (let at = start; at <= text.length && values.length < wanted.length; at += 1) {
-    const char = text.charCodeAt(at);
-    if (char !== 32 && char !== 10 && at < text.length) continue;
-    if (field === wanted[values.length]) values.push(Number(text.slice(start, at)));
-    field += 1;
-    start = at + 1;
-  }
-  while (values.length < wanted.length) values.push(Number.NaN);
+  for (let i = 0; i < wanted.length; i += 1) values.push(Number(fields[(wanted[i] ?? 0) - 3] ?? Number.NaN));
   return { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), state: text.charAt(close + 2) || '?', values };
 }
 
-const PID_STAT_FIELDS = [4, 14, 15, 20, 22, 24];
+const PID_STAT_FIELDS = [4, 9, 14, 15, 20, 22, 24];
+/** include/linux/sched.h */
+const PF_KTHREAD = 0x00200000;
 
 export function parsePidStat(text: string): PidStat | null {
   const fields = statFields(text, PID_STAT_FIELDS);
   if (!fields) return null;
-  const [ppid = Number.NaN, utime = Number.NaN, stime = Number.NaN, threads = Number.NaN, startTicks = Number.NaN, rssPages = 0] = fields.values;
-  const cpuTicks = utime + stime;
+  // Indexed, not destructured: interpreted code destructures through the iterator protocol.
+  const values = fields.values;
+  const ppid = values[0] ?? Number.NaN;
+  const flags = values[1] ?? 0;
+  const cpuTicks = (values[2] ?? Number.NaN) + (values[3] ?? Number.NaN);
+  const threads = values[4] ?? Number.NaN;
+  const startTicks = values[5] ?? Number.NaN;
+  const rssPages = values[6] ?? 0;
   if (!Number.isFinite(cpuTicks) || !Number.isFinite(startTicks)) return null;
-  return { pid: fields.pid, comm: fields.comm, state: fields.state, ppid, cpuTicks, threads, startTicks, rssPages: Number.isFinite(rssPages) ? rssPages : 0 };
+  return {
+    pid: fields.pid,
+    comm: fields.comm,
+    state: fields.state,
+    ppid,
+    cpuTicks,
+    threads,
+    startTicks,
+    rssPages: Number.isFinite(rssPages) ? rssPages : 0,
+    // The flags are an unsigned 32-bit field; & works on it as a signed one, which is fine for one bit.
+    kernelThread: (flags & PF_KTHREAD) !== 0,
+  };
 }
 
 export interface PidStatus {
@@ -95,8 +110,11 @@ export function parsePidStatus(text: string): PidStatus {
  * put on a CPU, so it is unchanged exactly when the task has not run (and so not switched) since.
  */
 export function parseSchedstatRuns(text: string): number | null {
-  const fields = text.trimEnd().split(' ');
-  const runs = fields.length === 3 ? Number(fields[2]) : Number.NaN;
+  // The count follows the last space (cheaper than a split, every process every scan).
+  const last = text.lastIndexOf(' ');
+  if (last <= text.indexOf(' ')) return null; // not three fields
+  const count = text.slice(last + 1).trim();
+  const runs = count === '' ? Number.NaN : Number(count);
   return Number.isFinite(runs) ? runs : null;
 }
 
