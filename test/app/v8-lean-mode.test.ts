@@ -28,10 +28,10 @@ describe('which V8 flags lean mode uses', () => {
     assert.equal(maglevOnByDefault('11.7.1'), true);
     assert.equal(maglevOnByDefault('12.4.254.21-node.33'), true);
     assert.deepEqual(leanModeFlags('11.3.244.8-node.38'), {
-      lean: ['--no-turbofan', '--semi-space-growth-factor=1'],
-      defaults: ['--turbofan', '--semi-space-growth-factor=2'],
+      lean: ['--no-turbofan', '--semi-space-growth-factor=1', '--no-incremental-marking'],
+      defaults: ['--turbofan', '--semi-space-growth-factor=2', '--incremental-marking'],
     });
-    assert.deepEqual(leanModeFlags('12.4.254.21').lean, ['--no-turbofan', '--no-maglev', '--semi-space-growth-factor=1']);
+    assert.deepEqual(leanModeFlags('12.4.254.21').lean, ['--no-turbofan', '--no-maglev', '--semi-space-growth-factor=1', '--no-incremental-marking']);
   });
 
   test("a user's own tiering or young-generation flags are left alone", () => {
@@ -40,6 +40,7 @@ describe('which V8 flags lean mode uses', () => {
     assert.equal(userChoseV8Flags([], '--max-semi-space-size=2'), true);
     assert.equal(userChoseV8Flags([], '--trace-gc --max_semi_space_size=2'), true);
     assert.equal(userChoseV8Flags(['--jitless'], undefined), true);
+    assert.equal(userChoseV8Flags([], '--incremental-marking'), true);
   });
 });
 
@@ -78,6 +79,36 @@ describe('V8 lean until busy (real V8)', () => {
   test('busy: once CPU use passes the threshold, V8 returns to its defaults and hot code is optimized', () => {
     const { lean, optimized, calls } = leanAndSpin(0, true);
     assert.deepEqual({ lean, optimized }, { lean: false, optimized: true }, `after ${calls} calls`);
+  });
+
+  test('lean: no incremental marking (the memory reducer works through it), and it is back once busy', () => {
+    // Old-generation pressure: with incremental marking on, V8 marks in steps (gc kind 8).
+    const script = (lean: boolean, threshold: number) => `
+      import { PerformanceObserver } from 'node:perf_hooks';
+      import { leanUntilBusy, v8IsLean } from ${JSON.stringify(MODULE)};
+      if (${lean}) leanUntilBusy({ thresholdPercent: ${threshold}, windowMs: 300, warmUpMs: 0, checkEveryMs: 100 });
+      const kinds = new Set();
+      new PerformanceObserver((list) => { for (const entry of list.getEntries()) kinds.add(entry.detail.kind); }).observe({ entryTypes: ['gc'] });
+      // With threshold 0, keep busy (letting the checks run) until lean mode has ended.
+      const until = Date.now() + 10_000;
+      while (${threshold} === 0 && v8IsLean() && Date.now() < until) {
+        const slice = Date.now() + 20;
+        while (Date.now() < slice);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const kept = [];
+      for (let i = 0; i < 600_000; i += 1) {
+        kept.push(new Array(8).fill(i));
+        if (i % 100_000 === 0) kept.length = 0;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log(JSON.stringify({ incremental: kinds.has(8) }));
+    `;
+    const incremental = (lean: boolean, threshold: number): boolean =>
+      (JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(lean, threshold)], { encoding: 'utf8' })) as { incremental: boolean }).incremental;
+    assert.equal(incremental(false, 1000), true, 'without lean mode V8 marks incrementally (the control)');
+    assert.equal(incremental(true, 1000), false, 'lean: no incremental marking');
+    assert.equal(incremental(true, 0), true, 'busy: V8 defaults again');
   });
 
   test('lean: the young generation does not grow while start-up-like allocation survives', () => {
