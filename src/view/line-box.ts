@@ -4,6 +4,15 @@ import { box, unicode } from './blessed-parts.js';
 /** One cell of blessed's screen buffer: attribute code, then the character(s) shown. */
 type Cell = [number, string];
 
+/**
+ * A parsed row: the cells' attributes and characters side by side. Two arrays a row rather than
+ * one small array a cell: a 120-column row is 2 allocations instead of 121, and half the memory.
+ */
+interface RowCells {
+  attrs: number[];
+  chars: string[];
+}
+
 /** The parts of blessed's Element and Screen a line box draws with (missing from blessed's typings). */
 interface BlessedInternals {
   lpos?: unknown;
@@ -32,7 +41,7 @@ export class LineBox {
   private lines: string[] = [];
   /** The text each row holds on the screen, as last written; emptied when something drew over them. */
   private written: string[] = [];
-  private cellsByText = new Map<string, Cell[]>();
+  private cellsByText = new Map<string, RowCells>();
   private width = -1;
 
   constructor(parent: Widgets.Screen) {
@@ -68,7 +77,7 @@ export class LineBox {
       this.written = [];
     }
     const defaultAttr = element.sattr(element.style);
-    const used = new Map<string, Cell[]>();
+    const used = new Map<string, RowCells>();
     for (let row = 0; row < coords.yl - coords.yi; row += 1) {
       const line = element.screen.lines[coords.yi + row];
       if (!line) break;
@@ -76,13 +85,15 @@ export class LineBox {
       const cells = this.cellsByText.get(text) ?? used.get(text) ?? this.parse(text, width, defaultAttr);
       used.set(text, cells);
       if (this.written[row] === text) continue;
+      const { attrs, chars } = cells;
       for (let x = 0; x < width; x += 1) {
         const target = line[coords.xi + x];
-        const cell = cells[x];
-        if (!target || !cell) break;
-        if (target[0] !== cell[0] || target[1] !== cell[1]) {
-          target[0] = cell[0];
-          target[1] = cell[1];
+        const attr = attrs[x];
+        const char = chars[x];
+        if (!target || attr === undefined || char === undefined) break;
+        if (target[0] !== attr || target[1] !== char) {
+          target[0] = attr;
+          target[1] = char;
           line.dirty = true;
         }
       }
@@ -94,13 +105,14 @@ export class LineBox {
   }
 
   /** A row's cells, as blessed's parseContent and render would make them. */
-  private parse(text: string, width: number, defaultAttr: number): Cell[] {
+  private parse(text: string, width: number, defaultAttr: number): RowCells {
     const element = this.element as unknown as BlessedInternals;
     const content = element._parseTags(text.replace(CONTROLS, '').replace(/\t/g, '    ')).replace(WIDE, '$1\x03');
-    const cells: Cell[] = [];
+    const attrs: number[] = [];
+    const chars: string[] = [];
     let attr = defaultAttr;
     let at = 0;
-    while (at < content.length && cells.length < width) {
+    while (at < content.length && chars.length < width) {
       if (content.charCodeAt(at) === 0x1b) {
         SGR.lastIndex = at;
         const code = SGR.exec(content)?.[0];
@@ -113,11 +125,17 @@ export class LineBox {
       const point = content.codePointAt(at) ?? 0;
       const char = point > 0xffff ? content.slice(at, at + 2) : content.charAt(at);
       at += char.length;
-      const previous = cells[cells.length - 1];
-      if (COMBINING[point] && previous) previous[1] += char;
-      else cells.push([attr, char]);
+      const last = chars.length - 1;
+      if (COMBINING[point] && last >= 0) chars[last] += char;
+      else {
+        attrs.push(attr);
+        chars.push(char);
+      }
     }
-    while (cells.length < width) cells.push([attr, ' ']);
-    return cells;
+    while (chars.length < width) {
+      attrs.push(attr);
+      chars.push(' ');
+    }
+    return { attrs, chars };
   }
 }

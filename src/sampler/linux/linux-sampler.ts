@@ -139,7 +139,10 @@ export class LinuxSampler implements Sampler {
 
     const records = new Map<number, ProcessRecord>();
     const processes: ProcessSample[] = [];
-    for (const name of readdirSync(this.root)) {
+    const names = readdirSync(this.root);
+    // Indexed: interpreted code (see app/v8-lean-mode.ts) allocates an iterator result per for-of step.
+    for (let index = 0; index < names.length; index += 1) {
+      const name = names[index] ?? '';
       if (!isPidName(name)) continue;
       const dir = `${this.root}/${name}`;
       const pid = Number(name);
