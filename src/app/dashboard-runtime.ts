@@ -4,6 +4,7 @@ import type { DashboardState } from '../model/dashboard-state.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { labProcessesChanged, processScanDue, processScanEveryMs } from '../model/scan-cadence.js';
+import { OwnCpuAverage } from '../model/cpu-load.js';
 import { reduce } from './reducer.js';
 import { sendSignal } from './send-signal.js';
 
@@ -33,6 +34,8 @@ export interface RuntimeDeps {
 const DASHBOARD_OUTPUT_PER_SECOND = 1_000_000;
 /** After a signal, or when lab workers come or go, look again soon: the list should show it promptly. */
 const RESCAN_SOON_MS = 300;
+/** The header's own-CPU figure covers this long, and so changes this often. */
+const OWN_CPU_BLOCK_MS = 5000;
 
 /**
  * The one event loop: timers drive the sampler, samples and input become events, the reducer makes
@@ -47,8 +50,7 @@ export class DashboardRuntime {
   private generation = 0;
   private renderQueued = false;
   private stopped = false;
-  private lastCpuUsage = process.cpuUsage();
-  private lastCpuAt = performance.now();
+  private readonly ownCpu = new OwnCpuAverage(OWN_CPU_BLOCK_MS);
   private readonly now: () => number;
 
   constructor(
@@ -200,15 +202,10 @@ export class DashboardRuntime {
     }
   }
 
-  /** paratop's own CPU use since the last call, % of one core. */
+  /** paratop's own CPU use, % of one core, over the latest few seconds. */
   private selfCpu(): number | null {
     const usage = process.cpuUsage();
-    const at = performance.now();
-    const usedMs = (usage.user - this.lastCpuUsage.user + usage.system - this.lastCpuUsage.system) / 1000;
-    const elapsedMs = at - this.lastCpuAt;
-    this.lastCpuUsage = usage;
-    this.lastCpuAt = at;
-    return elapsedMs > 0 ? (usedMs / elapsedMs) * 100 : null;
+    return this.ownCpu.add(performance.now(), (usage.user + usage.system) / 1000);
   }
 
   private reportFailure(what: string, error: unknown): void {

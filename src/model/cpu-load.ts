@@ -42,3 +42,26 @@ export function perSecond(countBefore: number, countNow: number, elapsedSeconds:
   if (!(elapsedSeconds > 0)) return null;
   return forward(countNow, countBefore) / elapsedSeconds;
 }
+
+/**
+ * A process's own CPU use, % of one core, averaged over blocks of at least `blockMs`. The figure
+ * changes once a block, not every tick: one 1 s tick's 2-3 ms of CPU reads as noise, and a header
+ * that changes every second is a row redrawn every second. Null until the first block ends.
+ */
+export class OwnCpuAverage {
+  private blockStart: { atMs: number; cpuMs: number } | null = null;
+  private figure: number | null = null;
+
+  constructor(private readonly blockMs: number) {}
+
+  /** A reading of the wall clock and the process's CPU time (both ms); returns the current figure. */
+  add(atMs: number, cpuMs: number): number | null {
+    if (!this.blockStart) this.blockStart = { atMs, cpuMs };
+    const elapsedMs = atMs - this.blockStart.atMs;
+    if (elapsedMs >= this.blockMs && elapsedMs > 0) {
+      this.figure = ((cpuMs - this.blockStart.cpuMs) / elapsedMs) * 100;
+      this.blockStart = { atMs, cpuMs };
+    }
+    return this.figure;
+  }
+}

@@ -30,12 +30,11 @@ export function formatRate(value: number | null): string {
 }
 
 /** Uptime-style duration: "3d 04:11:05", "04:11:05". */
-export function formatDuration(totalSeconds: number): string {
-  const seconds = Math.max(0, Math.floor(totalSeconds));
-  const days = Math.floor(seconds / 86_400);
-  const clock = [Math.floor(seconds / 3600) % 24, Math.floor(seconds / 60) % 60, seconds % 60]
-    .map((part) => part.toString().padStart(2, '0'))
-    .join(':');
+/** Time since boot to the minute, as uptime(1) gives it: 04:11, or 3d 04:11 past a day. */
+export function formatUptime(totalSeconds: number): string {
+  const minutes = Math.floor(Math.max(0, totalSeconds) / 60);
+  const days = Math.floor(minutes / 1440);
+  const clock = `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
   return days > 0 ? `${days}d ${clock}` : clock;
 }
 

@@ -1,5 +1,5 @@
 import type { DashboardState } from '../model/dashboard-state.js';
-import { formatBytes, formatDuration, formatPercent } from '../model/format.js';
+import { formatBytes, formatPercent, formatUptime } from '../model/format.js';
 import { cacheSummary, compactCacheSummary, compactCoreSummary, compactOsName, coreSummary } from '../model/machine-summary.js';
 import { processScanEveryMs } from '../model/scan-cadence.js';
 import type { Theme } from './theme.js';
@@ -22,7 +22,7 @@ export function headerLine(state: DashboardState, width: number, theme: Theme): 
   const load = system ? system.loadAverage.map((value) => value.toFixed(2)).join(' ') : '';
   const left = [
     host,
-    system ? `up ${formatDuration(system.uptimeSeconds)}` : '',
+    system ? `up ${formatUptime(system.uptimeSeconds)}` : '',
     load ? `load ${load}` : '',
     refreshText(state),
   ].filter(Boolean).join('  ');

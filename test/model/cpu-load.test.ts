@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { coreLoadBetween, cpuPercent, perSecond } from '../../src/model/cpu-load.js';
+import { OwnCpuAverage, coreLoadBetween, cpuPercent, perSecond } from '../../src/model/cpu-load.js';
 import { appendCapped, appendEach } from '../../src/model/history.js';
 import type { CpuTimes } from '../../src/model/types.js';
 
@@ -41,4 +41,16 @@ test('history keeps the newest readings up to its capacity, without touching the
   assert.deepEqual(appendCapped(before, 4, 3), [2, 3, 4]);
   assert.deepEqual(before, [1, 2, 3]);
   assert.deepEqual(appendEach([[1], [2]], [5, 6, 7], 2), [[1, 5], [2, 6], [7]]);
+});
+
+test('own CPU: one figure per block of at least the block length, null before the first block ends', () => {
+  const own = new OwnCpuAverage(5000);
+  assert.equal(own.add(0, 100), null);
+  assert.equal(own.add(1000, 110), null);
+  assert.equal(own.add(4999, 120), null);
+  // 25 ms of CPU over 5 s: 0.5% of a core.
+  assert.equal(own.add(5000, 125), 0.5);
+  assert.equal(own.add(6000, 200), 0.5, 'unchanged until the next block ends');
+  // A tick interval longer than the block: every reading closes a block, over its whole length.
+  assert.equal(own.add(20_000, 275), 1);
 });

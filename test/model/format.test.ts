@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatBytes, formatDuration, formatPercent, formatRate, formatSeconds } from '../../src/model/format.js';
+import { formatBytes, formatPercent, formatRate, formatSeconds, formatUptime } from '../../src/model/format.js';
 import { toPrintable } from '../../src/model/untrusted-text.js';
 
 test('bytes fit in five characters', () => {
@@ -23,8 +23,9 @@ test('percentages, rates, durations', () => {
   assert.equal(formatRate(1234), '1.2k');
   assert.equal(formatRate(34_567), '35k');
   assert.equal(formatRate(1_234_567), '1.2M');
-  assert.equal(formatDuration(3 * 86_400 + 4 * 3600 + 11 * 60 + 5), '3d 04:11:05');
-  assert.equal(formatDuration(59), '00:00:59');
+  assert.equal(formatUptime(3 * 86_400 + 4 * 3600 + 11 * 60 + 59), '3d 04:11');
+  assert.equal(formatUptime(59), '00:00');
+  assert.equal(formatUptime(23 * 3600 + 59 * 60 + 59.9), '23:59');
   assert.equal(formatSeconds(0.85), '850 ms');
   assert.equal(formatSeconds(2.345), '2.35 s');
   assert.equal(formatSeconds(72), '1 min 12 s');
