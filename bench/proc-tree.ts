@@ -15,6 +15,12 @@ export interface ProcTree {
    * Returns how many.
    */
   makeBusy(fraction: number): number;
+  /**
+   * Move /proc/uptime on by `seconds`, as between two real scans. Without it no time passes between
+   * scans, so no CPU% can be worked out, and an idle process never reads as idle (0%). Call it
+   * outside the timed region.
+   */
+  advanceClock(seconds: number): void;
   remove(): void;
 }
 
@@ -66,6 +72,7 @@ export function generateProcTree(count: number): ProcTree {
     cpSync(join(FIXTURE, template, 'cmdline'), join(dir, 'cmdline'));
   }
   const next = random(count);
+  let uptime = Number.parseFloat(readFileSync(join(FIXTURE, 'uptime'), 'utf8'));
   return {
     root,
     makeBusy(fraction) {
@@ -81,6 +88,10 @@ export function generateProcTree(count: number): ProcTree {
         writeFileSync(join(root, String(10_000 + index), 'schedstat'), schedstat(runs[index] ?? 0));
       }
       return busy;
+    },
+    advanceClock(seconds) {
+      uptime += seconds;
+      writeFileSync(join(root, 'uptime'), `${uptime.toFixed(2)} ${(uptime * 1.5).toFixed(2)}\n`);
     },
     remove: () => rmSync(root, { recursive: true, force: true }),
   };

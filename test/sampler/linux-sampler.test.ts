@@ -257,6 +257,33 @@ describe('LinuxSampler reads status only for processes that ran', () => {
     }
   });
 
+  test('an idle process (same stat line, no run) gets its previous sample again; any change makes a new one', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { tree, bump, scan } = await setUp();
+    try {
+      writeFileSync(join(tree.root, '2944/schedstat'), '1000 2000 7\n');
+      writeFileSync(join(tree.root, '2945/schedstat'), '5000 6000 30\n');
+      await scan(0);
+      const second = byPid(await scan(1), 2944); // the first with rates: cpu 0, 0 switches a second
+      assert.deepEqual([second.cpu, second.ctxPerSecond], [0, 0]);
+      assert.equal(byPid(await scan(2), 2944), second, 'the same object: nothing was parsed or built');
+      // A run without a tick of CPU time (a brief wake-up): schedstat shows it, and switches count.
+      bump('2944/schedstat', RUNS, 1);
+      bump('2944/status', VOLUNTARY, 3);
+      const woke = byPid(await scan(3), 2944);
+      assert.notEqual(woke, second);
+      assertClose(woke.ctxPerSecond, 3);
+      const idleAgain = byPid(await scan(4), 2944);
+      assert.equal(byPid(await scan(5), 2944), idleAgain);
+      // Memory grew while the main thread slept (another thread ran): the stat line differs.
+      bump('2944/stat', /^(\d+ \(my \(odd\) name\) S(?: \S+){20} )(\d+)/, 10);
+      const grown = byPid(await scan(6), 2944);
+      assert.ok(grown.rssBytes > idleAgain.rssBytes, `${grown.rssBytes} after ${idleAgain.rssBytes}`);
+    } finally {
+      tree.remove();
+    }
+  });
+
   test('without schedstat (a kernel without it) status is read on every scan', async () => {
     const { tree, bump, scan } = await setUp();
     try {

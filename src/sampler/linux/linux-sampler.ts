@@ -50,6 +50,11 @@ interface ProcessRecord {
   commandScan: number;
   /** The name (stat's comm) when the command line was read: a new name means a new command line. */
   commandName: string;
+  /** The stat line and the sample made from it, handed out again while nothing changes. */
+  statText: string;
+  sample: ProcessSample;
+  /** The user names the sample's user came from (they are reloaded when an unknown uid turns up). */
+  userNames: Map<number, string>;
 }
 
 /**
@@ -146,23 +151,32 @@ export class LinuxSampler implements Sampler {
       if (!isPidName(name)) continue;
       const dir = `${this.root}/${name}`;
       const pid = Number(name);
-      const stat = parsePidStat(this.reader.readKeepingOpen(`${dir}/stat`, pid) ?? '');
-      if (!stat) continue; // gone mid-scan
+      const statText = this.reader.readKeepingOpen(`${dir}/stat`, pid);
+      if (statText === null) continue; // gone
+      const schedstat = this.reader.readKeepingOpen(`${dir}/schedstat`, pid);
+      const runs = schedstat === null ? null : parseSchedstatRuns(schedstat);
       const kept = this.records.get(pid);
+      if (kept && this.stillIdle(kept, statText, runs)) {
+        kept.scannedAt = uptime;
+        records.set(pid, kept);
+        processes.push(kept.sample);
+        continue;
+      }
+      const stat = parsePidStat(statText);
+      if (!stat) continue; // gone mid-scan
       const before = kept?.startTicks === stat.startTicks ? kept : undefined; // else the PID was reused
-      const record = this.scanProcess(dir, stat, before, uptime, previousScan);
-      if (!record) continue;
-      records.set(pid, record);
+      const scanned = this.scanProcess(dir, stat, runs, before, uptime, previousScan);
+      if (!scanned) continue;
       const cpuSeconds = stat.cpuTicks / this.hz;
       const rssBytes = stat.rssPages * this.pageSize;
-      processes.push({
+      const sample: ProcessSample = {
         pid,
         ppid: stat.ppid,
-        user: this.userName(record.status.uid),
-        uid: record.status.uid,
+        user: this.userName(scanned.status.uid),
+        uid: scanned.status.uid,
         state: stat.state,
         name: stat.comm,
-        command: record.command,
+        command: scanned.command,
         cpu: before ? cpuPercent(before.cpuSeconds, cpuSeconds, uptime - before.scannedAt) : perSecondOfLife(cpuSeconds * 100, this.ageIfNew(stat.startTicks, uptime, previousScan)),
         cpuSeconds,
         rssBytes,
@@ -170,10 +184,27 @@ export class LinuxSampler implements Sampler {
         threads: stat.threads,
         startedAt: (bootTime + stat.startTicks / this.hz) * 1000,
         startToken: String(stat.startTicks),
-        ctxVoluntary: record.status.ctxVoluntary,
-        ctxInvoluntary: record.status.ctxInvoluntary,
-        ctxPerSecond: record.ctxPerSecond,
+        ctxVoluntary: scanned.status.ctxVoluntary,
+        ctxInvoluntary: scanned.status.ctxInvoluntary,
+        ctxPerSecond: scanned.ctxPerSecond,
+      };
+      // A literal, not a spread: with a spread here a scan of 10,000 processes took 150 ms, not 95.
+      records.set(pid, {
+        startTicks: scanned.startTicks,
+        cpuSeconds: scanned.cpuSeconds,
+        scannedAt: scanned.scannedAt,
+        status: scanned.status,
+        statusScan: scanned.statusScan,
+        runs: scanned.runs,
+        ctxPerSecond: scanned.ctxPerSecond,
+        command: scanned.command,
+        commandScan: scanned.commandScan,
+        commandName: scanned.commandName,
+        statText,
+        sample,
+        userNames: this.userNames,
       });
+      processes.push(sample);
     }
     this.forgetVanished(records);
     this.records = records;
@@ -181,11 +212,35 @@ export class LinuxSampler implements Sampler {
     return processes;
   }
 
+  /**
+   * Whether the previous scan's sample still holds: the same stat line (so no CPU time, memory,
+   * state or name changed), no run since (schedstat), nothing due for a re-read, and it already
+   * showed the process idle. Most processes are, most of the time (kernel threads, daemons); their
+   * samples are handed out again without parsing or building anything.
+   */
+  private stillIdle(kept: ProcessRecord, statText: string, runs: number | null): boolean {
+    return (
+      kept.statText === statText &&
+      runs !== null &&
+      kept.runs === runs &&
+      kept.sample.cpu === 0 &&
+      kept.sample.ctxPerSecond === 0 &&
+      this.scanCount - kept.statusScan < STATUS_REFRESH_SCANS &&
+      this.scanCount - kept.commandScan < COMMAND_REFRESH_SCANS &&
+      kept.userNames === this.userNames
+    );
+  }
+
   /** Update what is remembered of one process; null when it vanished between its files. */
-  private scanProcess(dir: string, stat: PidStat, before: ProcessRecord | undefined, uptime: number, previousScan: number | null): ProcessRecord | null {
+  private scanProcess(
+    dir: string,
+    stat: PidStat,
+    runs: number | null,
+    before: ProcessRecord | undefined,
+    uptime: number,
+    previousScan: number | null,
+  ): Omit<ProcessRecord, 'statText' | 'sample' | 'userNames'> | null {
     const cpuSeconds = stat.cpuTicks / this.hz;
-    const schedstat = this.reader.readKeepingOpen(`${dir}/schedstat`, stat.pid);
-    const runs = schedstat === null ? null : parseSchedstatRuns(schedstat);
     // Without schedstat there is no telling whether it ran: status is read on every scan.
     const idle = before !== undefined && runs !== null && before.runs === runs;
     let status = before?.status;
