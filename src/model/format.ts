@@ -29,7 +29,6 @@ export function formatRate(value: number | null): string {
   return `${(value / 1_000_000).toFixed(1)}M`;
 }
 
-/** Uptime-style duration: "3d 04:11:05", "04:11:05". */
 /** Time since boot to the minute, as uptime(1) gives it: 04:11, or 3d 04:11 past a day. */
 export function formatUptime(totalSeconds: number): string {
   const minutes = Math.floor(Math.max(0, totalSeconds) / 60);

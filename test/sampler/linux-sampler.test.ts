@@ -210,9 +210,16 @@ describe('LinuxSampler keeps /proc files open between scans', { skip: process.pl
 });
 
 describe('LinuxSampler reads status only for processes that ran', () => {
-  const setUp = async (): Promise<{ tree: ProcTree; bump: (path: string, pattern: RegExp, by: number) => void; scan: (second: number) => Promise<ProcessSample[]> }> => {
+  /** `withSchedstat`: give 2944 and 2945 schedstat files (the captured tree has none). */
+  const setUp = async (
+    withSchedstat = false,
+  ): Promise<{ tree: ProcTree; bump: (path: string, pattern: RegExp, by: number) => void; scan: (second: number) => Promise<ProcessSample[]> }> => {
     const { readFileSync, writeFileSync } = await import('node:fs');
     const tree = new ProcTree('proc-t0');
+    if (withSchedstat) {
+      writeFileSync(join(tree.root, '2944/schedstat'), '1000 2000 7\n');
+      writeFileSync(join(tree.root, '2945/schedstat'), '5000 6000 30\n');
+    }
     let tick = 0;
     const linux = new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), monotonic: () => (tick += 1000) });
     const bump = (path: string, pattern: RegExp, by: number): void => {
@@ -229,11 +236,8 @@ describe('LinuxSampler reads status only for processes that ran', () => {
   const RUNS = /^(\d+ \d+ )(\d+)/;
 
   test('one that has not run (schedstat unchanged) switched 0 times; one that ran every scan; status re-read every 10th', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const { tree, bump, scan } = await setUp();
+    const { tree, bump, scan } = await setUp(true);
     try {
-      writeFileSync(join(tree.root, '2944/schedstat'), '1000 2000 7\n');
-      writeFileSync(join(tree.root, '2945/schedstat'), '5000 6000 30\n');
       const initial = byPid(await scan(0), 2944).ctxVoluntary ?? 0;
       // A change schedstat does not show (a setuid, say) is only seen at the periodic re-read.
       bump('2944/status', VOLUNTARY, 50);
@@ -258,11 +262,8 @@ describe('LinuxSampler reads status only for processes that ran', () => {
   });
 
   test('an idle process (same stat line, no run) gets its previous sample again; any change makes a new one', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const { tree, bump, scan } = await setUp();
+    const { tree, bump, scan } = await setUp(true);
     try {
-      writeFileSync(join(tree.root, '2944/schedstat'), '1000 2000 7\n');
-      writeFileSync(join(tree.root, '2945/schedstat'), '5000 6000 30\n');
       await scan(0);
       const second = byPid(await scan(1), 2944); // the first with rates: cpu 0, 0 switches a second
       assert.deepEqual([second.cpu, second.ctxPerSecond], [0, 0]);

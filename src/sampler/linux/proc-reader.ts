@@ -10,7 +10,8 @@ export class ProcReader {
   private buffer = Buffer.allocUnsafe(16 * 1024);
   /**
    * The buffer as readv's list. readvSync checks two arguments where readSync checks five, each
-   * check allocating (Node wraps them to hide its own stack frames): a third of the sampler's garbage.
+   * check allocating (Node wraps them to hide its own stack frames): with readSync those checks
+   * were ~32 of the sampler's ~143 KB/s of garbage at ~70 processes.
    */
   private wholeBuffer = [this.buffer];
   private readonly open = new Map<string, number>();
