@@ -1,4 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
  * paratop starts with V8 in a lean mode and returns V8 to its defaults, for good, once its own CPU
@@ -16,10 +17,12 @@ import { setFlagsFromString } from 'node:v8';
  *   Kept at 1 MB, start-up peaks at 53 MB. Busy, the bigger young generation means fewer collections.
  * - No incremental marking. With it, V8's memory reducer runs two or three full collections some
  *   8-10 s after start-up, in small steps and on helper threads: ~50 ms of CPU, as much as 20 s of
- *   drawing at 1 s (0.08% of a core over a minute that starts 5 s in). Without it a full collection
- *   is one short pause, and happens only when the old generation reaches its limit: the small heap
- *   here (~11 MB) rarely does. The memory it would have handed back is ~1.5 MB of mean RSS, and
- *   the peak does not move (54 MB either way, measured in a pty at 120x40).
+ *   drawing at 1 s (0.08% of a core over a minute that starts 5 s in). Without it, though, nothing
+ *   starts a full collection before the old generation reaches the limit V8 sets at start-up, far
+ *   above this heap: garbage that outlived two young collections piled up (heap in use 12 -> 23 MB
+ *   in 4 minutes at ~470 processes and 0.5 s). So lean mode runs a full collection itself, at its
+ *   10 s check, once the heap in use has grown 2 MB since the last one: one pause of ~5-10 ms,
+ *   every few minutes.
  */
 
 /** Flags that choose V8's compilers or how it collects garbage: a user who sets any of them keeps their own. */
@@ -56,6 +59,8 @@ export interface LeanModeOptions {
   /** Start-up (loading modules, the first frames) is a one-off cost: not judged. */
   warmUpMs: number;
   checkEveryMs: number;
+  /** Growth of the heap in use since the last full collection at which lean mode runs one itself. */
+  heapGrowthBytes: number;
 }
 
 /**
@@ -70,7 +75,34 @@ export const DEFAULT_LEAN_MODE_OPTIONS: LeanModeOptions = {
   warmUpMs: 20_000,
   // Every timer is a wake-up (~0.1 ms of CPU at 1 Hz here): judging once per window is enough.
   checkEveryMs: 10_000,
+  heapGrowthBytes: 2 * 1024 * 1024,
 };
+
+/** When lean mode should collect the old generation itself: once the heap in use has grown by the allowance since its low point; pure. */
+export class HeapGrowthLimit {
+  private floorBytes: number | null = null;
+
+  constructor(private readonly growthBytes: number) {}
+
+  /** Add a reading of the heap in use; true when it has grown by the allowance (then call `collected`). */
+  exceeded(usedBytes: number): boolean {
+    // V8's own full collections, and the first reading, lower the floor.
+    this.floorBytes = Math.min(this.floorBytes ?? usedBytes, usedBytes);
+    return usedBytes - this.floorBytes >= this.growthBytes;
+  }
+
+  collected(usedBytes: number): void {
+    this.floorBytes = usedBytes;
+  }
+}
+
+/** A full collection, as --expose-gc's gc(); exposed at run time, gc() reaches only contexts made after. */
+function fullCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+  setFlagsFromString('--no-expose-gc');
+  return collect;
+}
 
 /** CPU use over a trailing window of readings of a CPU-time counter; pure. */
 export class TrailingCpuWindow {
@@ -111,6 +143,8 @@ export function leanUntilBusy(options: LeanModeOptions = DEFAULT_LEAN_MODE_OPTIO
   setFlags(flags.lean);
   lean = true;
   const window = new TrailingCpuWindow(options.windowMs);
+  const heapLimit = new HeapGrowthLimit(options.heapGrowthBytes);
+  let collect: (() => void) | null = null;
   const ownCpuMs = (): number => {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1000;
@@ -120,7 +154,13 @@ export function leanUntilBusy(options: LeanModeOptions = DEFAULT_LEAN_MODE_OPTIO
     window.add(performance.now(), ownCpuMs());
     const check = setInterval(() => {
       const percent = window.add(performance.now(), ownCpuMs());
-      if (percent === null || percent <= options.thresholdPercent) return;
+      if (percent === null || percent <= options.thresholdPercent) {
+        if (!heapLimit.exceeded(getHeapStatistics().used_heap_size)) return;
+        collect ??= fullCollector();
+        collect();
+        heapLimit.collected(getHeapStatistics().used_heap_size);
+        return;
+      }
       setFlags(flags.defaults);
       lean = false;
       clearInterval(check);

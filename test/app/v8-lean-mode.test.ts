@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { TrailingCpuWindow, leanModeFlags, maglevOnByDefault, userChoseV8Flags } from '../../src/app/v8-lean-mode.js';
+import { HeapGrowthLimit, TrailingCpuWindow, leanModeFlags, maglevOnByDefault, userChoseV8Flags } from '../../src/app/v8-lean-mode.js';
 
 describe('CPU use over a trailing window', () => {
   test('no figure until the window is covered, then % of one core over the last window', () => {
@@ -41,6 +41,33 @@ describe('which V8 flags lean mode uses', () => {
     assert.equal(userChoseV8Flags([], '--trace-gc --max_semi_space_size=2'), true);
     assert.equal(userChoseV8Flags(['--jitless'], undefined), true);
     assert.equal(userChoseV8Flags([], '--incremental-marking'), true);
+  });
+});
+
+describe('when lean mode collects the old generation itself', () => {
+  const MB = 1024 * 1024;
+
+  test('not until the heap in use has grown by the allowance since the first reading', () => {
+    const limit = new HeapGrowthLimit(2 * MB);
+    assert.equal(limit.exceeded(10 * MB), false);
+    assert.equal(limit.exceeded(11.9 * MB), false);
+    assert.equal(limit.exceeded(12 * MB), true);
+  });
+
+  test('a collection sets the floor the growth is counted from', () => {
+    const limit = new HeapGrowthLimit(2 * MB);
+    limit.exceeded(10 * MB);
+    assert.equal(limit.exceeded(13 * MB), true);
+    limit.collected(8 * MB);
+    assert.equal(limit.exceeded(9.5 * MB), false);
+    assert.equal(limit.exceeded(10 * MB), true);
+  });
+
+  test("V8's own collections lower the floor", () => {
+    const limit = new HeapGrowthLimit(2 * MB);
+    limit.exceeded(10 * MB);
+    assert.equal(limit.exceeded(7 * MB), false);
+    assert.equal(limit.exceeded(9 * MB), true, 'counted from 7 MB, not 10');
   });
 });
 
@@ -109,6 +136,40 @@ describe('V8 lean until busy (real V8)', () => {
     assert.equal(incremental(false, 1000), true, 'without lean mode V8 marks incrementally (the control)');
     assert.equal(incremental(true, 1000), false, 'lean: no incremental marking');
     assert.equal(incremental(true, 0), true, 'busy: V8 defaults again');
+  });
+
+  test('lean: garbage that reached the old generation is collected once the heap has grown by the allowance', (t) => {
+    // Objects kept for a while, then dropped: they outlive two young collections and are promoted,
+    // as a sample kept until the next scan is. Nothing in lean V8 collects them by itself.
+    const script = (heapGrowthBytes: number) => `
+      import { PerformanceObserver } from 'node:perf_hooks';
+      import { getHeapStatistics } from 'node:v8';
+      import { leanUntilBusy } from ${JSON.stringify(MODULE)};
+      leanUntilBusy({ thresholdPercent: 1000, windowMs: 300, warmUpMs: 0, checkEveryMs: 100, heapGrowthBytes: ${heapGrowthBytes} });
+      let full = 0;
+      new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (entry.detail.kind === 4) full += 1; }).observe({ entryTypes: ['gc'] });
+      const used = () => getHeapStatistics().used_heap_size;
+      const start = used();
+      let largest = start;
+      const kept = [];
+      for (let round = 0; round < 2000; round += 1) {
+        kept.push(Array.from({ length: 500 }, (_, i) => ({ i, text: 'row ' + i })));
+        if (kept.length > 30) kept.shift();
+        largest = Math.max(largest, used());
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log(JSON.stringify({ full, grewMB: (largest - start) / 1048576 }));
+    `;
+    const run = (heapGrowthBytes: number): { full: number; grewMB: number } =>
+      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(heapGrowthBytes)], { encoding: 'utf8' })) as { full: number; grewMB: number };
+    const control = run(1024 * 1024 * 1024);
+    assert.equal(control.full, 0, 'with no allowance reached, no full collection (the control)');
+    assert.ok(control.grewMB > 25, `and the heap in use grows: ${control.grewMB.toFixed(1)} MB`);
+    const guarded = run(4 * 1024 * 1024);
+    assert.ok(guarded.full > 0, 'lean mode ran full collections');
+    t.diagnostic(`heap grew ${control.grewMB.toFixed(1)} MB without, ${guarded.grewMB.toFixed(1)} MB with (${guarded.full} full collections)`);
+    assert.ok(guarded.grewMB < 15, `the heap stays near its floor: grew ${guarded.grewMB.toFixed(1)} MB`);
   });
 
   test('lean: the young generation does not grow while start-up-like allocation survives', () => {
