@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { HeapGrowthLimit, TrailingCpuWindow, leanModeFlags, maglevOnByDefault, userChoseV8Flags } from '../../src/app/v8-lean-mode.js';
+import { HeapGrowthLimit, type LeanModeOptions, TrailingCpuWindow, leanModeFlags, maglevOnByDefault, userChoseV8Flags } from '../../src/app/v8-lean-mode.js';
 
 describe('CPU use over a trailing window', () => {
   test('no figure until the window is covered, then % of one core over the last window', () => {
@@ -73,6 +73,12 @@ describe('when lean mode collects the old generation itself', () => {
 
 const MODULE = fileURLToPath(new URL('../../src/app/v8-lean-mode.ts', import.meta.url));
 
+/** Lean-mode options for a script: fast checks, and no collections of lean mode's own unless asked for. */
+function leanOptions(overrides: Partial<LeanModeOptions>): string {
+  const options: LeanModeOptions = { thresholdPercent: 1000, windowMs: 300, warmUpMs: 0, checkEveryMs: 100, heapGrowthBytes: 1024 ** 3, startUpCollectionMs: 60_000 };
+  return JSON.stringify({ ...options, ...overrides });
+}
+
 /**
  * In a fresh node: go lean with this threshold and keep a function hot: 3,000 calls (V8's defaults
  * optimize it within a few hundred), or with `untilOptimized` until it is optimized (10 s at most).
@@ -80,7 +86,7 @@ const MODULE = fileURLToPath(new URL('../../src/app/v8-lean-mode.ts', import.met
 function leanAndSpin(thresholdPercent: number, untilOptimized: boolean): { lean: boolean; optimized: boolean; calls: number } {
   const script = `
     import { leanUntilBusy, v8IsLean } from ${JSON.stringify(MODULE)};
-    leanUntilBusy({ thresholdPercent: ${thresholdPercent}, windowMs: 300, warmUpMs: 0, checkEveryMs: 100 });
+    leanUntilBusy(${leanOptions({ thresholdPercent })});
     function hot(n) { let sum = 0; for (let i = 0; i < n; i += 1) sum += i % 7; return sum; }
     const optimized = () => (%GetOptimizationStatus(hot) & 16) !== 0;
     const until = Date.now() + 10_000;
@@ -113,7 +119,7 @@ describe('V8 lean until busy (real V8)', () => {
     const script = (lean: boolean, threshold: number) => `
       import { PerformanceObserver } from 'node:perf_hooks';
       import { leanUntilBusy, v8IsLean } from ${JSON.stringify(MODULE)};
-      if (${lean}) leanUntilBusy({ thresholdPercent: ${threshold}, windowMs: 300, warmUpMs: 0, checkEveryMs: 100 });
+      if (${lean}) leanUntilBusy(${leanOptions({ thresholdPercent: threshold })});
       const kinds = new Set();
       new PerformanceObserver((list) => { for (const entry of list.getEntries()) kinds.add(entry.detail.kind); }).observe({ entryTypes: ['gc'] });
       // With threshold 0, keep busy (letting the checks run) until lean mode has ended.
@@ -145,7 +151,7 @@ describe('V8 lean until busy (real V8)', () => {
       import { PerformanceObserver } from 'node:perf_hooks';
       import { getHeapStatistics } from 'node:v8';
       import { leanUntilBusy } from ${JSON.stringify(MODULE)};
-      leanUntilBusy({ thresholdPercent: 1000, windowMs: 300, warmUpMs: 0, checkEveryMs: 100, heapGrowthBytes: ${heapGrowthBytes} });
+      leanUntilBusy(${leanOptions({ heapGrowthBytes })});
       let full = 0;
       new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (entry.detail.kind === 4) full += 1; }).observe({ entryTypes: ['gc'] });
       const used = () => getHeapStatistics().used_heap_size;
@@ -172,13 +178,29 @@ describe('V8 lean until busy (real V8)', () => {
     assert.ok(guarded.grewMB < 15, `the heap stays near its floor: grew ${guarded.grewMB.toFixed(1)} MB`);
   });
 
+  test("lean: one full collection once start-up is over, for start-up's garbage", () => {
+    const script = (startUpCollectionMs: number) => `
+      import { PerformanceObserver } from 'node:perf_hooks';
+      import { leanUntilBusy } from ${JSON.stringify(MODULE)};
+      leanUntilBusy(${leanOptions({ startUpCollectionMs })});
+      let full = 0;
+      new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (entry.detail.kind === 4) full += 1; }).observe({ entryTypes: ['gc'] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      console.log(full);
+    `;
+    const fullCollections = (startUpCollectionMs: number): number =>
+      Number(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(startUpCollectionMs)], { encoding: 'utf8' }));
+    assert.equal(fullCollections(60_000), 0, 'none before it is due (the control)');
+    assert.equal(fullCollections(100), 1);
+  });
+
   test('lean: the young generation does not grow while start-up-like allocation survives', () => {
     // Keep 40 MB of small arrays alive, as loading modules and the first samples do.
     const script = (lean: boolean) => `
       import { getHeapSpaceStatistics } from 'node:v8';
       import { leanUntilBusy } from ${JSON.stringify(MODULE)};
       const youngBytes = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
-      if (${lean}) leanUntilBusy({ thresholdPercent: 1000, windowMs: 300, warmUpMs: 0, checkEveryMs: 100 });
+      if (${lean}) leanUntilBusy(${leanOptions({})});
       const start = youngBytes();
       const kept = [];
       let largest = 0;
