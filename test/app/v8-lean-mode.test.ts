@@ -73,6 +73,17 @@ describe('when lean mode collects the old generation itself', () => {
 
 const MODULE = fileURLToPath(new URL('../../src/app/v8-lean-mode.ts', import.meta.url));
 
+/** Run an ES module script in a fresh node (with extra node flags) and parse the JSON it prints. */
+function runInFreshNode<T>(script: string, nodeFlags: readonly string[] = []): T {
+  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', ...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8' })) as T;
+}
+
+/** Script lines that count V8's full (mark-compact) collections in `full`. */
+const COUNT_FULL_COLLECTIONS = `
+  let full = 0;
+  new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (entry.detail.kind === 4) full += 1; }).observe({ entryTypes: ['gc'] });
+`;
+
 /** Lean-mode options for a script: fast checks, and no collections of lean mode's own unless asked for. */
 function leanOptions(overrides: Partial<LeanModeOptions>): string {
   const options: LeanModeOptions = { thresholdPercent: 1000, windowMs: 300, warmUpMs: 0, checkEveryMs: 100, heapGrowthBytes: 1024 ** 3, startUpCollectionMs: 60_000 };
@@ -98,8 +109,7 @@ function leanAndSpin(thresholdPercent: number, untilOptimized: boolean): { lean:
     }
     console.log(JSON.stringify({ lean: v8IsLean(), optimized: optimized(), calls }));
   `;
-  const output = execFileSync(process.execPath, ['--import', 'tsx', '--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  return JSON.parse(output) as { lean: boolean; optimized: boolean; calls: number };
+  return runInFreshNode(script, ['--allow-natives-syntax']);
 }
 
 describe('V8 lean until busy (real V8)', () => {
@@ -138,7 +148,7 @@ describe('V8 lean until busy (real V8)', () => {
       console.log(JSON.stringify({ incremental: kinds.has(8) }));
     `;
     const incremental = (lean: boolean, threshold: number): boolean =>
-      (JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(lean, threshold)], { encoding: 'utf8' })) as { incremental: boolean }).incremental;
+      runInFreshNode<{ incremental: boolean }>(script(lean, threshold)).incremental;
     assert.equal(incremental(false, 1000), true, 'without lean mode V8 marks incrementally (the control)');
     assert.equal(incremental(true, 1000), false, 'lean: no incremental marking');
     assert.equal(incremental(true, 0), true, 'busy: V8 defaults again');
@@ -152,8 +162,7 @@ describe('V8 lean until busy (real V8)', () => {
       import { getHeapStatistics } from 'node:v8';
       import { leanUntilBusy } from ${JSON.stringify(MODULE)};
       leanUntilBusy(${leanOptions({ heapGrowthBytes })});
-      let full = 0;
-      new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (entry.detail.kind === 4) full += 1; }).observe({ entryTypes: ['gc'] });
+      ${COUNT_FULL_COLLECTIONS}
       const used = () => getHeapStatistics().used_heap_size;
       const start = used();
       let largest = start;
@@ -168,7 +177,7 @@ describe('V8 lean until busy (real V8)', () => {
       console.log(JSON.stringify({ full, grewMB: (largest - start) / 1048576 }));
     `;
     const run = (heapGrowthBytes: number): { full: number; grewMB: number } =>
-      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(heapGrowthBytes)], { encoding: 'utf8' })) as { full: number; grewMB: number };
+      runInFreshNode(script(heapGrowthBytes));
     const control = run(1024 * 1024 * 1024);
     assert.equal(control.full, 0, 'with no allowance reached, no full collection (the control)');
     assert.ok(control.grewMB > 25, `and the heap in use grows: ${control.grewMB.toFixed(1)} MB`);
@@ -183,13 +192,12 @@ describe('V8 lean until busy (real V8)', () => {
       import { PerformanceObserver } from 'node:perf_hooks';
       import { leanUntilBusy } from ${JSON.stringify(MODULE)};
       leanUntilBusy(${leanOptions({ startUpCollectionMs })});
-      let full = 0;
-      new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (entry.detail.kind === 4) full += 1; }).observe({ entryTypes: ['gc'] });
+      ${COUNT_FULL_COLLECTIONS}
       await new Promise((resolve) => setTimeout(resolve, 300));
       console.log(full);
     `;
     const fullCollections = (startUpCollectionMs: number): number =>
-      Number(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(startUpCollectionMs)], { encoding: 'utf8' }));
+      runInFreshNode(script(startUpCollectionMs));
     assert.equal(fullCollections(60_000), 0, 'none before it is due (the control)');
     assert.equal(fullCollections(100), 1);
   });
@@ -211,7 +219,7 @@ describe('V8 lean until busy (real V8)', () => {
       console.log(JSON.stringify({ start, largest }));
     `;
     const young = (lean: boolean): { start: number; largest: number } =>
-      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(lean)], { encoding: 'utf8' })) as { start: number; largest: number };
+      runInFreshNode(script(lean));
     const control = young(false);
     assert.ok(control.largest > control.start, 'without lean mode V8 grows the young generation (the control)');
     const lean = young(true);
