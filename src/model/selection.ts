@@ -1,15 +1,21 @@
 /** Selection and scrolling over a list of rows that changes under the cursor. Pure. */
 
 export interface ListCursor {
-  /** What is selected: a PID (or TID), so the selection follows it when rows move. */
+  /** What is selected: a PID (or TID). */
   selectedId: number | null;
   /** Where it was last seen; used when the selected row disappears. */
   index: number;
   /** First visible row. */
   scrollTop: number;
+  /**
+   * Whether the user picked the row: from then on the selection follows its ID as rows move (a
+   * kill goes to the process they chose). Until then, and again after Home, the cursor sits on the
+   * top row, as in htop: following a row nobody chose would scroll the busiest processes out of view.
+   */
+  following: boolean;
 }
 
-export const EMPTY_CURSOR: ListCursor = { selectedId: null, index: 0, scrollTop: 0 };
+export const EMPTY_CURSOR: ListCursor = { selectedId: null, index: 0, scrollTop: 0, following: false };
 
 function clamp(value: number, low: number, high: number): number {
   return Math.max(low, Math.min(high, value));
@@ -25,28 +31,31 @@ export function scrollToShow(scrollTop: number, index: number, visibleRows: numb
 }
 
 /**
- * Re-anchor the cursor on fresh rows: same ID if it is still there, else the row now at its old
- * position (so a vanished process hands the selection to its neighbour, as in htop).
+ * Re-anchor the cursor on fresh rows. A picked row: the same ID if it is still there, else the row
+ * now at its old position (so a vanished process hands the selection to its neighbour, as in htop).
+ * Not picked: the same position, the top row.
  */
 export function settleCursor(cursor: ListCursor, ids: readonly number[], visibleRows: number): ListCursor {
-  if (ids.length === 0) return { selectedId: cursor.selectedId, index: 0, scrollTop: 0 };
-  const found = cursor.selectedId === null ? -1 : ids.indexOf(cursor.selectedId);
+  if (ids.length === 0) return { ...cursor, index: 0, scrollTop: 0 };
+  const found = cursor.following && cursor.selectedId !== null ? ids.indexOf(cursor.selectedId) : -1;
   const index = found >= 0 ? found : clamp(cursor.index, 0, ids.length - 1);
   return {
     selectedId: ids[index] ?? null,
     index,
     scrollTop: scrollToShow(cursor.scrollTop, index, visibleRows, ids.length),
+    following: cursor.following,
   };
 }
 
-/** Move to a row index (clamped) and keep it on screen. */
-export function moveCursorTo(cursor: ListCursor, ids: readonly number[], index: number, visibleRows: number): ListCursor {
+/** The user picks a row by its index (clamped); it is kept on screen and followed from now on. */
+export function moveCursorTo(cursor: ListCursor, ids: readonly number[], index: number, visibleRows: number, following = true): ListCursor {
   if (ids.length === 0) return cursor;
   const target = clamp(index, 0, ids.length - 1);
   return {
     selectedId: ids[target] ?? null,
     index: target,
     scrollTop: scrollToShow(cursor.scrollTop, target, visibleRows, ids.length),
+    following,
   };
 }
 
@@ -63,5 +72,6 @@ export function moveCursor(cursor: ListCursor, ids: readonly number[], move: Cur
     home: 0,
     end: ids.length - 1,
   }[move];
-  return moveCursorTo(settled, ids, target, visibleRows);
+  // Home goes back to watching the top of the list.
+  return moveCursorTo(settled, ids, target, visibleRows, move !== 'home');
 }

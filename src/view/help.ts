@@ -3,8 +3,8 @@ import { cell, escapeTags, fitToWidth, wrapText } from './text-fit.js';
 
 /** Every key, as the help screen and the README list them. test/app/keymap.test.ts keeps this honest. */
 export const KEY_HELP: [keys: string, what: string][] = [
-  ['↑ ↓  j  Ctrl-P Ctrl-N', 'move the selection (k is kill, as in htop; in the kill dialog and here j and k move)'],
-  ['PgUp PgDn  Home End', 'move a page, or to the first / last row'],
+  ['↑ ↓  j  Ctrl-P Ctrl-N', 'move the selection; the process you pick stays selected as the order changes (k is kill, as in htop; in the kill dialog and here j and k move)'],
+  ['PgUp PgDn  Home End', 'move a page, or to the first / last row; Home goes back to the top row, which the cursor then keeps'],
   ['mouse click, wheel', 'select a row, sort by a column title, scroll'],
   ['/  F3', 'filter by name or command line; a number also matches that PID (Enter keeps it, Esc clears it)'],
   ['Esc', 'leave the thread view, the output or the results, or clear the filter'],

@@ -34,6 +34,24 @@ describe('selection and sorting', () => {
     assert.equal(state.cursor.index, 0);
   });
 
+  test('until the user picks a row, the busiest processes stay in view as the order changes', () => {
+    // The first reading has no CPU figures yet: PID 1 tops the list and gets the cursor. Then 60
+    // processes get busier than it and two lab workers arrive at the top.
+    const idle = Array.from({ length: 60 }, (_, index) => processSample({ pid: 1000 + index, cpu: null }));
+    let { state } = run(start(), sampled([{ ...init, cpu: null }, ...idle]));
+    assert.equal(state.cursor.selectedId, 1);
+    ({ state } = run(state, sampled([{ ...init, cpu: 0 }, ...idle.map((process) => ({ ...process, cpu: 0.5 }))])));
+    const workers = [processSample({ pid: 2000, cpu: 99 }), processSample({ pid: 2001, cpu: 98 })];
+    ({ state } = run(state, sampled([...workers, { ...init, cpu: 0 }, ...idle.map((process) => ({ ...process, cpu: 0.5 }))])));
+    assert.deepEqual([state.cursor.scrollTop, state.cursor.selectedId], [0, 2000]);
+    assert.deepEqual(
+      processRows(state)
+        .slice(state.cursor.scrollTop, state.cursor.scrollTop + 2)
+        .map((row) => row.process.pid),
+      [2000, 2001],
+    );
+  });
+
   test('> and < move the sort column, I inverts it, a click on a title sorts by it', () => {
     let { state } = run(start(), sampled(everyone), key('>'));
     assert.deepEqual(state.order, { key: 'mem', descending: true });
