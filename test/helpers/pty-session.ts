@@ -128,7 +128,9 @@ export class PtySession {
       const screen = this.screen();
       if (check(screen)) return screen;
       if (Date.now() > deadline || this.exitStatus) {
-        throw new Error(`timed out waiting for ${what}${this.exitStatus ? ' (paratop exited)' : ''}; the screen showed:\n${screen}`);
+        // The bottom line first (status messages, errors): long failure output gets cut short.
+        const bottom = screen.trimEnd().split('\n').at(-1) ?? '';
+        throw new Error(`timed out waiting for ${what}${this.exitStatus ? ' (paratop exited)' : ''}; the bottom line read:\n${bottom}\nthe screen showed:\n${screen}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
