@@ -234,6 +234,8 @@ describe('LinuxSampler reads status only for processes that ran', () => {
   };
   const VOLUNTARY = /(\nvoluntary_ctxt_switches:\t)(\d+)/;
   const RUNS = /^(\d+ \d+ )(\d+)/;
+  const RSS = /^(\d+ \(my \(odd\) name\) S(?: \S+){20} )(\d+)/;
+  const THREADS = /^(\d+ \(my \(odd\) name\) S(?: \S+){16} )(\d+)/;
 
   test('one that has not run (schedstat unchanged) switched 0 times; one that ran every scan; status re-read every 10th', async () => {
     const { tree, bump, scan } = await setUp(true);
@@ -276,10 +278,30 @@ describe('LinuxSampler reads status only for processes that ran', () => {
       assertClose(woke.ctxPerSecond, 3);
       const idleAgain = byPid(await scan(4), 2944);
       assert.equal(byPid(await scan(5), 2944), idleAgain);
+      // Its one thread has not run, so its stat line is not even read: a change there (memory
+      // reclaimed, say) shows at the re-read due every 10th scan.
+      bump('2944/stat', RSS, -10);
+      let seenAt = 6;
+      for (; byPid(await scan(seenAt), 2944) === idleAgain; seenAt += 1) assert.ok(seenAt < 16, 'seen within 10 scans');
+      assert.ok(seenAt > 6, 'not read at the next scan, while its thread slept');
+      assert.ok(byPid(await scan(seenAt), 2944).rssBytes < idleAgain.rssBytes);
+    } finally {
+      tree.remove();
+    }
+  });
+
+  test('a process of several threads: its stat line is read every scan, since any thread may have run', async () => {
+    const { tree, bump, scan } = await setUp(true);
+    try {
+      bump('2944/stat', THREADS, 1);
+      await scan(0);
+      const idle = byPid(await scan(1), 2944);
+      assert.equal(idle.threads, 2);
+      assert.equal(byPid(await scan(2), 2944), idle, 'nothing changed: the same sample');
       // Memory grew while the main thread slept (another thread ran): the stat line differs.
-      bump('2944/stat', /^(\d+ \(my \(odd\) name\) S(?: \S+){20} )(\d+)/, 10);
-      const grown = byPid(await scan(6), 2944);
-      assert.ok(grown.rssBytes > idleAgain.rssBytes, `${grown.rssBytes} after ${idleAgain.rssBytes}`);
+      bump('2944/stat', RSS, 10);
+      const grown = byPid(await scan(3), 2944);
+      assert.ok(grown.rssBytes > idle.rssBytes, `${grown.rssBytes} after ${idle.rssBytes}`);
     } finally {
       tree.remove();
     }

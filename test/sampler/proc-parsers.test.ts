@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parsePasswd } from '../../src/sampler/linux/parse-passwd.js';
-import { parseCmdline, parsePidStat, parsePidStatus, parseSchedstatRuns, statFields } from '../../src/sampler/linux/parse-process-files.js';
+import { parseCmdline, parsePidStat, parsePidStatus, statFields } from '../../src/sampler/linux/parse-process-files.js';
 import { parseLoadavg, parseMeminfo, parseProcStat, parseUptime } from '../../src/sampler/linux/parse-system-files.js';
 import { fixturesDir } from '../helpers/fixtures.js';
 
@@ -47,12 +47,6 @@ test('/proc/<pid>/stat: a kernel thread and a threaded process', () => {
   assert.equal(node?.threads, 8);
   assert.equal(node?.cpuTicks, 14);
   assert.equal(node?.kernelThread, false);
-});
-
-test('/proc/<pid>/schedstat: the run count, or null when the line is not three numbers', () => {
-  assert.equal(parseSchedstatRuns('5000 6000 30\n'), 30);
-  assert.equal(parseSchedstatRuns('0 0 0'), 0);
-  for (const bad of ['', '5000\n', '5000 6000\n', '5000 6000 \n', '5000 6000 x\n']) assert.equal(parseSchedstatRuns(bad), null, JSON.stringify(bad));
 });
 
 test('/proc/<pid>/stat: garbage gives null', () => {

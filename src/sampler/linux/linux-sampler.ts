@@ -10,9 +10,9 @@ import type {
 } from '../../model/types.js';
 import type { Sampler } from '../sampler.js';
 import { parsePasswd } from './parse-passwd.js';
-import { type PidStat, type PidStatus, parseCmdline, parsePidStat, parsePidStatus, parseSchedstatRuns } from './parse-process-files.js';
+import { type PidStat, type PidStatus, parseCmdline, parsePidStat, parsePidStatus } from './parse-process-files.js';
 import { type MemInfo, type ProcStat, parseLoadavg, parseMeminfo, parseProcStat, parseUptime } from './parse-system-files.js';
-import { ProcReader } from './proc-reader.js';
+import { type KeptFile, ProcReader } from './proc-reader.js';
 
 export interface LinuxSamplerOptions {
   /** Where procfs is mounted; tests point this at captured fixture trees. */
@@ -35,19 +35,30 @@ interface TaskCounters {
   ctxSwitches: number;
 }
 
+/** The files of one process read on every scan, kept open. */
+interface ProcessFiles {
+  stat: KeptFile;
+  schedstat: KeptFile;
+  status: KeptFile;
+}
+
 /** What the sampler remembers of one process between scans. */
 interface ProcessRecord {
   /** What the last scan showed (CPU time, command, name...); handed out again while nothing changes. */
   sample: ProcessSample;
+  files: ProcessFiles;
   /** The stat line that sample was made from. */
   statText: string;
+  /**
+   * The main thread's schedstat as last read (ns on a CPU, ns waiting, times run), or null where
+   * the kernel has none. Unchanged, the thread has not run since.
+   */
+  schedText: string | null;
   startTicks: number;
   /** /proc/uptime when this process was last scanned */
   scannedAt: number;
   status: PidStatus;
   statusScan: number;
-  /** Times the main thread was put on a CPU (schedstat), or null where the kernel does not say. */
-  runs: number | null;
   /** When the command line was last read; a new name (the sample's) means a new command line. */
   commandScan: number;
   /** The user names the sample's user came from (they are reloaded when an unknown uid turns up). */
@@ -157,20 +168,34 @@ export class LinuxSampler implements Sampler {
     for (let index = 0; index < names.length; index += 1) {
       const name = names[index] ?? '';
       if (!isPidName(name)) continue;
-      const dir = `${this.root}/${name}`;
       const pid = Number(name);
-      const statText = this.reader.readKeepingOpen(`${dir}/stat`, pid);
-      if (statText === null) continue; // gone
-      const schedstat = this.reader.readKeepingOpen(`${dir}/schedstat`, pid);
-      const runs = schedstat === null ? null : parseSchedstatRuns(schedstat);
       const kept = this.records.get(pid);
+      const files = kept?.files ?? this.processFiles(pid);
+      // Idle and single-threaded last time (most kernel threads and sleepers): if its one thread has
+      // not run since, nothing in its stat line can have changed, so that is not read at all.
+      const idleAlone = kept !== undefined && kept.sample.threads === 1 && this.stillIdle(kept);
+      let schedText = idleAlone ? this.readText(files.schedstat) : undefined;
+      if (idleAlone && schedText !== null && schedText === kept.schedText) {
+        kept.scannedAt = uptime;
+        records.set(pid, kept);
+        processes.push(kept.sample);
+        continue;
+      }
+      const statText = this.readText(files.stat);
+      if (statText === null) continue; // gone
+      schedText ??= this.readText(files.schedstat);
+      const ranSince = schedText === null || kept === undefined || schedText !== kept.schedText;
       let record: ProcessRecord | null;
-      if (kept && this.stillIdle(kept, statText, runs)) {
+      if (kept && !ranSince && statText === kept.statText && this.stillIdle(kept)) {
         kept.scannedAt = uptime;
         record = kept;
       } else {
-        record = this.scanProcess(dir, statText, runs, kept, clock);
-        if (!record) continue; // gone mid-scan
+        record = this.scanProcess(pid, files, statText, schedText, ranSince, kept, clock);
+        if (!record) {
+          // Gone mid-scan. A known process's files close with the vanished, below.
+          if (!kept) this.releaseFiles(files);
+          continue;
+        }
       }
       records.set(pid, record);
       processes.push(record.sample);
@@ -182,16 +207,15 @@ export class LinuxSampler implements Sampler {
   }
 
   /**
-   * Whether the previous scan's sample still holds: the same stat line (so no CPU time, memory,
-   * state or name changed), no run since (schedstat), nothing due for a re-read, and it already
-   * showed the process idle. Most processes are, most of the time (kernel threads, daemons); their
-   * samples are handed out again without parsing or building anything.
+   * With the same stat line (so no CPU time, memory, state or name changed) and no run since
+   * (schedstat): whether the previous scan's sample still holds, nothing being due for a re-read and
+   * the sample already showing the process idle. Most processes are, most of the time (kernel
+   * threads, daemons); their samples are handed out again without parsing or building anything.
+   * The re-reads due every few scans also catch what can change while a process sleeps: memory
+   * reclaimed, a new parent, a name written to its comm.
    */
-  private stillIdle(kept: ProcessRecord, statText: string, runs: number | null): boolean {
+  private stillIdle(kept: ProcessRecord): boolean {
     return (
-      kept.statText === statText &&
-      runs !== null &&
-      kept.runs === runs &&
       kept.sample.cpu === 0 &&
       kept.sample.ctxPerSecond === 0 &&
       this.scanCount - kept.statusScan < STATUS_REFRESH_SCANS &&
@@ -200,19 +224,39 @@ export class LinuxSampler implements Sampler {
     );
   }
 
+  /** A kept file's text; null when it is gone, or empty (a kernel without schedstat). */
+  private readText(file: KeptFile): string | null {
+    const length = this.reader.reread(file);
+    return length ? this.reader.text(length) : null;
+  }
+
+  /** The files a scan reads of a process seen for the first time. */
+  private processFiles(pid: number): ProcessFiles {
+    const dir = `${this.root}/${pid}`;
+    return { stat: this.reader.keep(`${dir}/stat`), schedstat: this.reader.keep(`${dir}/schedstat`), status: this.reader.keep(`${dir}/status`) };
+  }
+
   /** Read what changed of one process and make its sample; null when it vanished between its files. */
-  private scanProcess(dir: string, statText: string, runs: number | null, kept: ProcessRecord | undefined, clock: ScanClock): ProcessRecord | null {
+  private scanProcess(
+    pid: number,
+    files: ProcessFiles,
+    statText: string,
+    schedText: string | null,
+    ranSince: boolean,
+    kept: ProcessRecord | undefined,
+    clock: ScanClock,
+  ): ProcessRecord | null {
     const stat = parsePidStat(statText);
     if (!stat) return null;
     const { uptime, previousScan } = clock;
     const before = kept?.startTicks === stat.startTicks ? kept : undefined; // else the PID was reused
     // Without schedstat there is no telling whether it ran: status is read on every scan.
-    const idle = before !== undefined && runs !== null && before.runs === runs;
+    const idle = before !== undefined && !ranSince;
     let status = before?.status;
     let statusScan = before?.statusScan ?? this.scanCount;
     let ctxPerSecond: number | null = idle ? 0 : null;
     if (!before || !idle || this.scanCount - before.statusScan >= STATUS_REFRESH_SCANS) {
-      const text = this.reader.readKeepingOpen(`${dir}/status`, stat.pid);
+      const text = this.readText(files.status);
       if (!text) return null;
       status = parsePidStatus(text);
       const switches = status.ctxVoluntary + status.ctxInvoluntary;
@@ -233,7 +277,7 @@ export class LinuxSampler implements Sampler {
       uid: status.uid,
       state: stat.state,
       name: stat.comm,
-      command: fresh ? before.sample.command : this.readCommand(dir, stat),
+      command: fresh ? before.sample.command : this.readCommand(pid, stat),
       cpu: before
         ? cpuPercent(before.sample.cpuSeconds, cpuSeconds, uptime - before.scannedAt)
         : perSecondOfLife(cpuSeconds * 100, this.ageIfNew(stat.startTicks, uptime, previousScan)),
@@ -249,12 +293,13 @@ export class LinuxSampler implements Sampler {
     };
     return {
       sample,
+      files,
       statText,
+      schedText,
       startTicks: stat.startTicks,
       scannedAt: uptime,
       status,
       statusScan,
-      runs,
       commandScan: fresh ? before.commandScan : this.scanCount,
       userNames: this.userNames,
     };
@@ -376,10 +421,10 @@ export class LinuxSampler implements Sampler {
     return seconds;
   }
 
-  private readCommand(dir: string, stat: PidStat): string {
+  private readCommand(pid: number, stat: PidStat): string {
     // A kernel thread's command line is empty, and kworkers rename themselves all the time.
     if (stat.kernelThread) return `[${stat.comm}]`;
-    const text = this.reader.read(`${dir}/cmdline`, 64 * 1024);
+    const text = this.reader.read(`${this.root}/${pid}/cmdline`, 64 * 1024);
     return (text && parseCmdline(text)) || `[${stat.comm}]`;
   }
 
@@ -394,13 +439,21 @@ export class LinuxSampler implements Sampler {
   }
 
   private forgetVanished(alive: Map<number, ProcessRecord>): void {
-    for (const pid of this.records.keys()) if (!alive.has(pid)) this.reader.closeGroup(pid);
+    for (const [pid, record] of this.records) if (!alive.has(pid)) this.releaseFiles(record.files);
     for (const pid of this.previousThreads.keys()) if (!alive.has(pid)) this.previousThreads.delete(pid);
   }
 
   /** Close the files kept open between scans. */
   close(): void {
+    for (const record of this.records.values()) this.releaseFiles(record.files);
+    this.records.clear();
     this.reader.closeAll();
+  }
+
+  private releaseFiles(files: ProcessFiles): void {
+    this.reader.release(files.stat);
+    this.reader.release(files.schedstat);
+    this.reader.release(files.status);
   }
 }
 

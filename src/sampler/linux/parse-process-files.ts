@@ -105,18 +105,6 @@ export function parsePidStatus(text: string): PidStatus {
   };
 }
 
-/**
- * /proc/<pid>/schedstat: "ns on CPU, ns waiting, times run". The last is how often the task was
- * put on a CPU, so it is unchanged exactly when the task has not run (and so not switched) since.
- */
-export function parseSchedstatRuns(text: string): number | null {
-  // The count follows the last space (cheaper than a split, every process every scan).
-  const last = text.lastIndexOf(' ');
-  if (last <= text.indexOf(' ')) return null; // not three fields
-  const count = text.slice(last + 1).trim();
-  const runs = count === '' ? Number.NaN : Number(count);
-  return Number.isFinite(runs) ? runs : null;
-}
 
 /** /proc/<pid>/cmdline: arguments separated by NUL bytes. Empty for kernel threads and zombies. */
 export function parseCmdline(text: string): string {

@@ -1,10 +1,19 @@
 import { closeSync, openSync, readFileSync, readvSync } from 'node:fs';
 
+/** A file kept open between scans and re-read in place; its descriptor is null while it is not open. */
+export interface KeptFile {
+  readonly path: string;
+  fd: number | null;
+}
+
 /**
  * Reads small /proc files into one reused buffer: no per-read allocation, no stat call. Files read
  * on every scan can be kept open and re-read from offset 0 (procfs regenerates them), which saves
  * an open and a close per file per scan. Synchronous on purpose: each read takes microseconds and
  * the thread pool would cost more.
+ *
+ * A process's files are kept by the sampler's record of it (`keep`, `reread`, `release`), so a scan
+ * finds them without building or hashing a path. Machine-wide files are kept by path (`readKeepingOpen`).
  */
 export class ProcReader {
   private buffer = Buffer.allocUnsafe(16 * 1024);
@@ -14,9 +23,8 @@ export class ProcReader {
    * were ~32 of the sampler's ~143 KB/s of garbage at ~70 processes.
    */
   private wholeBuffer = [this.buffer];
-  private readonly open = new Map<string, number>();
-  /** Kept-open paths by the process they belong to, so a process's files close together. */
-  private readonly groups = new Map<number, string[]>();
+  private readonly byPath = new Map<string, KeptFile>();
+  private keptOpen = 0;
 
   /** @param maxOpen how many files may stay open at once; the rest are opened for each read. */
   constructor(private readonly maxOpen = openFileBudget()) {}
@@ -30,73 +38,88 @@ export class ProcReader {
       return null;
     }
     try {
-      return this.readFrom(fd, maxBytes, false);
+      const length = this.readInto(fd, maxBytes, false);
+      return length === null ? null : this.text(length);
     } finally {
       closeSync(fd);
     }
   }
 
   /**
-   * As `read`, keeping the file open for the next call; `group` (a PID) lets `closeGroup` find it.
-   * For the files re-read on every scan (stat, schedstat, status, meminfo, loadavg, uptime): each
-   * is written whole by the kernel in one go, so a read that does not fill the buffer is the end.
+   * As `read`, keeping the file open for the next call. For the machine-wide files re-read on every
+   * tick (stat, meminfo, loadavg, uptime).
    */
-  readKeepingOpen(path: string, group?: number): string | null {
-    const kept = this.open.get(path);
-    if (kept !== undefined) {
-      const text = this.readFrom(kept, 1024 * 1024, true);
-      if (text !== null) return text;
-      // The process behind this descriptor is gone (a PID reused since opens a new file).
-      this.close(path);
+  readKeepingOpen(path: string): string | null {
+    let file = this.byPath.get(path);
+    if (!file) {
+      file = this.keep(path);
+      this.byPath.set(path, file);
     }
-    if (this.open.size >= this.maxOpen) return this.read(path);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch {
-      return null;
-    }
-    const text = this.readFrom(fd, 1024 * 1024, true);
-    if (text === null) {
-      closeSync(fd);
-      return null;
-    }
-    this.open.set(path, fd);
-    if (group !== undefined) {
-      const paths = this.groups.get(group);
-      if (paths) paths.push(path);
-      else this.groups.set(group, [path]);
-    }
-    return text;
+    const length = this.reread(file);
+    return length === null ? null : this.text(length);
   }
 
-  /** Close the kept files of one group (a process that has gone). */
-  closeGroup(group: number): void {
-    for (const path of this.groups.get(group) ?? []) this.close(path);
-    this.groups.delete(group);
-  }
-
-  get openCount(): number {
-    return this.open.size;
-  }
-
-  closeAll(): void {
-    for (const path of [...this.open.keys()]) this.close(path);
-    this.groups.clear();
-  }
-
-  private close(path: string): void {
-    const fd = this.open.get(path);
-    this.open.delete(path);
-    if (fd !== undefined) closeSync(fd);
+  /** A file to re-read on every scan; opened by its first `reread`. */
+  keep(path: string): KeptFile {
+    return { path, fd: null };
   }
 
   /**
+   * Read a kept file again into the buffer; its length, or null when it is gone. Each is written
+   * whole by the kernel in one go, so a read that does not fill the buffer is the end.
+   */
+  reread(file: KeptFile): number | null {
+    if (file.fd !== null) {
+      const length = this.readInto(file.fd, 1024 * 1024, true);
+      if (length !== null) return length;
+      // The process behind this descriptor is gone (a PID reused since opens a new file).
+      this.release(file);
+    }
+    let fd: number;
+    try {
+      fd = openSync(file.path, 'r');
+    } catch {
+      return null;
+    }
+    const length = this.readInto(fd, 1024 * 1024, true);
+    if (length === null || this.keptOpen >= this.maxOpen) closeSync(fd);
+    else {
+      file.fd = fd;
+      this.keptOpen += 1;
+    }
+    return length;
+  }
+
+  /** Close a kept file (its process has gone); a later `reread` would open it again. */
+  release(file: KeptFile): void {
+    if (file.fd === null) return;
+    closeSync(file.fd);
+    file.fd = null;
+    this.keptOpen -= 1;
+  }
+
+  /** The last read's `length` bytes as text. */
+  text(length: number): string {
+    return this.buffer.toString('utf8', 0, length);
+  }
+
+  get openCount(): number {
+    return this.keptOpen;
+  }
+
+  /** Close the files kept by path (a record's files are released by their owner). */
+  closeAll(): void {
+    for (const file of this.byPath.values()) this.release(file);
+    this.byPath.clear();
+  }
+
+  /**
+   * Read from offset 0 into the buffer; the length read (at most `maxBytes`), or null on an error.
    * `shortReadIsEnd`: skip the last read that would return 0, one syscall per file per scan. Right
    * for files the kernel writes whole in one go; a file made of many records (maps, /proc/net/*)
    * may hand them over in pieces, so `read` keeps reading until 0.
    */
-  private readFrom(fd: number, maxBytes: number, shortReadIsEnd: boolean): string | null {
+  private readInto(fd: number, maxBytes: number, shortReadIsEnd: boolean): number | null {
     try {
       let length = 0;
       for (;;) {
@@ -113,7 +136,7 @@ export class ProcReader {
         length += count;
         if (count === 0 || (shortReadIsEnd && count < room)) break;
       }
-      return this.buffer.toString('utf8', 0, Math.min(length, maxBytes));
+      return Math.min(length, maxBytes);
     } catch {
       // ESRCH and friends: the process went away between open and read.
       return null;
