@@ -233,7 +233,11 @@ export class LinuxSampler implements Sampler {
   /** The files a scan reads of a process seen for the first time. */
   private processFiles(pid: number): ProcessFiles {
     const dir = `${this.root}/${pid}`;
-    return { stat: this.reader.keep(`${dir}/stat`), schedstat: this.reader.keep(`${dir}/schedstat`), status: this.reader.keep(`${dir}/status`) };
+    return {
+      stat: this.reader.keep(`${dir}/stat`),
+      schedstat: this.reader.keep(`${dir}/schedstat`),
+      status: this.reader.keep(`${dir}/status`),
+    };
   }
 
   /** Read what changed of one process and make its sample; null when it vanished between its files. */
