@@ -169,34 +169,8 @@ export class LinuxSampler implements Sampler {
       const name = names[index] ?? '';
       if (!isPidName(name)) continue;
       const pid = Number(name);
-      const kept = this.records.get(pid);
-      const files = kept?.files ?? this.processFiles(pid);
-      // Idle and single-threaded last time (most kernel threads and sleepers): if its one thread has
-      // not run since, nothing in its stat line can have changed, so that is not read at all.
-      const idleAlone = kept !== undefined && kept.sample.threads === 1 && this.stillIdle(kept);
-      let schedText = idleAlone ? this.readText(files.schedstat) : undefined;
-      if (idleAlone && schedText !== null && schedText === kept.schedText) {
-        kept.scannedAt = uptime;
-        records.set(pid, kept);
-        processes.push(kept.sample);
-        continue;
-      }
-      const statText = this.readText(files.stat);
-      if (statText === null) continue; // gone
-      schedText ??= this.readText(files.schedstat);
-      const ranSince = schedText === null || kept === undefined || schedText !== kept.schedText;
-      let record: ProcessRecord | null;
-      if (kept && !ranSince && statText === kept.statText && this.stillIdle(kept)) {
-        kept.scannedAt = uptime;
-        record = kept;
-      } else {
-        record = this.scanProcess(pid, files, statText, schedText, ranSince, kept, clock);
-        if (!record) {
-          // Gone mid-scan. A known process's files close with the vanished, below.
-          if (!kept) this.releaseFiles(files);
-          continue;
-        }
-      }
+      const record = this.nextRecord(pid, this.records.get(pid), clock);
+      if (!record) continue; // gone
       records.set(pid, record);
       processes.push(record.sample);
     }
@@ -224,7 +198,36 @@ export class LinuxSampler implements Sampler {
     );
   }
 
-  /** A kept file's text; null when it is gone, or empty (a kernel without schedstat). */
+  /**
+   * This scan's record of one process: the last one again while it is idle, else a new one; null
+   * when it has gone (a process seen for the first time then keeps no file open; a known one's
+   * close with the vanished).
+   */
+  private nextRecord(pid: number, kept: ProcessRecord | undefined, clock: ScanClock): ProcessRecord | null {
+    const files = kept?.files ?? this.processFiles(pid);
+    const idle = kept !== undefined && this.stillIdle(kept);
+    // Single-threaded (most kernel threads and sleepers): if its one thread has not run since,
+    // nothing in its stat line can have changed, so that is not read at all.
+    const schedFirst = idle && kept.sample.threads === 1 ? this.readText(files.schedstat) : undefined;
+    if (idle && schedFirst && schedFirst === kept.schedText) return this.stillHolds(kept, clock.uptime);
+    const statText = this.readText(files.stat);
+    let record: ProcessRecord | null = null;
+    if (statText !== null) {
+      const schedText = schedFirst ?? this.readText(files.schedstat);
+      const unchanged = idle && statText === kept.statText && schedText !== null && schedText === kept.schedText;
+      record = unchanged ? this.stillHolds(kept, clock.uptime) : this.scanProcess(pid, files, statText, schedText, kept, clock);
+    }
+    if (!record && !kept) this.releaseFiles(files);
+    return record;
+  }
+
+  /** An idle process's last record, handed out again. */
+  private stillHolds(kept: ProcessRecord, uptime: number): ProcessRecord {
+    kept.scannedAt = uptime;
+    return kept;
+  }
+
+  /** A kept file's text; null when it is gone or empty. */
   private readText(file: KeptFile): string | null {
     const length = this.reader.reread(file);
     return length ? this.reader.text(length) : null;
@@ -246,7 +249,6 @@ export class LinuxSampler implements Sampler {
     files: ProcessFiles,
     statText: string,
     schedText: string | null,
-    ranSince: boolean,
     kept: ProcessRecord | undefined,
     clock: ScanClock,
   ): ProcessRecord | null {
@@ -255,7 +257,7 @@ export class LinuxSampler implements Sampler {
     const { uptime, previousScan } = clock;
     const before = kept?.startTicks === stat.startTicks ? kept : undefined; // else the PID was reused
     // Without schedstat there is no telling whether it ran: status is read on every scan.
-    const idle = before !== undefined && !ranSince;
+    const idle = before !== undefined && schedText !== null && schedText === before.schedText;
     let status = before?.status;
     let statusScan = before?.statusScan ?? this.scanCount;
     let ctxPerSecond: number | null = idle ? 0 : null;

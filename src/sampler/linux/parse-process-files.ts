@@ -105,7 +105,6 @@ export function parsePidStatus(text: string): PidStatus {
   };
 }
 
-
 /** /proc/<pid>/cmdline: arguments separated by NUL bytes. Empty for kernel threads and zombies. */
 export function parseCmdline(text: string): string {
   return text.replace(/\0+$/, '').replaceAll('\0', ' ');
