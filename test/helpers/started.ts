@@ -53,12 +53,21 @@ export async function untilNoneTagged(tag: string, timeoutMs = 5000, except: rea
   }
 }
 
+/** A process seen by runWatched, with every command line it had while watched. */
+export interface Watched extends Omit<Tagged, 'command'> {
+  /**
+   * Each distinct command line, in the order seen: a child caught between fork and exec still shows
+   * its parent's (`node bin/paratop lab run ...`), and shows its own only at a later look.
+   */
+  commands: string[];
+}
+
 export interface WatchedRun {
   status: number | null;
   stdout: string;
   stderr: string;
   /** Every process paratop started, seen while it ran (looked for every few milliseconds) or after it exited. */
-  started: Tagged[];
+  started: Watched[];
 }
 
 /**
@@ -75,9 +84,15 @@ export async function runWatched(args: readonly string[], env: NodeJS.ProcessEnv
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let done = false;
   void closed.then(() => (done = true));
-  const started = new Map<number, Tagged>();
+  // By PID and start time: a PID reused by a later process is another entry.
+  const started = new Map<string, Watched>();
   const look = (): void => {
-    for (const found of processesTagged(tag, [child.pid ?? 0])) if (!started.has(found.pid)) started.set(found.pid, found);
+    for (const { pid, startTicks, command } of processesTagged(tag, [child.pid ?? 0])) {
+      const key = `${pid}:${startTicks}`;
+      const seen = started.get(key) ?? { pid, startTicks, commands: [] };
+      if (!seen.commands.includes(command)) seen.commands.push(command);
+      started.set(key, seen);
+    }
   };
   const deadline = Date.now() + timeoutMs;
   while (!done && Date.now() < deadline) {
