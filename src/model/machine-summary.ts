@@ -1,11 +1,20 @@
 import { formatBytes } from './format.js';
 import type { CacheLevel, MachineFacts } from './types.js';
 
+/** What the header says where no source reported a cache (and none was measured yet). */
+export const NO_CACHES = 'caches not reported';
+
+/** "48K", or "~48K" for a size paratop estimated from its own latency measurements. */
+function cacheSize(cache: CacheLevel): string {
+  return `${cache.source === 'measured' ? '~' : ''}${formatBytes(cache.bytes)}`;
+}
+
 /** "L1d 48K/core · L2 2M/core · L3 260M shared by 8": the lecture's cartoon of the caches. */
 export function cacheSummary(caches: readonly CacheLevel[]): string {
+  if (caches.length === 0) return NO_CACHES;
   return caches
     .map((cache) => {
-      const size = formatBytes(cache.bytes);
+      const size = cacheSize(cache);
       if (cache.sharedBy === null) return `${cache.name} ${size}`;
       return cache.sharedBy <= 1 ? `${cache.name} ${size}/core` : `${cache.name} ${size} shared by ${cache.sharedBy}`;
     })
@@ -14,7 +23,30 @@ export function cacheSummary(caches: readonly CacheLevel[]): string {
 
 /** "L1d 48K L1i 32K L2 1.0M L3 32M": the sizes alone, for a narrow header. */
 export function compactCacheSummary(caches: readonly CacheLevel[]): string {
-  return caches.map((cache) => `${cache.name} ${formatBytes(cache.bytes)}`).join(' ');
+  if (caches.length === 0) return NO_CACHES;
+  return caches.map((cache) => `${cache.name} ${cacheSize(cache)}`).join(' ');
+}
+
+const SOURCE_WORDS: Record<CacheLevel['source'], string> = {
+  sysfs: 'sysfs',
+  cpuid: 'CPUID via getconf',
+  cpuinfo: '/proc/cpuinfo',
+  sysctl: 'sysctl',
+  measured: 'measured by paratop (memory-hierarchy)',
+};
+
+/** "from sysfs", or each level's source where they differ: say where every figure came from. */
+export function cacheSourceSummary(caches: readonly CacheLevel[]): string {
+  const sources = [...new Set(caches.map((cache) => cache.source))];
+  if (sources.length === 0) return '';
+  if (sources.length === 1) return `from ${SOURCE_WORDS[sources[0] ?? 'sysfs']}`;
+  return caches.map((cache) => `${cache.name} from ${SOURCE_WORDS[cache.source]}`).join(', ');
+}
+
+/** A cache line size, when every source that gave one agrees: "64-byte lines". */
+function lineSummary(caches: readonly CacheLevel[]): string {
+  const sizes = [...new Set(caches.map((cache) => cache.lineBytes).filter((bytes) => bytes !== null))];
+  return sizes.length === 1 ? `${sizes[0]}-byte lines` : '';
 }
 
 /** "4 cores", or "4C/8T" with hyper-threads: the core count in a few characters. */
@@ -39,7 +71,12 @@ export function machineSummaryLines(facts: MachineFacts): [string, string][] {
     ['Host', `${facts.hostname} (${facts.os}, kernel ${facts.kernel}, ${facts.arch})`],
     ['CPU', facts.cpuModel],
     ['Cores', coreSummary(facts)],
-    ['Caches', cacheSummary(facts.caches) || 'not reported'],
+    [
+      'Caches',
+      facts.caches.length === 0
+        ? 'not reported by this OS (sysfs, getconf, /proc/cpuinfo); paratop info --measure estimates them'
+        : `${cacheSummary(facts.caches)} (${[lineSummary(facts.caches), cacheSourceSummary(facts.caches)].filter(Boolean).join(', ')})`,
+    ],
     ['Memory', `${formatBytes(facts.memoryBytes)} RAM, ${formatBytes(facts.swapBytes)} swap`],
   ];
 }

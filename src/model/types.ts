@@ -101,13 +101,23 @@ export interface ProcessIdentity {
   startToken: string;
 }
 
+/**
+ * Where a cache size came from: the kernel's sysfs tree, the CPU's own CPUID answer as glibc reads it
+ * (getconf), /proc/cpuinfo's one "cache size", macOS's sysctl, or paratop's latency ladder
+ * (memory-hierarchy) where the OS reports none.
+ */
+export type CacheSource = 'sysfs' | 'cpuid' | 'cpuinfo' | 'sysctl' | 'measured';
+
 export interface CacheLevel {
-  /** e.g. "L1d", "L1i", "L2", "L3" */
+  /** "L1d", "L1i", "L2", "L3"; "LLC" where the source names no level (/proc/cpuinfo: the last level). */
   name: string;
   /** Size of one instance, bytes. */
   bytes: number;
   /** How many logical cores share one instance; null when unknown. */
   sharedBy: number | null;
+  /** Bytes per cache line; null when unknown. */
+  lineBytes: number | null;
+  source: CacheSource;
 }
 
 export interface MachineFacts {

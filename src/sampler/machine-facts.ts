@@ -1,17 +1,7 @@
 import { arch, hostname, release, type } from 'node:os';
 import si from 'systeminformation';
-import type { CacheLevel, MachineFacts } from '../model/types.js';
-import { readCacheTopology } from './linux/cache-topology.js';
-
-function cachesFromTotals(cache: si.Systeminformation.CpuCacheData): CacheLevel[] {
-  const levels: CacheLevel[] = [
-    { name: 'L1d', bytes: cache.l1d, sharedBy: null },
-    { name: 'L1i', bytes: cache.l1i, sharedBy: null },
-    { name: 'L2', bytes: cache.l2, sharedBy: null },
-    { name: 'L3', bytes: cache.l3, sharedBy: null },
-  ];
-  return levels.filter((level) => level.bytes > 0);
-}
+import type { MachineFacts } from '../model/types.js';
+import { readCaches } from './caches/read-caches.js';
 
 /**
  * The lecture's first question: how many cores, how much cache, how much memory. Read once at start
@@ -28,9 +18,8 @@ export async function readMachineFacts(): Promise<MachineFacts> {
     cpuModel: brand || 'unknown CPU',
     physicalCores: cpu.physicalCores,
     logicalCores: cpu.cores,
-    caches: (process.platform === 'linux' ? readCacheTopology() : null) ?? cachesFromTotals(cpu.cache),
+    caches: readCaches(),
     memoryBytes: memory.total,
     swapBytes: memory.swaptotal,
   };
 }
-

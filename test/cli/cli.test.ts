@@ -1,12 +1,25 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { BIN } from '../helpers/pty-session.js';
 import { isAlive } from '../helpers/processes.js';
 import { runWatched } from '../helpers/started.js';
+import type { CacheLevel } from '../../src/model/types.js';
+import { cannotHideCaches, paratopWithoutSysfsCaches } from '../helpers/hidden-caches.js';
+
+/** Whether this Linux reports an L1 data cache in sysfs or through getconf (CPUID), read without paratop. */
+function osReportsL1d(): boolean {
+  try {
+    if (readdirSync('/sys/devices/system/cpu/cpu0/cache').length > 0) return true;
+  } catch {
+    // no sysfs cache folder: a Firecracker-style VM
+  }
+  const getconf = spawnSync('getconf', ['LEVEL1_DCACHE_SIZE'], { encoding: 'utf8' });
+  return getconf.status === 0 && Number(getconf.stdout.trim()) > 0;
+}
 
 /** Run the real bin without a terminal, as a script would. */
 function paratop(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
@@ -122,11 +135,42 @@ describe('headless output', () => {
   test('info --json: cores, caches, memory', () => {
     const result = paratop(['info', '--json']);
     assert.equal(result.status, 0, result.stderr);
-    const info = JSON.parse(result.stdout) as { logicalCores: number; physicalCores: number; memoryBytes: number; caches: { name: string }[] };
+    const info = JSON.parse(result.stdout) as { logicalCores: number; physicalCores: number; memoryBytes: number; caches: CacheLevel[] };
     assert.equal(info.logicalCores, cpus().length);
     assert.ok(info.physicalCores >= 1);
     assert.ok(info.memoryBytes > 0);
-    if (process.platform === 'linux') assert.ok(info.caches.some((cache) => cache.name === 'L1d'));
+    for (const cache of info.caches) {
+      assert.deepEqual(Object.keys(cache).sort(), ['bytes', 'lineBytes', 'name', 'sharedBy', 'source']);
+      assert.ok(['sysfs', 'cpuid', 'cpuinfo', 'sysctl', 'measured'].includes(cache.source), cache.source);
+      assert.ok(cache.bytes > 0);
+    }
+    // Whatever this machine's OS offers (sysfs, or CPUID through getconf on VMs without it), an L1d it reports is shown.
+    if (process.platform === 'linux' && osReportsL1d()) assert.ok(info.caches.some((cache) => cache.name === 'L1d'), JSON.stringify(info.caches));
+  });
+
+  const hidden = cannotHideCaches();
+  test('info on a VM without sysfs cache information: the sizes from CPUID, said so', { skip: hidden ?? false }, () => {
+    const json = paratopWithoutSysfsCaches(['info', '--json']);
+    assert.equal(json.status, 0, json.stderr);
+    const caches = (JSON.parse(json.stdout) as { caches: CacheLevel[] }).caches;
+    if (osReportsL1d()) assert.ok(caches.some((cache) => cache.name === 'L1d'), JSON.stringify(caches));
+    assert.ok(caches.every((cache) => cache.source !== 'sysfs'), JSON.stringify(caches));
+    const text = paratopWithoutSysfsCaches(['info']);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^Caches {2}L1d \d.* \(.*from CPUID via getconf\)$/m);
+  });
+
+  test('info where the OS reports no cache at all: it says so, and exits 0', { skip: hidden ?? false }, () => {
+    const dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
+    try {
+      const json = paratopWithoutSysfsCaches(['info', '--json'], true, { XDG_DATA_HOME: dataHome });
+      assert.equal(json.status, 0, json.stderr);
+      assert.deepEqual((JSON.parse(json.stdout) as { caches: CacheLevel[] }).caches, []);
+      const text = paratopWithoutSysfsCaches(['info'], true, { XDG_DATA_HOME: dataHome });
+      assert.match(text.stdout, /^Caches {2}not reported by this OS/m);
+    } finally {
+      rmSync(dataHome, { recursive: true, force: true });
+    }
   });
 
   test('the systeminformation fallback gives the same shape', () => {

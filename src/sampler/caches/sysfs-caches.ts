@@ -22,26 +22,44 @@ export function countCpuList(text: string): number {
 
 /**
  * Per-instance cache sizes and how many cores share each, from core 0's view in sysfs. This is what
- * the lecture draws: L1 and L2 per core, L3 shared. (lscpu, and so systeminformation, report totals.)
+ * the lecture draws: L1 and L2 per core, L3 shared. (lscpu reports totals.) Empty where the kernel
+ * has no cache folder, as on Firecracker-style VMs.
  */
-export function readCacheTopology(cpuDir = '/sys/devices/system/cpu/cpu0/cache'): CacheLevel[] | null {
+export function readSysfsCaches(cpuDir = '/sys/devices/system/cpu/cpu0/cache'): CacheLevel[] {
   let entries: string[];
   try {
     entries = readdirSync(cpuDir).filter((name) => name.startsWith('index'));
   } catch {
-    return null;
+    return [];
   }
   const levels: CacheLevel[] = [];
   for (const entry of entries.sort()) {
     try {
       const read = (file: string): string => readFileSync(`${cpuDir}/${entry}/${file}`, 'utf8').trim();
-      const level = read('level');
+      const optional = (file: string): string | null => {
+        try {
+          return read(file);
+        } catch {
+          return null;
+        }
+      };
       const type = read('type');
       const suffix = type === 'Data' ? 'd' : type === 'Instruction' ? 'i' : '';
-      levels.push({ name: `L${level}${suffix}`, bytes: parseCacheSize(read('size')), sharedBy: countCpuList(read('shared_cpu_list')) });
+      const bytes = parseCacheSize(read('size'));
+      const shared = optional('shared_cpu_list');
+      const line = Number(optional('coherency_line_size') ?? 0);
+      if (bytes > 0) {
+        levels.push({
+          name: `L${read('level')}${suffix}`,
+          bytes,
+          sharedBy: shared === null ? null : countCpuList(shared),
+          lineBytes: line > 0 ? line : null,
+          source: 'sysfs',
+        });
+      }
     } catch {
       // a cache index without the usual files: leave it out
     }
   }
-  return levels.length > 0 ? levels : null;
+  return levels;
 }
