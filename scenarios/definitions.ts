@@ -6,7 +6,18 @@ import type { PythonMode, WorkloadMode } from './workloads/protocol.js';
  * for on the screen; the wording is ours, the experiments are the lecture's.
  */
 /** How an experiment is carried out (see src/lab/experiments/). */
-export type Procedure = 'steady' | 'race' | 'lost-results' | 'compare' | 'sweep' | 'fork-memory' | 'grid-search' | 'versus' | 'side-by-side' | 'command';
+export type Procedure =
+  | 'steady'
+  | 'race'
+  | 'lost-results'
+  | 'compare'
+  | 'sweep'
+  | 'fork-memory'
+  | 'grid-search'
+  | 'versus'
+  | 'side-by-side'
+  | 'command'
+  | 'memory-hierarchy';
 
 export interface ScenarioDefinition extends ScenarioInfo {
   procedure: Procedure;
@@ -391,6 +402,24 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     mode: 'gil',
     namePrefix: 'cmp-gil',
     defaultWorkers: 4,
+    finite: true,
+  },
+  {
+    id: 'memory-hierarchy',
+    key: '1',
+    page: 4,
+    runtime: 'node',
+    title: 'The memory hierarchy, measured',
+    lecture: 'the cartoon of the computer: L1, L2, L3, RAM',
+    lookFor: 'Nanoseconds per load climb in steps as the working set outgrows L1, L2, L3: about 1 ns, a few ns, tens, then ~100 ns in RAM.',
+    explanation:
+      'Each load depends on the one before, in a random order, so nothing can be fetched ahead: the time per load is the latency of wherever the data lives. A set that fits a cache is served by it; one that does not goes one level further out.',
+    kind: 'processes',
+    procedure: 'memory-hierarchy',
+    mode: 'latency',
+    namePrefix: 'mem-ladder',
+    defaultWorkers: 1,
+    fixedWorkers: 1,
     finite: true,
   },
 ];

@@ -1,4 +1,5 @@
 import { workUnit } from './kernel.js';
+import { timeLatencies } from './latency-ladder.js';
 import { exitWhenParentDies } from './parent-watch.js';
 import { type ToWorkload, type WorkloadSpec, isToWorkload, waitsForGo } from './protocol.js';
 import { currentTid, nameCurrentThread } from './task-identity.js';
@@ -122,6 +123,17 @@ switch (spec.mode) {
         throw new Error(`worker ${index} crashed on purpose`);
       }, 300);
     }
+    break;
+  case 'latency':
+    reportIn();
+    void gate.then(() =>
+      timeLatencies(spec, () => running, (bytes, nsPerLoad) => {
+        done += 1;
+        send({ type: 'latency', bytes, nsPerLoad });
+      }).then(() => {
+        if (running) finish();
+      }),
+    );
     break;
   case 'tasks':
   case 'idle':

@@ -26,7 +26,9 @@ export type WorkloadMode =
   /** measure a message round trip (and, for threads, shared-memory access) and report it */
   | 'echo'
   /** report in; then the chosen worker dies, the others wait: what survives? */
-  | 'crash';
+  | 'crash'
+  /** time dependent loads (a pointer chase) through working sets of growing size: the memory hierarchy */
+  | 'latency';
 
 /** What the Python workload (scenarios/python/paratop_lab.py) can be asked to do. */
 export type PythonMode = 'gil' | 'released' | 'processes' | 'race' | 'lost' | 'queue' | 'load-then-fork' | 'fork-then-load';
@@ -61,6 +63,12 @@ export interface WorkloadSpec {
   touch?: boolean;
   /** Python: the workload ends itself after this long, whatever happens (paratop passes the run's bound). */
   maxSeconds?: number;
+  /** latency: the working sets to time, bytes, smallest first. */
+  sizes?: number[];
+  /** latency: how long to time each working set, ms (after building and warming it). */
+  msPerSize?: number;
+  /** latency: bytes between the pointers, one cache line, so every load touches a line of its own. */
+  strideBytes?: number;
 }
 
 /**
@@ -68,7 +76,7 @@ export interface WorkloadSpec {
  * every worker starts at once and the clock starts with them, so none has a head start while the
  * others are still being launched, and no result is sent before paratop listens.
  */
-const GATED_MODES: readonly string[] = ['spin', 'gil', 'released', 'join', 'race', 'race-locked', 'lost', 'queue'];
+const GATED_MODES: readonly string[] = ['spin', 'gil', 'released', 'join', 'race', 'race-locked', 'lost', 'queue', 'latency'];
 
 /** Whether a Node workload in this mode waits for "go" (the Python workload does not). */
 export function waitsForGo(mode: WorkloadSpec['mode']): boolean {
@@ -87,6 +95,8 @@ export type ToEngine =
   | { type: 'items'; index: number; values: number[] }
   | { type: 'task-done'; task: number; score: number }
   | { type: 'measure'; name: string; value: number }
+  /** One working set timed: nanoseconds per dependent load. */
+  | { type: 'latency'; bytes: number; nsPerLoad: number }
   | { type: 'pong'; id: number }
   | { type: 'finished' }
   | { type: 'error'; message: string };

@@ -2,6 +2,7 @@ import type { DashboardState, LabState, StatusMessage } from '../model/dashboard
 import { EMPTY_CURSOR } from '../model/selection.js';
 import type { LabPage, RunResult, RunSnapshot, ScenarioInfo } from '../model/lab-types.js';
 import { LECTURE_MANY_THREADS, clampWorkers, workerLimit } from '../lab/worker-counts.js';
+import { cachesMeasuredBy } from '../model/memory-ladder.js';
 import type { Action } from './actions.js';
 import type { Effect } from './events.js';
 
@@ -80,6 +81,11 @@ export function applyLabAction(state: DashboardState, action: LabAction): Step {
 export function labChanged(state: DashboardState, run: RunSnapshot | null, result: RunResult | null): Step {
   const before = state.lab.run;
   let next = withLab(state, { run, result });
+  // A latency ladder measured where the OS reports no cache: its estimates go on the machine line.
+  const measured = result !== state.lab.result && result ? cachesMeasuredBy(result) : null;
+  if (measured && state.facts && state.facts.caches.every((cache) => cache.source === 'measured')) {
+    next = { ...next, facts: { ...state.facts, caches: measured } };
+  }
   const effects: Effect[] = [];
   const hostPid = run?.kind === 'threads' ? run.pids[0] : undefined;
   const justRunning = run?.phase === 'running' && (before?.phase !== 'running' || before.startedAt !== run.startedAt);

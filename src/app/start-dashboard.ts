@@ -6,6 +6,8 @@ import { defaultWorkers } from '../lab/worker-counts.js';
 import type { DashboardSettings } from './dashboard-settings.js';
 import { initialState } from '../model/dashboard-state.js';
 import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
+import { measuredCaches } from '../lab/memory-ladder-store.js';
+import { cachesToShow } from '../model/memory-ladder.js';
 import type { Sampler } from '../sampler/sampler.js';
 import { DashboardView } from '../view/dashboard-view.js';
 import { createScreen } from '../view/screen.js';
@@ -90,7 +92,8 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   void python().then((found) => runtime?.dispatch({ type: 'python-found', python: found.available ? { available: true, version: found.version, freeThreaded: found.freeThreaded } : found }));
 
   readMachineFactsApart().then(
-    (facts) => runtime?.dispatch({ type: 'facts-read', facts }),
+    // Where the OS reports no cache, the last latency ladder measured here stands in, marked as measured.
+    (facts) => runtime?.dispatch({ type: 'facts-read', facts: { ...facts, caches: cachesToShow(facts.caches, measuredCaches(facts.hostname)) } }),
     () => runtime?.dispatch({ type: 'facts-read', facts: null }),
   );
   return new Promise<never>(() => undefined);

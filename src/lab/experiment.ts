@@ -1,5 +1,6 @@
 import type { ScenarioDefinition } from '../../scenarios/definitions.js';
 import type { RunResult } from '../model/lab-types.js';
+import type { CacheLevel } from '../model/types.js';
 import type { CommandRequest } from './command-line.js';
 import type { CommandRun } from './command-run.js';
 import type { LiveGroup } from './live-group.js';
@@ -13,7 +14,7 @@ export interface StartOptions {
   jobSeconds?: number;
   /** race: increments per thread; lost-results, queue-results: results per worker. */
   count?: number;
-  /** fork-memory: size of the data set, MB. */
+  /** fork-memory: size of the data set, MB; memory-hierarchy: the largest working set, MB. */
   megabytes?: number;
   /** grid-search: the grid, e.g. [5, 5, 5]. */
   grid?: number[];
@@ -43,6 +44,8 @@ export interface ExperimentContext {
   untilFinished(group: { readonly finished: Promise<void> }): Promise<boolean>;
   /** Work per second of one worker in this scenario, from an earlier run in this session. */
   baseline: { get(): number | null; set(unitsPerSecond: number): void };
+  /** The caches as the OS reports them (read once, on first use). */
+  reportedCaches(): CacheLevel[];
 }
 
 export type Experiment = (context: ExperimentContext) => Promise<RunResult>;

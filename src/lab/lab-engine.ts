@@ -1,5 +1,7 @@
 import { type ScenarioDefinition, findScenario } from '../../scenarios/definitions.js';
 import type { CommandOutput, RunPhase, RunResult, RunSnapshot } from '../model/lab-types.js';
+import type { CacheLevel } from '../model/types.js';
+import { readCaches } from '../sampler/caches/read-caches.js';
 import type { OutputLine } from '../model/output-log.js';
 import type { CommandRequest } from './command-line.js';
 import { CommandRun } from './command-run.js';
@@ -26,6 +28,8 @@ export interface LabEngineOptions {
   switchIntervalMs?: number;
   /** How long each stage of stopping waits before the next, harsher one. */
   stageMs?: { ask: number; terminate: number; kill: number };
+  /** The caches as the OS reports them; by default read from the OS on first use. */
+  reportedCaches?: () => CacheLevel[];
 }
 
 /** Raised for requests the engine refuses (unknown scenario, bad worker count); the message says why. */
@@ -72,6 +76,8 @@ export class LabEngine {
   private links: ProcessLinkSource | null = null;
   /** The latest command run: its output stays readable after it ends. */
   private command: CommandRun | null = null;
+  /** The OS's cache sizes, read on first use: reading them may start getconf. */
+  private caches: CacheLevel[] | null = null;
 
   constructor(private readonly options: LabEngineOptions) {
     this.clock = options.clock ?? createTaskClock();
@@ -298,6 +304,10 @@ export class LabEngine {
       baseline: {
         get: () => this.baselines.get(run.scenario.id) ?? null,
         set: (value) => this.baselines.set(run.scenario.id, value),
+      },
+      reportedCaches: () => {
+        this.caches ??= (this.options.reportedCaches ?? readCaches)();
+        return this.caches;
       },
     };
   }

@@ -4,7 +4,7 @@ import type { OutputLine } from './output-log.js';
 
 export type ScenarioKind = 'threads' | 'processes';
 
-export type LabPage = 1 | 2 | 3;
+export type LabPage = 1 | 2 | 3 | 4;
 
 /** Whether real Python can be used here: its version and GIL, or why not. */
 export type PythonInfo = { available: true; version: string; freeThreaded: boolean } | { available: false; reason: string };
@@ -115,6 +115,8 @@ export interface ResultChart {
   title: string;
   labels: string[];
   series: { title: string; values: number[] }[];
+  /** Line charts: points marked under the x axis, by label index (the reported cache sizes, say). */
+  marks?: { index: number; text: string }[];
 }
 
 export interface RunResult {

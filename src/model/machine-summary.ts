@@ -32,7 +32,7 @@ const SOURCE_WORDS: Record<CacheLevel['source'], string> = {
   cpuid: 'CPUID via getconf',
   cpuinfo: '/proc/cpuinfo',
   sysctl: 'sysctl',
-  measured: 'measured by paratop (memory-hierarchy)',
+  measured: "paratop's own measurement (memory-hierarchy)",
 };
 
 /** "from sysfs", or each level's source where they differ: say where every figure came from. */

@@ -14,7 +14,7 @@ import { memoryLines } from './memory-meters.js';
 import { processBodyLines, processHeaderLine } from './process-table.js';
 import { ResultChartView } from './result-chart.js';
 import { outputLines } from './output-view.js';
-import { resultLines } from './results-view.js';
+import { placeResults } from './results-view.js';
 import { escapeTags } from './text-fit.js';
 import type { Theme } from './theme.js';
 import { threadBodyLines, threadHeaderLine } from './thread-table.js';
@@ -57,7 +57,6 @@ export class DashboardView {
   private readonly tableMemo = new Memo<string[]>();
   private readonly chart: ResultChartView;
   /** The smallest chart worth drawing, in rows. */
-  private static readonly MIN_CHART_ROWS = 8;
   /** Line boxes whose text changed since the last frame (the overlays are drawn by full renders). */
   private changed = new Set<LineBox>();
   /** Something moved, appeared or vanished: the next frame redraws everything. */
@@ -153,17 +152,13 @@ export class DashboardView {
       return;
     }
     if (state.resultsOpen && result) {
-      const [title = '', ...lines] = resultLines(result, width, this.theme);
-      this.draw(this.tableHeader, layout.tableHeader, [title]);
-      const room = height - lines.length;
-      if (result.chart && room >= DashboardView.MIN_CHART_ROWS) {
-        const rect = { ...layout.tableBody, top: layout.tableBody.top + lines.length, height: room };
-        if (this.chart.show(result.chart, rect, this.theme.colour)) this.structureChanged = true;
-      } else {
-        if (result.chart) lines.push(escapeTags('(a taller window shows the chart)'));
-        if (this.chart.hide()) this.structureChanged = true;
-      }
-      this.draw(this.tableBody, layout.tableBody, lines.slice(0, height));
+      const placed = placeResults(result, width, height, this.theme);
+      this.draw(this.tableHeader, layout.tableHeader, [placed.title]);
+      if (placed.chart) {
+        const rect = { ...placed.chart, top: layout.tableBody.top + placed.chart.top, left: layout.tableBody.left + placed.chart.left };
+        if (this.chart.show(result.chart!, rect, this.theme.colour)) this.structureChanged = true;
+      } else if (this.chart.hide()) this.structureChanged = true;
+      this.draw(this.tableBody, layout.tableBody, placed.lines);
       return;
     }
     if (this.chart.hide()) this.structureChanged = true;

@@ -45,6 +45,40 @@ const BAR_X_OFFSET = 2;
 const LABEL_GAP = 2;
 /** The key never takes more rows than this; the chart needs the rest. */
 const MAX_KEY_ROWS = 3;
+/** What paratop passes contrib's line chart; marks are placed with the same figures. */
+const LINE_X_LABEL_PADDING = 2;
+const LINE_X_PADDING = 3;
+
+/**
+ * The column, counted from a line panel's left edge, under x point `index` of `count`: where
+ * blessed-contrib's line chart draws it (its getXPixel: braille pixels, two per column, after the
+ * border, with the y labels' width as padding, which depends on the largest value).
+ */
+export function lineChartColumn(index: number, count: number, panelWidth: number, largest: number): number {
+  const canvasWidth = panelWidth * 2 - 12;
+  const maxY = largest * 1.2;
+  const yLabel = maxY.toFixed(maxY / 5 < 1 && maxY !== 0 ? 2 : 0);
+  const xPadding = Math.max(LINE_X_PADDING, LINE_X_LABEL_PADDING, yLabel.length * 2);
+  const pixel = ((canvasWidth - xPadding) / Math.max(1, count)) * index + xPadding + 2;
+  return 1 + Math.floor(pixel / 2);
+}
+
+/**
+ * A row of marks under a line chart, each "^" under its point with its text after it: the reported
+ * cache sizes under the latency ladder, say. A mark that would run into the one before is moved
+ * right, and one with no room left is dropped. Plain text.
+ */
+export function markRow(chart: ResultChart, width: number): string {
+  const largest = Math.max(0, ...chart.series.flatMap((series) => series.values));
+  let row = '';
+  for (const mark of [...(chart.marks ?? [])].sort((a, b) => a.index - b.index)) {
+    const text = `^${mark.text}`;
+    const column = Math.max(lineChartColumn(mark.index, chart.labels.length, width, largest), row.length + (row.length > 0 ? 1 : 0));
+    if (column + text.length > width) break;
+    row = row.padEnd(column) + text;
+  }
+  return row;
+}
 
 function overlay(chart: ResultChart, colour: boolean): boolean {
   if (chart.kind === 'bar' || chart.series.length < 2 || !colour) return chart.series.length < 2;
@@ -75,7 +109,8 @@ export function chartLayout(chart: ResultChart, rect: Rect, colour: boolean): Ch
   if (together && chart.kind === 'line' && chart.series.length > 1) {
     chart.series.forEach((series, index) => items.push([`${colour ? `{${lineColour(index)}-fg}──{/}` : '──'} ${escapeTags(series.title)}`, series.title.length + 3]));
   }
-  const key = wrapItems(items, rect.width).slice(0, MAX_KEY_ROWS);
+  const marks = chart.kind === 'line' && groups.length === 1 && (chart.marks?.length ?? 0) > 0 ? [escapeTags(markRow(chart, rect.width))] : [];
+  const key = [...marks, ...wrapItems(items, rect.width)].slice(0, MAX_KEY_ROWS);
   const height = rect.height - key.length;
   const panels = groups.map((group, index) => ({
     title: groups.length === 1 ? chart.title : (group[0]?.title ?? ''),
@@ -195,8 +230,8 @@ export class ResultChartView {
         label: ` ${panel.title} `,
         border: { type: 'line' },
         showLegend: false,
-        xLabelPadding: 2,
-        xPadding: 3,
+        xLabelPadding: LINE_X_LABEL_PADDING,
+        xPadding: LINE_X_PADDING,
         wholeNumbersOnly: false,
         style: { line: colour ? 'yellow' : 'white', text: colour ? 'green' : 'white', baseline: 'white' },
       }),

@@ -102,3 +102,18 @@ test('o shows the command output in the table area; arrows scroll it, End follow
   assert.equal(closed.outputOpen, false);
   assert.deepEqual(closed.lab.output, output, 'the output is kept after the pane closes');
 });
+
+test('a latency ladder measured where the OS reports no cache puts its estimates on the machine line; reported sizes stay', () => {
+  const facts = { hostname: 'vm', os: 'Debian 12', kernel: '6.1', arch: 'x64', cpuModel: 'Xeon', physicalCores: 2, logicalCores: 2, memoryBytes: 2 ** 30, swapBytes: 0 };
+  const estimated = [{ name: 'L1d', bytes: 32768, sharedBy: null, lineBytes: 64, source: 'measured' as const }];
+  const ladder = {
+    scenarioId: 'memory-hierarchy', title: 'The memory hierarchy, measured', kind: 'processes' as const, workers: 1, wallSeconds: 20, cpuSeconds: 20,
+    coresUsed: null, units: 0, unitsPerSecond: 0, perCore: null, speedup: null, stoppedBy: 'finished' as const, perWorker: [], joined: [],
+    summary: 'L1 about 1.3 ns up to 32K, RAM about 120 ns.', details: { estimated },
+  };
+  const bare = run(start(), { type: 'facts-read', facts: { ...facts, caches: [] } }, { type: 'lab-changed', run: null, result: ladder, output: null }).state;
+  assert.deepEqual(bare.facts?.caches, estimated);
+  const reported = [{ name: 'L1d', bytes: 49152, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const }];
+  const known = run(start(), { type: 'facts-read', facts: { ...facts, caches: reported } }, { type: 'lab-changed', run: null, result: ladder, output: null }).state;
+  assert.deepEqual(known.facts?.caches, reported);
+});

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { BIN } from '../helpers/pty-session.js';
 import { isAlive } from '../helpers/processes.js';
 import { runWatched } from '../helpers/started.js';
+import type { RunResult } from '../../src/model/lab-types.js';
 import type { CacheLevel } from '../../src/model/types.js';
 import { cannotHideCaches, paratopWithoutSysfsCaches } from '../helpers/hidden-caches.js';
 
@@ -173,6 +174,25 @@ describe('headless output', () => {
     }
   });
 
+  test('info --measure where the OS reports no cache: sizes estimated from the ladder, labelled measured', { skip: hidden ?? false, timeout: 120_000 }, () => {
+    const dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
+    try {
+      const json = paratopWithoutSysfsCaches(['info', '--measure', '--json'], true, { XDG_DATA_HOME: dataHome });
+      assert.equal(json.status, 0, json.stderr);
+      const info = JSON.parse(json.stdout) as { caches: CacheLevel[]; latency: { steps: { name: string }[] } | null };
+      assert.ok(info.caches.length >= 1, JSON.stringify(info));
+      assert.ok(info.caches.every((cache) => cache.source === 'measured'));
+      assert.equal(info.caches[0]?.name, 'L1d');
+      assert.equal(info.latency?.steps.at(-1)?.name, 'RAM');
+      // Kept: a later plain info (and the dashboard) shows them too.
+      const later = paratopWithoutSysfsCaches(['info'], true, { XDG_DATA_HOME: dataHome });
+      assert.match(later.stdout, /^Caches {2}L1d ~\d.*from paratop's own measurement/m);
+      assert.match(later.stdout, /^Latency L1 about [\d.]+ ns up to/m);
+    } finally {
+      rmSync(dataHome, { recursive: true, force: true });
+    }
+  });
+
   test('the systeminformation fallback gives the same shape', () => {
     const result = paratop(['snapshot', '--json', '--limit', '3'], { PARATOP_SAMPLER: 'fallback' });
     assert.equal(result.status, 0, result.stderr);
@@ -228,6 +248,25 @@ describe('paratop lab', () => {
     assert.equal(run.perWorker.length, 2);
     assert.ok(run.perWorker.every((worker) => worker.units > 0 && (worker.cpuSeconds ?? 0) > 0.1), JSON.stringify(run.perWorker));
     assert.ok(run.perWorker.every((worker) => !isAlive(worker.pid)));
+  });
+
+  test('lab run memory-hierarchy --json: the table (bytes, ns per load), the steps, and the caches as info has them', () => {
+    const dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
+    try {
+      const env = { XDG_DATA_HOME: dataHome };
+      const result = paratop(['lab', 'run', 'memory-hierarchy', '--megabytes', '16', '--seconds', '1', '--json'], env);
+      assert.equal(result.status, 0, result.stderr);
+      const run = JSON.parse(result.stdout) as RunResult & { details: { steps: { name: string; upToBytes: number; nsPerLoad: number }[]; reported: CacheLevel[] } };
+      assert.deepEqual(run.table?.columns.slice(0, 3), ['bytes', 'working set', 'ns per load']);
+      assert.ok((run.table?.rows ?? []).every((row) => Number.isInteger(row[0]) && typeof row[2] === 'number' && row[2] > 0));
+      assert.equal(run.table?.rows.at(-1)?.[0], 16 * 1024 * 1024);
+      assert.ok(run.details.steps.length >= 1 && run.details.steps.every((step) => step.upToBytes > 0 && step.nsPerLoad > 0));
+      const info = JSON.parse(paratop(['info', '--json'], env).stdout) as { caches: CacheLevel[]; latency: { steps: unknown[] } | null };
+      assert.deepEqual(run.details.reported, info.caches.filter((cache) => cache.source !== 'measured'));
+      assert.deepEqual(info.latency?.steps, run.details.steps, 'info shows the ladder just measured');
+    } finally {
+      rmSync(dataHome, { recursive: true, force: true });
+    }
   });
 
   const mistakes: [string[], RegExp][] = [

@@ -109,7 +109,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/3');
+    await paratop.waitFor('LAB 2/4');
     paratop.press('3');
     await paratop.waitFor("the parent's list holds 0");
     paratop.press('q');
@@ -120,7 +120,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/3');
+    await paratop.waitFor('LAB 2/4');
     paratop.press('7');
     await paratop.waitFor('Last run, Beware fork()', 20_000);
     paratop.press('v');
@@ -166,7 +166,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/3');
+      await paratop.waitFor('LAB 2/4');
       paratop.press(key);
       const [first] = await waitForWorkloads(paratop.pid, 1, 15_000, 5);
       assert.ok(first !== undefined);
@@ -198,7 +198,7 @@ describe('no workload of a multi-step experiment outlives the dashboard', { time
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/3');
+      await paratop.waitFor('LAB 2/4');
       paratop.press('6');
       await paratop.waitFor(/Now: [2-9] of/, 20_000);
       const pids = await waitForWorkloads(paratop.pid, 2);
@@ -216,9 +216,9 @@ describe('real Python in the dashboard', { skip: !hasPython() && 'python3 is not
 
   const toPythonPage = async (paratop: PtySession): Promise<void> => {
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/3');
+    await paratop.waitFor('LAB 2/4');
     paratop.press('\t');
-    await paratop.waitFor(/LAB 3\/3 \(Tab\) · Python \d/);
+    await paratop.waitFor(/LAB 3\/4 \(Tab\) · Python \d/);
   };
 
   test('page 3: pure-Python threads, one PID and a TID per thread in the thread view', async () => {
@@ -264,9 +264,9 @@ describe('the dashboard without Python', { timeout: 60_000 }, () => {
     session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/3');
+    await paratop.waitFor('LAB 2/4');
     paratop.press('\t');
-    const screen = await paratop.waitFor(/LAB 3\/3 \(Tab\) · python3 unavailable/);
+    const screen = await paratop.waitFor(/LAB 3\/4 \(Tab\) · python3 unavailable/);
     const lines = screen.split('\n');
     const rows = lines.map((line, y) => ({ line, y })).filter(({ line }) => /^\s*[1-8] ×\d+\s+(Python|Simulated)/.test(line));
     assert.equal(rows.length, 8, screen);

@@ -33,6 +33,8 @@ const CASES: { id: string; args: string[]; workloads: number; midRunMs: number; 
   { id: 'grid-search', args: ['--workers', '2'], workloads: 1, midRunMs: 500 },
   { id: 'fork-memory', args: ['--workers', '2', '--megabytes', '32'], workloads: 3, midRunMs: 100 },
   { id: 'threads-vs-processes', args: ['--workers', '8'], workloads: 1, midRunMs: 1000 },
+  // Killed while it builds or times a working set of up to 1 GiB.
+  { id: 'memory-hierarchy', args: ['--megabytes', '1024'], workloads: 1, midRunMs: 1500 },
   { id: 'py-processes', args: ['--workers', '2', '--seconds', '60'], workloads: 3, midRunMs: 300, python: true },
 ];
 

@@ -1,14 +1,35 @@
+import { cpus } from 'node:os';
+import { findScenario } from '../../../scenarios/definitions.js';
+import { readLadder } from '../../lab/memory-ladder-store.js';
 import { machineSummaryLines } from '../../model/machine-summary.js';
+import { cachesToShow, estimatedCaches, ladderSummary } from '../../model/memory-ladder.js';
 import { readMachineFacts } from '../../sampler/machine-facts.js';
 import type { Sampler } from '../../sampler/sampler.js';
 import { writeOut } from '../output/write-out.js';
 
-export async function runInfo(sampler: Sampler, options: { json?: boolean }): Promise<void> {
+/** The ladder `info --measure` runs, and what it is: the memory-hierarchy experiment, headless. */
+const LADDER_ID = 'memory-hierarchy';
+
+export async function runInfo(sampler: Sampler, options: { json?: boolean; measure?: boolean }): Promise<number> {
   const facts = await readMachineFacts();
-  if (options.json) {
-    await writeOut(`${JSON.stringify({ ...facts, sampler: sampler.kind }, null, 2)}\n`);
-    return;
+  if (options.measure) {
+    const scenario = findScenario(LADDER_ID);
+    if (!scenario) throw new Error(`${LADDER_ID} is missing from the lab`);
+    process.stderr.write('Measuring the memory hierarchy (about 20 s; Ctrl-C stops it)…\n');
+    const { runHeadless } = await import('./lab.js');
+    const result = await runHeadless(scenario, { workers: 1 }, cpus().length);
+    if (result.stoppedBy !== 'finished') process.stderr.write(`The measurement was stopped (${result.stoppedBy}); what was kept is the last complete one.\n`);
   }
-  const lines = [...machineSummaryLines(facts), ['Sampler', sampler.kind] as [string, string]];
+  const ladder = readLadder(facts.hostname);
+  // Where the OS reports no cache, the sizes the last ladder measured here stand in, marked as measured.
+  const caches = cachesToShow(facts.caches, ladder ? estimatedCaches(ladder.steps, ladder.strideBytes) : null);
+  const latency = ladder ? { takenAt: ladder.takenAt, steps: ladder.steps } : null;
+  if (options.json) {
+    await writeOut(`${JSON.stringify({ ...facts, caches, latency, sampler: sampler.kind }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [...machineSummaryLines({ ...facts, caches }), ['Sampler', sampler.kind] as [string, string]];
+  if (latency) lines.push(['Latency', `${ladderSummary(latency.steps).replace(/\.$/, '')} (measured ${latency.takenAt.slice(0, 16).replace('T', ' ')} UTC)`]);
   await writeOut(lines.map(([label, value]) => `${label.padEnd(8)}${value}\n`).join(''));
+  return 0;
 }

@@ -56,7 +56,7 @@ export interface LabRunFlags {
 /** Settings only some experiments take, and which ones. */
 const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
   { flag: '--count', key: 'count', ids: ['race', 'race-fixed', 'lost-results', 'queue-results', 'py-race', 'py-lost-results', 'py-queue-results'] },
-  { flag: '--megabytes', key: 'megabytes', ids: ['fork-memory', 'py-fork-memory'] },
+  { flag: '--megabytes', key: 'megabytes', ids: ['fork-memory', 'py-fork-memory', 'memory-hierarchy'] },
   { flag: '--grid', key: 'grid', ids: ['grid-search'] },
   { flag: '--task-ms', key: 'taskMs', ids: ['grid-search'] },
 ];
@@ -104,6 +104,30 @@ async function checkRequest(id: string, flags: LabRunFlags, cores: number): Prom
   return { scenario, workers };
 }
 
+/**
+ * Run one experiment without a screen until it ends (or, if it runs until stopped, for `seconds`),
+ * or until Ctrl-C, SIGTERM or SIGHUP; nothing it started is left running on any of those paths.
+ */
+export async function runHeadless(scenario: ScenarioDefinition, options: StartOptions, cores: number, seconds = DEFAULT_RUN_SECONDS): Promise<RunResult> {
+  const engine = new LabEngine({ cores });
+  const interrupted = new AbortController();
+  const interrupt = (): void => interrupted.abort();
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, interrupt);
+  try {
+    await engine.start(scenario.id, options);
+    const stopped = new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve));
+    if (scenario.finite) await Promise.race([engine.whenDone(), stopped]);
+    else await sleep(seconds * 1000, undefined, { signal: interrupted.signal }).catch(() => undefined);
+    const result = (await engine.stop()) ?? engine.lastResult;
+    if (!result) throw new Error('the run left no result');
+    return result;
+  } finally {
+    engine.killNow();
+    for (const signal of signals) process.off(signal, interrupt);
+  }
+}
+
 /** Run one experiment without a screen and print what it measured. Refuses bad input before starting anything. */
 export async function runLabRun(id: string, flags: LabRunFlags, cores: number): Promise<number> {
   const { scenario, workers } = await checkRequest(id, flags, cores);
@@ -115,24 +139,9 @@ export async function runLabRun(id: string, flags: LabRunFlags, cores: number): 
     ...(flags.grid !== undefined ? { grid: flags.grid } : {}),
     ...(flags.taskMs !== undefined ? { taskMs: flags.taskMs } : {}),
   };
-  const engine = new LabEngine({ cores });
-  const interrupted = new AbortController();
-  const interrupt = (): void => interrupted.abort();
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.on(signal, interrupt);
-  try {
-    await engine.start(scenario.id, options);
-    const stopped = new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve));
-    if (scenario.finite) await Promise.race([engine.whenDone(), stopped]);
-    else await sleep((flags.seconds ?? DEFAULT_RUN_SECONDS) * 1000, undefined, { signal: interrupted.signal }).catch(() => undefined);
-    const result = (await engine.stop()) ?? engine.lastResult;
-    if (!result) throw new Error('the run left no result');
-    await writeOut(flags.json ? `${JSON.stringify(result, null, 2)}\n` : resultText(result));
-    return result.stoppedBy === 'exited' ? 1 : 0;
-  } finally {
-    engine.killNow();
-    for (const signal of signals) process.off(signal, interrupt);
-  }
+  const result = await runHeadless(scenario, options, cores, flags.seconds);
+  await writeOut(flags.json ? `${JSON.stringify(result, null, 2)}\n` : resultText(result));
+  return result.stoppedBy === 'exited' ? 1 : 0;
 }
 
 /** `paratop lab compare`: every runtime comparison kept so far. */

@@ -5,6 +5,7 @@ import { compareExperiment } from './compare.js';
 import { forkMemoryExperiment } from './fork-memory.js';
 import { gridSearchExperiment } from './grid-search.js';
 import { lostResultsExperiment } from './lost-results.js';
+import { memoryHierarchyExperiment } from './memory-hierarchy.js';
 import { raceExperiment } from './race.js';
 import { sideBySideExperiment } from './side-by-side.js';
 import { steadyExperiment } from './steady.js';
@@ -22,6 +23,7 @@ const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
   versus: versusExperiment,
   'side-by-side': sideBySideExperiment,
   command: commandExperiment,
+  'memory-hierarchy': memoryHierarchyExperiment,
 };
 
 /** Which procedure carries out a scenario. */

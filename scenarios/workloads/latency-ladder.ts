@@ -1,0 +1,53 @@
+import { buildCycle, chase, linesOf, strideOf } from './pointer-chase.js';
+import type { WorkloadSpec } from './protocol.js';
+
+/** Loads per timed slice: long enough to dwarf the clock's cost, short enough to hear a stop soon. */
+const LOADS_PER_SLICE = 1 << 16;
+/** Each working set is timed in this many rounds; the fastest counts (noise only ever adds time). */
+const ROUNDS = 3;
+/** Loads to run before timing, so the set is where it will stay (cache or RAM) and the TLB has seen it. */
+const WARM_LOADS = 1 << 20;
+const SEED = 0x2545f491;
+
+let landing = 0;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Time a pointer chase through each working set of `spec.sizes`, smallest first, and report each in
+ * ns per load. One buffer, the largest, is allocated once: smaller sets use its start, so only what
+ * is measured is ever touched. Yields to the event loop every slice, so a stop is heard.
+ */
+export async function timeLatencies(spec: WorkloadSpec, going: () => boolean, report: (bytes: number, nsPerLoad: number) => void): Promise<void> {
+  const sizes = spec.sizes ?? [];
+  const strideBytes = spec.strideBytes ?? 64;
+  const stride = strideOf(strideBytes);
+  const largest = Math.max(0, ...sizes);
+  const memory = new Uint32Array(linesOf(largest, strideBytes) * stride);
+  const msPerRound = (spec.msPerSize ?? 300) / ROUNDS;
+  for (const bytes of sizes) {
+    const lines = linesOf(bytes, strideBytes);
+    for (const _slice of buildCycle(memory, lines, stride, SEED)) {
+      await yieldToEventLoop();
+      if (!going()) return;
+    }
+    let at = chase(memory, Math.min(WARM_LOADS, lines * 2), 0);
+    let best = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      let loads = 0;
+      const started = performance.now();
+      let elapsed = 0;
+      do {
+        at = chase(memory, LOADS_PER_SLICE, at);
+        loads += LOADS_PER_SLICE;
+        elapsed = performance.now() - started;
+      } while (elapsed < msPerRound);
+      best = Math.min(best, (elapsed * 1e6) / loads);
+      await yieldToEventLoop();
+      if (!going()) return;
+    }
+    // Where the chase ended is kept, so the loads cannot be optimised away.
+    landing ^= at;
+    report(bytes, best);
+  }
+}

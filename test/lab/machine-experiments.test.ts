@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { LabEngine, type StartOptions } from '../../src/lab/lab-engine.js';
+import { readLadder } from '../../src/lab/memory-ladder-store.js';
+import type { RunResult } from '../../src/model/lab-types.js';
+import type { LatencyStep } from '../../src/model/memory-ladder.js';
+import type { CacheLevel } from '../../src/model/types.js';
+import { readCaches } from '../../src/sampler/caches/read-caches.js';
+import { childrenOf } from '../helpers/proc-measure.js';
+
+const CORES = cpus().length;
+
+/** The lecture's cartoon of the machine, measured on real processes and threads (lab page 4). */
+describe('lab experiments, the machine', { skip: process.platform !== 'linux', timeout: 300_000 }, () => {
+  const engine = new LabEngine({ cores: CORES });
+  let dataHome = '';
+  let ownChildren: number[] = [];
+  const labChildren = (): number[] => childrenOf(process.pid).filter((pid) => !ownChildren.includes(pid));
+  const previousDataHome = process.env.XDG_DATA_HOME;
+  before(() => {
+    dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
+    process.env.XDG_DATA_HOME = dataHome;
+    ownChildren = childrenOf(process.pid);
+  });
+  after(() => {
+    engine.killNow();
+    if (previousDataHome === undefined) delete process.env.XDG_DATA_HOME;
+    else process.env.XDG_DATA_HOME = previousDataHome;
+    rmSync(dataHome, { recursive: true, force: true });
+  });
+
+  async function run(id: string, options: StartOptions): Promise<RunResult> {
+    await engine.start(id, options);
+    const result = await engine.whenDone();
+    assert.ok(result, `${id} left a result`);
+    assert.deepEqual(labChildren(), [], `${id} left no process behind`);
+    return result;
+  }
+
+  test('memory-hierarchy stopped mid-way: nothing left running, and no ladder kept', async () => {
+    await engine.start('memory-hierarchy', { workers: 1, jobSeconds: 4 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const result = await engine.stop();
+    assert.equal(result?.stoppedBy, 'asked');
+    assert.match(result?.summary ?? '', /^Stopped after \d+ of \d+ working sets/);
+    assert.deepEqual(labChildren(), []);
+    assert.equal(readLadder(hostname()), null);
+  });
+
+  test('memory-hierarchy: loads at 4x the largest cache take several times as long as in L1', async () => {
+    const result = await run('memory-hierarchy', { workers: 1, jobSeconds: 4 });
+    assert.equal(result.stoppedBy, 'finished');
+    const details = result.details as { reported: CacheLevel[]; steps: LatencyStep[]; goalBytes: number; capBytes: number };
+    assert.deepEqual(details.reported, readCaches(), 'the caches as info reports them');
+    const rows = result.table?.rows ?? [];
+    assert.deepEqual(result.table?.columns.slice(0, 3), ['bytes', 'working set', 'ns per load']);
+    const [first, last] = [rows[0], rows.at(-1)];
+    assert.equal(first?.[0], 4096);
+    const largest = Math.max(0, ...details.reported.filter((cache) => cache.name !== 'L1i').map((cache) => cache.bytes));
+    // Up to at least 4 x the largest cache, unless a quarter of free memory is less.
+    assert.ok(Number(last?.[0]) >= Math.min(4 * largest || details.goalBytes, details.capBytes / 2), `went up to ${last?.[0]}`);
+    const [l1, far] = [Number(first?.[2]), Number(last?.[2])];
+    assert.ok(far >= 3 * l1, `${far} ns per load far out against ${l1} ns in L1`);
+    assert.ok(details.steps.length >= 2, JSON.stringify(details.steps));
+    assert.match(result.summary, /^L1 about [\d.]+ ns up to \d/);
+    assert.equal(result.chart?.labels.length, rows.length);
+    assert.ok((result.chart?.marks ?? []).length >= (largest > 0 ? 1 : 0), 'the reported caches are marked');
+    assert.equal(result.perWorker.length, 1);
+    assert.match(result.perWorker[0]?.name ?? '', /^mem-ladder-1$/);
+    // Kept for info: the steps, and estimated sizes for a machine whose OS reports none.
+    assert.deepEqual(readLadder(hostname())?.steps, details.steps);
+  });
+});
