@@ -16,7 +16,7 @@ test('idle: every experiment of the page with its key, on one line each; Tab tur
   const first = labPanelLines(lab({}), 80, 12, plain);
   assert.equal(first.length, 1 + SCENARIOS.filter((scenario) => scenario.page === 1).length);
   assert.match(text(first), /^3 ×2 +Threads under a GIL-like lock/m);
-  assert.match(first[0] ?? '', /LAB 1\/3 \(Tab\)  1-5 start · ×N: \[ \] c m · r run · l hide/);
+  assert.match(first[0] ?? '', /LAB 1\/4 \(Tab\)  1-5 start · ×N: \[ \] c m · r run · l hide/);
   const second = text(labPanelLines(lab({ page: 2, workers: { race: 2 } }), 80, 12, plain));
   assert.match(second, /^1 ×2 +Race on a shared counter/m);
   assert.match(second, /^9 .*Threads vs processes, measured/m);
