@@ -103,6 +103,10 @@ class WitnessClock implements TaskClock {
     return this.inner.memory(pid);
   }
 
+  threadState(pid: number, tid: number): string | null {
+    return this.inner.threadState(pid, tid);
+  }
+
   /** Workers' CPU (cores) and the rest of the machine's, between the first and the last reading of the cores. */
   independent(): { cores: number; other: number | null } | null {
     const first = this.marks[0];

@@ -17,7 +17,8 @@ export type Procedure =
   | 'versus'
   | 'side-by-side'
   | 'command'
-  | 'memory-hierarchy';
+  | 'memory-hierarchy'
+  | 'io-bound';
 
 export interface ScenarioDefinition extends ScenarioInfo {
   procedure: Procedure;
@@ -420,6 +421,43 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     namePrefix: 'mem-ladder',
     defaultWorkers: 1,
     fixedWorkers: 1,
+    finite: true,
+  },
+  {
+    id: 'io-bound',
+    key: '3',
+    page: 4,
+    runtime: 'node',
+    title: 'I/O-bound against CPU-bound threads',
+    lecture: 'every program is bottlenecked by one component: CPU-bound or IO-bound',
+    lookFor: 'I/O-bound threads finish about N times sooner with the CPU near idle; CPU-bound ones stay on one core, no faster.',
+    explanation:
+      'A thread waiting for I/O gives the lock back (as CPython releases the GIL in a blocking call), so while it waits another can run: the waits overlap. CPU-bound threads need the lock all the time, so they take turns.',
+    kind: 'threads',
+    procedure: 'io-bound',
+    mode: 'io',
+    namePrefix: 'io',
+    defaultWorkers: 8,
+    finite: true,
+    simulation:
+      "Simulates CPython's GIL with a lock the threads share; the I/O is real (requests over a loopback socket to a service that answers after 50 ms).",
+    simulationBrief: "Simulated GIL; real socket I/O.",
+  },
+  {
+    id: 'py-io-threads',
+    key: '4',
+    page: 4,
+    runtime: 'python',
+    title: 'Python threads waiting on I/O',
+    lecture: 'CPU-bound or IO-bound, in real Python',
+    lookFor: 'Threads blocked in recv() hold no GIL: N of them finish about N times sooner; pure-Python CPU work stays on one core.',
+    explanation:
+      'CPython releases the GIL around blocking calls (socket.recv, file reads, time.sleep), so threads are the right tool for waiting on many things at once, and the wrong one for computing.',
+    kind: 'threads',
+    procedure: 'io-bound',
+    mode: 'io',
+    namePrefix: 'py-io',
+    defaultWorkers: 8,
     finite: true,
   },
 ];

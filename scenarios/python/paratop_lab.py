@@ -8,10 +8,13 @@ Modes that fork do so before this process starts any thread (the stdin watcher i
 process that has threads is unsafe, and Python 3.12+ warns about it.
 """
 import hashlib
+import heapq
 import json
 import multiprocessing
 import os
 import random
+import selectors
+import socket
 import sys
 import sysconfig
 import threading
@@ -123,10 +126,14 @@ class StopFlag:
 
 # -- work -----------------------------------------------------------------------------------------
 
+# Work units each thread does before it ends (0: until stopped), for runs that time a fixed job.
+UNITS = int(SPEC.get("units", 0))
+
+
 def spin_pure_python(counter, slot, stop, deadline):
     """Pure Python: every step holds the GIL, so threads take turns on one core."""
     x = 1
-    while not stop.is_set() and time.monotonic() < deadline:
+    while not stop.is_set() and time.monotonic() < deadline and (UNITS == 0 or counter[slot] < UNITS):
         for _ in range(20000):
             x = (x * 1103515245 + 12345) & 0x7FFFFFFF
         counter[slot] += 1
@@ -199,6 +206,99 @@ def run_processes():
         if child.is_alive():
             child.kill()
     send({"type": "progress", "units": list(counter), "final": True})
+
+
+# -- CPU-bound against I/O-bound ------------------------------------------------------------------
+
+def serve_with_delay(listener, delay):
+    """Answer each request line after `delay` seconds: what an I/O-bound thread waits for.
+
+    One thread and a heap of timers, not a thread per request: it holds the GIL only for moments, so
+    the threads being measured are not slowed by it.
+    """
+    name_thread(f"{PREFIX}-service")
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    due = []
+    order = 0
+    while not STOP.is_set():
+        timeout = max(0.0, due[0][0] - time.monotonic()) if due else 0.1
+        for key, _ in selector.select(min(timeout, 0.1)):
+            if key.fileobj is listener:
+                connection, _ = listener.accept()
+                connection.setblocking(False)
+                selector.register(connection, selectors.EVENT_READ)
+                continue
+            try:
+                data = key.fileobj.recv(4096)
+            except OSError:
+                data = b""
+            if not data:
+                selector.unregister(key.fileobj)
+                key.fileobj.close()
+                continue
+            for _ in range(data.count(b"\n")):
+                order += 1
+                heapq.heappush(due, (time.monotonic() + delay, order, key.fileobj))
+        now = time.monotonic()
+        while due and due[0][0] <= now:
+            _, _, connection = heapq.heappop(due)
+            try:
+                connection.sendall(b"ok\n")
+            except OSError:
+                pass
+
+
+def prepare_request():
+    """A little pure-Python work with the GIL held, as parsing a request or an answer would be."""
+    x = 1
+    for _ in range(2000):
+        x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+    return x
+
+
+def run_io_threads():
+    """Threads that mostly wait on a socket: CPython releases the GIL in recv(), so they wait together."""
+    requests = int(SPEC.get("count", 8))
+    delay = float(SPEC.get("delayMs", 50)) / 1000
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    threading.Thread(target=serve_with_delay, args=(listener, delay), daemon=True).start()
+    counter = [0] * WORKERS
+    deadline = time.monotonic() + MAX_SECONDS
+
+    def body(slot):
+        name = f"{PREFIX}-{slot + 1}"
+        name_thread(name)
+        report_in(slot + 1, name)
+        waited = 0.0
+        with socket.create_connection(("127.0.0.1", port)) as connection:
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for _ in range(requests):
+                if STOP.is_set() or time.monotonic() > deadline:
+                    break
+                prepare_request()
+                sent = time.perf_counter()
+                connection.sendall(b"r\n")
+                answer = b""
+                while not answer.endswith(b"\n"):
+                    chunk = connection.recv(64)
+                    if not chunk:
+                        break
+                    answer += chunk
+                waited += time.perf_counter() - sent
+                counter[slot] += 1
+        # CPython's GIL waits cannot be timed from Python: paratop works them out from CPU time.
+        send({"type": "waits", "index": slot + 1, "ioMs": waited * 1000, "lockMs": None})
+
+    start_watching()
+    threads = [threading.Thread(target=body, args=(slot,), daemon=True) for slot in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    report_progress_until(counter, threads)
 
 
 # -- the gotchas ----------------------------------------------------------------------------------
@@ -362,6 +462,8 @@ def main():
         run_threads(hash_large_buffers)
     elif MODE == "processes":
         run_processes()
+    elif MODE == "io":
+        run_io_threads()
     elif MODE == "race":
         run_race()
     elif MODE in ("lost", "queue"):

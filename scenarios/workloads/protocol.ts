@@ -28,10 +28,12 @@ export type WorkloadMode =
   /** report in; then the chosen worker dies, the others wait: what survives? */
   | 'crash'
   /** time dependent loads (a pointer chase) through working sets of growing size: the memory hierarchy */
-  | 'latency';
+  | 'latency'
+  /** I/O-bound threads under the GIL-like lock: a little work with the lock, then a request that waits without it */
+  | 'io';
 
 /** What the Python workload (scenarios/python/paratop_lab.py) can be asked to do. */
-export type PythonMode = 'gil' | 'released' | 'processes' | 'race' | 'lost' | 'queue' | 'load-then-fork' | 'fork-then-load';
+export type PythonMode = 'gil' | 'released' | 'processes' | 'race' | 'lost' | 'queue' | 'load-then-fork' | 'fork-then-load' | 'io';
 
 /** What a workload process is asked to do; passed as JSON in argv[2]. */
 export interface WorkloadSpec {
@@ -50,8 +52,10 @@ export interface WorkloadSpec {
   units?: number;
   /** join: about how long each worker's share of the job takes one core, in seconds. */
   jobSeconds?: number;
-  /** race, lost, queue: how many increments / results each worker makes. */
+  /** race, lost, queue: how many increments / results each worker makes; io: requests each thread makes. */
   count?: number;
+  /** io: how long the service takes to answer each request, ms. */
+  delayMs?: number;
   /** memory: megabytes this worker holds. */
   megabytes?: number;
   /** crash: the worker that dies, and how ("fatal": the whole process is killed, as by a segfault; "throw": an uncaught exception). */
@@ -76,7 +80,7 @@ export interface WorkloadSpec {
  * every worker starts at once and the clock starts with them, so none has a head start while the
  * others are still being launched, and no result is sent before paratop listens.
  */
-const GATED_MODES: readonly string[] = ['spin', 'gil', 'released', 'join', 'race', 'race-locked', 'lost', 'queue', 'latency'];
+const GATED_MODES: readonly string[] = ['spin', 'gil', 'released', 'join', 'race', 'race-locked', 'lost', 'queue', 'latency', 'io'];
 
 /** Whether a Node workload in this mode waits for "go" (the Python workload does not). */
 export function waitsForGo(mode: WorkloadSpec['mode']): boolean {
@@ -97,6 +101,8 @@ export type ToEngine =
   | { type: 'measure'; name: string; value: number }
   /** One working set timed: nanoseconds per dependent load. */
   | { type: 'latency'; bytes: number; nsPerLoad: number }
+  /** How long one worker waited, by its own clock: for I/O, and (where it knows) for the lock. */
+  | { type: 'waits'; index: number; ioMs: number; lockMs: number | null }
   | { type: 'pong'; id: number }
   | { type: 'finished' }
   | { type: 'error'; message: string };

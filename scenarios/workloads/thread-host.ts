@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { serveWithDelay } from './delay-server.js';
 import { unitsForSeconds } from './monte-carlo.js';
 import { exitWhenParentDies } from './parent-watch.js';
 import { type ToWorkload, type WorkloadSpec, isToWorkload } from './protocol.js';
@@ -29,7 +30,9 @@ const units = (): number[] => Array.from(counters);
 // A join job: every thread gets the same argument, sized here before any thread starts.
 const jobUnits = spec.mode === 'join' ? unitsForSeconds(spec.jobSeconds ?? 1) : 0;
 /** Modes whose threads end by themselves; the host reports when all have. */
-const finite = ['join', 'race', 'race-locked'].includes(spec.mode) || ((spec.units ?? 0) > 0 && ['spin', 'gil', 'released'].includes(spec.mode));
+const finite = ['join', 'race', 'race-locked', 'io'].includes(spec.mode) || ((spec.units ?? 0) > 0 && ['spin', 'gil', 'released'].includes(spec.mode));
+// io: the service the threads wait on, in this process's main thread (not one of the workers).
+const ioPort = spec.mode === 'io' ? (await serveWithDelay(spec.delayMs ?? 50)).port : 0;
 
 // Timed here, in the host: how long N threads take to start, not counting this process's own start.
 const creating = performance.now();
@@ -37,7 +40,7 @@ let reportedIn = 0;
 const workers = Array.from({ length: spec.threads }, (_, slot) => {
   const index = spec.firstIndex + slot;
   const worker = new Worker(new URL('./thread-worker.js', import.meta.url), {
-    workerData: { spec, units: jobUnits, index, slot, lockBuffer: lock.buffer, countersBuffer, raceBuffer },
+    workerData: { spec, units: jobUnits, index, slot, lockBuffer: lock.buffer, countersBuffer, raceBuffer, ioPort },
   });
   worker.on('message', (message: { type?: string }) => {
     if (message.type === 'pong') return;

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { workUnit } from './kernel.js';
 import { THROWS_PER_UNIT, throwPoints } from './monte-carlo.js';
 import { Mutex } from './mutex.js';
+import { connect } from 'node:net';
 import { type ToEngine, type WorkloadSpec, waitsForGo } from './protocol.js';
 import { SharedLock } from './shared-lock.js';
 import { currentTid, nameCurrentThread } from './task-identity.js';
@@ -17,12 +18,14 @@ interface ThreadWorkerData {
   countersBuffer: SharedArrayBuffer;
   /** race: [counter, mutex] shared by every thread */
   raceBuffer: SharedArrayBuffer;
+  /** io: the loopback port of the host's delay service. */
+  ioPort: number;
 }
 
 /** Work done without the lock per turn in 'released' mode: the lock is held about 1/20 of the time. */
 const UNITS_WITHOUT_LOCK = 20;
 
-const { spec, units, index, slot, lockBuffer, countersBuffer, raceBuffer } = workerData as ThreadWorkerData;
+const { spec, units, index, slot, lockBuffer, countersBuffer, raceBuffer, ioPort } = workerData as ThreadWorkerData;
 const lock = new SharedLock(lockBuffer);
 const counters = new Int32Array(countersBuffer);
 const race = new Int32Array(raceBuffer);
@@ -53,14 +56,24 @@ switch (going ? spec.mode : 'stopped') {
   case 'spin':
     while (more()) unit();
     break;
-  case 'gil':
+  case 'gil': {
+    // Time spent taking the lock and handing it on, for experiments that ask what held threads back.
+    let lockMs = 0;
+    let asked = performance.now();
     while (more() && lock.acquire()) {
-      const until = performance.now() + spec.switchIntervalMs;
+      const got = performance.now();
+      lockMs += got - asked;
+      const until = got + spec.switchIntervalMs;
       do unit();
       while (performance.now() < until && more());
+      const worked = performance.now();
       lock.release();
+      asked = performance.now();
+      lockMs += asked - worked;
     }
+    post({ type: 'waits', index, ioMs: 0, lockMs });
     break;
+  }
   case 'released':
     while (more() && lock.acquire()) {
       unit();
@@ -122,6 +135,44 @@ switch (going ? spec.mode : 'stopped') {
   case 'idle':
     lock.waitForStop();
     break;
+  case 'io':
+    void requestsUnderTheLock();
+    break;
   default:
     post({ type: 'error', message: `threads cannot run mode "${spec.mode}"` });
+}
+
+/**
+ * An I/O-bound thread, as CPython runs one: it holds the lock only to prepare each request and read
+ * the answer (a little work), and gives it back while it waits for the service, as CPython releases
+ * the GIL around a blocking call. So while one waits, another can run: N threads wait N times at once.
+ */
+async function requestsUnderTheLock(): Promise<void> {
+  const socket = connect(ioPort, '127.0.0.1');
+  socket.setNoDelay(true);
+  let answered: () => void = () => undefined;
+  socket.on('data', (chunk) => {
+    for (const byte of chunk) if (byte === 0x0a) answered();
+  });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let ioMs = 0;
+  let lockMs = 0;
+  for (let request = 0; request < (spec.count ?? 0) && !lock.stopping; request += 1) {
+    const asked = performance.now();
+    if (!lock.acquire()) break;
+    const got = performance.now();
+    unit();
+    const worked = performance.now();
+    // Giving the lock back waits for a waiting thread to take it: lock time too.
+    lock.release();
+    const sent = performance.now();
+    lockMs += got - asked + (sent - worked);
+    await new Promise<void>((resolve) => {
+      answered = resolve;
+      socket.write('r\n');
+    });
+    ioMs += performance.now() - sent;
+  }
+  post({ type: 'waits', index, ioMs, lockMs });
+  socket.destroy();
 }

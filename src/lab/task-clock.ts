@@ -15,6 +15,8 @@ export interface TaskClock {
   contextSwitches(pid: number, tid: number): number | null;
   /** Memory of a whole process: resident, proportional (shared pages split) and unique, in bytes. */
   memory(pid: number): { rss: number; pss: number | null; uss: number | null } | null;
+  /** One thread's scheduler state now: R running or runnable, S asleep, D in uninterruptible I/O, ...; null when gone or unknown. */
+  threadState(pid: number, tid: number): string | null;
 }
 
 export class ProcTaskClock implements TaskClock {
@@ -56,6 +58,10 @@ export class ProcTaskClock implements TaskClock {
     return { rss, pss: kb('Pss'), uss: kb('Private_Clean') + kb('Private_Dirty') };
   }
 
+  threadState(pid: number, tid: number): string | null {
+    return parsePidStat(this.reader.read(`${this.procRoot}/${pid}/task/${tid}/stat`) ?? '')?.state ?? null;
+  }
+
   private ticks(path: string): number | null {
     const stat = parsePidStat(this.reader.read(path) ?? '');
     return stat ? stat.cpuTicks / this.hz : null;
@@ -77,6 +83,9 @@ export class UnknownTaskClock implements TaskClock {
     return null;
   }
   memory(): null {
+    return null;
+  }
+  threadState(): null {
     return null;
   }
 }

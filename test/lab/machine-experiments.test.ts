@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,17 @@ import { readCaches } from '../../src/sampler/caches/read-caches.js';
 import { childrenOf } from '../helpers/proc-measure.js';
 
 const CORES = cpus().length;
+const HAS_PYTHON = spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
+
+interface IoRun {
+  work: 'I/O' | 'CPU';
+  threads: number;
+  speedup: number | null;
+  coresUsed: number;
+  asleepShare: number | null;
+  ioShare: number;
+  bottleneck: { component: string };
+}
 
 /** The lecture's cartoon of the machine, measured on real processes and threads (lab page 4). */
 describe('lab experiments, the machine', { skip: process.platform !== 'linux', timeout: 300_000 }, () => {
@@ -73,4 +85,30 @@ describe('lab experiments, the machine', { skip: process.platform !== 'linux', t
     // Kept for info: the steps, and estimated sizes for a machine whose OS reports none.
     assert.deepEqual(readLadder(hostname())?.steps, details.steps);
   });
+
+  for (const id of ['io-bound', 'py-io-threads']) {
+    test(`${id}: 8 I/O-bound threads finish at least 4x as fast as 1 on under half a core; CPU-bound ones do not`, { skip: id.startsWith('py-') && !HAS_PYTHON && 'needs python3' }, async () => {
+      const result = await run(id, { workers: 8 });
+      assert.equal(result.stoppedBy, 'finished');
+      const runs = (result.details as { runs: IoRun[] }).runs;
+      const find = (work: IoRun['work'], threads: number): IoRun => {
+        const found = runs.find((entry) => entry.work === work && entry.threads === threads);
+        assert.ok(found, `${work} x ${threads} in ${JSON.stringify(runs)}`);
+        return found;
+      };
+      const [ioOne, ioMany, cpuOne, cpuMany] = [find('I/O', 1), find('I/O', 8), find('CPU', 1), find('CPU', 8)];
+      assert.ok((ioMany.speedup ?? 0) >= 4, `I/O-bound speedup ${ioMany.speedup}`);
+      assert.ok(ioMany.coresUsed < 0.5, `I/O-bound threads used ${ioMany.coresUsed} cores`);
+      // Asleep in the kernel (state S) most of the time, by /proc; waiting on I/O, by their own clocks.
+      assert.ok((ioMany.asleepShare ?? 0) >= 0.5 && ioMany.ioShare >= 0.5, JSON.stringify(ioMany));
+      // Under the lock, more CPU-bound threads are no faster, and use about one core.
+      assert.ok((cpuMany.speedup ?? 9) < 1.5, `CPU-bound speedup ${cpuMany.speedup}`);
+      assert.ok(cpuMany.coresUsed < 1.5, `CPU-bound threads used ${cpuMany.coresUsed} cores`);
+      assert.deepEqual([ioOne, ioMany, cpuOne, cpuMany].map((entry) => entry.bottleneck.component), ['I/O', 'I/O', 'CPU', 'the lock']);
+      assert.deepEqual(result.table?.rows.map((row) => row.at(-1)), ['I/O', 'I/O', 'CPU', 'the lock']);
+      // Every thread that ran is recorded with its PID and TID.
+      assert.equal(result.perWorker.length, 1 + 8 + 1 + 8);
+      assert.ok(result.perWorker.every((worker) => worker.tid !== null && worker.pid > 1));
+    });
+  }
 });

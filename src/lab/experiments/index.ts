@@ -4,6 +4,7 @@ import { commandExperiment } from './command.js';
 import { compareExperiment } from './compare.js';
 import { forkMemoryExperiment } from './fork-memory.js';
 import { gridSearchExperiment } from './grid-search.js';
+import { ioBoundExperiment } from './io-bound.js';
 import { lostResultsExperiment } from './lost-results.js';
 import { memoryHierarchyExperiment } from './memory-hierarchy.js';
 import { raceExperiment } from './race.js';
@@ -24,6 +25,7 @@ const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
   'side-by-side': sideBySideExperiment,
   command: commandExperiment,
   'memory-hierarchy': memoryHierarchyExperiment,
+  'io-bound': ioBoundExperiment,
 };
 
 /** Which procedure carries out a scenario. */
