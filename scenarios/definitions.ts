@@ -18,6 +18,7 @@ export type Procedure =
   | 'side-by-side'
   | 'command'
   | 'memory-hierarchy'
+  | 'cache-sharing'
   | 'io-bound';
 
 export interface ScenarioDefinition extends ScenarioInfo {
@@ -421,6 +422,23 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     namePrefix: 'mem-ladder',
     defaultWorkers: 1,
     fixedWorkers: 1,
+    finite: true,
+  },
+  {
+    id: 'cache-sharing',
+    key: '2',
+    page: 4,
+    runtime: 'node',
+    title: 'More workers, more cache misses',
+    lecture: 'final remarks: more threads, more cache misses',
+    lookFor: 'Once the workers\' data together outgrows the cache (and once they outnumber the cores), each load takes longer and each worker does less.',
+    explanation:
+      'Each worker walks as much data of its own as the last-level cache holds for one. One fits; more push each other\'s data out, so loads go to RAM. Workers taking turns on a core find the cache full of the other\'s data each time.',
+    kind: 'processes',
+    procedure: 'cache-sharing',
+    mode: 'chase',
+    namePrefix: 'cache-walker',
+    defaultWorkers: 'twice-cores',
     finite: true,
   },
   {

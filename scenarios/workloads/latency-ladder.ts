@@ -1,4 +1,4 @@
-import { buildCycle, chase, linesOf, strideOf } from './pointer-chase.js';
+import { buildCycle, chase, elementsFor, strideBytesFor } from './pointer-chase.js';
 import type { WorkloadSpec } from './protocol.js';
 
 /** Loads per timed slice: long enough to dwarf the clock's cost, short enough to hear a stop soon. */
@@ -13,6 +13,16 @@ let landing = 0;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** One working set of its own, built at once (a worker that only chases it can afford to block while it builds). */
+export function workingSet(bytes: number, lineBytes: number): { chase(loads: number, from: number): number } {
+  const strideBytes = strideBytesFor(lineBytes);
+  const memory = new Uint32Array(elementsFor(bytes, strideBytes));
+  for (const _slice of buildCycle(memory, bytes, strideBytes, SEED)) {
+    // built in one go
+  }
+  return { chase: (loads, from) => chase(memory, loads, from) };
+}
+
 /**
  * Time a pointer chase through each working set of `spec.sizes`, smallest first, and report each in
  * ns per load. One buffer, the largest, is allocated once: smaller sets use its start, so only what
@@ -20,18 +30,15 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  */
 export async function timeLatencies(spec: WorkloadSpec, going: () => boolean, report: (bytes: number, nsPerLoad: number) => void): Promise<void> {
   const sizes = spec.sizes ?? [];
-  const strideBytes = spec.strideBytes ?? 64;
-  const stride = strideOf(strideBytes);
-  const largest = Math.max(0, ...sizes);
-  const memory = new Uint32Array(linesOf(largest, strideBytes) * stride);
+  const strideBytes = strideBytesFor(spec.lineBytes ?? 64);
+  const memory = new Uint32Array(elementsFor(Math.max(0, ...sizes), strideBytes));
   const msPerRound = (spec.msPerSize ?? 300) / ROUNDS;
   for (const bytes of sizes) {
-    const lines = linesOf(bytes, strideBytes);
-    for (const _slice of buildCycle(memory, lines, stride, SEED)) {
+    for (const _slice of buildCycle(memory, bytes, strideBytes, SEED)) {
       await yieldToEventLoop();
       if (!going()) return;
     }
-    let at = chase(memory, Math.min(WARM_LOADS, lines * 2), 0);
+    let at = chase(memory, Math.min(WARM_LOADS, 2 * Math.ceil(bytes / strideBytes)), 0);
     let best = Number.POSITIVE_INFINITY;
     for (let round = 0; round < ROUNDS; round += 1) {
       let loads = 0;

@@ -1,5 +1,5 @@
 import { workUnit } from './kernel.js';
-import { timeLatencies } from './latency-ladder.js';
+import { timeLatencies, workingSet } from './latency-ladder.js';
 import { exitWhenParentDies } from './parent-watch.js';
 import { type ToWorkload, type WorkloadSpec, isToWorkload, waitsForGo } from './protocol.js';
 import { currentTid, nameCurrentThread } from './task-identity.js';
@@ -135,6 +135,22 @@ switch (spec.mode) {
       }),
     );
     break;
+  case 'chase': {
+    // Built before reporting in, so the clock starts with every worker's set in place.
+    let at = 0;
+    const set = workingSet((spec.megabytes ?? 1) * 1024 * 1024, spec.lineBytes ?? 64);
+    const loadsPerUnit = spec.count ?? 1 << 14;
+    reportIn();
+    inBursts(
+      () => {
+        at = set.chase(loadsPerUnit, at);
+        done += 1;
+        return true;
+      },
+      finish,
+    );
+    break;
+  }
   case 'tasks':
   case 'idle':
   case 'echo':

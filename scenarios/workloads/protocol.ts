@@ -30,7 +30,9 @@ export type WorkloadMode =
   /** time dependent loads (a pointer chase) through working sets of growing size: the memory hierarchy */
   | 'latency'
   /** I/O-bound threads under the GIL-like lock: a little work with the lock, then a request that waits without it */
-  | 'io';
+  | 'io'
+  /** chase pointers around a working set of its own (megabytes) until stopped: one process sharing the caches */
+  | 'chase';
 
 /** What the Python workload (scenarios/python/paratop_lab.py) can be asked to do. */
 export type PythonMode = 'gil' | 'released' | 'processes' | 'race' | 'lost' | 'queue' | 'load-then-fork' | 'fork-then-load' | 'io';
@@ -52,11 +54,11 @@ export interface WorkloadSpec {
   units?: number;
   /** join: about how long each worker's share of the job takes one core, in seconds. */
   jobSeconds?: number;
-  /** race, lost, queue: how many increments / results each worker makes; io: requests each thread makes. */
+  /** race, lost, queue: how many increments / results each worker makes; io: requests each thread makes; chase: loads per unit of work. */
   count?: number;
   /** io: how long the service takes to answer each request, ms. */
   delayMs?: number;
-  /** memory: megabytes this worker holds. */
+  /** memory: megabytes this worker holds; chase: its working set. */
   megabytes?: number;
   /** crash: the worker that dies, and how ("fatal": the whole process is killed, as by a segfault; "throw": an uncaught exception). */
   crashIndex?: number;
@@ -71,8 +73,8 @@ export interface WorkloadSpec {
   sizes?: number[];
   /** latency: how long to time each working set, ms (after building and warming it). */
   msPerSize?: number;
-  /** latency: bytes between the pointers, one cache line, so every load touches a line of its own. */
-  strideBytes?: number;
+  /** latency, chase: the cache line size (pointers are spaced by it; see pointer-chase.ts). */
+  lineBytes?: number;
 }
 
 /**
@@ -80,7 +82,7 @@ export interface WorkloadSpec {
  * every worker starts at once and the clock starts with them, so none has a head start while the
  * others are still being launched, and no result is sent before paratop listens.
  */
-const GATED_MODES: readonly string[] = ['spin', 'gil', 'released', 'join', 'race', 'race-locked', 'lost', 'queue', 'latency', 'io'];
+const GATED_MODES: readonly string[] = ['spin', 'gil', 'released', 'join', 'race', 'race-locked', 'lost', 'queue', 'latency', 'io', 'chase'];
 
 /** Whether a Node workload in this mode waits for "go" (the Python workload does not). */
 export function waitsForGo(mode: WorkloadSpec['mode']): boolean {

@@ -218,12 +218,12 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .argument('<id>', 'experiment id (see paratop lab list)')
     .addOption(new Option('--workers <n>', 'threads or processes (sweep: up to how many)').argParser(parseWholeNumber))
     .addOption(
-      new Option('--seconds <s>', 'how long to run; threads-join: each share of the job; compare-runtimes: the serial run; sweep: each count; memory-hierarchy: about how long in all').argParser(
+      new Option('--seconds <s>', 'how long to run; threads-join: each share of the job; compare-runtimes: the serial run; sweep and cache-sharing: each count; memory-hierarchy: about how long in all').argParser(
         (value) => parseSeconds(value, 0.1, 3600),
       ),
     )
     .addOption(new Option('--count <n>', 'race: increments per thread; lost-/queue-results: results per worker').argParser((value) => parsePositiveInteger(value, 100_000_000)))
-    .addOption(new Option('--megabytes <n>', 'fork-memory: size of the data set; memory-hierarchy: the largest working set').argParser((value) => parsePositiveInteger(value, 4096)))
+    .addOption(new Option('--megabytes <n>', 'fork-memory: size of the data set; memory-hierarchy: the largest working set; cache-sharing: each worker\'s').argParser((value) => parsePositiveInteger(value, 4096)))
     .addOption(new Option('--grid <AxBxC>', 'grid-search: the grid (default 5x5x5)').argParser(parseGrid))
     .addOption(new Option('--task-ms <n>', 'grid-search: work of one fit, ms (default 40)').argParser((value) => parsePositiveInteger(value, 60_000)))
     .option('--json', 'print JSON')

@@ -8,7 +8,8 @@ import { dataDirectory } from './compare-history.js';
 export interface StoredLadder {
   takenAt: string;
   hostname: string;
-  strideBytes: number;
+  /** The cache line size the chase was spaced by. */
+  lineBytes: number;
   points: LatencyPoint[];
   steps: LatencyStep[];
   /** The caches as the OS reported them when it ran. */
@@ -42,5 +43,5 @@ export function readLadder(hostname: string, env: NodeJS.ProcessEnv = process.en
 /** The cache sizes a kept ladder estimates (source: measured), for a machine whose OS reports none. */
 export function measuredCaches(hostname: string, env: NodeJS.ProcessEnv = process.env): CacheLevel[] | null {
   const ladder = readLadder(hostname, env);
-  return ladder ? estimatedCaches(ladder.steps, ladder.strideBytes) : null;
+  return ladder ? estimatedCaches(ladder.steps, ladder.lineBytes) : null;
 }

@@ -86,6 +86,32 @@ describe('lab experiments, the machine', { skip: process.platform !== 'linux', t
     assert.deepEqual(readLadder(hostname())?.steps, details.steps);
   });
 
+  // After memory-hierarchy above: the working sets are sized by the ladder it kept.
+  test('cache-sharing: past what the cache holds for one, each load costs more and each worker does less', async () => {
+    const workers = 2 * CORES;
+    const result = await run('cache-sharing', { workers, jobSeconds: 1 });
+    assert.equal(result.stoppedBy, 'finished');
+    const details = result.details as {
+      workingSetBytes: number;
+      sharedCacheBytes: number;
+      sharedCacheSource: string;
+      counters: string | null;
+      points: { workers: number; nsPerLoad: number; loadsPerSecondPerWorker: number }[];
+    };
+    assert.match(details.sharedCacheSource, /memory-hierarchy measured/);
+    assert.equal(details.workingSetBytes, details.sharedCacheBytes);
+    assert.deepEqual(details.points.map((point) => point.workers), Array.from({ length: workers }, (_, at) => at + 1));
+    const [one, most] = [details.points[0]!, details.points.at(-1)!];
+    assert.ok(most.nsPerLoad >= 1.25 * one.nsPerLoad, `ns per load ${one.nsPerLoad} with 1 worker, ${most.nsPerLoad} with ${workers}`);
+    assert.ok(most.loadsPerSecondPerWorker < one.loadsPerSecondPerWorker);
+    // Counters where the CPU has them; else one line saying why, never a made-up figure.
+    const text = result.lines?.join('\n') ?? '';
+    if (details.counters === null) assert.match(text, /Miss rate: cache misses \/ cache references/);
+    else assert.match(text, new RegExp(`No cache-miss counts: ${details.counters.replace(/[()<>]/g, '.')}`));
+    assert.equal(result.table?.rows.length, workers);
+    assert.equal(result.perWorker.length, (workers * (workers + 1)) / 2);
+  });
+
   for (const id of ['io-bound', 'py-io-threads']) {
     test(`${id}: 8 I/O-bound threads finish at least 4x as fast as 1 on under half a core; CPU-bound ones do not`, { skip: id.startsWith('py-') && !HAS_PYTHON && 'needs python3' }, async () => {
       const result = await run(id, { workers: 8 });

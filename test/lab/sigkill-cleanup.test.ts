@@ -35,6 +35,7 @@ const CASES: { id: string; args: string[]; workloads: number; midRunMs: number; 
   { id: 'threads-vs-processes', args: ['--workers', '8'], workloads: 1, midRunMs: 1000 },
   // Killed while it builds or times a working set of up to 1 GiB.
   { id: 'memory-hierarchy', args: ['--megabytes', '1024'], workloads: 1, midRunMs: 1500 },
+  { id: 'cache-sharing', args: ['--workers', '2', '--megabytes', '64'], workloads: 1, midRunMs: 500 },
   { id: 'py-processes', args: ['--workers', '2', '--seconds', '60'], workloads: 3, midRunMs: 300, python: true },
   // Killed while 8 threads wait on their requests to the delay service.
   { id: 'io-bound', args: ['--workers', '8'], workloads: 1, midRunMs: 500 },

@@ -16,12 +16,11 @@ const M = 1024 * 1024;
 
 /** Measured on the 2-core test VM (Xeon, L1d 48K, L2 2M, L3 480M per sysfs): size in KiB, ns per load. */
 const VM_LADDER: [number, number][] = [
-  [4, 1.24], [6, 1.24], [8, 1.36], [12, 1.38], [16, 1.36], [24, 1.24], [32, 1.24], [48, 1.48],
-  [64, 4.5], [96, 4.46], [128, 4.14], [192, 4.25], [256, 4.41], [384, 4.5], [512, 4.54], [768, 4.93], [1024, 5.07],
-  [1536, 7.25], [2048, 16.86], [3072, 23.4],
-  [4096, 35.14], [6144, 34.75], [8192, 37.63], [12288, 40.47], [16384, 42.61], [24576, 45.12], [32768, 46.4], [49152, 47.39],
-  [65536, 48.25], [98304, 50.37], [131072, 53.42], [196608, 56.38], [262144, 69.23],
-  [393216, 79.91], [524288, 98.73], [786432, 109.37], [1048576, 119.4], [1572864, 132.45], [2097152, 134.2],
+  [4, 1.28], [6, 1.36], [8, 1.33], [12, 1.3], [16, 1.83], [24, 1.79], [32, 1.87], [48, 2.03],
+  [64, 4.7], [96, 4.49], [128, 4.79], [192, 4.63], [256, 4.59], [384, 4.61], [512, 4.59], [768, 4.68], [1024, 4.97], [1536, 5.05],
+  [2048, 12.26], [3072, 19.69], [4096, 20.73], [6144, 20.95], [8192, 21.56], [12288, 22.08], [16384, 22.15],
+  [24576, 69.15], [32768, 86.64], [49152, 87.03], [65536, 84.27], [98304, 85.58], [131072, 86.42], [196608, 88.22],
+  [262144, 90.26], [393216, 90.35], [524288, 93.22], [1048576, 93.08], [2097152, 91.07],
 ];
 const points = (ladder: [number, number][]): LatencyPoint[] => ladder.map(([kib, ns]) => ({ bytes: kib * K, nsPerLoad: ns }));
 
@@ -39,13 +38,13 @@ test('the steps of a real ladder: L1, L2, L3, RAM, with the transitions left out
   assert.deepEqual(
     steps.map((step) => [step.name, step.upToBytes / K, Math.round(step.nsPerLoad * 10) / 10]),
     [
-      ['L1', 48, 1.3],
-      ['L2', 1024, 4.5],
-      ['L3', 196608, 45.8],
-      ['RAM', 2097152, 119.4],
+      ['L1', 48, 1.6],
+      ['L2', 1536, 4.7],
+      ['L3', 16384, 21],
+      ['RAM', 2097152, 87.6],
     ],
   );
-  assert.equal(ladderSummary(steps), 'L1 about 1.3 ns up to 48K, L2 about 4.5 ns up to 1.0M, L3 about 46 ns up to 192M, RAM about 119 ns.');
+  assert.equal(ladderSummary(steps), 'L1 about 1.6 ns up to 48K, L2 about 4.7 ns up to 1.5M, L3 about 21 ns up to 16M, RAM about 88 ns.');
 });
 
 test('a noisy point inside a level neither splits it nor starts a level of its own', () => {
@@ -54,7 +53,7 @@ test('a noisy point inside a level neither splits it nor starts a level of its o
 });
 
 test('a ladder that stopped inside the caches has no RAM step; an empty one has no steps', () => {
-  const short = VM_LADDER.filter(([kib]) => kib <= 1024);
+  const short = VM_LADDER.filter(([kib]) => kib <= 1536);
   assert.deepEqual(latencySteps(points(short), false).map((step) => step.name), ['L1', 'L2']);
   assert.deepEqual(latencySteps([], true), []);
   assert.equal(ladderSummary([]), 'No working set was timed.');
@@ -69,8 +68,8 @@ test('estimated caches for a machine whose OS reports none, and what the machine
     estimated.map((cache) => [cache.name, cache.bytes / K, cache.source]),
     [
       ['L1d', 48, 'measured'],
-      ['L2', 1024, 'measured'],
-      ['L3', 196608, 'measured'],
+      ['L2', 1536, 'measured'],
+      ['L3', 16384, 'measured'],
     ],
   );
   const reported: CacheLevel[] = [{ name: 'L1d', bytes: 48 * K, sharedBy: 1, lineBytes: 64, source: 'sysfs' }];

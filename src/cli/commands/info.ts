@@ -22,7 +22,7 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
   }
   const ladder = readLadder(facts.hostname);
   // Where the OS reports no cache, the sizes the last ladder measured here stand in, marked as measured.
-  const caches = cachesToShow(facts.caches, ladder ? estimatedCaches(ladder.steps, ladder.strideBytes) : null);
+  const caches = cachesToShow(facts.caches, ladder ? estimatedCaches(ladder.steps, ladder.lineBytes) : null);
   const latency = ladder ? { takenAt: ladder.takenAt, steps: ladder.steps } : null;
   if (options.json) {
     await writeOut(`${JSON.stringify({ ...facts, caches, latency, sampler: sampler.kind }, null, 2)}\n`);

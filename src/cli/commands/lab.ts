@@ -56,7 +56,7 @@ export interface LabRunFlags {
 /** Settings only some experiments take, and which ones. */
 const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
   { flag: '--count', key: 'count', ids: ['race', 'race-fixed', 'lost-results', 'queue-results', 'py-race', 'py-lost-results', 'py-queue-results'] },
-  { flag: '--megabytes', key: 'megabytes', ids: ['fork-memory', 'py-fork-memory', 'memory-hierarchy'] },
+  { flag: '--megabytes', key: 'megabytes', ids: ['fork-memory', 'py-fork-memory', 'memory-hierarchy', 'cache-sharing'] },
   { flag: '--grid', key: 'grid', ids: ['grid-search'] },
   { flag: '--task-ms', key: 'taskMs', ids: ['grid-search'] },
 ];

@@ -1,5 +1,6 @@
 import type { ScenarioDefinition } from '../../../scenarios/definitions.js';
 import type { Experiment } from '../experiment.js';
+import { cacheSharingExperiment } from './cache-sharing.js';
 import { commandExperiment } from './command.js';
 import { compareExperiment } from './compare.js';
 import { forkMemoryExperiment } from './fork-memory.js';
@@ -26,6 +27,7 @@ const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
   command: commandExperiment,
   'memory-hierarchy': memoryHierarchyExperiment,
   'io-bound': ioBoundExperiment,
+  'cache-sharing': cacheSharingExperiment,
 };
 
 /** Which procedure carries out a scenario. */
