@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { type Accuracy, measureAccuracy } from './accuracy.js';
 import { type KeyLatency, measureKeyLatency } from './key-latency.js';
 import { labTarget, measureLabSpeedups, speedupScenarios } from './lab-speedup.js';
+import { type MemoryLadder, measureMemoryLadder } from './memory-ladder.js';
+import { formatBytes } from '../src/model/format.js';
+import { cacheSummary, cacheSourceSummary } from '../src/model/machine-summary.js';
 import { RESULTS_DIR } from './paths.js';
 import { processCount, sleep } from './pty-process.js';
 import { BUSY_FRACTION, type SamplerSpeed, measureSamplerSpeed } from './sampler-speed.js';
@@ -21,7 +24,7 @@ import {
 } from './self-cost.js';
 
 /**
- * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy]
+ * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory]
  * Prints each table as it is measured and writes everything (figures, targets met or missed with
  * the measured values, and the printed tables) to bench/results/<date>.json; --quick and --only
  * runs go to <date>-quick.json, <date>-<sections>.json, so they never replace a full run's file.
@@ -246,16 +249,36 @@ async function accuracy(): Promise<Accuracy> {
   return result;
 }
 
+async function memoryLadder(): Promise<MemoryLadder> {
+  const ladder = await measureMemoryLadder(quick ? 8 : 20);
+  table(
+    `Memory hierarchy of this machine: ns per dependent load by working set (paratop lab run memory-hierarchy; pages at random, at random within each page). The OS reports: ${cacheSummary(ladder.reported)}${ladder.reported.length > 0 ? ` (${cacheSourceSummary(ladder.reported)})` : ''}`,
+    ['working set', 'ns per load'],
+    ladder.points.map((point) => [formatBytes(point.bytes), fixed(point.nsPerLoad)]),
+  );
+  table(
+    'Measured steps, beside what the OS reports',
+    ['step', 'up to', 'ns per load', 'OS reports'],
+    ladder.steps.map((step, at) => {
+      const name = at === 0 ? 'L1d' : step.name;
+      const reported = ladder.reported.find((cache) => cache.name === name);
+      return [step.name, step.name === 'RAM' ? '-' : formatBytes(step.upToBytes), fixed(step.nsPerLoad), reported ? formatBytes(reported.bytes) : '-'];
+    }),
+  );
+  return ladder;
+}
+
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cores, node: process.version, processes: processCount(), loadAverage: loadavg() },
   quick,
-  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'lab', 'self'],
+  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'lab', 'memory', 'self'],
 };
 if (wanted('sampler')) report.sampler = await samplerSpeed();
 if (wanted('accuracy')) report.accuracy = await accuracy();
 if (wanted('keys')) report.keyLatency = await keyLatency();
 if (wanted('lab')) report.lab = await lab();
+if (wanted('memory')) report.memoryLadder = await memoryLadder();
 if (wanted('self')) report.selfCost = await selfCost();
 report.targets = targets;
 

@@ -180,6 +180,56 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
   }
 });
 
+describe('the lab, page four: the machine', { timeout: 120_000 }, () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  const toMachinePage = async (paratop: PtySession): Promise<void> => {
+    for (const page of [2, 3, 4]) {
+      paratop.press('\t');
+      await paratop.waitFor(`LAB ${page}/4`);
+    }
+  };
+
+  // Each experiment of page 4 stopped by q while its first workload runs: nothing left behind.
+  const titles: Record<string, [string, boolean]> = {
+    '1': ['The memory hierarchy, measured', false],
+    '2': ['More workers, more cache misses', false],
+    '3': ['I/O-bound against CPU-bound threads', false],
+    '4': ['Python threads waiting on I/O', true],
+  };
+  for (const [key, [title, python]] of Object.entries(titles)) {
+    test(`page 4, key ${key} (${title}): q while it runs leaves nothing behind`, { skip: python && !hasPython() && 'python3 is not installed' }, async () => {
+      const { paratop, tag } = tagged({ cols: 120, rows: 40 });
+      session = paratop;
+      await paratop.waitFor(TABLE_HEADER);
+      await toMachinePage(paratop);
+      paratop.press(key);
+      await paratop.waitFor(`LAB  ${title}`);
+      const [first] = await waitForWorkloads(paratop.pid, 1, 15_000, 5);
+      assert.ok(first !== undefined);
+      paratop.press('q');
+      assert.ok(isAlive(first), `the workload had already ended: ${commandLineOf(first)}`);
+      assert.equal((await paratop.waitForExit(15_000)).exitCode, 0);
+      assert.ok(await allGone([first], 5000, isAlive));
+      assert.deepEqual(await leftBehind(tag), []);
+    });
+  }
+
+  test('the I/O-bound experiment ends by itself; the panel says what held each run back', async () => {
+    const { paratop } = tagged({ cols: 120, rows: 40 });
+    session = paratop;
+    await paratop.waitFor(TABLE_HEADER);
+    await toMachinePage(paratop);
+    paratop.press('3');
+    const screen = await paratop.waitFor('Last run, I/O-bound against CPU-bound threads', 30_000);
+    assert.match(screen, /I\/O-bound, 8 threads: I\/O \(the threads waited on I\/O/);
+    assert.match(screen, /CPU-bound, 8 threads: the lock \(/);
+    paratop.press('q');
+    await paratop.waitForExit();
+  });
+});
+
 describe('no workload of a multi-step experiment outlives the dashboard', { timeout: 120_000 }, () => {
   const exits: [string, (paratop: PtySession) => void][] = [
     ['q', (paratop) => paratop.press('q')],
