@@ -267,18 +267,13 @@ def run_io_threads():
     listener.setblocking(False)
     port = listener.getsockname()[1]
     threading.Thread(target=serve_with_delay, args=(listener, delay), daemon=True).start()
-    counter = [0] * WORKERS
-    deadline = time.monotonic() + MAX_SECONDS
 
-    def body(slot):
-        name = f"{PREFIX}-{slot + 1}"
-        name_thread(name)
-        report_in(slot + 1, name)
+    def make_requests(counter, slot, stop, deadline):
         waited = 0.0
         with socket.create_connection(("127.0.0.1", port)) as connection:
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             for _ in range(requests):
-                if STOP.is_set() or time.monotonic() > deadline:
+                if stop.is_set() or time.monotonic() > deadline:
                     break
                 prepare_request()
                 sent = time.perf_counter()
@@ -294,11 +289,7 @@ def run_io_threads():
         # CPython's GIL waits cannot be timed from Python: paratop works them out from CPU time.
         send({"type": "waits", "index": slot + 1, "ioMs": waited * 1000, "lockMs": None})
 
-    start_watching()
-    threads = [threading.Thread(target=body, args=(slot,), daemon=True) for slot in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    report_progress_until(counter, threads)
+    run_threads(make_requests)
 
 
 # -- the gotchas ----------------------------------------------------------------------------------

@@ -6,8 +6,7 @@ import { defaultWorkers } from '../lab/worker-counts.js';
 import type { DashboardSettings } from './dashboard-settings.js';
 import { initialState } from '../model/dashboard-state.js';
 import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
-import { measuredCaches } from '../lab/memory-ladder-store.js';
-import { cachesToShow } from '../model/memory-ladder.js';
+import { withMeasuredCaches } from '../lab/memory-ladder-store.js';
 import type { Sampler } from '../sampler/sampler.js';
 import { DashboardView } from '../view/dashboard-view.js';
 import { createScreen } from '../view/screen.js';
@@ -93,7 +92,7 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
 
   readMachineFactsApart().then(
     // Where the OS reports no cache, the last latency ladder measured here stands in, marked as measured.
-    (facts) => runtime?.dispatch({ type: 'facts-read', facts: { ...facts, caches: cachesToShow(facts.caches, measuredCaches(facts.hostname)) } }),
+    (facts) => runtime?.dispatch({ type: 'facts-read', facts: withMeasuredCaches(facts) }),
     () => runtime?.dispatch({ type: 'facts-read', facts: null }),
   );
   return new Promise<never>(() => undefined);

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LatencyPoint, type LatencyStep, estimatedCaches } from '../model/memory-ladder.js';
-import type { CacheLevel } from '../model/types.js';
+import { type LatencyPoint, type LatencyStep, cachesToShow, estimatedCaches } from '../model/memory-ladder.js';
+import type { CacheLevel, MachineFacts } from '../model/types.js';
 import { dataDirectory } from './compare-history.js';
 
 /** The last latency ladder measured on this machine, kept for `info` and the machine line. */
@@ -44,4 +44,9 @@ export function readLadder(hostname: string, env: NodeJS.ProcessEnv = process.en
 export function measuredCaches(hostname: string, env: NodeJS.ProcessEnv = process.env): CacheLevel[] | null {
   const ladder = readLadder(hostname, env);
   return ladder ? estimatedCaches(ladder.steps, ladder.lineBytes) : null;
+}
+
+/** The machine facts with, where the OS reports no cache, the sizes the kept ladder estimates (source: measured). */
+export function withMeasuredCaches(facts: MachineFacts, env: NodeJS.ProcessEnv = process.env): MachineFacts {
+  return { ...facts, caches: cachesToShow(facts.caches, measuredCaches(facts.hostname, env)) };
 }

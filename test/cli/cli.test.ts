@@ -335,7 +335,7 @@ describe('paratop lab, part two, and calc', () => {
     [['calc', '--tasks', 'many', '--task-seconds', '70', '--deadline', '20m'], /argument 'many' is invalid/],
     [['calc', '--tasks', '5', '--task-seconds', '0', '--deadline', '20m'], /argument '0' is invalid\. It must be a number greater than 0/],
     [['calc', '--tasks', '5', '--task-seconds', '1', '--deadline', 'tomorrow'], /argument 'tomorrow' is invalid\. It must be a duration/],
-    [['lab', 'run', 'processes', '--megabytes', '10'], /--megabytes applies to fork-memory, py-fork-memory; not to processes/],
+    [['lab', 'run', 'processes', '--megabytes', '10'], /--megabytes applies to fork-memory, py-fork-memory, memory-hierarchy, cache-sharing; not to processes/],
     [['lab', 'run', 'grid-search', '--grid', '5x0'], /argument '5x0' is invalid\. It must look like 5x5x5/],
     [['lab', 'run', 'race', '--count', '0'], /argument '0' is invalid/],
     [['lab', 'compare', '--json', '--csv'], /--json and --csv were both given/],

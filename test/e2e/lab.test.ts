@@ -101,6 +101,23 @@ describe('no workload outlives the dashboard', { timeout: 360_000 }, () => {
   }
 });
 
+/**
+ * Start the experiment on `key` of the page shown, press q as soon as its first workload runs (some
+ * end within half a second, so the workloads are looked for every few milliseconds), and check that
+ * q came mid-run and that nothing paratop started is left.
+ */
+async function quitWhileItRuns(paratop: PtySession, tag: string, key: string): Promise<void> {
+  paratop.press(key);
+  const [first] = await waitForWorkloads(paratop.pid, 1, 15_000, 5);
+  assert.ok(first !== undefined);
+  paratop.press('q');
+  // The workload was still there when q went: q came mid-run, not after the end.
+  assert.ok(isAlive(first), `the workload had already ended: ${commandLineOf(first)}`);
+  assert.equal((await paratop.waitForExit(15_000)).exitCode, 0);
+  assert.ok(await allGone([first], 5000, isAlive));
+  assert.deepEqual(await leftBehind(tag), []);
+}
+
 describe('the lab, page two', { timeout: 120_000 }, () => {
   let session: PtySession | undefined;
   afterEach(() => session?.dispose());
@@ -167,15 +184,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
       await paratop.waitFor('LAB 2/4');
-      paratop.press(key);
-      const [first] = await waitForWorkloads(paratop.pid, 1, 15_000, 5);
-      assert.ok(first !== undefined);
-      paratop.press('q');
-      // The workload was still there when q went: q came mid-run, not after the end.
-      assert.ok(isAlive(first), `the workload had already ended: ${commandLineOf(first)}`);
-      assert.equal((await paratop.waitForExit(15_000)).exitCode, 0);
-      assert.ok(await allGone([first], 5000, isAlive));
-      assert.deepEqual(await leftBehind(tag), []);
+      await quitWhileItRuns(paratop, tag, key);
     });
   }
 });
@@ -204,15 +213,7 @@ describe('the lab, page four: the machine', { timeout: 120_000 }, () => {
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       await toMachinePage(paratop);
-      paratop.press(key);
-      await paratop.waitFor(`LAB  ${title}`);
-      const [first] = await waitForWorkloads(paratop.pid, 1, 15_000, 5);
-      assert.ok(first !== undefined);
-      paratop.press('q');
-      assert.ok(isAlive(first), `the workload had already ended: ${commandLineOf(first)}`);
-      assert.equal((await paratop.waitForExit(15_000)).exitCode, 0);
-      assert.ok(await allGone([first], 5000, isAlive));
-      assert.deepEqual(await leftBehind(tag), []);
+      await quitWhileItRuns(paratop, tag, key);
     });
   }
 

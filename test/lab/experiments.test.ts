@@ -1,45 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { cpus } from 'node:os';
+import { describe, test } from 'node:test';
 import { findScenario } from '../../scenarios/definitions.js';
 import { readCompareHistory } from '../../src/lab/compare-history.js';
-import { LabEngine, type StartOptions } from '../../src/lab/lab-engine.js';
 import { defaultWorkers, workerCountProblem } from '../../src/lab/worker-counts.js';
 import type { RunResult } from '../../src/model/lab-types.js';
 import { isAlive } from '../helpers/processes.js';
-import { allGone, childrenOf } from '../helpers/proc-measure.js';
+import { labSession } from '../helpers/lab-session.js';
+import { allGone } from '../helpers/proc-measure.js';
 
 const CORES = cpus().length;
 
 /** Measured claims of the lecture's second half, on real threads and processes. */
 describe('lab experiments, part two', { skip: process.platform !== 'linux', timeout: 240_000 }, () => {
-  const engine = new LabEngine({ cores: CORES });
-  let dataHome = '';
-  /** Children the test process had before (tsx's esbuild service): not the lab's. */
-  let ownChildren: number[] = [];
-  const labChildren = (): number[] => childrenOf(process.pid).filter((pid) => !ownChildren.includes(pid));
-  const previousDataHome = process.env.XDG_DATA_HOME;
-  before(() => {
-    dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
-    process.env.XDG_DATA_HOME = dataHome;
-    ownChildren = childrenOf(process.pid);
-  });
-  after(() => {
-    engine.killNow();
-    if (previousDataHome === undefined) delete process.env.XDG_DATA_HOME;
-    else process.env.XDG_DATA_HOME = previousDataHome;
-    rmSync(dataHome, { recursive: true, force: true });
-  });
-
-  async function run(id: string, options: StartOptions): Promise<RunResult> {
-    await engine.start(id, options);
-    const result = await engine.whenDone();
-    assert.ok(result, `${id} left a result`);
-    assert.deepEqual(labChildren(), [], `${id} left no process behind`);
-    return result;
-  }
+  const { engine, labChildren, run } = labSession();
 
   /** Every scenario records the PIDs and TIDs it ran on, as the others do. */
   function assertWorkersRecorded(result: RunResult, names: RegExp): void {

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { LabEngine, type StartOptions } from '../../src/lab/lab-engine.js';
+import { cpus, hostname } from 'node:os';
+import { describe, test } from 'node:test';
 import { readLadder } from '../../src/lab/memory-ladder-store.js';
-import type { RunResult } from '../../src/model/lab-types.js';
 import type { LatencyStep } from '../../src/model/memory-ladder.js';
 import type { CacheLevel } from '../../src/model/types.js';
 import { readCaches } from '../../src/sampler/caches/read-caches.js';
-import { childrenOf } from '../helpers/proc-measure.js';
+import { labSession } from '../helpers/lab-session.js';
 
 const CORES = cpus().length;
 const HAS_PYTHON = spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
@@ -27,30 +23,7 @@ interface IoRun {
 
 /** The lecture's cartoon of the machine, measured on real processes and threads (lab page 4). */
 describe('lab experiments, the machine', { skip: process.platform !== 'linux', timeout: 300_000 }, () => {
-  const engine = new LabEngine({ cores: CORES });
-  let dataHome = '';
-  let ownChildren: number[] = [];
-  const labChildren = (): number[] => childrenOf(process.pid).filter((pid) => !ownChildren.includes(pid));
-  const previousDataHome = process.env.XDG_DATA_HOME;
-  before(() => {
-    dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
-    process.env.XDG_DATA_HOME = dataHome;
-    ownChildren = childrenOf(process.pid);
-  });
-  after(() => {
-    engine.killNow();
-    if (previousDataHome === undefined) delete process.env.XDG_DATA_HOME;
-    else process.env.XDG_DATA_HOME = previousDataHome;
-    rmSync(dataHome, { recursive: true, force: true });
-  });
-
-  async function run(id: string, options: StartOptions): Promise<RunResult> {
-    await engine.start(id, options);
-    const result = await engine.whenDone();
-    assert.ok(result, `${id} left a result`);
-    assert.deepEqual(labChildren(), [], `${id} left no process behind`);
-    return result;
-  }
+  const { engine, labChildren, run } = labSession();
 
   test('memory-hierarchy stopped mid-way: nothing left running, and no ladder kept', async () => {
     await engine.start('memory-hierarchy', { workers: 1, jobSeconds: 4 });
@@ -99,7 +72,8 @@ describe('lab experiments, the machine', { skip: process.platform !== 'linux', t
       points: { workers: number; nsPerLoad: number; loadsPerSecondPerWorker: number }[];
     };
     assert.match(details.sharedCacheSource, /memory-hierarchy measured/);
-    assert.equal(details.workingSetBytes, details.sharedCacheBytes);
+    // As large as the measured cache, or smaller where one worker alone did not fit it.
+    assert.ok(details.workingSetBytes <= details.sharedCacheBytes);
     assert.deepEqual(details.points.map((point) => point.workers), Array.from({ length: workers }, (_, at) => at + 1));
     const [one, most] = [details.points[0]!, details.points.at(-1)!];
     assert.ok(most.nsPerLoad >= 1.25 * one.nsPerLoad, `ns per load ${one.nsPerLoad} with 1 worker, ${most.nsPerLoad} with ${workers}`);

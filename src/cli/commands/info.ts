@@ -1,8 +1,8 @@
 import { cpus } from 'node:os';
 import { findScenario } from '../../../scenarios/definitions.js';
-import { readLadder } from '../../lab/memory-ladder-store.js';
+import { readLadder, withMeasuredCaches } from '../../lab/memory-ladder-store.js';
 import { machineSummaryLines } from '../../model/machine-summary.js';
-import { cachesToShow, estimatedCaches, ladderSummary } from '../../model/memory-ladder.js';
+import { ladderSummary } from '../../model/memory-ladder.js';
 import { readMachineFacts } from '../../sampler/machine-facts.js';
 import type { Sampler } from '../../sampler/sampler.js';
 import { writeOut } from '../output/write-out.js';
@@ -22,7 +22,7 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
   }
   const ladder = readLadder(facts.hostname);
   // Where the OS reports no cache, the sizes the last ladder measured here stand in, marked as measured.
-  const caches = cachesToShow(facts.caches, ladder ? estimatedCaches(ladder.steps, ladder.lineBytes) : null);
+  const { caches } = withMeasuredCaches(facts);
   const latency = ladder ? { takenAt: ladder.takenAt, steps: ladder.steps } : null;
   if (options.json) {
     await writeOut(`${JSON.stringify({ ...facts, caches, latency, sampler: sampler.kind }, null, 2)}\n`);

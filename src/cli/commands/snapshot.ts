@@ -1,4 +1,5 @@
 import { formatBytes, formatPercent } from '../../model/format.js';
+import { withMeasuredCaches } from '../../lab/memory-ladder-store.js';
 import { readMachineFacts } from '../../sampler/machine-facts.js';
 import type { Sampler } from '../../sampler/sampler.js';
 import { PROCESS_CSV_HEADER, csvLine, processCsvRow } from '../output/csv.js';
@@ -14,7 +15,8 @@ export interface SnapshotOptions extends ProcessSelection {
 
 /** One reading over about a second, printed once. */
 export async function runSnapshot(sampler: Sampler, options: SnapshotOptions): Promise<void> {
-  const [measurement, machine] = await Promise.all([measureOver(sampler, options.intervalSeconds), readMachineFacts()]);
+  const [measurement, facts] = await Promise.all([measureOver(sampler, options.intervalSeconds), readMachineFacts()]);
+  const machine = withMeasuredCaches(facts);
   const processes = selectProcesses(measurement.processes, options);
   const record = toSampleRecord(measurement.system, processes, {
     sampler: sampler.kind,

@@ -23,20 +23,28 @@ interface SharedCache {
   bytes: number;
   source: string;
   measured: boolean;
+  /** Its latency as measured here, ns per load; null where only the OS's figure is known. */
+  nsPerLoad: number | null;
 }
+
+/** One worker this many times slower than the measured cache did not fit it (the boundary moves with the neighbours' use). */
+const DID_NOT_FIT = 2;
+/** Then its set shrinks by this factor, at most this many times. */
+const SHRINK = 2 / 3;
+const MOST_SHRINKS = 2;
 
 /**
  * The last-level cache one worker gets: as paratop measured it on this machine (memory-hierarchy's
  * last step before RAM: the largest set still served at that level's speed), else as the OS reports
  * it (the largest one shared by several cores, or the largest), else a desktop's 8 MiB.
  */
-export function sharedCache(reported: readonly CacheLevel[], measuredSteps: readonly { name: string; upToBytes: number }[] | null): SharedCache {
+export function sharedCache(reported: readonly CacheLevel[], measuredSteps: readonly { name: string; upToBytes: number; nsPerLoad: number }[] | null): SharedCache {
   const measured = measuredSteps?.filter((step) => step.name !== 'RAM' && step.name !== 'L1').at(-1);
-  if (measured) return { bytes: measured.upToBytes, source: `the ${measured.name} step memory-hierarchy measured here`, measured: true };
+  if (measured) return { bytes: measured.upToBytes, source: `the ${measured.name} step memory-hierarchy measured here`, measured: true, nsPerLoad: measured.nsPerLoad };
   const data = reported.filter((cache) => cache.name !== 'L1i').sort((a, b) => b.bytes - a.bytes);
   const largest = data.find((cache) => (cache.sharedBy ?? 0) > 1) ?? data[0];
-  if (largest) return { bytes: largest.bytes, source: `the ${largest.name} as the OS reports it (${largest.source})`, measured: false };
-  return { bytes: FALLBACK_SHARED_BYTES, source: 'no cache size known here: a desktop L3', measured: false };
+  if (largest) return { bytes: largest.bytes, source: `the ${largest.name} as the OS reports it (${largest.source})`, measured: false, nsPerLoad: null };
+  return { bytes: FALLBACK_SHARED_BYTES, source: 'no cache size known here: a desktop L3', measured: false, nsPerLoad: null };
 }
 
 interface Point {
@@ -92,11 +100,24 @@ export async function cacheSharingExperiment(context: ExperimentContext): Promis
   const reported = context.reportedCaches();
   const cache = sharedCache(reported, readLadder(hostname())?.steps ?? null);
   const memoryBound = Math.floor((freemem() * FREE_MEMORY_SHARE) / options.workers);
-  const setBytes = options.megabytes !== undefined ? options.megabytes * MIB : Math.max(MIB, Math.min(cache.bytes, memoryBound));
+  let setBytes = options.megabytes !== undefined ? options.megabytes * MIB : Math.max(MIB, Math.min(cache.bytes, memoryBound));
   const lineBytes = Math.max(64, ...reported.map((level) => level.lineBytes ?? 0));
   const seconds = options.jobSeconds ?? DEFAULT_SECONDS_PER_COUNT;
   const points: Point[] = [];
-  for (let workers = 1; workers <= options.workers; workers += 1) {
+  const shrunk: string[] = [];
+  // One worker must fit, or nothing after shows sharing: where the cache's speed is known, check it.
+  for (let shrinks = 0; options.megabytes === undefined && cache.nsPerLoad !== null && shrinks < MOST_SHRINKS; shrinks += 1) {
+    context.step(`1 worker, ${formatBytes(setBytes)}: does it fit?`);
+    const alone = await measureCount(context, 1, setBytes, lineBytes, seconds);
+    if (!alone) break;
+    if (alone.nsPerLoad <= DID_NOT_FIT * cache.nsPerLoad) {
+      points.push(alone);
+      break;
+    }
+    shrunk.push(`${formatBytes(setBytes)} (${alone.nsPerLoad.toFixed(1)} ns per load alone)`);
+    setBytes = Math.max(MIB, Math.floor(setBytes * SHRINK));
+  }
+  for (let workers = points.length + 1; workers <= options.workers; workers += 1) {
     context.step(`${workers} of ${options.workers} workers, ${formatBytes(workers * setBytes)} of working sets`);
     const point = await measureCount(context, workers, setBytes, lineBytes, seconds);
     if (!point) break;
@@ -105,12 +126,15 @@ export async function cacheSharingExperiment(context: ExperimentContext): Promis
   const stopped = points.length < options.workers;
   const one = points[0];
   const most = points.at(-1);
-  const fits = (point: Point): string => (point.totalBytes <= cache.bytes ? 'yes' : 'no');
+  // After a shrink, what is known to fit is the set one worker got at the cache's speed.
+  const holds = shrunk.length > 0 ? setBytes : cache.bytes;
+  const fits = (point: Point): string => (point.totalBytes <= holds ? 'yes' : 'no');
   const missRate = (point: Point): string => (point.counters?.kind === 'counted' ? `${(point.counters.missRate * 100).toFixed(1)}%` : '-');
   const unavailable = points.map((point) => point.counters).find((counters) => counters?.kind === 'unavailable');
   const lines = [
     `Each worker walks ${formatBytes(setBytes)} of its own; the cache one worker gets is ${formatBytes(cache.bytes)} (${cache.source}).`,
     ...(cache.measured ? [] : ['memory-hierarchy measures how much cache a working set really gets here (a VM may get far less than the CPU has): run it first for a set of that size.']),
+    ...(shrunk.length > 0 ? [`One worker alone did not fit the cache with ${shrunk.join(', then ')}, slower than the ${cache.nsPerLoad?.toFixed(0)} ns measured for it: its set was made smaller.`] : []),
     unavailable?.kind === 'unavailable'
       ? `No cache-miss counts: ${unavailable.reason}. The evidence is the time per load and the loads per second.`
       : 'Miss rate: cache misses / cache references, counted by the CPU (perf stat) over each timed window.',
@@ -118,7 +142,7 @@ export async function cacheSharingExperiment(context: ExperimentContext): Promis
   ];
   const summary =
     one && most && most !== one
-      ? `1 worker: ${one.nsPerLoad.toFixed(1)} ns per load; ${most.workers} workers (${formatBytes(most.totalBytes)} in all, ${fits(most) === 'yes' ? 'within' : 'more than'} the ${formatBytes(cache.bytes)} cache): ${most.nsPerLoad.toFixed(1)} ns per load, each doing ${(most.loadsPerSecondPerWorker / one.loadsPerSecondPerWorker).toFixed(2)}x the loads per second of one alone.`
+      ? `1 worker: ${one.nsPerLoad.toFixed(1)} ns per load; ${most.workers} workers (${formatBytes(most.totalBytes)} in all, ${fits(most) === 'yes' ? 'within' : 'more than'} the ${formatBytes(holds)} cache): ${most.nsPerLoad.toFixed(1)} ns per load, each doing ${(most.loadsPerSecondPerWorker / one.loadsPerSecondPerWorker).toFixed(2)}x the loads per second of one alone.`
       : 'Stopped before two counts were measured.';
   return experimentResult(
     {
