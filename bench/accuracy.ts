@@ -45,7 +45,8 @@ export function nearestReading<T extends { at: number }>(readings: readonly T[],
   return best;
 }
 
-const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+const mean = (values: readonly number[]): number =>
+  values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 
 /**
  * paratop's per-core figures against the bench's own reading of /proc/stat (bench/proc-stat.ts: its
@@ -61,16 +62,22 @@ export async function measureAccuracy(readings: number): Promise<Accuracy> {
   const core = cpus().length - 1;
   const pinned = tasksetAvailable();
   const spin = [process.execPath, '-e', 'for(;;){}'];
-  const spinner = pinned ? spawn('taskset', ['-c', String(core), ...spin], { stdio: 'ignore' }) : spawn(spin[0] ?? 'node', spin.slice(1), { stdio: 'ignore' });
+  const spinner = pinned
+    ? spawn('taskset', ['-c', String(core), ...spin], { stdio: 'ignore' })
+    : spawn(spin[0] ?? 'node', spin.slice(1), { stdio: 'ignore' });
   const history: Reading[] = [];
   const now = (): number => performance.timeOrigin + performance.now();
   const poll = setInterval(() => {
     history.push({ at: now(), cores: readCoreTicks() });
     while (history.length > 0 && (history[0]?.at ?? 0) < now() - 3000) history.shift();
   }, POLL_MS);
-  const watch = spawn(process.execPath, [BIN, 'watch', '--format', 'ndjson', '--interval', '1', '--count', String(readings + 1), '--limit', '1'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const watch = spawn(
+    process.execPath,
+    [BIN, 'watch', '--format', 'ndjson', '--interval', '1', '--count', String(readings + 1), '--limit', '1'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const differences: number[] = [];
   const skews: number[] = [];
   const pinnedParatop: number[] = [];

@@ -19,7 +19,12 @@ export class FrameDetector {
   private lastArrival = 0;
   private parsedArrival = 0;
   private quietTimer: NodeJS.Timeout | undefined;
-  private waiting: { before: string | null; changed: boolean; resolve: (at: number | null) => void; timeout: NodeJS.Timeout } | null = null;
+  private waiting: {
+    before: string | null;
+    changed: boolean;
+    resolve: (at: number | null) => void;
+    timeout: NodeJS.Timeout;
+  } | null = null;
 
   constructor(
     cols: number,

@@ -27,9 +27,21 @@ export async function measureMemoryLadder(seconds: number): Promise<MemoryLadder
   const dataHome = mkdtempSync(join(tmpdir(), 'paratop-bench-'));
   try {
     const env = { ...process.env, XDG_DATA_HOME: dataHome };
-    const { stdout } = await run(process.execPath, [BIN, 'lab', 'run', 'memory-hierarchy', '--seconds', String(seconds), '--json'], { env, maxBuffer: 16 * 1024 * 1024 });
-    const result = JSON.parse(stdout) as RunResult & { details: { points: LatencyPoint[]; steps: LatencyStep[]; reported: CacheLevel[] } };
-    return { seconds, points: result.details.points, steps: result.details.steps, reported: result.details.reported, summary: result.summary };
+    const { stdout } = await run(
+      process.execPath,
+      [BIN, 'lab', 'run', 'memory-hierarchy', '--seconds', String(seconds), '--json'],
+      { env, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const result = JSON.parse(stdout) as RunResult & {
+      details: { points: LatencyPoint[]; steps: LatencyStep[]; reported: CacheLevel[] };
+    };
+    return {
+      seconds,
+      points: result.details.points,
+      steps: result.details.steps,
+      reported: result.details.reported,
+      summary: result.summary,
+    };
   } finally {
     rmSync(dataHome, { recursive: true, force: true });
   }

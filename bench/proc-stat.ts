@@ -21,7 +21,10 @@ export function parseCoreTicks(text: string): CoreTicks[] {
   for (const line of text.split('\n')) {
     const match = /^cpu(\d+) +(.*)$/.exec(line);
     if (!match) continue;
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (match[2] ?? '').trim().split(/ +/).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (match[2] ?? '')
+      .trim()
+      .split(/ +/)
+      .map(Number);
     const total = user + nice + system + idle + iowait + irq + softirq + steal;
     cores[Number(match[1])] = { busy: total - idle - iowait, total };
   }

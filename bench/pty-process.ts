@@ -2,7 +2,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import pty from 'node-pty';
 
 /** A program running in a pseudo-terminal, measured from /proc like any other process. */
-export function startInPty(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cols = 120, rows = 40): pty.IPty {
+export function startInPty(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cols = 120,
+  rows = 40,
+): pty.IPty {
   const terminal = pty.spawn(command, args, {
     name: 'xterm-256color',
     cols,

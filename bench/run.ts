@@ -59,14 +59,20 @@ function table(title: string, header: string[], rows: (string | number)[][]): vo
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   const lines = [title];
   for (const [index, row] of cells.entries()) {
-    lines.push(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd());
+    lines.push(
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    );
     if (index === 0) lines.push(widths.map((width) => '-'.repeat(width)).join('  '));
   }
   console.log(`\n${lines.join('\n')}`);
   printed.push(lines.join('\n'));
 }
 
-const fixed = (value: number | null | undefined, places = 2): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(places));
+const fixed = (value: number | null | undefined, places = 2): string =>
+  value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(places);
 
 interface SelfCostReport {
   runs: (SelfCost & { extra: number })[];
@@ -97,7 +103,9 @@ async function selfCost(): Promise<SelfCostReport> {
         for (const tool of list) {
           const replaced = sleepers?.topUp() ?? 0;
           if (replaced > 0) {
-            process.stdout.write(`  (${replaced} of the extra idle processes had been ended by something else; replaced)\n`);
+            process.stdout.write(
+              `  (${replaced} of the extra idle processes had been ended by something else; replaced)\n`,
+            );
             await sleep(1000);
           }
           process.stdout.write(`  measuring ${tool.name} with ${processCount()} processes (${warmup + window} s)…\n`);
@@ -109,7 +117,9 @@ async function selfCost(): Promise<SelfCostReport> {
     }
     if (straceAvailable()) {
       for (const tool of list) {
-        process.stdout.write(`  ${tool.name} under strace -f, counting forks, clones and execs (${warmup + traceWindow} s)…\n`);
+        process.stdout.write(
+          `  ${tool.name} under strace -f, counting forks, clones and execs (${warmup + traceWindow} s)…\n`,
+        );
         spawnTraces.push(await traceSpawns(tool, warmup, traceWindow));
       }
     } else {
@@ -118,14 +128,18 @@ async function selfCost(): Promise<SelfCostReport> {
   } finally {
     cleanUp();
   }
-  const paratopAt = (extra: number): SelfCost | undefined => runs.find((run) => run.tool === 'paratop' && run.extra === extra);
-  const baselineAt = (extra: number): ForkBaseline | undefined => baselines.find((baseline) => baseline.extra === extra);
+  const paratopAt = (extra: number): SelfCost | undefined =>
+    runs.find((run) => run.tool === 'paratop' && run.extra === extra);
+  const baselineAt = (extra: number): ForkBaseline | undefined =>
+    baselines.find((baseline) => baseline.extra === extra);
   table(
     `Self cost: 1 s refresh, ${window} s after ${warmup} s warm-up, in a 120x40 pseudo-terminal (CPU = % of one core, process + its reaped children; machine forks = /proc/stat "processes" over the window)`,
     ['tool', 'processes', 'CPU %', 'paratop / tool', 'RSS mean MB', 'RSS peak MB', 'machine forks'],
     [0, 400].flatMap((extra) => {
       const baseline = baselineAt(extra);
-      const rows: (string | number)[][] = baseline ? [['(no tool: idle baseline)', baseline.processes, '', '', '', '', baseline.machineForks]] : [];
+      const rows: (string | number)[][] = baseline
+        ? [['(no tool: idle baseline)', baseline.processes, '', '', '', '', baseline.machineForks]]
+        : [];
       for (const run of runs.filter((candidate) => candidate.extra === extra)) {
         const paratop = paratopAt(run.extra);
         rows.push([
@@ -157,10 +171,21 @@ async function selfCost(): Promise<SelfCostReport> {
     const paratop = paratopAt(extra);
     const htop = runs.find((run) => run.tool.startsWith('htop') && run.extra === extra);
     const baseline = baselineAt(extra);
-    if (paratop && htop) check(`CPU vs htop -d 10 (${label})`, `<= ${fixed(htop.cpuPercent, 3)}%`, `${fixed(paratop.cpuPercent, 3)}%`, paratop.cpuPercent <= htop.cpuPercent);
+    if (paratop && htop)
+      check(
+        `CPU vs htop -d 10 (${label})`,
+        `<= ${fixed(htop.cpuPercent, 3)}%`,
+        `${fixed(paratop.cpuPercent, 3)}%`,
+        paratop.cpuPercent <= htop.cpuPercent,
+      );
     const everySecond = runs.find((run) => run.tool === PARATOP_LIST_EVERY_SECOND && run.extra === extra);
     if (everySecond && htop) {
-      check(`CPU vs htop -d 10, process list every 1 s like htop's (${label})`, `<= ${fixed(htop.cpuPercent, 3)}%`, `${fixed(everySecond.cpuPercent, 3)}%`, everySecond.cpuPercent <= htop.cpuPercent);
+      check(
+        `CPU vs htop -d 10, process list every 1 s like htop's (${label})`,
+        `<= ${fixed(htop.cpuPercent, 3)}%`,
+        `${fixed(everySecond.cpuPercent, 3)}%`,
+        everySecond.cpuPercent <= htop.cpuPercent,
+      );
     }
     if (paratop && baseline) {
       const excess = paratop.machineForks - baseline.machineForks;
@@ -173,9 +198,21 @@ async function selfCost(): Promise<SelfCostReport> {
     }
   }
   const traced = spawnTraces.find((trace) => trace.tool === 'paratop');
-  if (traced) check('processes spawned by paratop (strace -f)', '0', `${traced.processes} created, ${traced.execs} execve calls in ${traced.windowSeconds} s`, traced.processes === 0 && traced.execs === 0);
+  if (traced)
+    check(
+      'processes spawned by paratop (strace -f)',
+      '0',
+      `${traced.processes} created, ${traced.execs} execve calls in ${traced.windowSeconds} s`,
+      traced.processes === 0 && traced.execs === 0,
+    );
   const paratop = paratopAt(0);
-  if (paratop) check('RSS (few processes)', '< 55 MB', `mean ${fixed(paratop.rssMeanMb, 1)}, peak ${fixed(paratop.rssPeakMb, 1)} MB`, paratop.rssPeakMb < 55);
+  if (paratop)
+    check(
+      'RSS (few processes)',
+      '< 55 MB',
+      `mean ${fixed(paratop.rssMeanMb, 1)}, peak ${fixed(paratop.rssPeakMb, 1)} MB`,
+      paratop.rssPeakMb < 55,
+    );
   return { runs, baselines, spawnTraces, spawnTraceSkipped };
 }
 
@@ -184,13 +221,33 @@ async function samplerSpeed(): Promise<SamplerSpeed[]> {
   table(
     `Sampler: one full process scan (ms); generated trees all idle, and with ${BUSY_FRACTION * 100}% of processes given new CPU time before each scan (the realistic case, used for the targets)`,
     ['tree', 'processes', 'first scan', 'median', 'p95', 'scans'],
-    results.map((result) => [result.tree, result.processes, fixed(result.coldMs), fixed(result.medianMs), fixed(result.p95Ms), result.scans]),
+    results.map((result) => [
+      result.tree,
+      result.processes,
+      fixed(result.coldMs),
+      fixed(result.medianMs),
+      fixed(result.p95Ms),
+      result.scans,
+    ]),
   );
-  const at = (count: number): SamplerSpeed | undefined => results.find((result) => result.processes === count && result.busyFraction === BUSY_FRACTION);
+  const at = (count: number): SamplerSpeed | undefined =>
+    results.find((result) => result.processes === count && result.busyFraction === BUSY_FRACTION);
   const thousand = at(1000);
   const tenThousand = at(10_000);
-  if (thousand) check(`sample of 1,000 processes (${BUSY_FRACTION * 100}% busy)`, '< 10 ms', `median ${fixed(thousand.medianMs)} ms`, thousand.medianMs < 10);
-  if (tenThousand) check(`sample of 10,000 processes (${BUSY_FRACTION * 100}% busy)`, '< 100 ms', `median ${fixed(tenThousand.medianMs)} ms`, tenThousand.medianMs < 100);
+  if (thousand)
+    check(
+      `sample of 1,000 processes (${BUSY_FRACTION * 100}% busy)`,
+      '< 10 ms',
+      `median ${fixed(thousand.medianMs)} ms`,
+      thousand.medianMs < 10,
+    );
+  if (tenThousand)
+    check(
+      `sample of 10,000 processes (${BUSY_FRACTION * 100}% busy)`,
+      '< 100 ms',
+      `median ${fixed(tenThousand.medianMs)} ms`,
+      tenThousand.medianMs < 100,
+    );
   return results;
 }
 
@@ -201,7 +258,12 @@ async function keyLatency(): Promise<KeyLatency> {
     ['presses', 'timeouts', 'p50 ms', 'p95 ms', 'max ms'],
     [[result.presses, result.timeouts, fixed(result.p50Ms), fixed(result.p95Ms), fixed(result.maxMs)]],
   );
-  check('key-to-frame p95 (timeouts counted)', '< 30 ms', `${fixed(result.p95Ms)} ms, ${result.timeouts} timeouts in ${result.presses}`, result.p95Ms < 30);
+  check(
+    'key-to-frame p95 (timeouts counted)',
+    '< 30 ms',
+    `${fixed(result.p95Ms)} ms, ${result.timeouts} timeouts in ${result.presses}`,
+    result.p95Ms < 30,
+  );
   return result;
 }
 
@@ -213,7 +275,15 @@ async function lab(): Promise<Awaited<ReturnType<typeof measureLabSpeedups>>> {
   table(
     `Lab: ${cores} cores; each run ${seconds} s (threads-join: a job of that size per worker, timed to completion); cores used by paratop and by the bench from /proc over the same window; other = the rest of the machine, in cores (load average before: ${idleBefore.toFixed(2)})`,
     ['scenario', 'workers', 'cores (paratop)', 'cores (/proc)', 'other', 'units/s', 'speedup'],
-    points.map((point) => [point.scenario, point.workers, fixed(point.coresUsed), fixed(point.coresUsedProc), fixed(point.otherCores), Math.round(point.unitsPerSecond), fixed(point.speedup)]),
+    points.map((point) => [
+      point.scenario,
+      point.workers,
+      fixed(point.coresUsed),
+      fixed(point.coresUsedProc),
+      fixed(point.otherCores),
+      Math.round(point.unitsPerSecond),
+      fixed(point.speedup),
+    ]),
   );
   for (const skip of skipped) console.log(`  skipped ${skip.scenario}: ${skip.reason}`);
   for (const scenario of speedupScenarios()) {
@@ -223,13 +293,28 @@ async function lab(): Promise<Awaited<ReturnType<typeof measureLabSpeedups>>> {
     if (target === 'speedup') {
       const point = mine.find((candidate) => candidate.workers === cores);
       if (point?.speedup) {
-        check(`${scenario.id}: speedup at ${cores} workers`, `>= ${fixed(0.95 * cores)}`, `${fixed(point.speedup)} (cores ${fixed(point.coresUsedProc)}, other load ${fixed(point.otherCores)})`, point.speedup >= 0.95 * cores);
+        check(
+          `${scenario.id}: speedup at ${cores} workers`,
+          `>= ${fixed(0.95 * cores)}`,
+          `${fixed(point.speedup)} (cores ${fixed(point.coresUsedProc)}, other load ${fixed(point.otherCores)})`,
+          point.speedup >= 0.95 * cores,
+        );
       } else {
-        check(`${scenario.id}: speedup at ${cores} workers`, `>= ${fixed(0.95 * cores)}`, skip ? `not run: ${skip.reason}` : 'not measured', false);
+        check(
+          `${scenario.id}: speedup at ${cores} workers`,
+          `>= ${fixed(0.95 * cores)}`,
+          skip ? `not run: ${skip.reason}` : 'not measured',
+          false,
+        );
       }
     } else if (target === 'one-core') {
       const worst = Math.max(...mine.map((point) => Math.max(point.coresUsedProc ?? 0, point.coresUsed ?? 0)));
-      const measuredText = mine.length > 0 ? `at most ${fixed(worst)} cores (${mine.map((point) => `${point.workers}: ${fixed(point.coresUsedProc)}`).join(', ')})` : skip ? `not run: ${skip.reason}` : 'not measured';
+      const measuredText =
+        mine.length > 0
+          ? `at most ${fixed(worst)} cores (${mine.map((point) => `${point.workers}: ${fixed(point.coresUsedProc)}`).join(', ')})`
+          : skip
+            ? `not run: ${skip.reason}`
+            : 'not measured';
       check(`${scenario.id}: cores used at any count`, '< 1.05 cores', measuredText, mine.length > 0 && worst < 1.05);
     }
   }
@@ -242,10 +327,29 @@ async function accuracy(): Promise<Accuracy> {
   table(
     `Accuracy: per-core busy % from \`paratop watch\` against the bench's own /proc/stat reading (bench/proc-stat.ts) at the same moments (skew mean ${fixed(result.skewMs.mean)} ms, max ${fixed(result.skewMs.max)} ms; polled every ${result.pollMs} ms); one process spinning${pinned?.by ? `, pinned to core ${pinned.core} by taskset` : ', not pinned (no taskset)'}`,
     ['core-intervals', 'max diff (points)', 'mean diff', 'pinned core: paratop mean / min', 'independent mean / min'],
-    [[result.intervals, fixed(result.maxDifference), fixed(result.meanDifference), pinned ? `${fixed(pinned.paratopMean, 1)} / ${fixed(pinned.paratopMin, 1)}` : '-', pinned ? `${fixed(pinned.independentMean, 1)} / ${fixed(pinned.independentMin, 1)}` : '-']],
+    [
+      [
+        result.intervals,
+        fixed(result.maxDifference),
+        fixed(result.meanDifference),
+        pinned ? `${fixed(pinned.paratopMean, 1)} / ${fixed(pinned.paratopMin, 1)}` : '-',
+        pinned ? `${fixed(pinned.independentMean, 1)} / ${fixed(pinned.independentMin, 1)}` : '-',
+      ],
+    ],
   );
-  check('per-core readings vs independent /proc/stat', 'within 3 points', `max ${fixed(result.maxDifference)} points`, result.maxDifference <= 3);
-  if (pinned?.by) check(`pinned core ${pinned.core} (known load 100%)`, 'paratop >= 97% every interval', `min ${fixed(pinned.paratopMin, 1)}%, mean ${fixed(pinned.paratopMean, 1)}%`, pinned.paratopMin >= 97);
+  check(
+    'per-core readings vs independent /proc/stat',
+    'within 3 points',
+    `max ${fixed(result.maxDifference)} points`,
+    result.maxDifference <= 3,
+  );
+  if (pinned?.by)
+    check(
+      `pinned core ${pinned.core} (known load 100%)`,
+      'paratop >= 97% every interval',
+      `min ${fixed(pinned.paratopMin, 1)}%, mean ${fixed(pinned.paratopMean, 1)}%`,
+      pinned.paratopMin >= 97,
+    );
   return result;
 }
 
@@ -262,7 +366,12 @@ async function memoryLadder(): Promise<MemoryLadder> {
     ladder.steps.map((step, at) => {
       const name = at === 0 ? 'L1d' : step.name;
       const reported = ladder.reported.find((cache) => cache.name === name);
-      return [step.name, step.name === 'RAM' ? '-' : formatBytes(step.upToBytes), fixed(step.nsPerLoad), reported ? formatBytes(reported.bytes) : '-'];
+      return [
+        step.name,
+        step.name === 'RAM' ? '-' : formatBytes(step.upToBytes),
+        fixed(step.nsPerLoad),
+        reported ? formatBytes(reported.bytes) : '-',
+      ];
     }),
   );
   return ladder;
@@ -290,6 +399,9 @@ table(
 report.tables = printed;
 report.loadAverageAfter = loadavg();
 mkdirSync(RESULTS_DIR, { recursive: true });
-const file = join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${[...only].join('-')}` : ''}.json`);
+const file = join(
+  RESULTS_DIR,
+  `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}${only ? `-${[...only].join('-')}` : ''}.json`,
+);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nSaved to ${file}`);

@@ -21,7 +21,14 @@ function percentile(sorted: readonly number[], fraction: number): number {
 /** Seconds between two scans of a generated tree: the dashboard's process interval. */
 const SCAN_EVERY_SECONDS = 2;
 
-async function timeScans(label: string, sampler: LinuxSampler, processes: number, scans: number, tree?: ProcTree, busyFraction?: number): Promise<SamplerSpeed> {
+async function timeScans(
+  label: string,
+  sampler: LinuxSampler,
+  processes: number,
+  scans: number,
+  tree?: ProcTree,
+  busyFraction?: number,
+): Promise<SamplerSpeed> {
   let started = performance.now();
   await sampler.sampleProcesses();
   const coldMs = performance.now() - started;
@@ -35,7 +42,15 @@ async function timeScans(label: string, sampler: LinuxSampler, processes: number
   }
   times.sort((a, b) => a - b);
   sampler.close();
-  return { tree: label, processes, busyFraction: tree ? (busyFraction ?? 0) : null, coldMs, medianMs: percentile(times, 0.5), p95Ms: percentile(times, 0.95), scans };
+  return {
+    tree: label,
+    processes,
+    busyFraction: tree ? (busyFraction ?? 0) : null,
+    coldMs,
+    medianMs: percentile(times, 0.5),
+    p95Ms: percentile(times, 0.95),
+    scans,
+  };
 }
 
 /** Share of a generated tree's processes that use CPU between two scans: the realistic case, and the target's. */
@@ -57,7 +72,10 @@ export async function measureSamplerSpeed(quick: boolean): Promise<SamplerSpeed[
         const label = `generated ${count}, ${busy === 0 ? 'all idle' : `${busy * 100}% busy`}`;
         // The sampler's clock moves with the tree's uptime (it reads uptime once per tick of its clock).
         let clockMs = 0;
-        const sampler = new LinuxSampler({ procRoot: tree.root, monotonic: () => (clockMs += SCAN_EVERY_SECONDS * 1000) });
+        const sampler = new LinuxSampler({
+          procRoot: tree.root,
+          monotonic: () => (clockMs += SCAN_EVERY_SECONDS * 1000),
+        });
         results.push(await timeScans(label, sampler, count, scans, tree, busy));
       }
     } finally {

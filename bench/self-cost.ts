@@ -3,7 +3,15 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './paths.js';
-import { cpuSecondsWithChildren, forksSinceBoot, processCount, quitPty, rssMegabytes, sleep, startInPty } from './pty-process.js';
+import {
+  cpuSecondsWithChildren,
+  forksSinceBoot,
+  processCount,
+  quitPty,
+  rssMegabytes,
+  sleep,
+  startInPty,
+} from './pty-process.js';
 
 export interface SelfCost {
   tool: string;
@@ -154,7 +162,18 @@ export function straceAvailable(): boolean {
 export async function traceSpawns(tool: Tool, warmupSeconds: number, windowSeconds: number): Promise<SpawnTrace> {
   const dir = mkdtempSync(join(tmpdir(), 'paratop-bench-strace-'));
   const output = join(dir, 'trace');
-  const args = ['-f', '-qq', '-ttt', '-e', 'trace=fork,vfork,clone,clone3,execve,execveat', '-o', output, '--', tool.command, ...tool.args];
+  const args = [
+    '-f',
+    '-qq',
+    '-ttt',
+    '-e',
+    'trace=fork,vfork,clone,clone3,execve,execveat',
+    '-o',
+    output,
+    '--',
+    tool.command,
+    ...tool.args,
+  ];
   const epochSeconds = (): number => (performance.timeOrigin + performance.now()) / 1000;
   try {
     const terminal = startInPty('strace', args, tool.env);

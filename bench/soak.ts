@@ -34,7 +34,13 @@ const TAG = `PARATOP_SOAK_TAG=${randomUUID()}`;
 const scratch = mkdtempSync(join(tmpdir(), 'paratop-soak-'));
 const diagnosticsFile = join(scratch, 'diagnostics.ndjson');
 const [tagName = '', tagValue = ''] = TAG.split('=');
-const terminal = startInPty(process.execPath, [BIN, '--interval', '0.5'], { PARATOP_DIAGNOSTICS: diagnosticsFile, XDG_DATA_HOME: scratch, [tagName]: tagValue }, 120, 40);
+const terminal = startInPty(
+  process.execPath,
+  [BIN, '--interval', '0.5'],
+  { PARATOP_DIAGNOSTICS: diagnosticsFile, XDG_DATA_HOME: scratch, [tagName]: tagValue },
+  120,
+  40,
+);
 const screen = new xterm.Terminal({ cols: 120, rows: 40, allowProposedApi: true });
 terminal.onData((data) => screen.write(data));
 let exited = false;
@@ -44,13 +50,17 @@ let exitedEarly: { atSeconds: number; screen: string } | null = null;
 const exitedNow = new Promise<void>((resolve) =>
   terminal.onExit(() => {
     exited = true;
-    if (!quitting) exitedEarly = { atSeconds: Math.round((performance.now() - startedAt) / 1000), screen: screenText() };
+    if (!quitting)
+      exitedEarly = { atSeconds: Math.round((performance.now() - startedAt) / 1000), screen: screenText() };
     resolve();
   }),
 );
 const screenText = (): string => {
   const buffer = screen.buffer.active;
-  return Array.from({ length: 40 }, (_, row) => buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '').join('\n');
+  return Array.from(
+    { length: 40 },
+    (_, row) => buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '',
+  ).join('\n');
 };
 const waitFor = async (check: (text: string) => boolean, timeoutMs: number): Promise<boolean> => {
   const deadline = Date.now() + timeoutMs;
@@ -100,7 +110,14 @@ const sampleOutside = (): void => {
   }
   const now = startedByParatop();
   for (const [key, command] of now) seen.set(key, command);
-  outside.push({ t: (performance.now() - startedAt) / 1000, rssMb: rssMegabytes(terminal.pid), fds, fdsOnProc, machineProcesses: processCount(), started: now.size });
+  outside.push({
+    t: (performance.now() - startedAt) / 1000,
+    rssMb: rssMegabytes(terminal.pid),
+    fds,
+    fdsOnProc,
+    machineProcesses: processCount(),
+    started: now.size,
+  });
 };
 const outsideTimer = setInterval(sampleOutside, 10_000);
 const seenTimer = setInterval(() => {
@@ -119,7 +136,15 @@ async function tally(what: string, ok: boolean): Promise<void> {
     return;
   }
   // What the screen showed, lines without trailing blanks: how a hang looked is the first clue.
-  hung.push({ what, atSeconds: at(), screen: screenText().split('\n').map((line) => line.trimEnd()).filter(Boolean).join('\n') });
+  hung.push({
+    what,
+    atSeconds: at(),
+    screen: screenText()
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter(Boolean)
+      .join('\n'),
+  });
   terminal.write('\x1b');
   // An x right behind Esc in the same read would be Alt-x.
   await sleep(300);
@@ -135,7 +160,10 @@ async function ownCommand(): Promise<void> {
   terminal.write(`\x15${OWN_COMMAND}\r`);
   await tally('own command (r)', await waitFor((text) => /Last run, for i in/.test(text), 60_000));
   terminal.write('o');
-  await tally('output pane (o)', await waitFor((text) => /Output of for i in/.test(text) && text.includes('soak line 10'), 10_000));
+  await tally(
+    'output pane (o)',
+    await waitFor((text) => /Output of for i in/.test(text) && text.includes('soak line 10'), 10_000),
+  );
   terminal.write('\x1b');
   await waitFor((text) => text.includes('PID USER'), 10_000);
 }
@@ -175,7 +203,10 @@ try {
         await tally(scenario.id, await waitFor((text) => ended.test(text), 120_000));
       } else {
         // Open-ended: running (its x stop shows), then stopped with x.
-        const running = await waitFor((text) => text.includes(`LAB  ${scenario.title}`) && text.includes('x stop'), 20_000);
+        const running = await waitFor(
+          (text) => text.includes(`LAB  ${scenario.title}`) && text.includes('x stop'),
+          20_000,
+        );
         await sleep(OPEN_ENDED_SECONDS * 1000);
         terminal.write('x');
         await tally(scenario.id, running && (await waitFor((text) => ended.test(text), 15_000)));
@@ -221,14 +252,24 @@ rmSync(scratch, { recursive: true, force: true });
  * so are the open files.
  */
 const MB = 1024 * 1024;
-const cycles = cycleStarts.slice(1).map((start, index) => ({ from: start, to: cycleStarts[index + 2] })).filter((cycle): cycle is { from: number; to: number } => cycle.to !== undefined);
+const cycles = cycleStarts
+  .slice(1)
+  .map((start, index) => ({ from: start, to: cycleStarts[index + 2] }))
+  .filter((cycle): cycle is { from: number; to: number } => cycle.to !== undefined);
 const byCycle = cycles.length >= 3;
 const warmUpSeconds = byCycle ? (cycles[0]?.from ?? 0) : Math.min(120, (minutes * 60) / 5);
 const windowSeconds = Math.max(30, (minutes * 60) / 12);
 const spans = byCycle
   ? cycles
-  : Array.from({ length: Math.ceil((minutes * 60 - warmUpSeconds) / windowSeconds) }, (_, index) => ({ from: warmUpSeconds + index * windowSeconds, to: warmUpSeconds + (index + 1) * windowSeconds }));
-function floors<Reading extends { t: number }>(records: Reading[], value: (record: Reading) => number, unit = MB): { t: number; mb: number }[] {
+  : Array.from({ length: Math.ceil((minutes * 60 - warmUpSeconds) / windowSeconds) }, (_, index) => ({
+      from: warmUpSeconds + index * windowSeconds,
+      to: warmUpSeconds + (index + 1) * windowSeconds,
+    }));
+function floors<Reading extends { t: number }>(
+  records: Reading[],
+  value: (record: Reading) => number,
+  unit = MB,
+): { t: number; mb: number }[] {
   return spans
     .map((span) => ({ span, records: records.filter((record) => record.t >= span.from && record.t < span.to) }))
     .filter(({ records }) => records.length > 0)
@@ -263,12 +304,15 @@ const machineProcessFloors = floors(outside, (record) => record.machineProcesses
 const fdsStart = fdFloors[0]?.mb ?? null;
 const fdsEnd = fdFloors.at(-1)?.mb ?? null;
 const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-const round = (value: number | null, digits = 2): number | null => (value === null ? null : Number(value.toFixed(digits)));
+const round = (value: number | null, digits = 2): number | null =>
+  value === null ? null : Number(value.toFixed(digits));
 
 const summary = {
   minutes,
   cyclesCompleted: Math.max(0, cycleStarts.length - 1),
-  memoryTrendBy: byCycle ? 'the floor of each lab cycle after the first' : `the floor of ${windowSeconds} s windows (too short for 3 cycles after the first: not judged)`,
+  memoryTrendBy: byCycle
+    ? 'the floor of each lab cycle after the first'
+    : `the floor of ${windowSeconds} s windows (too short for 3 cycles after the first: not judged)`,
   experimentsFinished: [...finished.values()].reduce((sum, count) => sum + count, 0),
   finishedByName: Object.fromEntries(finished),
   hung,
@@ -318,5 +362,8 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const file = join(RESULTS_DIR, `soak-${new Date().toISOString().slice(0, 10)}-${minutes}min.json`);
 writeFileSync(file, `${JSON.stringify({ summary, inside, outside, seen: Object.fromEntries(seen) }, null, 2)}\n`);
 console.log(`Saved to ${file}`);
-if (!byCycle) console.log(`RSS growth and open files not judged: ${summary.cyclesCompleted} lab cycle(s) completed; 4 are needed (about 15 minutes).`);
+if (!byCycle)
+  console.log(
+    `RSS growth and open files not judged: ${summary.cyclesCompleted} lab cycle(s) completed; 4 are needed (about 15 minutes).`,
+  );
 process.exitCode = Object.values(summary.targets).every((target) => target !== false) ? 0 : 1;

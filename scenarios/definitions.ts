@@ -38,7 +38,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'One busy thread',
     lecture: '0.py: do_stuff() on the main thread',
     lookFor: 'One core near 100%, the others idle. The process has one busy thread.',
-    explanation: 'A thread runs on one core at a time. One busy thread can never use more than one core, however many the machine has.',
+    explanation:
+      'A thread runs on one core at a time. One busy thread can never use more than one core, however many the machine has.',
     kind: 'threads',
     procedure: 'steady',
     mode: 'spin',
@@ -108,7 +109,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'node',
     title: 'Threads with arguments, joined',
     lecture: '2.py: pass arguments to threads, join them',
-    lookFor: 'One PID, several TIDs: each thread has its own row in the thread view. The results add up when all are joined.',
+    lookFor:
+      'One PID, several TIDs: each thread has its own row in the thread view. The results add up when all are joined.',
     explanation:
       'Each thread is given its share of a job (how many random points to throw at a square to estimate pi), works on it, and returns its count. join() waits for each thread; the main thread adds the counts.',
     kind: 'threads',
@@ -177,7 +179,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'Results sent back on a queue',
     lecture: '3.py: fix it with a queue',
     lookFor: 'Every result arrives in the parent.',
-    explanation: 'The children send each result to the parent over a queue (here, the IPC channel). Processes share nothing unless they send it.',
+    explanation:
+      'The children send each result to the parent over a queue (here, the IPC channel). Processes share nothing unless they send it.',
     kind: 'processes',
     procedure: 'lost-results',
     mode: 'queue',
@@ -192,7 +195,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'node',
     title: 'Serial, threads and processes compared',
     lecture: '3.py: compare the runtimes',
-    lookFor: 'The same work: GIL-like threads no faster than serial; lock-free threads and processes about cores times faster.',
+    lookFor:
+      'The same work: GIL-like threads no faster than serial; lock-free threads and processes about cores times faster.',
     explanation:
       'The job is sized on one worker; then the same number of work units is done serially, by GIL-like threads, by lock-free threads and by processes, each timed from start to finish. Every comparison is kept (paratop lab compare).',
     kind: 'threads',
@@ -226,9 +230,10 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'node',
     title: 'Beware fork(): memory',
     lecture: 'final remarks: load, then fork, or fork, then load?',
-    lookFor: 'Loading first costs the whole data set once per process; loading after, about once in all (PSS, which adds up).',
+    lookFor:
+      'Loading first costs the whole data set once per process; loading after, about once in all (PSS, which adds up).',
     explanation:
-      "fork() gives each child a copy of everything the parent holds, copied page by page as it is touched. Load all the data first and every worker that uses it ends up carrying all of it; start the workers first and each loads only its part.",
+      'fork() gives each child a copy of everything the parent holds, copied page by page as it is touched. Load all the data first and every worker that uses it ends up carrying all of it; start the workers first and each loads only its part.',
     kind: 'processes',
     procedure: 'fork-memory',
     mode: 'memory',
@@ -283,7 +288,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '0.py: `while True: pass` in threads, in real Python',
     lookFor: 'One core in total, whatever the number of threads: the real GIL.',
     explanation:
-      "CPython lets one thread at a time run Python code. A thread waiting for the GIL asks for it after 5 ms (sys.getswitchinterval()), and the holder hands it over: turns, not parallelism.",
+      'CPython lets one thread at a time run Python code. A thread waiting for the GIL asks for it after 5 ms (sys.getswitchinterval()), and the holder hands it over: turns, not parallelism.',
     kind: 'threads',
     procedure: 'steady',
     mode: 'gil',
@@ -316,7 +321,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'Python multiprocessing',
     lecture: '0.py: switch to processes, in real Python',
     lookFor: 'Every core busy: each process has its own interpreter and its own GIL.',
-    explanation: 'multiprocessing starts whole Python processes (here with fork). Each has its own GIL, so pure Python code runs on all cores.',
+    explanation:
+      'multiprocessing starts whole Python processes (here with fork). Each has its own GIL, so pure Python code runs on all cores.',
     kind: 'processes',
     procedure: 'steady',
     mode: 'processes',
@@ -333,7 +339,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: the threading gotcha, in real Python',
     lookFor: 'Expected and actual counts differ: the GIL does not make counter += 1 safe.',
     explanation:
-      "Since CPython 3.10 a thread is switched only at certain points, so a bare counter += 1 seldom loses updates any more. Real code does other work between reading and writing; here a thread sometimes yields there (time.sleep(0)), at random, so another can write in between: updates are lost, a different number each run.",
+      'Since CPython 3.10 a thread is switched only at certain points, so a bare counter += 1 seldom loses updates any more. Real code does other work between reading and writing; here a thread sometimes yields there (time.sleep(0)), at random, so another can write in between: updates are lost, a different number each run.',
     kind: 'threads',
     procedure: 'race',
     mode: 'race',
@@ -349,7 +355,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'Python results lost by processes',
     lecture: '3.py: the multiprocessing gotcha, with fork',
     lookFor: "The children append to the global list; the parent's list stays empty.",
-    explanation: "With the fork start method each child gets a copy of the parent's memory, list included. It appends to its copy, which dies with it.",
+    explanation:
+      "With the fork start method each child gets a copy of the parent's memory, list included. It appends to its copy, which dies with it.",
     kind: 'processes',
     procedure: 'lost-results',
     mode: 'lost',
@@ -365,7 +372,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'Python results on a multiprocessing.Queue',
     lecture: '3.py: fix it with a queue, in real Python',
     lookFor: 'Every result arrives in the parent.',
-    explanation: 'multiprocessing.Queue pickles each result and sends it through a pipe to the parent. Nothing is shared; everything is sent.',
+    explanation:
+      'multiprocessing.Queue pickles each result and sends it through a pipe to the parent. Nothing is shared; everything is sent.',
     kind: 'processes',
     procedure: 'lost-results',
     mode: 'queue',
@@ -380,9 +388,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'python',
     title: 'Python fork(): copy-on-write',
     lecture: 'final remarks: beware fork(), in real Python',
-    lookFor: 'Forked children share the parent\'s pages until they touch them; reading Python objects touches them.',
+    lookFor: "Forked children share the parent's pages until they touch them; reading Python objects touches them.",
     explanation:
-      "fork() copies lazily: a page is copied when either side writes to it. Python writes reference counts even when it only reads an object, so a child that reads the data copies it. Loading after the fork avoids both.",
+      'fork() copies lazily: a page is copied when either side writes to it. Python writes reference counts even when it only reads an object, so a child that reads the data copies it. Loading after the fork avoids both.',
     kind: 'processes',
     procedure: 'fork-memory',
     mode: 'load-then-fork',
@@ -398,7 +406,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'Simulated GIL and real GIL, side by side',
     lecture: "0.py: the GIL, paratop's simulation against CPython's",
     lookFor: 'The same worker counts, the same answer: about one core, whatever the number of threads.',
-    explanation: "Each count runs paratop's GIL-like threads, then the same number of pure-Python threads, and compares the cores they use and how often they switch.",
+    explanation:
+      "Each count runs paratop's GIL-like threads, then the same number of pure-Python threads, and compares the cores they use and how often they switch.",
     kind: 'threads',
     procedure: 'side-by-side',
     mode: 'gil',
@@ -413,7 +422,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'node',
     title: 'The memory hierarchy, measured',
     lecture: 'the cartoon of the computer: L1, L2, L3, RAM',
-    lookFor: 'Nanoseconds per load climb in steps as the working set outgrows L1, L2, L3: about 1 ns, a few ns, tens, then ~100 ns in RAM.',
+    lookFor:
+      'Nanoseconds per load climb in steps as the working set outgrows L1, L2, L3: about 1 ns, a few ns, tens, then ~100 ns in RAM.',
     explanation:
       'Each load depends on the one before, in a random order, so nothing can be fetched ahead: the time per load is the latency of wherever the data lives. A set that fits a cache is served by it; one that does not goes one level further out.',
     kind: 'processes',
@@ -431,9 +441,10 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'node',
     title: 'More workers, more cache misses',
     lecture: 'final remarks: more threads, more cache misses',
-    lookFor: 'Once the workers\' data together outgrows the cache (and once they outnumber the cores), each load takes longer and each worker does less.',
+    lookFor:
+      "Once the workers' data together outgrows the cache (and once they outnumber the cores), each load takes longer and each worker does less.",
     explanation:
-      'Each worker walks as much data of its own as the last-level cache holds for one. One fits; more push each other\'s data out, so loads go to RAM. Workers taking turns on a core find the cache full of the other\'s data each time.',
+      "Each worker walks as much data of its own as the last-level cache holds for one. One fits; more push each other's data out, so loads go to RAM. Workers taking turns on a core find the cache full of the other's data each time.",
     kind: 'processes',
     procedure: 'cache-sharing',
     mode: 'chase',
@@ -448,7 +459,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'node',
     title: 'I/O-bound against CPU-bound threads',
     lecture: 'every program is bottlenecked by one component: CPU-bound or IO-bound',
-    lookFor: 'I/O-bound threads finish about N times sooner with the CPU near idle; CPU-bound ones stay on one core, no faster.',
+    lookFor:
+      'I/O-bound threads finish about N times sooner with the CPU near idle; CPU-bound ones stay on one core, no faster.',
     explanation:
       'A thread waiting for I/O gives the lock back (as CPython releases the GIL in a blocking call), so while it waits another can run: the waits overlap. CPU-bound threads need the lock all the time, so they take turns.',
     kind: 'threads',
@@ -459,7 +471,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     finite: true,
     simulation:
       "Simulates CPython's GIL with a lock the threads share; the I/O is real (requests over a loopback socket to a service that answers after 50 ms).",
-    simulationBrief: "Simulated GIL; real socket I/O.",
+    simulationBrief: 'Simulated GIL; real socket I/O.',
   },
   {
     id: 'py-io-threads',
@@ -468,7 +480,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     runtime: 'python',
     title: 'Python threads waiting on I/O',
     lecture: 'CPU-bound or IO-bound, in real Python',
-    lookFor: 'Threads blocked in recv() hold no GIL: N of them finish about N times sooner; pure-Python CPU work stays on one core.',
+    lookFor:
+      'Threads blocked in recv() hold no GIL: N of them finish about N times sooner; pure-Python CPU work stays on one core.',
     explanation:
       'CPython releases the GIL around blocking calls (socket.recv, file reads, time.sleep), so threads are the right tool for waiting on many things at once, and the wrong one for computing.',
     kind: 'threads',

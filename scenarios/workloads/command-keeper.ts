@@ -62,7 +62,9 @@ function members(): ProcessLink[] {
   const root = rootPid;
   const all = links.read();
   const trusted = new Map(followed);
-  for (const link of all) if (link.sid === root && (reapedAtTicks === null || link.startTicks <= reapedAtTicks)) trusted.set(link.pid, link.startTicks);
+  for (const link of all)
+    if (link.sid === root && (reapedAtTicks === null || link.startTicks <= reapedAtTicks))
+      trusted.set(link.pid, link.startTicks);
   trusted.delete(process.pid);
   return followTree(all, trusted, -1).filter((link) => link.pid !== process.pid);
 }
@@ -125,5 +127,11 @@ child.on('spawn', () => {
 });
 child.on('exit', (code, signal) => {
   reapedAtTicks = ticksNow();
-  send({ type: 'exited', code, signal, cpuSeconds: reapedCpuSeconds(), wallSeconds: (performance.now() - spawnedAt) / 1000 });
+  send({
+    type: 'exited',
+    code,
+    signal,
+    cpuSeconds: reapedCpuSeconds(),
+    wallSeconds: (performance.now() - spawnedAt) / 1000,
+  });
 });

@@ -13,7 +13,7 @@ export const APPROX_MS_PER_UNIT = 0.14;
 let sink = 0x9e3779b9;
 
 export function workUnit(seed: number): number {
-  let x = (seed | 0) || 1;
+  let x = seed | 0 || 1;
   for (let index = 0; index < ITERATIONS_PER_UNIT; index += 1) {
     x ^= x << 13;
     x ^= x >>> 17;

@@ -28,7 +28,11 @@ export function workingSet(bytes: number, lineBytes: number): { chase(loads: num
  * ns per load. One buffer, the largest, is allocated once: smaller sets use its start, so only what
  * is measured is ever touched. Yields to the event loop every slice, so a stop is heard.
  */
-export async function timeLatencies(spec: WorkloadSpec, going: () => boolean, report: (bytes: number, nsPerLoad: number) => void): Promise<void> {
+export async function timeLatencies(
+  spec: WorkloadSpec,
+  going: () => boolean,
+  report: (bytes: number, nsPerLoad: number) => void,
+): Promise<void> {
   const sizes = spec.sizes ?? [];
   const strideBytes = strideBytesFor(spec.lineBytes ?? 64);
   const memory = new Uint32Array(elementsFor(Math.max(0, ...sizes), strideBytes));

@@ -54,7 +54,13 @@ function shuffle(values: Uint32Array, count: number, random: { value: number }):
  * Yields after every slice of pages, so the caller's process can still hear paratop (a stop, or its
  * parent gone) while gigabytes are built. Writes stay within a page at a time, so building is cheap.
  */
-export function* buildCycle(memory: Uint32Array, bytes: number, strideBytes: number, seed: number, slice = 1 << 14): Generator<void> {
+export function* buildCycle(
+  memory: Uint32Array,
+  bytes: number,
+  strideBytes: number,
+  seed: number,
+  slice = 1 << 14,
+): Generator<void> {
   const stride = strideBytes / Uint32Array.BYTES_PER_ELEMENT;
   const pointers = pointersIn(bytes, strideBytes);
   const perGroup = Math.max(1, Math.floor(GROUP_BYTES / strideBytes));

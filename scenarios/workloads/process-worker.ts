@@ -67,14 +67,11 @@ switch (spec.mode) {
   case 'spin': {
     reportIn();
     const limit = spec.units ?? 0;
-    inBursts(
-      () => {
-        workUnit(index + done);
-        done += 1;
-        return limit === 0 || done < limit;
-      },
-      finish,
-    );
+    inBursts(() => {
+      workUnit(index + done);
+      done += 1;
+      return limit === 0 || done < limit;
+    }, finish);
     break;
   }
   case 'lost':
@@ -127,10 +124,14 @@ switch (spec.mode) {
   case 'latency':
     reportIn();
     void gate.then(() =>
-      timeLatencies(spec, () => running, (bytes, nsPerLoad) => {
-        done += 1;
-        send({ type: 'latency', bytes, nsPerLoad });
-      }).then(() => {
+      timeLatencies(
+        spec,
+        () => running,
+        (bytes, nsPerLoad) => {
+          done += 1;
+          send({ type: 'latency', bytes, nsPerLoad });
+        },
+      ).then(() => {
         if (running) finish();
       }),
     );
@@ -141,14 +142,11 @@ switch (spec.mode) {
     const set = workingSet((spec.megabytes ?? 1) * 1024 * 1024, spec.lineBytes ?? 64);
     const loadsPerUnit = spec.count ?? 1 << 14;
     reportIn();
-    inBursts(
-      () => {
-        at = set.chase(loadsPerUnit, at);
-        done += 1;
-        return true;
-      },
-      finish,
-    );
+    inBursts(() => {
+      at = set.chase(loadsPerUnit, at);
+      done += 1;
+      return true;
+    }, finish);
     break;
   }
   case 'tasks':

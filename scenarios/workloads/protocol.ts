@@ -35,7 +35,16 @@ export type WorkloadMode =
   | 'chase';
 
 /** What the Python workload (scenarios/python/paratop_lab.py) can be asked to do. */
-export type PythonMode = 'gil' | 'released' | 'processes' | 'race' | 'lost' | 'queue' | 'load-then-fork' | 'fork-then-load' | 'io';
+export type PythonMode =
+  | 'gil'
+  | 'released'
+  | 'processes'
+  | 'race'
+  | 'lost'
+  | 'queue'
+  | 'load-then-fork'
+  | 'fork-then-load'
+  | 'io';
 
 /** What a workload process is asked to do; passed as JSON in argv[2]. */
 export interface WorkloadSpec {
@@ -82,7 +91,19 @@ export interface WorkloadSpec {
  * every worker starts at once and the clock starts with them, so none has a head start while the
  * others are still being launched, and no result is sent before paratop listens.
  */
-const GATED_MODES: readonly string[] = ['spin', 'gil', 'released', 'join', 'race', 'race-locked', 'lost', 'queue', 'latency', 'io', 'chase'];
+const GATED_MODES: readonly string[] = [
+  'spin',
+  'gil',
+  'released',
+  'join',
+  'race',
+  'race-locked',
+  'lost',
+  'queue',
+  'latency',
+  'io',
+  'chase',
+];
 
 /** Whether a Node workload in this mode waits for "go" (the Python workload does not). */
 export function waitsForGo(mode: WorkloadSpec['mode']): boolean {
@@ -143,7 +164,11 @@ export interface ToKeeper {
 export function isToKeeper(message: unknown): message is ToKeeper {
   if (typeof message !== 'object' || message === null) return false;
   const { type, processes } = message as { type?: unknown; processes?: unknown };
-  return type === 'followed' && Array.isArray(processes) && processes.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every(Number.isInteger));
+  return (
+    type === 'followed' &&
+    Array.isArray(processes) &&
+    processes.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every(Number.isInteger))
+  );
 }
 
 export type FromKeeper =
@@ -153,4 +178,10 @@ export type FromKeeper =
    * The command has ended; cpuSeconds is its CPU time and that of every process it waited for,
    * wallSeconds the time from spawn to exit as the keeper (its parent) saw it.
    */
-  | { type: 'exited'; code: number | null; signal: string | null; cpuSeconds: number | null; wallSeconds: number | null };
+  | {
+      type: 'exited';
+      code: number | null;
+      signal: string | null;
+      cpuSeconds: number | null;
+      wallSeconds: number | null;
+    };

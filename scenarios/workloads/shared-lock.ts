@@ -60,7 +60,11 @@ export class SharedLock {
     const handovers = Atomics.load(this.cells, HANDOVERS);
     Atomics.store(this.cells, LOCK, 0);
     Atomics.notify(this.cells, LOCK, 1);
-    while (Atomics.load(this.cells, WAITING) > 0 && Atomics.load(this.cells, HANDOVERS) === handovers && !this.stopping) {
+    while (
+      Atomics.load(this.cells, WAITING) > 0 &&
+      Atomics.load(this.cells, HANDOVERS) === handovers &&
+      !this.stopping
+    ) {
       Atomics.wait(this.cells, HANDOVERS, handovers, RECHECK_MS);
     }
   }

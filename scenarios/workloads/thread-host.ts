@@ -30,7 +30,9 @@ const units = (): number[] => Array.from(counters);
 // A join job: every thread gets the same argument, sized here before any thread starts.
 const jobUnits = spec.mode === 'join' ? unitsForSeconds(spec.jobSeconds ?? 1) : 0;
 /** Modes whose threads end by themselves; the host reports when all have. */
-const finite = ['join', 'race', 'race-locked', 'io'].includes(spec.mode) || ((spec.units ?? 0) > 0 && ['spin', 'gil', 'released'].includes(spec.mode));
+const finite =
+  ['join', 'race', 'race-locked', 'io'].includes(spec.mode) ||
+  ((spec.units ?? 0) > 0 && ['spin', 'gil', 'released'].includes(spec.mode));
 // io: the service the threads wait on, in this process's main thread (not one of the workers).
 const ioPort = spec.mode === 'io' ? (await serveWithDelay(spec.delayMs ?? 50)).port : 0;
 
@@ -84,7 +86,8 @@ if (finite) {
     if (stopping) return;
     clearInterval(progress);
     send({ type: 'progress', units: units(), final: true });
-    if (spec.mode === 'race' || spec.mode === 'race-locked') send({ type: 'counter', value: new Int32Array(raceBuffer)[0] ?? 0 });
+    if (spec.mode === 'race' || spec.mode === 'race-locked')
+      send({ type: 'counter', value: new Int32Array(raceBuffer)[0] ?? 0 });
     send({ type: 'finished' });
   });
 }

@@ -88,7 +88,13 @@ switch (going ? spec.mode : 'stopped') {
       hits += throwPoints(THROWS_PER_UNIT, index * 1_000_003 + done);
       Atomics.add(counters, slot, 1);
     }
-    post({ type: 'result', index, argument: units * THROWS_PER_UNIT, result: hits, units: Atomics.load(counters, slot) });
+    post({
+      type: 'result',
+      index,
+      argument: units * THROWS_PER_UNIT,
+      result: hits,
+      units: Atomics.load(counters, slot),
+    });
     break;
   }
   case 'race':

@@ -101,7 +101,10 @@ export class DashboardRuntime {
         return;
       case 'lab-start':
         this.deps.lab.start(effect.scenarioId, { workers: effect.workers }).catch((error: unknown) => {
-          this.dispatch({ type: 'lab-failed', message: `Could not start ${effect.scenarioId}: ${error instanceof Error ? error.message : String(error)}` });
+          this.dispatch({
+            type: 'lab-failed',
+            message: `Could not start ${effect.scenarioId}: ${error instanceof Error ? error.message : String(error)}`,
+          });
         });
         return;
       case 'lab-run-command': {
@@ -117,9 +120,14 @@ export class DashboardRuntime {
         return;
       }
       case 'lab-start-command':
-        this.deps.lab.startCommand(effect.request, { outputPerSecond: DASHBOARD_OUTPUT_PER_SECOND }).catch((error: unknown) => {
-          this.dispatch({ type: 'lab-failed', message: `Could not run ${effect.request.display}: ${error instanceof Error ? error.message : String(error)}` });
-        });
+        this.deps.lab
+          .startCommand(effect.request, { outputPerSecond: DASHBOARD_OUTPUT_PER_SECOND })
+          .catch((error: unknown) => {
+            this.dispatch({
+              type: 'lab-failed',
+              message: `Could not run ${effect.request.display}: ${error instanceof Error ? error.message : String(error)}`,
+            });
+          });
         return;
       case 'lab-stop':
         this.deps.lab.stop().catch((error: unknown) => this.reportFailure('stopping the experiment', error));

@@ -51,7 +51,12 @@ const NORMAL: Record<string, Action> = {
   c: { type: 'lab-workers', change: 'cores' },
   m: { type: 'lab-workers', change: 'many' },
   l: { type: 'lab-toggle' },
-  ...Object.fromEntries(Array.from({ length: 9 }, (_, index) => [String(index + 1), { type: 'lab-start', key: String(index + 1) } as Action])),
+  ...Object.fromEntries(
+    Array.from({ length: 9 }, (_, index) => [
+      String(index + 1),
+      { type: 'lab-start', key: String(index + 1) } as Action,
+    ]),
+  ),
 };
 
 const KILL: Record<string, Action> = {

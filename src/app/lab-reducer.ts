@@ -27,7 +27,12 @@ function plural(count: number): string {
   return `${count} worker${count === 1 ? '' : 's'}`;
 }
 
-function changedCount(scenario: ScenarioInfo, current: number, change: 1 | -1 | 'cores' | 'many', cores: number): number {
+function changedCount(
+  scenario: ScenarioInfo,
+  current: number,
+  change: 1 | -1 | 'cores' | 'many',
+  cores: number,
+): number {
   const wanted = change === 'cores' ? cores : change === 'many' ? LECTURE_MANY_THREADS : current + change;
   return clampWorkers(scenario, wanted, cores);
 }
@@ -58,16 +63,27 @@ export function applyLabAction(state: DashboardState, action: LabAction): Step {
     case 'lab-workers': {
       const focusId = lab.run?.scenarioId ?? lab.focusId;
       const scenario = lab.scenarios.find((candidate) => candidate.id === focusId);
-      if (!scenario) return { state: say(state, 'Start an experiment first (a digit); then [ ] c m change its worker count.'), effects: [] };
+      if (!scenario)
+        return {
+          state: say(state, 'Start an experiment first (a digit); then [ ] c m change its worker count.'),
+          effects: [],
+        };
       if (scenario.fixedWorkers !== undefined) {
         return { state: say(state, `${scenario.title} always runs ${plural(scenario.fixedWorkers)}.`), effects: [] };
       }
       const current = lab.workers[scenario.id] ?? 1;
       const workers = changedCount(scenario, current, action.change, lab.cores);
       const next = withLab(state, { workers: { ...lab.workers, [scenario.id]: workers } });
-      if (workers === current) return { state: say(next, `${scenario.title}: ${plural(workers)} (limit ${workerLimit(scenario, lab.cores)}).`), effects: [] };
+      if (workers === current)
+        return {
+          state: say(next, `${scenario.title}: ${plural(workers)} (limit ${workerLimit(scenario, lab.cores)}).`),
+          effects: [],
+        };
       if (lab.run?.scenarioId === scenario.id) {
-        return { state: say(next, `Restarting ${scenario.title} with ${plural(workers)}…`), effects: [{ type: 'lab-start', scenarioId: scenario.id, workers }] };
+        return {
+          state: say(next, `Restarting ${scenario.title} with ${plural(workers)}…`),
+          effects: [{ type: 'lab-start', scenarioId: scenario.id, workers }],
+        };
       }
       return { state: say(next, `Next run of ${scenario.title}: ${plural(workers)}.`), effects: [] };
     }

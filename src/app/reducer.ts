@@ -2,7 +2,14 @@ import { columnFor, neighbourColumn, type ColumnKey } from '../model/columns.js'
 import { processIds, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState, KillTarget, StatusMessage, ThreadPanel } from '../model/dashboard-state.js';
 import { appendEach } from '../model/history.js';
-import { type CursorMove, EMPTY_CURSOR, type ListCursor, moveCursor, moveCursorTo, settleCursor } from '../model/selection.js';
+import {
+  type CursorMove,
+  EMPTY_CURSOR,
+  type ListCursor,
+  moveCursor,
+  moveCursorTo,
+  settleCursor,
+} from '../model/selection.js';
 import { KILL_SIGNALS } from '../model/signals.js';
 import type { ProcessSample } from '../model/types.js';
 import { processScanEveryMs } from '../model/scan-cadence.js';
@@ -42,7 +49,14 @@ function settle(state: DashboardState): DashboardState {
   const height = tableHeight(state);
   const cursor = settleCursor(state.cursor, processIds(state), height);
   const panel = state.threadPanel;
-  const threadPanel = panel && { ...panel, cursor: settleCursor(panel.cursor, threadRows(state).map((thread) => thread.tid), height) };
+  const threadPanel = panel && {
+    ...panel,
+    cursor: settleCursor(
+      panel.cursor,
+      threadRows(state).map((thread) => thread.tid),
+      height,
+    ),
+  };
   return { ...state, cursor, threadPanel };
 }
 
@@ -60,7 +74,10 @@ function sortBy(state: DashboardState, key: ColumnKey): DashboardState {
   return settle({ ...state, order: { key, descending } });
 }
 
-function moveInPanel(state: DashboardState, move: (cursor: ListCursor, ids: number[], height: number) => ListCursor): DashboardState {
+function moveInPanel(
+  state: DashboardState,
+  move: (cursor: ListCursor, ids: number[], height: number) => ListCursor,
+): DashboardState {
   const height = tableHeight(state);
   const panel = state.threadPanel;
   if (panel) {
@@ -74,7 +91,8 @@ function moveInPanel(state: DashboardState, move: (cursor: ListCursor, ids: numb
 function killRefusal(state: DashboardState, process: ProcessSample | undefined): string | null {
   if (state.readOnly) return 'Read-only mode (--read-only): killing is turned off.';
   if (!process) return 'No process selected.';
-  if (process.pid <= 1) return `PID ${process.pid} is init; paratop will not signal it (that would take the whole system down).`;
+  if (process.pid <= 1)
+    return `PID ${process.pid} is init; paratop will not signal it (that would take the whole system down).`;
   if (process.pid === state.selfPid) return 'That is paratop itself. Press q to quit instead.';
   return null;
 }
@@ -105,9 +123,18 @@ function toggleThreads(state: DashboardState): Step {
   const process = state.processes.find((candidate) => candidate.pid === state.cursor.selectedId);
   if (!process) return same(state);
   if (!state.hasThreads) {
-    return same({ ...state, status: status(state.now, `Per-thread figures are not available with the ${state.samplerKind} sampler.`, 'error') });
+    return same({
+      ...state,
+      status: status(state.now, `Per-thread figures are not available with the ${state.samplerKind} sampler.`, 'error'),
+    });
   }
-  const threadPanel: ThreadPanel = { pid: process.pid, name: process.name, threads: null, exited: false, cursor: EMPTY_CURSOR };
+  const threadPanel: ThreadPanel = {
+    pid: process.pid,
+    name: process.name,
+    threads: null,
+    exited: false,
+    cursor: EMPTY_CURSOR,
+  };
   return { state: { ...state, threadPanel }, effects: [{ type: 'sample-threads', pid: process.pid }] };
 }
 
@@ -115,13 +142,21 @@ function toggleThreads(state: DashboardState): Step {
 function scrollOutput(state: DashboardState, move: CursorMove | number): DashboardState {
   const page = Math.max(1, tableHeight(state) - 1);
   const furthest = Math.max(0, (state.lab.output?.lines.length ?? 0) - page);
-  const steps: Record<CursorMove, number> = { up: 1, down: -1, 'page-up': page, 'page-down': -page, home: furthest, end: -furthest };
+  const steps: Record<CursorMove, number> = {
+    up: 1,
+    down: -1,
+    'page-up': page,
+    'page-down': -page,
+    home: furthest,
+    end: -furthest,
+  };
   const back = state.outputScroll + (typeof move === 'number' ? -move : steps[move]);
   return { ...state, outputScroll: Math.min(furthest, Math.max(0, back)) };
 }
 
 function toggleOutput(state: DashboardState): DashboardState {
-  if (!state.lab.output) return { ...state, outputOpen: false, status: status(state.now, 'No command has run yet: press r to run one.') };
+  if (!state.lab.output)
+    return { ...state, outputOpen: false, status: status(state.now, 'No command has run yet: press r to run one.') };
   return { ...state, outputOpen: !state.outputOpen, resultsOpen: false, outputScroll: 0 };
 }
 
@@ -151,8 +186,17 @@ export function applyAction(state: DashboardState, action: Action): Step {
     case 'toggle-tree':
       return same(settle({ ...state, tree: !state.tree }));
     case 'prompt-open': {
-      const draft = action.purpose === 'filter' ? state.filter : action.purpose === 'calc' ? state.lab.calcInput : state.lab.commandInput;
-      return same({ ...state, threadPanel: action.purpose === 'filter' ? null : state.threadPanel, mode: { kind: 'prompt', purpose: action.purpose, draft } });
+      const draft =
+        action.purpose === 'filter'
+          ? state.filter
+          : action.purpose === 'calc'
+            ? state.lab.calcInput
+            : state.lab.commandInput;
+      return same({
+        ...state,
+        threadPanel: action.purpose === 'filter' ? null : state.threadPanel,
+        mode: { kind: 'prompt', purpose: action.purpose, draft },
+      });
     }
     case 'prompt-type':
     case 'prompt-backspace':
@@ -168,16 +212,22 @@ export function applyAction(state: DashboardState, action: Action): Step {
     }
     case 'prompt-accept':
       if (state.mode.kind !== 'prompt') return same(state);
-      if (state.mode.purpose === 'calc') return same(runCalculator({ ...state, mode: { kind: 'normal' } }, state.mode.draft));
+      if (state.mode.purpose === 'calc')
+        return same(runCalculator({ ...state, mode: { kind: 'normal' } }, state.mode.draft));
       if (state.mode.purpose === 'run') {
         const line = state.mode.draft.trim();
-        const next = { ...state, mode: { kind: 'normal' as const }, lab: { ...state.lab, commandInput: line, visible: true, error: null } };
+        const next = {
+          ...state,
+          mode: { kind: 'normal' as const },
+          lab: { ...state.lab, commandInput: line, visible: true, error: null },
+        };
         return { state: next, effects: [{ type: 'lab-run-command', line }] };
       }
       return same(settle({ ...state, filter: state.mode.draft.trim(), mode: { kind: 'normal' } }));
     case 'prompt-cancel':
       // Esc in the filter prompt clears the filter, as in htop; elsewhere it just closes the prompt.
-      if (state.mode.kind === 'prompt' && state.mode.purpose === 'filter') return same(settle({ ...state, filter: '', mode: { kind: 'normal' } }));
+      if (state.mode.kind === 'prompt' && state.mode.purpose === 'filter')
+        return same(settle({ ...state, filter: '', mode: { kind: 'normal' } }));
       return same({ ...state, mode: { kind: 'normal' } });
     case 'back':
       if (state.outputOpen) return same({ ...state, outputOpen: false });
@@ -215,11 +265,21 @@ export function applyAction(state: DashboardState, action: Action): Step {
       const processesEvery = processScanEveryMs({ ...state, intervalMs });
       const processes = processesEvery === intervalMs ? '' : `; the process list every ${processesEvery / 1000} s`;
       const text = `Refreshing every ${intervalMs / 1000} s${processes}.`;
-      return { state: { ...state, intervalMs, status: status(state.now, text) }, effects: [{ type: 'timing-changed' }] };
+      return {
+        state: { ...state, intervalMs, status: status(state.now, text) },
+        effects: [{ type: 'timing-changed' }],
+      };
     }
     case 'results-toggle':
       if (!state.lab.result?.table && !state.lab.result?.chart) {
-        return same({ ...state, resultsOpen: false, status: status(state.now, 'No results to show yet: run an experiment with a table or chart first (lab page 2).') });
+        return same({
+          ...state,
+          resultsOpen: false,
+          status: status(
+            state.now,
+            'No results to show yet: run an experiment with a table or chart first (lab page 2).',
+          ),
+        });
       }
       return same({ ...state, resultsOpen: !state.resultsOpen, outputOpen: false });
     case 'output-toggle':
@@ -243,7 +303,14 @@ function scrollHelp(state: DashboardState, move: CursorMove): DashboardState {
   if (limit === 0) return { ...state, mode: { kind: 'normal' } };
   // A page is the lines shown at once: the box's text rows but the last, which says how to scroll.
   const page = Math.max(1, helpBox(cols, rows).textHeight - 1);
-  const steps: Record<CursorMove, number> = { up: -1, down: 1, 'page-up': -page, 'page-down': page, home: -Infinity, end: Infinity };
+  const steps: Record<CursorMove, number> = {
+    up: -1,
+    down: 1,
+    'page-up': -page,
+    'page-down': page,
+    home: -Infinity,
+    end: Infinity,
+  };
   const scroll = Math.max(0, Math.min(limit, state.mode.scroll + steps[move]));
   return { ...state, mode: { kind: 'help', scroll } };
 }
@@ -256,10 +323,18 @@ function runCalculator(state: DashboardState, line: string): DashboardState {
     // The status line is one row: the headline there, the whole answer in the lab panel (shown for it).
     const cost = estimate.cost === null ? '' : `, costing ${estimate.cost.toFixed(2)}`;
     const headline = `Calculator: ${estimate.cores} core${estimate.cores === 1 ? '' : 's'}${cost} (details in the lab panel).`;
-    return { ...state, lab: { ...state.lab, visible: true, calcInput: line.trim(), calcAnswer: answer }, status: status(state.now, headline) };
+    return {
+      ...state,
+      lab: { ...state.lab, visible: true, calcInput: line.trim(), calcAnswer: answer },
+      status: status(state.now, headline),
+    };
   } catch (error) {
     const message = error instanceof EstimateError ? error.message : String(error);
-    return { ...state, lab: { ...state.lab, calcInput: line.trim() }, status: status(state.now, `Calculator: ${message}`, 'error') };
+    return {
+      ...state,
+      lab: { ...state.lab, calcInput: line.trim() },
+      status: status(state.now, `Calculator: ${message}`, 'error'),
+    };
   }
 }
 
@@ -293,7 +368,13 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
         system: event.sample,
         selfCpu: event.selfCpu,
         coreIds: cores ? cores.map((core) => core.id) : current.coreIds,
-        coreHistory: cores ? appendEach(current.coreHistory, cores.map((core) => core.total), HISTORY_CAPACITY) : current.coreHistory,
+        coreHistory: cores
+          ? appendEach(
+              current.coreHistory,
+              cores.map((core) => core.total),
+              HISTORY_CAPACITY,
+            )
+          : current.coreHistory,
       });
     }
     case 'processes-sampled':
@@ -315,7 +396,9 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
     case 'mouse-down':
       return mouseDown(current, event.x, event.y);
     case 'wheel':
-      return current.mode.kind === 'normal' ? applyAction(current, { type: 'scroll', rows: event.direction === 'up' ? -3 : 3 }) : same(current);
+      return current.mode.kind === 'normal'
+        ? applyAction(current, { type: 'scroll', rows: event.direction === 'up' ? -3 : 3 })
+        : same(current);
     case 'resize':
       return same(settle({ ...current, size: { cols: event.cols, rows: event.rows } }));
     case 'notice':
@@ -327,7 +410,10 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
     case 'lab-failed':
       return same(labFailed(current, event.message));
     case 'lab-command':
-      return { state: { ...current, lab: { ...current.lab, visible: true, error: null, commandInput: event.request.display } }, effects: [{ type: 'lab-start-command', request: event.request }] };
+      return {
+        state: { ...current, lab: { ...current.lab, visible: true, error: null, commandInput: event.request.display } },
+        effects: [{ type: 'lab-start-command', request: event.request }],
+      };
     case 'python-found':
       return same({ ...current, lab: { ...current.lab, python: event.python } });
     case 'tick':

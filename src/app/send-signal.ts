@@ -27,7 +27,10 @@ export async function sendSignal(target: KillTarget, signal: KillSignal, deps: S
   const now = await deps.identify(target.pid);
   if (!now) return { ok: false, text: `${who} has already exited; nothing was sent.` };
   if (now.startToken !== target.startToken) {
-    return { ok: false, text: `PID ${target.pid} now belongs to another process (${toPrintable(target.name)} exited and its PID was reused); nothing was sent.` };
+    return {
+      ok: false,
+      text: `PID ${target.pid} now belongs to another process (${toPrintable(target.name)} exited and its PID was reused); nothing was sent.`,
+    };
   }
   try {
     (deps.kill ?? ((pid, name) => process.kill(pid, name)))(target.pid, signal);
@@ -36,7 +39,8 @@ export async function sendSignal(target: KillTarget, signal: KillSignal, deps: S
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EPERM') {
       const user = toPrintable(target.user);
-      const advice = user === 'root' ? 'Only root may signal it (run paratop with sudo).' : `Run paratop as ${user} or as root.`;
+      const advice =
+        user === 'root' ? 'Only root may signal it (run paratop with sudo).' : `Run paratop as ${user} or as root.`;
       return { ok: false, text: `Not permitted to signal ${who}: it belongs to ${user}. ${advice}` };
     }
     if (code === 'ESRCH') return { ok: false, text: `${who} has already exited; nothing was sent.` };

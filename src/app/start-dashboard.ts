@@ -15,7 +15,6 @@ import { DashboardRuntime } from './dashboard-runtime.js';
 import { startDiagnostics } from './diagnostics.js';
 import { installShutdown } from './shutdown.js';
 
-
 /** The first real figures need two readings; this one comes sooner than a full interval. */
 const FIRST_TICK_MS = 500;
 /** On q, a running experiment gets this long to stop in stages before paratop kills it and exits. */
@@ -31,7 +30,13 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   const cores = cpus().length;
   const lab = new LabEngine({
     cores,
-    onChange: () => runtime?.dispatch({ type: 'lab-changed', run: lab.snapshot(), result: lab.lastResult, output: lab.commandOutput() }),
+    onChange: () =>
+      runtime?.dispatch({
+        type: 'lab-changed',
+        run: lab.snapshot(),
+        result: lab.lastResult,
+        output: lab.commandOutput(),
+      }),
   });
   // Registered first, so it runs last: whatever else fails on the way out, no workload survives.
   shutdown.onCleanUp(() => lab.killNow());
@@ -72,7 +77,10 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   const quit = async (): Promise<void> => {
     if (lab.running) {
       runtime?.dispatch({ type: 'notice', ok: true, text: 'Stopping the experiment before quitting…' });
-      await Promise.race([lab.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS))]);
+      await Promise.race([
+        lab.stop().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS)),
+      ]);
     }
     shutdown.exit(0);
   };
@@ -88,7 +96,12 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   if (diagnostics) shutdown.onCleanUp(startDiagnostics(diagnostics));
 
   // Python experiments show greyed, with the reason, where python3 is missing.
-  void python().then((found) => runtime?.dispatch({ type: 'python-found', python: found.available ? { available: true, version: found.version, freeThreaded: found.freeThreaded } : found }));
+  void python().then((found) =>
+    runtime?.dispatch({
+      type: 'python-found',
+      python: found.available ? { available: true, version: found.version, freeThreaded: found.freeThreaded } : found,
+    }),
+  );
 
   readMachineFactsApart().then(
     // Where the OS reports no cache, the last latency ladder measured here stands in, marked as measured.

@@ -28,7 +28,8 @@ import { runInNewContext } from 'node:vm';
  */
 
 /** Flags that choose V8's compilers or how it collects garbage: a user who sets any of them keeps their own. */
-const TIERING_FLAG = /^--(no-)?(opt|turbofan|maglev|max-opt|jitless|semi-space-growth-factor|min-semi-space-size|max-semi-space-size|incremental-marking|memory-reducer)\b/;
+const TIERING_FLAG =
+  /^--(no-)?(opt|turbofan|maglev|max-opt|jitless|semi-space-growth-factor|min-semi-space-size|max-semi-space-size|incremental-marking|memory-reducer)\b/;
 
 /**
  * V8 turned its mid-tier optimizing compiler, Maglev, on by default in 11.7 (Node 22 ships 12.x);
@@ -44,7 +45,12 @@ export function maglevOnByDefault(v8Version: string): boolean {
 export function leanModeFlags(v8Version: string): { lean: string[]; defaults: string[] } {
   const maglev = maglevOnByDefault(v8Version);
   return {
-    lean: ['--no-turbofan', ...(maglev ? ['--no-maglev'] : []), '--semi-space-growth-factor=1', '--no-incremental-marking'],
+    lean: [
+      '--no-turbofan',
+      ...(maglev ? ['--no-maglev'] : []),
+      '--semi-space-growth-factor=1',
+      '--no-incremental-marking',
+    ],
     defaults: ['--turbofan', ...(maglev ? ['--maglev'] : []), '--semi-space-growth-factor=2', '--incremental-marking'],
   };
 }

@@ -54,9 +54,18 @@ export function parseWholeNumber(value: string): number {
 
 /** "5x5x5" -> [5, 5, 5]: up to 6 dimensions of 1 to 50 values, 100,000 points at most. */
 export function parseGrid(value: string): number[] {
-  const sizes = value.trim().toLowerCase().split('x').map((part) => Number(part));
+  const sizes = value
+    .trim()
+    .toLowerCase()
+    .split('x')
+    .map((part) => Number(part));
   const points = sizes.reduce((product, size) => product * size, 1);
-  if (sizes.length < 1 || sizes.length > 6 || sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 50) || points > 100_000) {
+  if (
+    sizes.length < 1 ||
+    sizes.length > 6 ||
+    sizes.some((size) => !Number.isInteger(size) || size < 1 || size > 50) ||
+    points > 100_000
+  ) {
     throw new InvalidArgumentError('It must look like 5x5x5: up to 6 sizes from 1 to 50, at most 100,000 points.');
   }
   return sizes;
@@ -65,13 +74,15 @@ export function parseGrid(value: string): number[] {
 /** A positive number (of seconds, or money) from the user. */
 export function parsePositiveNumber(value: string): number {
   const number = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('It must be a number greater than 0.');
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0)
+    throw new InvalidArgumentError('It must be a number greater than 0.');
   return number;
 }
 
 /** "20m", "1h30m", "90s" or plain seconds. */
 export function parseDeadline(value: string): number {
   const seconds = parseDuration(value);
-  if (seconds === null || seconds <= 0) throw new InvalidArgumentError('It must be a duration such as 20m, 1h30m, 90s or a number of seconds.');
+  if (seconds === null || seconds <= 0)
+    throw new InvalidArgumentError('It must be a duration such as 20m, 1h30m, 90s or a number of seconds.');
   return seconds;
 }

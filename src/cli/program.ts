@@ -39,14 +39,22 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     return withDefaults && value !== undefined ? made.default(value) : made;
   };
   return command
-    .addOption(option('--interval <seconds>', 'refresh interval of the meters, 0.1 to 3600', 1).argParser(parseIntervalSeconds))
     .addOption(
-      option('--process-interval <seconds>', 'how often the process list is re-read, 0.1 to 3600 (never more often than --interval)', 2).argParser(
-        parseIntervalSeconds,
-      ),
+      option('--interval <seconds>', 'refresh interval of the meters, 0.1 to 3600', 1).argParser(parseIntervalSeconds),
+    )
+    .addOption(
+      option(
+        '--process-interval <seconds>',
+        'how often the process list is re-read, 0.1 to 3600 (never more often than --interval)',
+        2,
+      ).argParser(parseIntervalSeconds),
     )
     .addOption(option('--read-only', 'disable killing processes'))
-    .addOption(option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command', 'cpu').argParser(parseColumn))
+    .addOption(
+      option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command', 'cpu').argParser(
+        parseColumn,
+      ),
+    )
     .addOption(option('--filter <text>', 'only processes whose name or command line holds <text>', ''))
     .addOption(option('--tree', 'start in tree view'))
     .addOption(option('--no-lab', 'start with the lab panel hidden (l shows it)'));
@@ -94,10 +102,15 @@ function samplerChoice(): SamplerChoice {
 }
 
 const sortOption = (): Option =>
-  new Option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command').default('cpu').argParser(parseColumn);
-const filterOption = (): Option => new Option('--filter <text>', 'only processes whose name or command line holds <text>').default('');
+  new Option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command')
+    .default('cpu')
+    .argParser(parseColumn);
+const filterOption = (): Option =>
+  new Option('--filter <text>', 'only processes whose name or command line holds <text>').default('');
 const limitOption = (): Option =>
-  new Option('--limit <n>', 'at most <n> processes (after sorting)').argParser((value) => parsePositiveInteger(value, 1_000_000));
+  new Option('--limit <n>', 'at most <n> processes (after sorting)').argParser((value) =>
+    parsePositiveInteger(value, 1_000_000),
+  );
 
 function naturalOrder(key: ColumnKey): SortOrder {
   return { key, descending: columnFor(key).descendingFirst };
@@ -111,12 +124,16 @@ function selection(flags: SelectionFlags): { sort: SortOrder; filter: string; li
 function checkTerminal(): void {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UsageError(
-      'the dashboard needs a terminal, and ' + (process.stdout.isTTY ? 'stdin' : 'stdout') + ' is not one.\n' +
+      'the dashboard needs a terminal, and ' +
+        (process.stdout.isTTY ? 'stdin' : 'stdout') +
+        ' is not one.\n' +
         'For scripts use `paratop snapshot --json` or `paratop watch --format ndjson` (see paratop --help).',
     );
   }
   if (process.env.TERM === 'dumb') {
-    throw new UsageError('TERM=dumb cannot draw a full-screen dashboard. Set TERM=xterm-256color, or use `paratop snapshot`.');
+    throw new UsageError(
+      'TERM=dumb cannot draw a full-screen dashboard. Set TERM=xterm-256color, or use `paratop snapshot`.',
+    );
   }
 }
 
@@ -124,7 +141,9 @@ function checkTerminal(): void {
 export function buildProgram(hooks: ProgramHooks): Command {
   const program = new Command('paratop')
     .enablePositionalOptions()
-    .description('A terminal activity monitor with a parallel-programming lab inside.\nWith no command, opens the dashboard.')
+    .description(
+      'A terminal activity monitor with a parallel-programming lab inside.\nWith no command, opens the dashboard.',
+    )
     .version(readPackageVersion(), '-V, --version');
   addDashboardOptions(program, true)
     // Declared so an unknown command reaches the action and gets a clear message; the usage line
@@ -147,15 +166,23 @@ export function buildProgram(hooks: ProgramHooks): Command {
 
   const run = program
     .command('run')
-    .description('open the dashboard with <command> started in the lab, its process tree followed (e.g. paratop run -- python3 0.py)')
+    .description(
+      'open the dashboard with <command> started in the lab, its process tree followed (e.g. paratop run -- python3 0.py)',
+    )
     .option('--shell', 'run the command line through /bin/sh (pipes, globs, &&)')
     .argument('<command...>', 'the program and its arguments, after --')
     .passThroughOptions();
   addDashboardOptions(run, false).action(async (args: string[], own: Partial<DashboardFlags> & { shell?: boolean }) => {
-    const flags = { ...program.opts<DashboardFlags>(), ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)) };
+    const flags = {
+      ...program.opts<DashboardFlags>(),
+      ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)),
+    };
     const command = await checkedCommand(args, own.shell ?? false);
     checkTerminal();
-    await hooks.runDashboard(await createSampler(samplerChoice()), { ...dashboardSettings(flags as DashboardFlags), command });
+    await hooks.runDashboard(await createSampler(samplerChoice()), {
+      ...dashboardSettings(flags as DashboardFlags),
+      command,
+    });
   });
 
   program
@@ -163,7 +190,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .description('one reading over about a second: cores, memory, processes')
     .option('--json', 'print JSON')
     .option('--csv', 'print processes as CSV')
-    .addOption(new Option('--interval <seconds>', 'length of the measured window').default(1).argParser(parseIntervalSeconds))
+    .addOption(
+      new Option('--interval <seconds>', 'length of the measured window').default(1).argParser(parseIntervalSeconds),
+    )
     .addOption(sortOption())
     .addOption(filterOption())
     .addOption(limitOption())
@@ -171,15 +200,31 @@ export function buildProgram(hooks: ProgramHooks): Command {
       if (flags.json && flags.csv) throw new UsageError('--json and --csv were both given; choose one.');
       const format = flags.json ? 'json' : flags.csv ? 'csv' : 'text';
       const { runSnapshot } = await import('./commands/snapshot.js');
-      await runSnapshot(await createSampler(samplerChoice()), { ...selection(flags), format, intervalSeconds: flags.interval });
+      await runSnapshot(await createSampler(samplerChoice()), {
+        ...selection(flags),
+        format,
+        intervalSeconds: flags.interval,
+      });
     });
 
   program
     .command('watch')
     .description('a reading every interval, as NDJSON (one object per line) or CSV (one row per process)')
-    .addOption(new Option('--format <format>', 'ndjson or csv').default('ndjson').argParser(parseChoice(['ndjson', 'csv'] as const)))
-    .addOption(new Option('--interval <seconds>', 'time between readings, 0.1 to 3600').default(1).argParser(parseIntervalSeconds))
-    .addOption(new Option('--count <n>', 'stop after <n> readings (default: until interrupted)').argParser((value) => parsePositiveInteger(value)))
+    .addOption(
+      new Option('--format <format>', 'ndjson or csv')
+        .default('ndjson')
+        .argParser(parseChoice(['ndjson', 'csv'] as const)),
+    )
+    .addOption(
+      new Option('--interval <seconds>', 'time between readings, 0.1 to 3600')
+        .default(1)
+        .argParser(parseIntervalSeconds),
+    )
+    .addOption(
+      new Option('--count <n>', 'stop after <n> readings (default: until interrupted)').argParser((value) =>
+        parsePositiveInteger(value),
+      ),
+    )
     .addOption(sortOption())
     .addOption(filterOption())
     .addOption(limitOption())
@@ -218,14 +263,28 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .argument('<id>', 'experiment id (see paratop lab list)')
     .addOption(new Option('--workers <n>', 'threads or processes (sweep: up to how many)').argParser(parseWholeNumber))
     .addOption(
-      new Option('--seconds <s>', 'how long to run; threads-join: each share of the job; compare-runtimes: the serial run; sweep and cache-sharing: each count; memory-hierarchy: about how long in all').argParser(
-        (value) => parseSeconds(value, 0.1, 3600),
+      new Option(
+        '--seconds <s>',
+        'how long to run; threads-join: each share of the job; compare-runtimes: the serial run; sweep and cache-sharing: each count; memory-hierarchy: about how long in all',
+      ).argParser((value) => parseSeconds(value, 0.1, 3600)),
+    )
+    .addOption(
+      new Option('--count <n>', 'race: increments per thread; lost-/queue-results: results per worker').argParser(
+        (value) => parsePositiveInteger(value, 100_000_000),
       ),
     )
-    .addOption(new Option('--count <n>', 'race: increments per thread; lost-/queue-results: results per worker').argParser((value) => parsePositiveInteger(value, 100_000_000)))
-    .addOption(new Option('--megabytes <n>', 'fork-memory: size of the data set; memory-hierarchy: the largest working set; cache-sharing: each worker\'s').argParser((value) => parsePositiveInteger(value, 4096)))
+    .addOption(
+      new Option(
+        '--megabytes <n>',
+        "fork-memory: size of the data set; memory-hierarchy: the largest working set; cache-sharing: each worker's",
+      ).argParser((value) => parsePositiveInteger(value, 4096)),
+    )
     .addOption(new Option('--grid <AxBxC>', 'grid-search: the grid (default 5x5x5)').argParser(parseGrid))
-    .addOption(new Option('--task-ms <n>', 'grid-search: work of one fit, ms (default 40)').argParser((value) => parsePositiveInteger(value, 60_000)))
+    .addOption(
+      new Option('--task-ms <n>', 'grid-search: work of one fit, ms (default 40)').argParser((value) =>
+        parsePositiveInteger(value, 60_000),
+      ),
+    )
     .option('--json', 'print JSON')
     .action(async (id: string, flags: LabRunFlags) => {
       const { runLabRun } = await import('./commands/lab.js');
@@ -233,9 +292,11 @@ export function buildProgram(hooks: ProgramHooks): Command {
     });
   lab
     .command('exec')
-    .description('run <command>, follow its process tree, and print what it measured when it ends; exits with its exit code')
+    .description(
+      'run <command>, follow its process tree, and print what it measured when it ends; exits with its exit code',
+    )
     .option('--shell', 'run the command line through /bin/sh (pipes, globs, &&)')
-    .option('--json', 'print JSON (the command\'s own output then goes to stderr)')
+    .option('--json', "print JSON (the command's own output then goes to stderr)")
     .argument('<command...>', 'the program and its arguments, after --')
     .passThroughOptions()
     .action(async (args: string[], flags: { shell?: boolean; json?: boolean }) => {
@@ -257,7 +318,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
   program
     .command('calc')
     .description('cores needed to finish N independent tasks by a deadline, and their cost')
-    .requiredOption('--tasks <n>', 'number of tasks (e.g. 125 for a 5x5x5 grid)', (value: string) => parsePositiveInteger(value, 1_000_000_000))
+    .requiredOption('--tasks <n>', 'number of tasks (e.g. 125 for a 5x5x5 grid)', (value: string) =>
+      parsePositiveInteger(value, 1_000_000_000),
+    )
     .requiredOption('--task-seconds <s>', 'seconds one task takes on one core', parsePositiveNumber)
     .requiredOption('--deadline <duration>', 'time available: 20m, 1h30m, 90s or seconds', parseDeadline)
     .option('--price-per-core-hour <p>', 'what one core costs per hour', parsePositiveNumber)

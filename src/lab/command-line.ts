@@ -38,7 +38,10 @@ function describeOperator(entry: { op: string; pattern?: string }): string {
  * shell would; pipes, redirections, `;`, `&&` and globs need a shell, so they are refused unless
  * the line starts with `--shell`, which hands the rest to /bin/sh as typed.
  */
-export function commandFromLine(line: string, env: Readonly<Record<string, string | undefined>> = process.env): CommandRequest {
+export function commandFromLine(
+  line: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): CommandRequest {
   const trimmed = line.trim();
   const shellPrefix = /^--shell(\s+|$)/.exec(trimmed);
   if (shellPrefix) {
@@ -46,12 +49,16 @@ export function commandFromLine(line: string, env: Readonly<Record<string, strin
     if (rest === '') throw new CommandLineError('--shell needs a command line after it.');
     return commandFromArgs([rest], true);
   }
-  if (trimmed === '') throw new CommandLineError('no command given. Type a program and its arguments, e.g. python3 0.py');
+  if (trimmed === '')
+    throw new CommandLineError('no command given. Type a program and its arguments, e.g. python3 0.py');
   const words: string[] = [];
   for (const entry of parse(trimmed, (key) => env[key] ?? '')) {
     if (typeof entry === 'string') words.push(entry);
     else if ('comment' in entry) break;
-    else throw new CommandLineError(`${describeOperator(entry as { op: string; pattern?: string })} needs a shell: start the line with --shell to run it through /bin/sh.`);
+    else
+      throw new CommandLineError(
+        `${describeOperator(entry as { op: string; pattern?: string })} needs a shell: start the line with --shell to run it through /bin/sh.`,
+      );
   }
   return commandFromArgs(words, false);
 }

@@ -123,7 +123,11 @@ export class CommandRun implements LiveGroup {
   }
 
   /** Start the command through the keeper; resolves once it runs. `track` hears of the run at once. */
-  static async start(request: CommandRequest, deps: CommandRunDeps, track: (run: CommandRun) => void): Promise<CommandRun> {
+  static async start(
+    request: CommandRequest,
+    deps: CommandRunDeps,
+    track: (run: CommandRun) => void,
+  ): Promise<CommandRun> {
     const run = new CommandRun(request, deps);
     track(run);
     const spec: KeeperSpec = { argv: request.argv, cwd: process.cwd(), parentPid: process.pid };
@@ -143,7 +147,10 @@ export class CommandRun implements LiveGroup {
     run.keeper = keeper;
     const pipes = [keeper.stdout, keeper.stderr];
     run.pipes = pipes;
-    for (const [stream, pipe] of [['out', keeper.stdout], ['err', keeper.stderr]] as const) {
+    for (const [stream, pipe] of [
+      ['out', keeper.stdout],
+      ['err', keeper.stderr],
+    ] as const) {
       pipe.setEncoding('utf8');
       pipe.on('data', (text: string) => {
         run.print(stream, text);
@@ -164,7 +171,8 @@ export class CommandRun implements LiveGroup {
           if (fromKeeper.type === 'started') {
             run.begin(fromKeeper.pid);
             started();
-          } else if (fromKeeper.type === 'spawn-failed') failed(new CommandLineError(`could not start ${request.display}: ${fromKeeper.message}`));
+          } else if (fromKeeper.type === 'spawn-failed')
+            failed(new CommandLineError(`could not start ${request.display}: ${fromKeeper.message}`));
           else run.end(fromKeeper);
         }
       } catch {
@@ -176,7 +184,10 @@ export class CommandRun implements LiveGroup {
       // Without its keeper the command has no exact end figures; what was last read stands.
       run.end({ type: 'exited', code: null, signal: null, cpuSeconds: null, wallSeconds: null }, true);
     });
-    const timeout = setTimeout(() => failed(new Error(`${request.display} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const timeout = setTimeout(
+      () => failed(new Error(`${request.display} did not start within ${START_TIMEOUT_MS / 1000} s`)),
+      START_TIMEOUT_MS,
+    );
     try {
       await running;
       return run;
@@ -269,7 +280,10 @@ export class CommandRun implements LiveGroup {
     }
     this.threads = threads;
     this.peakProcesses = Math.max(this.peakProcesses, members.length);
-    this.peakThreads = Math.max(this.peakThreads, members.reduce((sum, link) => sum + link.threads, 0));
+    this.peakThreads = Math.max(
+      this.peakThreads,
+      members.reduce((sum, link) => sum + link.threads, 0),
+    );
     this.lastSampleAt = now;
     if (changed) {
       this.tellKeeper();
@@ -380,11 +394,14 @@ export class CommandRun implements LiveGroup {
     if (this.intake.taken < (limit * INTAKE_WINDOW_MS) / 1000) return;
     this.intake.paused = true;
     for (const pipe of pipes) pipe.pause();
-    setTimeout(() => {
-      if (this.draining) return;
-      this.intake = { windowStart: performance.now(), taken: 0, paused: false };
-      for (const pipe of pipes) pipe.resume();
-    }, Math.max(0, this.intake.windowStart + INTAKE_WINDOW_MS - now));
+    setTimeout(
+      () => {
+        if (this.draining) return;
+        this.intake = { windowStart: performance.now(), taken: 0, paused: false };
+        for (const pipe of pipes) pipe.resume();
+      },
+      Math.max(0, this.intake.windowStart + INTAKE_WINDOW_MS - now),
+    );
   }
 
   /** A command that ended before the first look at /proc is still listed, with what the keeper knows. */
@@ -392,7 +409,16 @@ export class CommandRun implements LiveGroup {
     if (this.rootPid <= 0 || this.seen.has(this.rootPid)) return;
     const name = basename(this.request.argv[0] ?? '').slice(0, 15);
     const lifetime = this.elapsedSeconds();
-    this.seen.set(this.rootPid, { pid: this.rootPid, ppid: this.keeper?.pid ?? 0, name, cpuSeconds: this.rootFinalCpu, peakThreads: 1, firstSeen: 0, lastSeen: lifetime, ended: true });
+    this.seen.set(this.rootPid, {
+      pid: this.rootPid,
+      ppid: this.keeper?.pid ?? 0,
+      name,
+      cpuSeconds: this.rootFinalCpu,
+      peakThreads: 1,
+      firstSeen: 0,
+      lastSeen: lifetime,
+      ended: true,
+    });
     this.peakProcesses = Math.max(this.peakProcesses, 1);
     this.peakThreads = Math.max(this.peakThreads, 1);
   }
@@ -420,8 +446,20 @@ export class CommandRun implements LiveGroup {
       }
       const before = this.threadCpu.get(key);
       if (thread.cpuSeconds !== null) this.threadCpu.set(key, thread.cpuSeconds);
-      const cpu = before !== undefined && thread.cpuSeconds !== null && elapsed > 0 ? Math.max(0, ((thread.cpuSeconds - before) / elapsed) * 100) : null;
-      return { index, pid: link.pid, tid: thread.tid, name: toPrintable(thread.name), units: 0, cpuSeconds: thread.cpuSeconds, cpu, exit: null };
+      const cpu =
+        before !== undefined && thread.cpuSeconds !== null && elapsed > 0
+          ? Math.max(0, ((thread.cpuSeconds - before) / elapsed) * 100)
+          : null;
+      return {
+        index,
+        pid: link.pid,
+        tid: thread.tid,
+        name: toPrintable(thread.name),
+        units: 0,
+        cpuSeconds: thread.cpuSeconds,
+        cpu,
+        exit: null,
+      };
     });
   }
 
@@ -461,7 +499,8 @@ export class CommandRun implements LiveGroup {
     if (this.rootPid <= 0) return;
     const group = this.groupIsOurs();
     if (group) signalQuietly(-this.rootPid, name);
-    for (const link of this.live.values()) if (!group || link.pgid !== this.rootPid) this.signalFollowed(link.pid, name);
+    for (const link of this.live.values())
+      if (!group || link.pgid !== this.rootPid) this.signalFollowed(link.pid, name);
   }
 
   /**
@@ -496,4 +535,3 @@ export class CommandRun implements LiveGroup {
 function totalCpu(link: ProcessLink): number {
   return (link.ownCpuSeconds ?? 0) + (link.reapedCpuSeconds ?? 0);
 }
-

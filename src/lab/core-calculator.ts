@@ -20,14 +20,23 @@ export class EstimateError extends Error {
   readonly code = 'PARATOP_ESTIMATE';
 }
 
-export function coresForDeadline(input: { tasks: number; taskSeconds: number; deadlineSeconds: number; pricePerCoreHour?: number | null }): CoreEstimate {
+export function coresForDeadline(input: {
+  tasks: number;
+  taskSeconds: number;
+  deadlineSeconds: number;
+  pricePerCoreHour?: number | null;
+}): CoreEstimate {
   const { tasks, taskSeconds, deadlineSeconds } = input;
-  if (!(tasks >= 1 && Number.isInteger(tasks))) throw new EstimateError(`tasks must be a whole number of at least 1; got ${tasks}.`);
+  if (!(tasks >= 1 && Number.isInteger(tasks)))
+    throw new EstimateError(`tasks must be a whole number of at least 1; got ${tasks}.`);
   if (!(taskSeconds > 0)) throw new EstimateError(`task-seconds must be more than 0; got ${taskSeconds}.`);
-  if (!(deadlineSeconds > 0)) throw new EstimateError(`the deadline must be more than 0 seconds; got ${deadlineSeconds}.`);
+  if (!(deadlineSeconds > 0))
+    throw new EstimateError(`the deadline must be more than 0 seconds; got ${deadlineSeconds}.`);
   const roundsThatFit = Math.floor(deadlineSeconds / taskSeconds + 1e-9);
   if (roundsThatFit < 1) {
-    throw new EstimateError(`one task takes ${taskSeconds} s, longer than the deadline of ${deadlineSeconds} s: no number of cores finishes in time.`);
+    throw new EstimateError(
+      `one task takes ${taskSeconds} s, longer than the deadline of ${deadlineSeconds} s: no number of cores finishes in time.`,
+    );
   }
   const cores = Math.ceil(tasks / roundsThatFit);
   const rounds = Math.ceil(tasks / cores);
@@ -58,7 +67,8 @@ export function parseDuration(text: string): number | null {
 
 export function describeEstimate(estimate: CoreEstimate): string {
   const minutes = (estimate.runtimeSeconds / 60).toFixed(1);
-  const cost = estimate.cost === null ? '' : `; at ${estimate.pricePerCoreHour} per core-hour that is ${estimate.cost.toFixed(2)}`;
+  const cost =
+    estimate.cost === null ? '' : `; at ${estimate.pricePerCoreHour} per core-hour that is ${estimate.cost.toFixed(2)}`;
   return `${estimate.tasks} tasks of ${estimate.taskSeconds} s within ${estimate.deadlineSeconds / 60} min: ${estimate.cores} cores (${estimate.rounds} rounds, done in ${minutes} min, ${estimate.coreHours.toFixed(2)} core-hours${cost}).`;
 }
 
@@ -66,7 +76,9 @@ export function describeEstimate(estimate: CoreEstimate): string {
 export function estimateFromLine(line: string): CoreEstimate {
   const words = line.trim().split(/\s+/).filter(Boolean);
   if (words.length < 3 || words.length > 4) {
-    throw new EstimateError(`type: tasks, seconds per task, deadline, and optionally a price per core-hour (e.g. "125 70 20m 0.05"); got "${line.trim()}".`);
+    throw new EstimateError(
+      `type: tasks, seconds per task, deadline, and optionally a price per core-hour (e.g. "125 70 20m 0.05"); got "${line.trim()}".`,
+    );
   }
   const [tasks = '', taskSeconds = '', deadline = '', price] = words;
   const number = (word: string, what: string): number => {
@@ -75,7 +87,8 @@ export function estimateFromLine(line: string): CoreEstimate {
     return value;
   };
   const deadlineSeconds = parseDuration(deadline);
-  if (deadlineSeconds === null) throw new EstimateError(`the deadline must be a duration like 20m, 1h30m or 1200 (seconds); got "${deadline}".`);
+  if (deadlineSeconds === null)
+    throw new EstimateError(`the deadline must be a duration like 20m, 1h30m or 1200 (seconds); got "${deadline}".`);
   return coresForDeadline({
     tasks: number(tasks, 'tasks'),
     taskSeconds: number(taskSeconds, 'seconds per task'),

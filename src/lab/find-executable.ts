@@ -23,12 +23,18 @@ function problemWith(path: string): string | null {
  * bare name on the PATH), so that an unrunnable command is refused with a reason before anything
  * starts.
  */
-export function findExecutable(program: string, env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): string {
+export function findExecutable(
+  program: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd(),
+): string {
   if (program.includes('/')) {
     const path = isAbsolute(program) ? program : resolve(cwd, program);
     const problem = problemWith(path);
     if (problem === 'is not executable') {
-      throw new CommandLineError(`${program} is not executable. Make it so (chmod +x ${program}), or name its interpreter: python3 ${program}`);
+      throw new CommandLineError(
+        `${program} is not executable. Make it so (chmod +x ${program}), or name its interpreter: python3 ${program}`,
+      );
     }
     if (problem) throw new CommandLineError(`${program} ${problem}.`);
     return path;
@@ -38,5 +44,7 @@ export function findExecutable(program: string, env: Readonly<Record<string, str
     const path = join(isAbsolute(folder) ? folder : resolve(cwd, folder), program);
     if (problemWith(path) === null) return path;
   }
-  throw new CommandLineError(`"${program}" was not found on the PATH (${folders.length} folders searched). Give its path, or check the spelling.`);
+  throw new CommandLineError(
+    `"${program}" was not found on the PATH (${folders.length} folders searched). Give its path, or check the spelling.`,
+  );
 }

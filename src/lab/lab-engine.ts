@@ -102,7 +102,12 @@ export class LabEngine {
   commandOutput(): CommandOutput | null {
     const command = this.command;
     if (!command) return null;
-    return { display: command.request.display, lines: command.outputLines(), total: command.output.total, running: this.run?.current === command };
+    return {
+      display: command.request.display,
+      lines: command.outputLines(),
+      total: command.output.total,
+      running: this.run?.current === command,
+    };
   }
 
   snapshot(): RunSnapshot | null {
@@ -152,7 +157,11 @@ export class LabEngine {
     await this.begin(commandScenario(request), { workers: 1, command: request }, output);
   }
 
-  private async begin(scenario: ScenarioDefinition, options: StartOptions, output: Pick<Run, 'onOutput' | 'outputPerSecond'> = {}): Promise<void> {
+  private async begin(
+    scenario: ScenarioDefinition,
+    options: StartOptions,
+    output: Pick<Run, 'onOutput' | 'outputPerSecond'> = {},
+  ): Promise<void> {
     // Two starts may wait on the same stop: the second must stop the first's run, not orphan it.
     while (this.run) await this.stop();
 
@@ -183,7 +192,10 @@ export class LabEngine {
         throw error;
       },
     );
-    run.done.then(() => firstGroup('done'), () => undefined);
+    run.done.then(
+      () => firstGroup('done'),
+      () => undefined,
+    );
     this.options.onChange?.();
     // A failure to start is the caller's to see; later failures end the run without a result.
     await Promise.race([started, run.done]);
@@ -239,7 +251,9 @@ export class LabEngine {
   }
 
   private contextFor(run: Run, options: StartOptions, onFirstGroup: () => void): ExperimentContext {
-    const aborted = new Promise<void>((resolve) => run.abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+    const aborted = new Promise<void>((resolve) =>
+      run.abort.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     return {
       scenario: run.scenario,
       options,
@@ -272,7 +286,14 @@ export class LabEngine {
         this.links ??= createLinkSource();
         const command = await CommandRun.start(
           request,
-          { links: this.links, clock: this.clock, stageMs: this.stageMs, onChange: () => this.options.onChange?.(), onOutput: run.onOutput, outputPerSecond: run.outputPerSecond },
+          {
+            links: this.links,
+            clock: this.clock,
+            stageMs: this.stageMs,
+            onChange: () => this.options.onChange?.(),
+            onOutput: run.onOutput,
+            outputPerSecond: run.outputPerSecond,
+          },
           (starting) => {
             run.groups.add(starting);
             this.command = starting;
@@ -297,10 +318,13 @@ export class LabEngine {
       sleep: (ms) => {
         if (run.abort.signal.aborted) return Promise.resolve(false);
         let timer: NodeJS.Timeout | undefined;
-        const elapsed = Number.isFinite(ms) ? new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms))) : new Promise<boolean>(() => undefined);
+        const elapsed = Number.isFinite(ms)
+          ? new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)))
+          : new Promise<boolean>(() => undefined);
         return Promise.race([elapsed, aborted.then(() => false)]).finally(() => clearTimeout(timer));
       },
-      untilFinished: (group) => Promise.race([group.finished.then(() => !run.abort.signal.aborted), aborted.then(() => false)]),
+      untilFinished: (group) =>
+        Promise.race([group.finished.then(() => !run.abort.signal.aborted), aborted.then(() => false)]),
       baseline: {
         get: () => this.baselines.get(run.scenario.id) ?? null,
         set: (value) => this.baselines.set(run.scenario.id, value),

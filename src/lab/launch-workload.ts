@@ -27,7 +27,8 @@ export function workloadPath(program: WorkloadProgram | 'command-keeper'): strin
     program === 'python'
       ? join(packageRoot(), 'scenarios', 'python', 'paratop_lab.py')
       : join(packageRoot(), 'dist', 'scenarios', 'workloads', `${program}.js`);
-  if (!existsSync(path)) throw new Error(`${path} is missing: paratop is not built (run npm install, or npm run build).`);
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: paratop is not built (run npm install, or npm run build).`);
   return path;
 }
 

@@ -41,8 +41,17 @@ const STAT_FIELDS = [4, 5, 6, 14, 15, 16, 17, 20, 22];
 export function parseStatLink(text: string, hz = 100): ProcessLink | null {
   const fields = statFields(text, STAT_FIELDS);
   if (!fields || fields.state === 'Z') return null;
-  const [ppid = Number.NaN, pgid = Number.NaN, sid = Number.NaN, utime = Number.NaN, stime = Number.NaN, cutime = Number.NaN, cstime = Number.NaN, threads = 1, startTicks = 0] =
-    fields.values;
+  const [
+    ppid = Number.NaN,
+    pgid = Number.NaN,
+    sid = Number.NaN,
+    utime = Number.NaN,
+    stime = Number.NaN,
+    cutime = Number.NaN,
+    cstime = Number.NaN,
+    threads = 1,
+    startTicks = 0,
+  ] = fields.values;
   if (!Number.isFinite(ppid) || !Number.isFinite(sid)) return null;
   return {
     pid: fields.pid,
@@ -95,7 +104,8 @@ export class ProcLinkSource implements ProcessLinkSource {
     const threads: { tid: number; name: string; cpuSeconds: number }[] = [];
     for (const tid of tids) {
       const link = parseStatLink(this.reader.read(`${this.procRoot}/${pid}/task/${tid}/stat`) ?? '', this.hz);
-      if (link && link.ownCpuSeconds !== null) threads.push({ tid: link.pid, name: link.comm, cpuSeconds: link.ownCpuSeconds });
+      if (link && link.ownCpuSeconds !== null)
+        threads.push({ tid: link.pid, name: link.comm, cpuSeconds: link.ownCpuSeconds });
     }
     return threads;
   }
@@ -134,7 +144,12 @@ export function parsePsLinks(text: string): ProcessLink[] {
 /** Where there is no /proc (macOS): ps, once a second. No per-thread figures. */
 export class PsLinkSource implements ProcessLinkSource {
   read(): ProcessLink[] {
-    return parsePsLinks(execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,time=,comm='], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }));
+    return parsePsLinks(
+      execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,time=,comm='], {
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+      }),
+    );
   }
 
   threads(): { tid: number; name: string; cpuSeconds: number }[] {

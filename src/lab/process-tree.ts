@@ -7,7 +7,11 @@ import type { ProcessLink } from './process-links.js';
  * it is re-parented; one that calls setsid() and is re-parented before it is first seen is lost.
  * Pure.
  */
-export function followTree(links: readonly ProcessLink[], followed: ReadonlyMap<number, number>, sessionId: number): ProcessLink[] {
+export function followTree(
+  links: readonly ProcessLink[],
+  followed: ReadonlyMap<number, number>,
+  sessionId: number,
+): ProcessLink[] {
   const children = new Map<number, ProcessLink[]>();
   const members = new Set<number>();
   for (const link of links) {

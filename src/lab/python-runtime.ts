@@ -13,7 +13,9 @@ const PROBE =
 
 /** Why a command could not be run, in words that fit how it was given (a name looked up, or a path). */
 function missing(command: string): string {
-  return command.includes('/') ? `${command} does not exist or is not executable` : `${command} was not found on the PATH`;
+  return command.includes('/')
+    ? `${command} does not exist or is not executable`
+    : `${command} was not found on the PATH`;
 }
 
 /** python3 (or the given command), its version, and whether it is a free-threaded build (no GIL). */
@@ -31,16 +33,24 @@ function probe(command: string): Promise<PythonRuntime> {
     execFile(command, ['-c', PROBE], { timeout: 10_000 }, (error, stdout) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        resolve({ available: false, reason: code === 'ENOENT' || code === 'EACCES' ? missing(command) : `${command} did not run: ${error.message}` });
+        resolve({
+          available: false,
+          reason:
+            code === 'ENOENT' || code === 'EACCES' ? missing(command) : `${command} did not run: ${error.message}`,
+        });
         return;
       }
       try {
         const [version, freeThreaded] = JSON.parse(stdout) as [string, boolean];
         const [major = 0, minor = 0] = version.split('.').map(Number);
-        if (major < 3 || (major === 3 && minor < 8)) resolve({ available: false, reason: `${command} is Python ${version}; the lab needs 3.8 or newer` });
+        if (major < 3 || (major === 3 && minor < 8))
+          resolve({ available: false, reason: `${command} is Python ${version}; the lab needs 3.8 or newer` });
         else resolve({ available: true, path: command, version, freeThreaded: freeThreaded === true });
       } catch {
-        resolve({ available: false, reason: `${command} gave an answer paratop did not understand: "${stdout.trim().slice(0, 80)}"` });
+        resolve({
+          available: false,
+          reason: `${command} gave an answer paratop did not understand: "${stdout.trim().slice(0, 80)}"`,
+        });
       }
     });
   });

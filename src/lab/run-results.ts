@@ -24,7 +24,10 @@ export function pythonBound(seconds: number | undefined): { maxSeconds?: number 
 }
 
 /** Busy share of each core between two readings of /proc/stat. */
-export function perCoreBusy(before: readonly (CpuTimes | undefined)[] | null, after: readonly (CpuTimes | undefined)[] | null): CoreBusy[] | null {
+export function perCoreBusy(
+  before: readonly (CpuTimes | undefined)[] | null,
+  after: readonly (CpuTimes | undefined)[] | null,
+): CoreBusy[] | null {
   if (!before || !after) return null;
   const cores: CoreBusy[] = [];
   after.forEach((times, id) => {
@@ -72,7 +75,8 @@ export function experimentResult(
 }
 
 function describe(result: Omit<RunResult, 'summary'>): string {
-  const cores = result.coresUsed === null ? 'CPU time not measurable here' : `${result.coresUsed.toFixed(2)} cores busy on average`;
+  const cores =
+    result.coresUsed === null ? 'CPU time not measurable here' : `${result.coresUsed.toFixed(2)} cores busy on average`;
   const speedup = result.speedup === null ? '' : `, ${result.speedup.toFixed(2)}x the work of one worker`;
   return `${result.workers} worker${result.workers === 1 ? '' : 's'} for ${result.wallSeconds.toFixed(1)} s: ${cores}${speedup}.`;
 }
@@ -91,11 +95,11 @@ export function summariseRun(run: RunMeasurements): RunResult {
     units: run.units,
     unitsPerSecond,
     perCore: perCoreBusy(run.coresBefore, run.coresAfter),
-    speedup: run.baselineUnitsPerSecond && run.baselineUnitsPerSecond > 0 ? unitsPerSecond / run.baselineUnitsPerSecond : null,
+    speedup:
+      run.baselineUnitsPerSecond && run.baselineUnitsPerSecond > 0 ? unitsPerSecond / run.baselineUnitsPerSecond : null,
     stoppedBy: run.stoppedBy,
     perWorker: perWorkerOf(run.workerStates),
     joined: [...run.joined].sort((a, b) => a.index - b.index),
   };
   return { ...result, summary: describe(result) };
 }
-

@@ -1,4 +1,10 @@
-import type { PythonMode, ToEngine, ToWorkload, WorkloadMode, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
+import type {
+  PythonMode,
+  ToEngine,
+  ToWorkload,
+  WorkloadMode,
+  WorkloadSpec,
+} from '../../scenarios/workloads/protocol.js';
 import type { JoinedResult, ScenarioKind, StopReason, WorkerState } from '../model/lab-types.js';
 import type { CpuTimes } from '../model/types.js';
 import type { LaunchedWorkload, WorkloadProgram, launchWorkload } from './launch-workload.js';
@@ -116,7 +122,12 @@ export class WorkloadGroup implements LiveGroup {
    * `track` hears of the group at once, before any worker starts, so a caller that must kill
    * everything at short notice never misses a group still starting.
    */
-  static async start(options: GroupOptions, deps: GroupDeps, parentPid: number, track: (group: WorkloadGroup) => void = () => undefined): Promise<WorkloadGroup> {
+  static async start(
+    options: GroupOptions,
+    deps: GroupDeps,
+    parentPid: number,
+    track: (group: WorkloadGroup) => void = () => undefined,
+  ): Promise<WorkloadGroup> {
     const group = new WorkloadGroup(options, deps);
     if (options.onMessage) group.listeners.push(options.onMessage);
     track(group);
@@ -128,7 +139,10 @@ export class WorkloadGroup implements LiveGroup {
     });
     // It may fail while workers are still being launched, before anyone awaits it.
     ready.catch(() => undefined);
-    const timeout = setTimeout(() => failed(new Error(`workers did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    const timeout = setTimeout(
+      () => failed(new Error(`workers did not start within ${READY_TIMEOUT_MS / 1000} s`)),
+      READY_TIMEOUT_MS,
+    );
     const specs = group.specs(deps.switchIntervalMs, parentPid);
     // Every process launched and every worker reported in: the clock starts, and so do the workers.
     const checkReady = (): void => {
@@ -143,7 +157,8 @@ export class WorkloadGroup implements LiveGroup {
         // have the event loop between launches, or starting 50 workers freezes it for a second.
         if (group.launched.length > 0) await new Promise((resolve) => setImmediate(resolve));
         const entry = { spec } as Launched;
-        const program: WorkloadProgram = options.runtime === 'python' ? 'python' : options.kind === 'threads' ? 'thread-host' : 'process-worker';
+        const program: WorkloadProgram =
+          options.runtime === 'python' ? 'python' : options.kind === 'threads' ? 'thread-host' : 'process-worker';
         entry.workload = await deps.launch(program, spec, (message) => {
           group.receive(entry, message);
           checkReady();
@@ -153,8 +168,10 @@ export class WorkloadGroup implements LiveGroup {
         void entry.workload.ended.then((end) => {
           if (group.stopping) return;
           const how = end.signal ? `killed by ${end.signal}` : `exited with code ${end.code}`;
-          if (group.readyAt === 0) failed(new Error(`a worker ${how} while starting${end.stderr ? `: ${end.stderr.trim()}` : ''}`));
-          for (const state of group.states.values()) if (state.pid === entry.workload.pid && !state.exit) state.exit = how;
+          if (group.readyAt === 0)
+            failed(new Error(`a worker ${how} while starting${end.stderr ? `: ${end.stderr.trim()}` : ''}`));
+          for (const state of group.states.values())
+            if (state.pid === entry.workload.pid && !state.exit) state.exit = how;
           if (!group.alive()) group.settleFinished();
           deps.onChange();
         });
@@ -300,7 +317,8 @@ export class WorkloadGroup implements LiveGroup {
 
   private async stopInStages(): Promise<StopReason> {
     let stoppedBy: StopReason = this.alive() ? 'asked' : 'exited';
-    const remaining = (): LaunchedWorkload[] => this.launched.map(({ workload }) => workload).filter((workload) => workload.alive);
+    const remaining = (): LaunchedWorkload[] =>
+      this.launched.map(({ workload }) => workload).filter((workload) => workload.alive);
     const stages: [NodeJS.Signals | null, number, StopReason][] = [
       [null, this.deps.stageMs.ask, 'asked'],
       ['SIGTERM', this.deps.stageMs.terminate, 'terminated'],
@@ -327,10 +345,23 @@ export class WorkloadGroup implements LiveGroup {
     const { kind, runtime, mode, namePrefix, workers, spec, specFor, maxSeconds } = this.options;
     const base: WorkloadSpec = { mode, namePrefix, switchIntervalMs, parentPid, threads: 1, firstIndex: 1, ...spec };
     if (runtime === 'python') {
-      return [{ ...base, workers: base.workers ?? workers, threads: workers, firstIndex: 1, maxSeconds: maxSeconds ?? DEFAULT_PYTHON_MAX_SECONDS }];
+      return [
+        {
+          ...base,
+          workers: base.workers ?? workers,
+          threads: workers,
+          firstIndex: 1,
+          maxSeconds: maxSeconds ?? DEFAULT_PYTHON_MAX_SECONDS,
+        },
+      ];
     }
     if (kind === 'threads') return [{ ...base, threads: workers, firstIndex: 1 }];
-    return Array.from({ length: workers }, (_, offset) => ({ ...base, ...specFor?.(offset + 1), threads: 1, firstIndex: offset + 1 }));
+    return Array.from({ length: workers }, (_, offset) => ({
+      ...base,
+      ...specFor?.(offset + 1),
+      threads: 1,
+      firstIndex: offset + 1,
+    }));
   }
 
   private receive({ spec, workload }: Launched, message: ToEngine): void {
@@ -367,7 +398,8 @@ export class WorkloadGroup implements LiveGroup {
         if (this.finishedCount === this.launched.length) this.settleFinished();
         break;
       case 'error':
-        for (const state of this.states.values()) if (state.pid === workload.pid && !state.exit) state.exit = message.message;
+        for (const state of this.states.values())
+          if (state.pid === workload.pid && !state.exit) state.exit = message.message;
         break;
       default:
         break;

@@ -43,7 +43,11 @@ export function selectedProcess(state: DashboardState): ProcessSample | undefine
 }
 
 /** Tasks line: how many processes and threads, how many running. */
-export function taskCounts(processes: readonly ProcessSample[]): { processes: number; threads: number; running: number } {
+export function taskCounts(processes: readonly ProcessSample[]): {
+  processes: number;
+  threads: number;
+  running: number;
+} {
   let threads = 0;
   let running = 0;
   for (const process of processes) {

@@ -127,7 +127,19 @@ export interface InitialSettings {
 export function initialState(settings: InitialSettings): DashboardState {
   return {
     ...settings,
-    lab: { ...settings.lab, focusId: null, run: null, result: null, error: null, page: 1, python: null, calcInput: '125 70 20m', calcAnswer: null, commandInput: '', output: null },
+    lab: {
+      ...settings.lab,
+      focusId: null,
+      run: null,
+      result: null,
+      error: null,
+      page: 1,
+      python: null,
+      calcInput: '125 70 20m',
+      calcAnswer: null,
+      commandInput: '',
+      output: null,
+    },
     resultsOpen: false,
     outputOpen: false,
     outputScroll: 0,

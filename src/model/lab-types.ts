@@ -7,7 +7,9 @@ export type ScenarioKind = 'threads' | 'processes';
 export type LabPage = 1 | 2 | 3 | 4;
 
 /** Whether real Python can be used here: its version and GIL, or why not. */
-export type PythonInfo = { available: true; version: string; freeThreaded: boolean } | { available: false; reason: string };
+export type PythonInfo =
+  | { available: true; version: string; freeThreaded: boolean }
+  | { available: false; reason: string };
 
 /** Which Python ran, said plainly when it has no GIL: then the GIL lessons do not hold. */
 export function pythonLine(python: { version: string; freeThreaded: boolean }): string {
@@ -133,7 +135,14 @@ export interface RunResult {
   /** Work per second against this scenario with one worker, when a one-worker run is known. */
   speedup: number | null;
   stoppedBy: StopReason;
-  perWorker: { index: number; pid: number; tid: number | null; name: string; units: number; cpuSeconds: number | null }[];
+  perWorker: {
+    index: number;
+    pid: number;
+    tid: number | null;
+    name: string;
+    units: number;
+    cpuSeconds: number | null;
+  }[];
   /** What joined threads returned (threads-join only). */
   joined: JoinedResult[];
   /** A one-line reading of the numbers, for people. */

@@ -51,12 +51,17 @@ function lineSummary(caches: readonly CacheLevel[]): string {
 
 /** "4 cores", or "4C/8T" with hyper-threads: the core count in a few characters. */
 export function compactCoreSummary(facts: MachineFacts): string {
-  return facts.physicalCores === facts.logicalCores ? `${facts.logicalCores} cores` : `${facts.physicalCores}C/${facts.logicalCores}T`;
+  return facts.physicalCores === facts.logicalCores
+    ? `${facts.logicalCores} cores`
+    : `${facts.physicalCores}C/${facts.logicalCores}T`;
 }
 
 /** "Debian GNU/Linux 12" -> "Debian 12": the distribution without its long family name. */
 export function compactOsName(os: string): string {
-  return os.replace(/\s*GNU\/Linux\s*/, ' ').replace(/\s+/g, ' ').trim();
+  return os
+    .replace(/\s*GNU\/Linux\s*/, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function coreSummary(facts: MachineFacts): string {

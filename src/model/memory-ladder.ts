@@ -82,14 +82,18 @@ function spansALevel(group: readonly LatencyPoint[]): boolean {
  * `lastIsMemory` names the last step RAM: the ladder went well past the largest cache.
  */
 export function latencySteps(points: readonly LatencyPoint[], lastIsMemory: boolean): LatencyStep[] {
-  const sorted = [...points].filter((point) => Number.isFinite(point.nsPerLoad) && point.nsPerLoad > 0).sort((a, b) => a.bytes - b.bytes);
+  const sorted = [...points]
+    .filter((point) => Number.isFinite(point.nsPerLoad) && point.nsPerLoad > 0)
+    .sort((a, b) => a.bytes - b.bytes);
   const groups = stretches(sorted);
   const levels = groups.filter((group, at) => spansALevel(group) || (groups.length === 1 && at === 0));
   const merged: LatencyPoint[][] = [];
   for (const group of levels) {
     const previous = merged.at(-1);
-    const apart = previous && median(group.map((point) => point.nsPerLoad)) / median(previous.map((point) => point.nsPerLoad));
-    if (previous && apart !== undefined && apart < SAME_LEVEL_RATIO && apart > 1 / SAME_LEVEL_RATIO) previous.push(...group);
+    const apart =
+      previous && median(group.map((point) => point.nsPerLoad)) / median(previous.map((point) => point.nsPerLoad));
+    if (previous && apart !== undefined && apart < SAME_LEVEL_RATIO && apart > 1 / SAME_LEVEL_RATIO)
+      previous.push(...group);
     else merged.push([...group]);
   }
   return merged.map((group, at) => {
@@ -114,7 +118,9 @@ export function formatNs(ns: number): string {
 export function ladderSummary(steps: readonly LatencyStep[]): string {
   if (steps.length === 0) return 'No working set was timed.';
   const parts = steps.map((step) =>
-    step.name === 'RAM' ? `RAM about ${formatNs(step.nsPerLoad)}` : `${step.name} about ${formatNs(step.nsPerLoad)} up to ${formatBytes(step.upToBytes)}`,
+    step.name === 'RAM'
+      ? `RAM about ${formatNs(step.nsPerLoad)}`
+      : `${step.name} about ${formatNs(step.nsPerLoad)} up to ${formatBytes(step.upToBytes)}`,
   );
   return `${parts.join(', ')}.`;
 }
@@ -126,12 +132,20 @@ export function ladderSummary(steps: readonly LatencyStep[]): string {
 export function estimatedCaches(steps: readonly LatencyStep[], lineBytes: number | null): CacheLevel[] {
   return steps
     .filter((step) => step.name !== 'RAM')
-    .map((step, at) => ({ name: at === 0 ? 'L1d' : step.name, bytes: step.upToBytes, sharedBy: null, lineBytes, source: 'measured' as const }));
+    .map((step, at) => ({
+      name: at === 0 ? 'L1d' : step.name,
+      bytes: step.upToBytes,
+      sharedBy: null,
+      lineBytes,
+      source: 'measured' as const,
+    }));
 }
 
 /** The reported caches a working set of `bytes` fits in: the smallest data or unified one, else RAM. */
 export function reportedLevelFor(bytes: number, reported: readonly CacheLevel[]): string {
-  const holding = reported.filter((cache) => cache.name !== 'L1i' && cache.bytes >= bytes).sort((a, b) => a.bytes - b.bytes);
+  const holding = reported
+    .filter((cache) => cache.name !== 'L1i' && cache.bytes >= bytes)
+    .sort((a, b) => a.bytes - b.bytes);
   return holding[0]?.name ?? (reported.length > 0 ? 'RAM' : '-');
 }
 

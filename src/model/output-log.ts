@@ -31,7 +31,8 @@ export class OutputLog {
   /** The kept lines, oldest first, then any line still being written. */
   lines(): OutputLine[] {
     const kept = this.kept.length > this.capacity ? this.kept.slice(-this.capacity) : [...this.kept];
-    for (const stream of ['out', 'err'] as const) if (this.pending[stream] !== '') kept.push({ stream, text: this.visible(this.pending[stream]) });
+    for (const stream of ['out', 'err'] as const)
+      if (this.pending[stream] !== '') kept.push({ stream, text: this.visible(this.pending[stream]) });
     return kept;
   }
 

@@ -48,7 +48,11 @@ export function treeRows(processes: readonly ProcessSample[], order: SortOrder, 
   for (const process of processes) {
     if (!matchesFilter(process, filter)) continue;
     // Walk up to the root; a PID seen twice means a cycle from a PID reused mid-scan.
-    for (let current: ProcessSample | undefined = process; current && !visible.has(current.pid); current = byPid.get(current.ppid)) {
+    for (
+      let current: ProcessSample | undefined = process;
+      current && !visible.has(current.pid);
+      current = byPid.get(current.ppid)
+    ) {
       visible.add(current.pid);
     }
   }

@@ -4,5 +4,9 @@ import type { ResultTable } from './lab-types.js';
 export function tableText(table: ResultTable): string[] {
   const cells = [table.columns, ...table.rows.map((row) => row.map(String))];
   const widths = table.columns.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
-  return cells.map((row) => row.map((value, column) => (column === 0 ? value.padEnd(widths[column] ?? 0) : value.padStart(widths[column] ?? 0))).join('  '));
+  return cells.map((row) =>
+    row
+      .map((value, column) => (column === 0 ? value.padEnd(widths[column] ?? 0) : value.padStart(widths[column] ?? 0)))
+      .join('  '),
+  );
 }

@@ -48,7 +48,13 @@ export function settleCursor(cursor: ListCursor, ids: readonly number[], visible
 }
 
 /** The user picks a row by its index (clamped); it is kept on screen and followed from now on. */
-export function moveCursorTo(cursor: ListCursor, ids: readonly number[], index: number, visibleRows: number, following = true): ListCursor {
+export function moveCursorTo(
+  cursor: ListCursor,
+  ids: readonly number[],
+  index: number,
+  visibleRows: number,
+  following = true,
+): ListCursor {
   if (ids.length === 0) return cursor;
   const target = clamp(index, 0, ids.length - 1);
   return {
@@ -61,7 +67,12 @@ export function moveCursorTo(cursor: ListCursor, ids: readonly number[], index: 
 
 export type CursorMove = 'up' | 'down' | 'page-up' | 'page-down' | 'home' | 'end';
 
-export function moveCursor(cursor: ListCursor, ids: readonly number[], move: CursorMove, visibleRows: number): ListCursor {
+export function moveCursor(
+  cursor: ListCursor,
+  ids: readonly number[],
+  move: CursorMove,
+  visibleRows: number,
+): ListCursor {
   const settled = settleCursor(cursor, ids, visibleRows);
   const page = Math.max(1, visibleRows - 1);
   const target = {

@@ -9,7 +9,8 @@ export type SamplerChoice = 'auto' | 'linux' | 'fallback';
  * loaded only when chosen: on Linux those libraries never take up paratop's memory.
  */
 export async function createSampler(choice: SamplerChoice = 'auto', procRoot = '/proc'): Promise<Sampler> {
-  const linux = choice === 'linux' || (choice === 'auto' && process.platform === 'linux' && existsSync(`${procRoot}/stat`));
+  const linux =
+    choice === 'linux' || (choice === 'auto' && process.platform === 'linux' && existsSync(`${procRoot}/stat`));
   if (linux) return new LinuxSampler({ procRoot });
   const { FallbackSampler } = await import('./fallback/fallback-sampler.js');
   return new FallbackSampler();

@@ -4,7 +4,9 @@ import { drawBar, heatCell, sparkline } from './bar.js';
 import type { CoreGrid } from './core-grid.js';
 import type { Theme } from './theme.js';
 
-function busySegments(core: CoreUsage | undefined): { percent: number; role: 'user' | 'system' | 'steal' | 'iowait' }[] {
+function busySegments(
+  core: CoreUsage | undefined,
+): { percent: number; role: 'user' | 'system' | 'steal' | 'iowait' }[] {
   if (!core) return [];
   return [
     { percent: core.user, role: 'user' },

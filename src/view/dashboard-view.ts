@@ -27,7 +27,12 @@ class Memo<T> {
   private value: T | undefined;
 
   get(inputs: readonly unknown[], compute: () => T): T {
-    if (this.value !== undefined && this.inputs?.length === inputs.length && this.inputs.every((input, index) => input === inputs[index])) return this.value;
+    if (
+      this.value !== undefined &&
+      this.inputs?.length === inputs.length &&
+      this.inputs.every((input, index) => input === inputs[index])
+    )
+      return this.value;
     this.inputs = inputs;
     this.value = compute();
     return this.value;
@@ -75,7 +80,16 @@ export class DashboardView {
     this.tableBody = lines();
     this.footer = lines();
     this.lab = lines();
-    this.lineBoxes = [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer, this.lab];
+    this.lineBoxes = [
+      this.header,
+      this.facts,
+      this.cores,
+      this.memory,
+      this.tableHeader,
+      this.tableBody,
+      this.footer,
+      this.lab,
+    ];
     const overlay = (label: string): Box =>
       box({
         parent: screen,
@@ -115,23 +129,46 @@ export class DashboardView {
     this.setVisible(this.tooSmall, true);
     this.setContent(
       this.tooSmall,
-      escapeTags(`Terminal too small: ${cols}x${rows}.\nparatop needs at least ${MIN_COLS}x${MIN_ROWS}.\nEnlarge the window, or press q to quit.`),
+      escapeTags(
+        `Terminal too small: ${cols}x${rows}.\nparatop needs at least ${MIN_COLS}x${MIN_ROWS}.\nEnlarge the window, or press q to quit.`,
+      ),
     );
   }
 
   private drawDashboard(state: DashboardState, layout: DashboardLayout): void {
     const { cols } = state.size;
     this.setVisible(this.tooSmall, false);
-    for (const lines of [this.header, this.facts, this.cores, this.memory, this.tableHeader, this.tableBody, this.footer]) this.setVisible(lines.element, true);
+    for (const lines of [
+      this.header,
+      this.facts,
+      this.cores,
+      this.memory,
+      this.tableHeader,
+      this.tableBody,
+      this.footer,
+    ])
+      this.setVisible(lines.element, true);
     this.draw(this.header, layout.header, [headerLine(state, cols, this.theme)]);
-    this.draw(this.facts, layout.facts, [this.factsMemo.get([state.facts, state.factsFailed, cols], () => factsLine(state, cols, this.theme))]);
-    this.draw(this.cores, layout.cores, coreMeterLines(state.coreIds, state.system?.cores ?? null, state.coreHistory, layout.coreGrid, this.theme));
-    this.draw(this.memory, layout.memory, memoryLines(state.system?.memory ?? null, state.processes, layout.memory.width, this.theme));
+    this.draw(this.facts, layout.facts, [
+      this.factsMemo.get([state.facts, state.factsFailed, cols], () => factsLine(state, cols, this.theme)),
+    ]);
+    this.draw(
+      this.cores,
+      layout.cores,
+      coreMeterLines(state.coreIds, state.system?.cores ?? null, state.coreHistory, layout.coreGrid, this.theme),
+    );
+    this.draw(
+      this.memory,
+      layout.memory,
+      memoryLines(state.system?.memory ?? null, state.processes, layout.memory.width, this.theme),
+    );
     this.drawTable(state, layout);
     const labRect = layout.lab;
     this.setVisible(this.lab.element, labRect !== null);
     if (labRect) {
-      const lines = this.labMemo.get([state.lab, labRect.width, labRect.height], () => labPanelLines(state.lab, labRect.width, labRect.height, this.theme));
+      const lines = this.labMemo.get([state.lab, labRect.width, labRect.height], () =>
+        labPanelLines(state.lab, labRect.width, labRect.height, this.theme),
+      );
       this.draw(this.lab, labRect, lines);
     }
     this.draw(this.footer, layout.footer, [footerLine(state, cols, this.theme)]);
@@ -155,7 +192,11 @@ export class DashboardView {
       const placed = placeResults(result, width, height, this.theme);
       this.draw(this.tableHeader, layout.tableHeader, [placed.title]);
       if (placed.chart) {
-        const rect = { ...placed.chart, top: layout.tableBody.top + placed.chart.top, left: layout.tableBody.left + placed.chart.left };
+        const rect = {
+          ...placed.chart,
+          top: layout.tableBody.top + placed.chart.top,
+          left: layout.tableBody.left + placed.chart.left,
+        };
         if (this.chart.show(result.chart!, rect, this.theme.colour)) this.structureChanged = true;
       } else if (this.chart.hide()) this.structureChanged = true;
       this.draw(this.tableBody, layout.tableBody, placed.lines);
@@ -164,18 +205,26 @@ export class DashboardView {
     if (this.chart.hide()) this.structureChanged = true;
     if (panel) {
       this.draw(this.tableHeader, layout.tableHeader, [threadHeaderLine(panel, width, this.theme)]);
-      this.draw(this.tableBody, layout.tableBody, threadBodyLines(panel, threadRows(state), height, width, this.theme, highlights.tids));
+      this.draw(
+        this.tableBody,
+        layout.tableBody,
+        threadBodyLines(panel, threadRows(state), height, width, this.theme, highlights.tids),
+      );
       return;
     }
     this.draw(this.tableHeader, layout.tableHeader, [processHeaderLine(state, width, this.theme)]);
     const { selectedId, scrollTop } = state.cursor;
     const rows = processRows(state);
     // Between process scans (the meters tick more often) the rows are the same objects: no work.
-    const body = this.tableMemo.get([rows, state.processes.length, selectedId, scrollTop, height, width, highlights.pids], () => {
-      const lines = processBodyLines(rows, selectedId, scrollTop, height, width, this.theme, highlights.pids);
-      if (lines.length === 0 && state.processes.length > 0) lines.push(escapeTags('No process matches the filter. Esc clears it.'));
-      return lines;
-    });
+    const body = this.tableMemo.get(
+      [rows, state.processes.length, selectedId, scrollTop, height, width, highlights.pids],
+      () => {
+        const lines = processBodyLines(rows, selectedId, scrollTop, height, width, this.theme, highlights.pids);
+        if (lines.length === 0 && state.processes.length > 0)
+          lines.push(escapeTags('No process matches the filter. Esc clears it.'));
+        return lines;
+      },
+    );
     this.draw(this.tableBody, layout.tableBody, body);
   }
 

@@ -16,7 +16,10 @@ const HINTS: [string, string][] = [
 const PROMPTS: Record<PromptPurpose, { label: string; help: string }> = {
   filter: { label: 'Filter: ', help: '  Enter keep · Esc clear' },
   // Both start from the last line given, which Ctrl-U clears.
-  calc: { label: 'Cores for a deadline (tasks, s/task, deadline, [price]): ', help: '  Enter compute · Ctrl-U clear · Esc close' },
+  calc: {
+    label: 'Cores for a deadline (tasks, s/task, deadline, [price]): ',
+    help: '  Enter compute · Ctrl-U clear · Esc close',
+  },
   run: { label: 'Run: ', help: '  Enter start · Ctrl-U clear · Esc close · --shell for | > && *' },
 };
 
@@ -27,7 +30,12 @@ export function footerLine(state: DashboardState, width: number, theme: Theme): 
     const room = Math.max(1, width - prompt.length - help.length - 1);
     // Show the end of a long filter: that is where the user is typing.
     const draft = Array.from(state.mode.draft).slice(-room).join('');
-    return theme.paint(prompt, 'label') + escapeTags(draft) + theme.paint('█', 'label') + cell(help, width - prompt.length - displayWidth(draft) - 1);
+    return (
+      theme.paint(prompt, 'label') +
+      escapeTags(draft) +
+      theme.paint('█', 'label') +
+      cell(help, width - prompt.length - displayWidth(draft) - 1)
+    );
   }
   if (state.status && state.status.until > state.now) {
     return theme.paint(cell(state.status.text, width), state.status.tone === 'error' ? 'error' : 'info');
@@ -42,7 +50,11 @@ export function footerLine(state: DashboardState, width: number, theme: Theme): 
   }
   const filter = state.filter ? ` filter: ${state.filter} ` : '';
   if (filter && used + filter.length <= width) {
-    return line + ' '.repeat(width - used - displayWidth(filter)) + theme.paint(escapeTags(fitToWidth(filter, displayWidth(filter))), 'paused');
+    return (
+      line +
+      ' '.repeat(width - used - displayWidth(filter)) +
+      theme.paint(escapeTags(fitToWidth(filter, displayWidth(filter))), 'paused')
+    );
   }
   return line;
 }

@@ -1,6 +1,12 @@
 import type { DashboardState } from '../model/dashboard-state.js';
 import { formatBytes, formatPercent, formatUptime } from '../model/format.js';
-import { cacheSummary, compactCacheSummary, compactCoreSummary, compactOsName, coreSummary } from '../model/machine-summary.js';
+import {
+  cacheSummary,
+  compactCacheSummary,
+  compactCoreSummary,
+  compactOsName,
+  coreSummary,
+} from '../model/machine-summary.js';
 import { processScanEveryMs } from '../model/scan-cadence.js';
 import type { Theme } from './theme.js';
 import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
@@ -12,7 +18,9 @@ function seconds(ms: number): string {
 /** How often the meters are read, and the process list when that is slower. */
 function refreshText(state: DashboardState): string {
   const processesEvery = processScanEveryMs(state);
-  return processesEvery === state.intervalMs ? `every ${seconds(state.intervalMs)}` : `every ${seconds(state.intervalMs)}, processes ${seconds(processesEvery)}`;
+  return processesEvery === state.intervalMs
+    ? `every ${seconds(state.intervalMs)}`
+    : `every ${seconds(state.intervalMs)}, processes ${seconds(processesEvery)}`;
 }
 
 /** Top line: who and where, how long up, how loaded, how often paratop looks, and paratop's own cost. */
@@ -25,7 +33,9 @@ export function headerLine(state: DashboardState, width: number, theme: Theme): 
     system ? `up ${formatUptime(system.uptimeSeconds)}` : '',
     load ? `load ${load}` : '',
     refreshText(state),
-  ].filter(Boolean).join('  ');
+  ]
+    .filter(Boolean)
+    .join('  ');
   const right = `pid ${state.selfPid} · cpu ${formatPercent(state.selfCpu)}%`;
   const badge = state.paused ? ' PAUSED ' : '';
   const title = 'paratop ';
@@ -43,7 +53,11 @@ export function headerLine(state: DashboardState, width: number, theme: Theme): 
 /** Second line: the lecture's first question answered (cores, caches, memory) from the OS. */
 export function factsLine(state: DashboardState, width: number, theme: Theme): string {
   const facts = state.facts;
-  if (!facts) return theme.paint(cell(state.factsFailed ? 'machine facts could not be read' : 'reading machine facts…', width), 'dim');
+  if (!facts)
+    return theme.paint(
+      cell(state.factsFailed ? 'machine facts could not be read' : 'reading machine facts…', width),
+      'dim',
+    );
   const memory = `${formatBytes(facts.memoryBytes)} RAM`;
   // Longest first; the first that fits is shown, so a narrow terminal still gets every fact.
   const candidates = [

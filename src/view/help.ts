@@ -3,8 +3,14 @@ import { cell, escapeTags, fitToWidth, wrapText } from './text-fit.js';
 
 /** Every key, as the help screen and the README list them. test/app/keymap.test.ts keeps this honest. */
 export const KEY_HELP: [keys: string, what: string][] = [
-  ['↑ ↓  j  Ctrl-P Ctrl-N', 'move the selection; the process you pick stays selected as the order changes (k is kill, as in htop; in the kill dialog and here j and k move)'],
-  ['PgUp PgDn  Home End', 'move a page, or to the first / last row; Home goes back to the top row, which the cursor then keeps'],
+  [
+    '↑ ↓  j  Ctrl-P Ctrl-N',
+    'move the selection; the process you pick stays selected as the order changes (k is kill, as in htop; in the kill dialog and here j and k move)',
+  ],
+  [
+    'PgUp PgDn  Home End',
+    'move a page, or to the first / last row; Home goes back to the top row, which the cursor then keeps',
+  ],
   ['mouse click, wheel', 'select a row, sort by a column title, scroll'],
   ['/  F3', 'filter by name or command line; a number also matches that PID (Enter keeps it, Esc clears it)'],
   ['Esc', 'leave the thread view, the output or the results, or clear the filter'],
@@ -19,7 +25,10 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['?  h  F1', 'this help (arrows, PgUp PgDn scroll it)'],
   ['q  F10  Ctrl-C', 'quit (a running experiment is stopped first)'],
   ['1 … 9', 'start an experiment of the lab page shown (1-5 on page 1, 1-9 on page 2, 1-8 on page 3, 1-4 on page 4)'],
-  ['Tab', 'next lab page: 1 the first experiments, 2 the gotchas and comparisons, 3 real Python, 4 the machine (caches, I/O)'],
+  [
+    'Tab',
+    'next lab page: 1 the first experiments, 2 the gotchas and comparisons, 3 real Python, 4 the machine (caches, I/O)',
+  ],
   ['x', 'stop the experiment: ask, then SIGTERM, then SIGKILL'],
   ['[  ]', 'one worker fewer / more (restarts a running experiment)'],
   ['c  m', 'as many workers as cores / 11, as in the lecture'],
@@ -44,7 +53,10 @@ export const KNUTH =
 const HELP_MAX_WIDTH = 100;
 
 /** The help box for a terminal: its outer size and the room for text inside (border and padding). */
-export function helpBox(cols: number, rows: number): { width: number; height: number; textWidth: number; textHeight: number } {
+export function helpBox(
+  cols: number,
+  rows: number,
+): { width: number; height: number; textWidth: number; textHeight: number } {
   const width = Math.min(cols - 2, HELP_MAX_WIDTH);
   const height = rows;
   return { width, height, textWidth: Math.max(10, width - 4), textHeight: Math.max(1, height - 2) };
@@ -61,11 +73,17 @@ const KEY_WIDTH = Math.max(...KEY_HELP.map(([keys]) => keys.length)) + 2;
 
 /** The whole help text at a width, each key's description wrapped under its own column. */
 function helpText(width: number): HelpLine[] {
-  const across = (text: string, role?: HelpLine['role']): HelpLine[] => (text ? wrapText(text, width) : ['']).map((part) => ({ key: null, text: part, ...(role ? { role } : {}) }));
+  const across = (text: string, role?: HelpLine['role']): HelpLine[] =>
+    (text ? wrapText(text, width) : ['']).map((part) => ({ key: null, text: part, ...(role ? { role } : {}) }));
   return [
     ...across('paratop keys', 'title'),
     ...across(''),
-    ...KEY_HELP.flatMap(([keys, what]) => wrapText(what, Math.max(10, width - KEY_WIDTH)).map((part, index) => ({ key: index === 0 ? keys : '', text: part }))),
+    ...KEY_HELP.flatMap(([keys, what]) =>
+      wrapText(what, Math.max(10, width - KEY_WIDTH)).map((part, index) => ({
+        key: index === 0 ? keys : '',
+        text: part,
+      })),
+    ),
     ...across(''),
     ...NOTES.flatMap((note) => across(note)),
     ...across(''),

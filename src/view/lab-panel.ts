@@ -26,16 +26,28 @@ function workerText(worker: WorkerState, kind: RunSnapshot['kind']): string {
 function commandBlocks(lab: LabState, run: RunSnapshot): Block[] {
   const processes = new Set(run.workerStates.map((thread) => thread.pid));
   const cores = run.coresUsed === null ? 'measuring…' : `${run.coresUsed.toFixed(2)} cores busy`;
-  const blocks: Block[] = [{ text: `${cores} · ${processes.size} process${processes.size === 1 ? '' : 'es'}, ${run.workerStates.length} thread${run.workerStates.length === 1 ? '' : 's'}`, role: 'info' }];
+  const blocks: Block[] = [
+    {
+      text: `${cores} · ${processes.size} process${processes.size === 1 ? '' : 'es'}, ${run.workerStates.length} thread${run.workerStates.length === 1 ? '' : 's'}`,
+      role: 'info',
+    },
+  ];
   for (const pid of processes) {
     const threads = run.workerStates.filter((thread) => thread.pid === pid);
     const main = threads.find((thread) => thread.tid === pid) ?? threads[0];
-    const others = threads.filter((thread) => thread !== main).map((thread) => `${thread.tid ?? '?'} ${thread.name} ${formatPercent(thread.cpu)}%`);
+    const others = threads
+      .filter((thread) => thread !== main)
+      .map((thread) => `${thread.tid ?? '?'} ${thread.name} ${formatPercent(thread.cpu)}%`);
     const head = `PID ${pid} ${main?.name ?? ''} ${formatPercent(main?.cpu ?? null)}%`;
     blocks.push({ text: others.length > 0 ? `${head} · TIDs ${others.join(' · ')}` : head, clip: true });
   }
   const last = lab.output?.lines.at(-1);
-  if (last) blocks.push({ text: `o output: ${printableOutput(last.text)}`, role: last.stream === 'err' ? 'error' : 'dim', clip: true });
+  if (last)
+    blocks.push({
+      text: `o output: ${printableOutput(last.text)}`,
+      role: last.stream === 'err' ? 'error' : 'dim',
+      clip: true,
+    });
   return blocks;
 }
 
@@ -44,7 +56,12 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
   const scenario = lab.scenarios.find((candidate) => candidate.id === run.scenarioId);
   const blocks: Block[] = [];
   // Never dropped: the panel must say plainly that this lock is a stand-in for CPython's.
-  if (scenario?.simulation) blocks.push({ text: scenario.simulation, role: 'dim', shorter: scenario.simulationBrief ? [scenario.simulationBrief] : [] });
+  if (scenario?.simulation)
+    blocks.push({
+      text: scenario.simulation,
+      role: 'dim',
+      shorter: scenario.simulationBrief ? [scenario.simulationBrief] : [],
+    });
   if (scenario?.runtime === 'python' && lab.python?.available) {
     blocks.push({ text: pythonLine(lab.python), role: lab.python.freeThreaded ? 'error' : 'dim' });
   }
@@ -55,15 +72,24 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
     return blocks;
   }
   const cores = run.coresUsed === null ? '' : `${run.coresUsed.toFixed(2)} cores busy`;
-  const rate = run.elapsedSeconds > 0 && run.units > 0 ? `${formatRate(run.units / run.elapsedSeconds)} work units/s` : '';
+  const rate =
+    run.elapsedSeconds > 0 && run.units > 0 ? `${formatRate(run.units / run.elapsedSeconds)} work units/s` : '';
   const switches = run.ctxPerSecond === null ? '' : `${formatRate(run.ctxPerSecond)} context switches/s`;
   blocks.push({ text: [cores, rate, switches].filter(Boolean).join(' · ') || 'measuring…', role: 'info' });
   const workers = run.workerStates.map((worker) => workerText(worker, run.kind)).join(' · ');
   // Many workers in a small panel: IDs and CPU% only, still one entry per worker.
-  const compact = run.workerStates.map((worker) => `${(run.kind === 'threads' ? worker.tid : worker.pid) ?? '?'} ${worker.exit ?? `${formatPercent(worker.cpu)}%`}`).join(' ');
+  const compact = run.workerStates
+    .map(
+      (worker) =>
+        `${(run.kind === 'threads' ? worker.tid : worker.pid) ?? '?'} ${worker.exit ?? `${formatPercent(worker.cpu)}%`}`,
+    )
+    .join(' ');
   blocks.push(
     run.kind === 'threads'
-      ? { text: `PID ${run.pids[0] ?? '?'}, one process; its threads: ${workers}`, shorter: [`PID ${run.pids[0] ?? '?'}; TIDs: ${compact}`] }
+      ? {
+          text: `PID ${run.pids[0] ?? '?'}, one process; its threads: ${workers}`,
+          shorter: [`PID ${run.pids[0] ?? '?'}; TIDs: ${compact}`],
+        }
       : { text: workers, shorter: [`PIDs: ${compact}`] },
   );
   if (scenario) blocks.push({ text: scenario.explanation, role: 'dim', optional: true });
@@ -78,7 +104,8 @@ const STOP_NOTES: Partial<Record<RunResult['stoppedBy'], string>> = {
 
 function resultBlocks(result: RunResult): Block[] {
   const blocks: Block[] = [{ text: `Last run, ${result.title}: ${result.summary}`, role: 'info' }];
-  if (result.scenarioId === COMMAND_RUN_ID) blocks.push({ text: 'v shows its processes, o its output.', role: 'label' });
+  if (result.scenarioId === COMMAND_RUN_ID)
+    blocks.push({ text: 'v shows its processes, o its output.', role: 'label' });
   else if (result.table || result.chart) blocks.push({ text: 'v shows its table and chart.', role: 'label' });
   for (const line of result.lines ?? []) blocks.push({ text: line, optional: true });
   // Your own command does no work units, but its wall time, CPU time and load per core count as much.
@@ -86,13 +113,19 @@ function resultBlocks(result: RunResult): Block[] {
     const cpu = result.cpuSeconds === null ? '' : `CPU ${result.cpuSeconds.toFixed(1)} s`;
     const cores = result.coresUsed === null ? '' : `${result.coresUsed.toFixed(2)} cores used`;
     const rate = result.units > 0 ? `${formatRate(result.unitsPerSecond)} units/s` : '';
-    const perCore = result.perCore ? `per core ${result.perCore.map((core) => `${core.id}:${core.busy.toFixed(0)}%`).join(' ')}` : '';
-    blocks.push({ text: [`wall ${result.wallSeconds.toFixed(1)} s`, cpu, cores, rate, perCore].filter(Boolean).join(' · ') });
+    const perCore = result.perCore
+      ? `per core ${result.perCore.map((core) => `${core.id}:${core.busy.toFixed(0)}%`).join(' ')}`
+      : '';
+    blocks.push({
+      text: [`wall ${result.wallSeconds.toFixed(1)} s`, cpu, cores, rate, perCore].filter(Boolean).join(' · '),
+    });
   }
   if (result.joined.length > 0) {
     const throws = result.joined.reduce((sum, entry) => sum + entry.argument, 0);
     const hits = result.joined.reduce((sum, entry) => sum + entry.result, 0);
-    const each = result.joined.map((entry) => `thread ${entry.index}: ${formatRate(entry.argument)} throws -> ${formatRate(entry.result)} hits`).join(' · ');
+    const each = result.joined
+      .map((entry) => `thread ${entry.index}: ${formatRate(entry.argument)} throws -> ${formatRate(entry.result)} hits`)
+      .join(' · ');
     blocks.push({ text: `Joined: ${each}. Together: pi ≈ ${((4 * hits) / throws).toFixed(5)}` });
   }
   const note = STOP_NOTES[result.stoppedBy];
@@ -103,7 +136,9 @@ function resultBlocks(result: RunResult): Block[] {
 function scenarioBlocks(lab: LabState, compact: boolean): Block[] {
   const page = lab.scenarios.filter((scenario) => scenario.page === lab.page);
   if (compact) {
-    return [{ text: page.map((scenario) => `${scenario.key} ${scenario.title}`).join(' · '), role: 'dim', optional: true }];
+    return [
+      { text: page.map((scenario) => `${scenario.key} ${scenario.title}`).join(' · '), role: 'dim', optional: true },
+    ];
   }
   const titleWidth = Math.max(...page.map((scenario) => scenario.title.length));
   const noPython = lab.python && !lab.python.available ? lab.python.reason : null;
@@ -111,7 +146,12 @@ function scenarioBlocks(lab: LabState, compact: boolean): Block[] {
     const count = `×${lab.workers[scenario.id] ?? 1}`.padEnd(4);
     const text = `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  ${scenario.lecture}`;
     // Greyed, with the reason, where python3 cannot be used.
-    if (scenario.runtime === 'python' && noPython) return { text: `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  needs python3: ${noPython}`, clip: true, role: 'dim' };
+    if (scenario.runtime === 'python' && noPython)
+      return {
+        text: `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  needs python3: ${noPython}`,
+        clip: true,
+        role: 'dim',
+      };
     return { text, clip: true };
   });
 }
@@ -120,7 +160,8 @@ function headerText(lab: LabState): string {
   const run = lab.run;
   const keys = lab.scenarios.filter((scenario) => scenario.page === lab.page).map((scenario) => scenario.key);
   const pages = Math.max(...lab.scenarios.map((scenario) => scenario.page));
-  if (!run) return `LAB ${lab.page}/${pages} (Tab)${pageNote(lab)}  ${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · r run · l hide`;
+  if (!run)
+    return `LAB ${lab.page}/${pages} (Tab)${pageNote(lab)}  ${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · r run · l hide`;
   if (run.scenarioId === COMMAND_RUN_ID) {
     const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · o output` : `${run.phase}…`;
     return `RUN  ${run.title} · ${phase}`;
@@ -134,7 +175,9 @@ function pageNote(lab: LabState): string {
   if (!lab.scenarios.some((scenario) => scenario.page === lab.page && scenario.runtime === 'python')) return '';
   if (!lab.python) return ' · looking for python3…';
   if (!lab.python.available) return ' · python3 unavailable';
-  return lab.python.freeThreaded ? ` · Python ${lab.python.version}, free-threaded: NO GIL` : ` · Python ${lab.python.version}`;
+  return lab.python.freeThreaded
+    ? ` · Python ${lab.python.version}, free-threaded: NO GIL`
+    : ` · Python ${lab.python.version}`;
 }
 
 /** The lab panel: a title bar, then as much as fits, the most useful first. */
@@ -148,7 +191,8 @@ export function labPanelLines(lab: LabState, width: number, height: number, them
     blocks.push(...scenarioBlocks(lab, lab.result !== null));
   }
   const room = height - 1;
-  const linesOf = (block: Block, text: string): string[] => (block.clip ? [clipToWidth(text, width)] : wrapText(text, width));
+  const linesOf = (block: Block, text: string): string[] =>
+    block.clip ? [clipToWidth(text, width)] : wrapText(text, width);
   let kept = blocks.map((block) => ({ block, lines: linesOf(block, block.text) }));
   const count = (): number => kept.reduce((sum, entry) => sum + entry.lines.length, 0);
   // First drop optional blocks, last first; then say the rest more briefly, last first, until it fits.
@@ -162,7 +206,9 @@ export function labPanelLines(lab: LabState, width: number, height: number, them
       entry.lines = linesOf(entry.block, text);
     }
   }
-  const body = kept.flatMap(({ block, lines }) => lines.map((line) => (block.role ? theme.paint(escapeTags(line), block.role) : escapeTags(line))));
+  const body = kept.flatMap(({ block, lines }) =>
+    lines.map((line) => (block.role ? theme.paint(escapeTags(line), block.role) : escapeTags(line))),
+  );
   const title = headerText(lab);
   return [theme.paint(cell(title, width), 'table-header'), ...body.slice(0, room)];
 }

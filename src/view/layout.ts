@@ -50,7 +50,10 @@ export function dashboardLayout(cols: number, rows: number, coreCount: number, l
     tableWidth = cols - SIDE_PANEL_WIDTH - 1;
     lab = { top: tableTop, left: tableWidth + 1, width: SIDE_PANEL_WIDTH, height: below };
   } else if (labVisible) {
-    const height = Math.max(0, Math.min(Math.max(7, Math.min(14, Math.round(below * 0.45))), below - 1 - MIN_TABLE_ROWS));
+    const height = Math.max(
+      0,
+      Math.min(Math.max(7, Math.min(14, Math.round(below * 0.45))), below - 1 - MIN_TABLE_ROWS),
+    );
     tableRows = below - height;
     lab = height > 0 ? { top: tableTop + tableRows, left: 0, width: cols, height } : null;
   }
@@ -70,5 +73,10 @@ export function dashboardLayout(cols: number, rows: number, coreCount: number, l
 
 export function layoutFor(state: DashboardState): DashboardLayout {
   // The results view takes the lab panel's room too: it holds the same results, and the chart needs space.
-  return dashboardLayout(state.size.cols, state.size.rows, state.coreIds.length, state.lab.visible && !state.resultsOpen);
+  return dashboardLayout(
+    state.size.cols,
+    state.size.rows,
+    state.coreIds.length,
+    state.lab.visible && !state.resultsOpen,
+  );
 }

@@ -20,7 +20,10 @@ interface BlessedInternals {
   _parseTags(text: string): string;
   sattr(style: unknown): number;
   style: unknown;
-  screen: { lines: (Cell[] & { dirty?: boolean })[]; attrCode(code: string, current: number, fallback: number): number };
+  screen: {
+    lines: (Cell[] & { dirty?: boolean })[];
+    attrCode(code: string, current: number, fallback: number): number;
+  };
 }
 
 /** What blessed's content parser removes before drawing: C0 controls, and escapes that are not colours. */

@@ -8,7 +8,12 @@ import { cell } from './text-fit.js';
 const percentOf = (part: number, whole: number): number => (whole > 0 ? (part / whole) * 100 : 0);
 
 /** Mem and Swp bars in htop's colours (used, buffers, cache), then the task counts. */
-export function memoryLines(memory: MemorySample | null, processes: readonly ProcessSample[], width: number, theme: Theme): string[] {
+export function memoryLines(
+  memory: MemorySample | null,
+  processes: readonly ProcessSample[],
+  width: number,
+  theme: Theme,
+): string[] {
   const inner = Math.max(4, width - 5);
   if (!memory) return [`Mem[${' '.repeat(inner)}]`, `Swp[${' '.repeat(inner)}]`, ''];
   const total = memory.totalBytes;

@@ -13,7 +13,13 @@ export function printableOutput(text: string): string {
  * The output pane: a title, then the lines that fit, ending `scrollBack` lines before the last
  * (0 follows new output). stderr lines are coloured as errors.
  */
-export function outputLines(output: CommandOutput, width: number, height: number, scrollBack: number, theme: Theme): string[] {
+export function outputLines(
+  output: CommandOutput,
+  width: number,
+  height: number,
+  scrollBack: number,
+  theme: Theme,
+): string[] {
   const room = Math.max(0, height - 1);
   const end = Math.max(0, output.lines.length - scrollBack);
   const shown = output.lines.slice(Math.max(0, end - room), end);

@@ -46,7 +46,8 @@ function rowText(row: TableRow, spans: readonly ColumnSpan[], columns: readonly 
     .map((column, index) => {
       const span = spans[index];
       if (!span) return '';
-      const text = column.key === 'command' ? row.treePrefix + cellText(column, row.process) : cellText(column, row.process);
+      const text =
+        column.key === 'command' ? row.treePrefix + cellText(column, row.process) : cellText(column, row.process);
       return fitToWidth(text, widthOf(span), column.align);
     })
     .join(' ');
@@ -67,7 +68,13 @@ export function processBodyLines(
   for (const row of rows.slice(scrollTop, scrollTop + height)) {
     const text = escapeTags(rowText(row, spans, COLUMNS));
     const pid = row.process.pid;
-    lines.push(pid === selectedPid ? theme.paint(text, 'selected') : highlighted.has(pid) ? theme.paint(text, 'highlight') : text);
+    lines.push(
+      pid === selectedPid
+        ? theme.paint(text, 'selected')
+        : highlighted.has(pid)
+          ? theme.paint(text, 'highlight')
+          : text,
+    );
   }
   return lines;
 }

@@ -15,7 +15,9 @@ type ChartFactory = (options: Record<string, unknown>) => ChartWidget;
 const require = createRequire(import.meta.url);
 const factories: Partial<Record<ResultChart['kind'], ChartFactory>> = {};
 function factory(kind: ResultChart['kind']): ChartFactory {
-  factories[kind] ??= require(kind === 'bar' ? 'blessed-contrib/lib/widget/charts/bar' : 'blessed-contrib/lib/widget/charts/line') as ChartFactory;
+  factories[kind] ??= require(
+    kind === 'bar' ? 'blessed-contrib/lib/widget/charts/bar' : 'blessed-contrib/lib/widget/charts/line',
+  ) as ChartFactory;
   return factories[kind];
 }
 
@@ -73,7 +75,10 @@ export function markRow(chart: ResultChart, width: number): string {
   let row = '';
   for (const mark of [...(chart.marks ?? [])].sort((a, b) => a.index - b.index)) {
     const text = `^${mark.text}`;
-    const column = Math.max(lineChartColumn(mark.index, chart.labels.length, width, largest), row.length + (row.length > 0 ? 1 : 0));
+    const column = Math.max(
+      lineChartColumn(mark.index, chart.labels.length, width, largest),
+      row.length + (row.length > 0 ? 1 : 0),
+    );
     if (column + text.length > width) break;
     row = row.padEnd(column) + text;
   }
@@ -105,18 +110,32 @@ export function chartLayout(chart: ResultChart, rect: Rect, colour: boolean): Ch
   const labels = fits ? chart.labels : chart.labels.map((_, index) => letter(index));
   // Key items as [text on screen, its width]: tags take no room.
   const items: [string, number][] = [];
-  if (!fits) chart.labels.forEach((label, index) => items.push([`${letter(index)} ${escapeTags(label)}`, label.length + 2]));
+  if (!fits)
+    chart.labels.forEach((label, index) => items.push([`${letter(index)} ${escapeTags(label)}`, label.length + 2]));
   if (together && chart.kind === 'line' && chart.series.length > 1) {
-    chart.series.forEach((series, index) => items.push([`${colour ? `{${lineColour(index)}-fg}──{/}` : '──'} ${escapeTags(series.title)}`, series.title.length + 3]));
+    chart.series.forEach((series, index) =>
+      items.push([
+        `${colour ? `{${lineColour(index)}-fg}──{/}` : '──'} ${escapeTags(series.title)}`,
+        series.title.length + 3,
+      ]),
+    );
   }
-  const marks = chart.kind === 'line' && groups.length === 1 && (chart.marks?.length ?? 0) > 0 ? [escapeTags(markRow(chart, rect.width))] : [];
+  const marks =
+    chart.kind === 'line' && groups.length === 1 && (chart.marks?.length ?? 0) > 0
+      ? [escapeTags(markRow(chart, rect.width))]
+      : [];
   const key = [...marks, ...wrapItems(items, rect.width)].slice(0, MAX_KEY_ROWS);
   const height = rect.height - key.length;
   const panels = groups.map((group, index) => ({
     title: groups.length === 1 ? chart.title : (group[0]?.title ?? ''),
     labels,
     series: group.map((series) => ({ ...series, colour: colour ? lineColour(chart.series.indexOf(series)) : 'white' })),
-    rect: { top: rect.top, left: rect.left + index * panelWidth, width: index === count - 1 ? rect.width - index * panelWidth : panelWidth, height },
+    rect: {
+      top: rect.top,
+      left: rect.left + index * panelWidth,
+      width: index === count - 1 ? rect.width - index * panelWidth : panelWidth,
+      height,
+    },
     barWidth,
     barSpacing: spacing,
   }));
@@ -162,7 +181,8 @@ export class ResultChartView {
 
   /** Show `chart` in `rect`; true when something changed on screen. */
   show(chart: ResultChart, rect: Rect, colour: boolean): boolean {
-    const same = this.shown && this.shown.chart === chart && this.shown.colour === colour && sameRect(this.shown.rect, rect);
+    const same =
+      this.shown && this.shown.chart === chart && this.shown.colour === colour && sameRect(this.shown.rect, rect);
     if (same) return false;
     this.hide();
     try {
@@ -173,7 +193,16 @@ export class ResultChartView {
       }
       if (layout.key.length > 0) {
         const rows = layout.key.length;
-        this.attach(box({ top: rect.top + rect.height - rows, left: rect.left, width: rect.width, height: rows, tags: true, content: layout.key.join('\n') }));
+        this.attach(
+          box({
+            top: rect.top + rect.height - rows,
+            left: rect.left,
+            width: rect.width,
+            height: rows,
+            tags: true,
+            content: layout.key.join('\n'),
+          }),
+        );
       }
     } catch {
       // A chart is a nicety: if the chart library fails, the table above still tells everything.
@@ -236,7 +265,14 @@ export class ResultChartView {
         style: { line: colour ? 'yellow' : 'white', text: colour ? 'green' : 'white', baseline: 'white' },
       }),
     );
-    widget.setData(panel.series.map((series) => ({ title: series.title, x: panel.labels, y: series.values, style: { line: series.colour } })));
+    widget.setData(
+      panel.series.map((series) => ({
+        title: series.title,
+        x: panel.labels,
+        y: series.values,
+        style: { line: series.colour },
+      })),
+    );
   }
 }
 

@@ -9,11 +9,15 @@ const MAX_WORKER_LINES = 2;
 /** Each worker as name PID/TID, unless the table shows them already. */
 function workerLines(result: RunResult, width: number): string[] {
   if (result.perWorker.length === 0 || result.table?.columns.includes('PID')) return [];
-  const items = result.perWorker.map((worker) => `${worker.name} ${worker.pid}${worker.tid !== null && worker.tid !== worker.pid ? `/${worker.tid}` : ''}`);
+  const items = result.perWorker.map(
+    (worker) =>
+      `${worker.name} ${worker.pid}${worker.tid !== null && worker.tid !== worker.pid ? `/${worker.tid}` : ''}`,
+  );
   const lines = wrapText(`PID/TID: ${items.join(' · ')}`, width);
   if (lines.length <= MAX_WORKER_LINES) return lines;
   const shown = lines.slice(0, MAX_WORKER_LINES);
-  shown[MAX_WORKER_LINES - 1] = `${(shown[MAX_WORKER_LINES - 1] ?? '').slice(0, Math.max(0, width - 24))} … (all in lab run --json)`;
+  shown[MAX_WORKER_LINES - 1] =
+    `${(shown[MAX_WORKER_LINES - 1] ?? '').slice(0, Math.max(0, width - 24))} … (all in lab run --json)`;
   return shown;
 }
 
@@ -35,7 +39,10 @@ const MIN_TEXT_COLUMNS = 48;
 function fitted(lines: readonly string[], height: number, result: RunResult): string[] {
   if (lines.length <= height) return [...lines];
   const kept = Math.max(0, height - 1);
-  return [...lines.slice(0, kept), escapeTags(`… ${lines.length - kept} more (lab run ${result.scenarioId} --json has all)`)];
+  return [
+    ...lines.slice(0, kept),
+    escapeTags(`… ${lines.length - kept} more (lab run ${result.scenarioId} --json has all)`),
+  ];
 }
 
 /**
@@ -52,11 +59,24 @@ export function placeResults(result: RunResult, width: number, height: number, t
   const textWidth = Math.max(MIN_TEXT_COLUMNS, tableWidth);
   if (width - textWidth - 1 >= MIN_CHART_COLUMNS && height >= MIN_CHART_ROWS) {
     const [, ...narrow] = resultLines(result, textWidth, theme);
-    return { title, lines: fitted(narrow, height, result), chart: { left: textWidth + 1, top: 0, width: width - textWidth - 1, height } };
+    return {
+      title,
+      lines: fitted(narrow, height, result),
+      chart: { left: textWidth + 1, top: 0, width: width - textWidth - 1, height },
+    };
   }
   const textRows = height - MIN_CHART_ROWS;
-  if (textRows >= 3) return { title, lines: fitted(lines, textRows, result), chart: { left: 0, top: textRows, width, height: MIN_CHART_ROWS } };
-  return { title, lines: fitted([...lines, escapeTags('(a taller window shows the chart)')], height, result), chart: null };
+  if (textRows >= 3)
+    return {
+      title,
+      lines: fitted(lines, textRows, result),
+      chart: { left: 0, top: textRows, width, height: MIN_CHART_ROWS },
+    };
+  return {
+    title,
+    lines: fitted([...lines, escapeTags('(a taller window shows the chart)')], height, result),
+    chart: null,
+  };
 }
 
 /** The text half of the results view: what was run, what it found, its table, and its workers. */

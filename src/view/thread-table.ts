@@ -5,7 +5,12 @@ import { toPrintable } from '../model/untrusted-text.js';
 import type { Theme } from './theme.js';
 import { cell, clipToWidth, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
 
-const THREAD_COLUMNS: { title: string; width: number; align: 'left' | 'right'; text: (thread: ThreadSample) => string }[] = [
+const THREAD_COLUMNS: {
+  title: string;
+  width: number;
+  align: 'left' | 'right';
+  text: (thread: ThreadSample) => string;
+}[] = [
   { title: 'TID', width: 7, align: 'right', text: (thread) => String(thread.tid) },
   { title: 'S', width: 1, align: 'left', text: (thread) => thread.state },
   { title: 'CPU%', width: 6, align: 'right', text: (thread) => formatPercent(thread.cpu) },
@@ -37,7 +42,10 @@ export function threadHeaderLine(panel: ThreadPanel, width: number, theme: Theme
     context = `${head}${clipToWidth(name, room - displayWidth(short) - 1)} · Esc back `;
   }
   const contextWidth = Math.min(displayWidth(context), room);
-  const titles = fitColumns(THREAD_COLUMNS.map((column) => column.title), width - contextWidth);
+  const titles = fitColumns(
+    THREAD_COLUMNS.map((column) => column.title),
+    width - contextWidth,
+  );
   return theme.paint(escapeTags(titles), 'table-header') + theme.paint(cell(context, contextWidth), 'sorted-header');
 }
 
@@ -52,7 +60,12 @@ export function threadBodyLines(
   if (panel.exited) return [escapeTags(`PID ${panel.pid} has exited. Esc goes back to the process list.`)];
   if (panel.threads === null) return [escapeTags('reading threads…')];
   return threads.slice(panel.cursor.scrollTop, panel.cursor.scrollTop + height).map((thread) => {
-    const text = escapeTags(fitColumns(THREAD_COLUMNS.map((column) => column.text(thread)), width));
+    const text = escapeTags(
+      fitColumns(
+        THREAD_COLUMNS.map((column) => column.text(thread)),
+        width,
+      ),
+    );
     if (thread.tid === panel.cursor.selectedId) return theme.paint(text, 'selected');
     return highlighted.has(thread.tid) ? theme.paint(text, 'highlight') : text;
   });

@@ -26,7 +26,10 @@ test('diagnostics append one JSON line per period with memory, open files and ev
     assert.ok(record.lagMeanMs >= 0 && record.lagP99Ms >= 0 && record.lagMaxMs >= record.lagMeanMs);
     assert.equal(typeof record.v8Lean, 'boolean');
   }
-  assert.ok(records.every((record, index) => index === 0 || record.t > (records[index - 1]?.t ?? Infinity)), 'time moves on');
+  assert.ok(
+    records.every((record, index) => index === 0 || record.t > (records[index - 1]?.t ?? Infinity)),
+    'time moves on',
+  );
   await sleep(300);
   assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, countAtStop, 'nothing is written after stop');
   rmSync(dir, { recursive: true, force: true });

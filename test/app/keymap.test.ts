@@ -5,8 +5,21 @@ import { KEY_HELP } from '../../src/view/help.js';
 
 /** The help screen's way of writing a key, as blessed names it. */
 const NAMES: Record<string, string> = {
-  '↑': 'up', '↓': 'down', PgUp: 'pageup', PgDn: 'pagedown', Home: 'home', End: 'end', Esc: 'escape',
-  Space: 'space', Enter: 'enter', Tab: 'tab', 'Ctrl-P': 'C-p', 'Ctrl-N': 'C-n', 'Ctrl-C': 'C-c', H: 'S-h', I: 'S-i',
+  '↑': 'up',
+  '↓': 'down',
+  PgUp: 'pageup',
+  PgDn: 'pagedown',
+  Home: 'home',
+  End: 'end',
+  Esc: 'escape',
+  Space: 'space',
+  Enter: 'enter',
+  Tab: 'tab',
+  'Ctrl-P': 'C-p',
+  'Ctrl-N': 'C-n',
+  'Ctrl-C': 'C-c',
+  H: 'S-h',
+  I: 'S-i',
 };
 
 test('every key the help screen lists does something', () => {
@@ -27,7 +40,10 @@ test('k is kill (as in htop), j moves down', () => {
 
 test('in a prompt letters are text, even the ones bound to actions', () => {
   for (const ch of ['q', 'k', 's', ' ', '/', '=', '中']) {
-    assert.deepEqual(keyToAction({ kind: 'prompt', purpose: 'filter', draft: '' }, { full: ch === ' ' ? 'space' : ch, ch }), { type: 'prompt-type', text: ch });
+    assert.deepEqual(
+      keyToAction({ kind: 'prompt', purpose: 'filter', draft: '' }, { full: ch === ' ' ? 'space' : ch, ch }),
+      { type: 'prompt-type', text: ch },
+    );
   }
   assert.equal(keyToAction({ kind: 'prompt', purpose: 'calc', draft: '' }, { full: 'C-a', ch: '\x01' }), null);
 });

@@ -5,13 +5,32 @@ import type { DashboardState } from '../../src/model/dashboard-state.js';
 import { feed, key, startState } from '../helpers/dashboard-events.js';
 import type { RunSnapshot } from '../../src/model/lab-types.js';
 
-const start = (): DashboardState => startState({ lab: { scenarios: SCENARIOS, cores: 2, workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 }, visible: true } });
+const start = (): DashboardState =>
+  startState({
+    lab: {
+      scenarios: SCENARIOS,
+      cores: 2,
+      workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 },
+      visible: true,
+    },
+  });
 const run = feed;
 
 function snapshot(fields: Partial<RunSnapshot>): RunSnapshot {
   return {
-    scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 2, phase: 'running',
-    startedAt: 500, pids: [4000], hostName: 'gil-worker-main', step: null, ctxPerSecond: null, elapsedSeconds: 1, units: 10, coresUsed: 1,
+    scenarioId: 'gil-threads',
+    title: 'Threads under a GIL-like lock',
+    kind: 'threads',
+    workers: 2,
+    phase: 'running',
+    startedAt: 500,
+    pids: [4000],
+    hostName: 'gil-worker-main',
+    step: null,
+    ctxPerSecond: null,
+    elapsedSeconds: 1,
+    units: 10,
+    coresUsed: 1,
     workerStates: [
       { index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 5, cpuSeconds: 0.5, cpu: 50, exit: null },
       { index: 2, pid: 4000, tid: 4011, name: 'gil-worker-2', units: 5, cpuSeconds: 0.5, cpu: 50, exit: null },
@@ -52,14 +71,24 @@ test('x stops what runs, or says nothing runs', () => {
 });
 
 test('a thread experiment that starts running opens the thread view of its process; it closes when the run ends', () => {
-  const starting = run(start(), { type: 'lab-changed', run: snapshot({ phase: 'starting' }), result: null, output: null });
+  const starting = run(start(), {
+    type: 'lab-changed',
+    run: snapshot({ phase: 'starting' }),
+    result: null,
+    output: null,
+  });
   assert.equal(starting.state.threadPanel, null);
   const running = run(starting.state, { type: 'lab-changed', run: snapshot({}), result: null, output: null });
   assert.equal(running.state.threadPanel?.pid, 4000);
   assert.equal(running.state.threadPanel?.name, 'gil-worker-main');
   assert.deepEqual(running.effects, [{ type: 'sample-threads', pid: 4000 }]);
   // Later readings of the same run do not reopen a view the user closed.
-  const closed = run(running.state, key('escape'), { type: 'lab-changed', run: snapshot({ elapsedSeconds: 2 }), result: null, output: null });
+  const closed = run(running.state, key('escape'), {
+    type: 'lab-changed',
+    run: snapshot({ elapsedSeconds: 2 }),
+    result: null,
+    output: null,
+  });
   assert.equal(closed.state.threadPanel, null);
   const ended = run(running.state, { type: 'lab-changed', run: null, result: null, output: null });
   assert.equal(ended.state.threadPanel, null);
@@ -78,7 +107,12 @@ test('a failed start is shown in plain words', () => {
 });
 
 test('r prompts for a command line; Enter asks the runtime to run it and remembers the line for next time', () => {
-  const typed = run(start(), key('r'), ...Array.from('python3 0.py', (ch) => key(ch === ' ' ? 'space' : ch, ch)), key('enter'));
+  const typed = run(
+    start(),
+    key('r'),
+    ...Array.from('python3 0.py', (ch) => key(ch === ' ' ? 'space' : ch, ch)),
+    key('enter'),
+  );
   assert.deepEqual(typed.effects, [{ type: 'lab-run-command', line: 'python3 0.py' }]);
   assert.equal(typed.state.mode.kind, 'normal');
   const again = run(typed.state, key('r')).state;
@@ -97,23 +131,58 @@ test('o shows the command output in the table area; arrows scroll it, End follow
   assert.ok(scrolled.outputScroll > 2);
   assert.deepEqual(scrolled.cursor, cursor, 'the process selection does not move');
   assert.equal(run(scrolled, key('end')).state.outputScroll, 0);
-  assert.equal(run(scrolled, key('home')).state.outputScroll, run(scrolled, key('home'), key('pageup')).state.outputScroll, 'no further back than the first line');
+  assert.equal(
+    run(scrolled, key('home')).state.outputScroll,
+    run(scrolled, key('home'), key('pageup')).state.outputScroll,
+    'no further back than the first line',
+  );
   const closed = run(scrolled, key('escape')).state;
   assert.equal(closed.outputOpen, false);
   assert.deepEqual(closed.lab.output, output, 'the output is kept after the pane closes');
 });
 
 test('a latency ladder measured where the OS reports no cache puts its estimates on the machine line; reported sizes stay', () => {
-  const facts = { hostname: 'vm', os: 'Debian 12', kernel: '6.1', arch: 'x64', cpuModel: 'Xeon', physicalCores: 2, logicalCores: 2, memoryBytes: 2 ** 30, swapBytes: 0 };
+  const facts = {
+    hostname: 'vm',
+    os: 'Debian 12',
+    kernel: '6.1',
+    arch: 'x64',
+    cpuModel: 'Xeon',
+    physicalCores: 2,
+    logicalCores: 2,
+    memoryBytes: 2 ** 30,
+    swapBytes: 0,
+  };
   const estimated = [{ name: 'L1d', bytes: 32768, sharedBy: null, lineBytes: 64, source: 'measured' as const }];
   const ladder = {
-    scenarioId: 'memory-hierarchy', title: 'The memory hierarchy, measured', kind: 'processes' as const, workers: 1, wallSeconds: 20, cpuSeconds: 20,
-    coresUsed: null, units: 0, unitsPerSecond: 0, perCore: null, speedup: null, stoppedBy: 'finished' as const, perWorker: [], joined: [],
-    summary: 'L1 about 1.3 ns up to 32K, RAM about 120 ns.', details: { estimated },
+    scenarioId: 'memory-hierarchy',
+    title: 'The memory hierarchy, measured',
+    kind: 'processes' as const,
+    workers: 1,
+    wallSeconds: 20,
+    cpuSeconds: 20,
+    coresUsed: null,
+    units: 0,
+    unitsPerSecond: 0,
+    perCore: null,
+    speedup: null,
+    stoppedBy: 'finished' as const,
+    perWorker: [],
+    joined: [],
+    summary: 'L1 about 1.3 ns up to 32K, RAM about 120 ns.',
+    details: { estimated },
   };
-  const bare = run(start(), { type: 'facts-read', facts: { ...facts, caches: [] } }, { type: 'lab-changed', run: null, result: ladder, output: null }).state;
+  const bare = run(
+    start(),
+    { type: 'facts-read', facts: { ...facts, caches: [] } },
+    { type: 'lab-changed', run: null, result: ladder, output: null },
+  ).state;
   assert.deepEqual(bare.facts?.caches, estimated);
   const reported = [{ name: 'L1d', bytes: 49152, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const }];
-  const known = run(start(), { type: 'facts-read', facts: { ...facts, caches: reported } }, { type: 'lab-changed', run: null, result: ladder, output: null }).state;
+  const known = run(
+    start(),
+    { type: 'facts-read', facts: { ...facts, caches: reported } },
+    { type: 'lab-changed', run: null, result: ladder, output: null },
+  ).state;
   assert.deepEqual(known.facts?.caches, reported);
 });

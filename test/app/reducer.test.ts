@@ -18,7 +18,14 @@ const run = feed;
 const typed = (text: string): DashboardEvent[] => Array.from(text, (ch) => key(ch));
 const sampled = (processes: ProcessSample[]): DashboardEvent => ({ type: 'processes-sampled', processes });
 
-const busy = processSample({ pid: 300, name: 'busy', command: 'python3 0.py', cpu: 99, startToken: '777', user: 'student' });
+const busy = processSample({
+  pid: 300,
+  name: 'busy',
+  command: 'python3 0.py',
+  cpu: 99,
+  startToken: '777',
+  user: 'student',
+});
 const editor = processSample({ pid: 200, name: 'vim', command: 'vim notes', cpu: 5 });
 const init = processSample({ pid: 1, ppid: 0, name: 'init', command: '/sbin/init', cpu: 1 });
 const self = processSample({ pid: SELF, name: 'node', command: 'node bin/paratop', cpu: 2 });
@@ -42,7 +49,10 @@ describe('selection and sorting', () => {
     assert.equal(state.cursor.selectedId, 1);
     ({ state } = run(state, sampled([{ ...init, cpu: 0 }, ...idle.map((process) => ({ ...process, cpu: 0.5 }))])));
     const workers = [processSample({ pid: 2000, cpu: 99 }), processSample({ pid: 2001, cpu: 98 })];
-    ({ state } = run(state, sampled([...workers, { ...init, cpu: 0 }, ...idle.map((process) => ({ ...process, cpu: 0.5 }))])));
+    ({ state } = run(
+      state,
+      sampled([...workers, { ...init, cpu: 0 }, ...idle.map((process) => ({ ...process, cpu: 0.5 }))]),
+    ));
     assert.deepEqual([state.cursor.scrollTop, state.cursor.selectedId], [0, 2000]);
     assert.deepEqual(
       processRows(state)
@@ -62,7 +72,10 @@ describe('selection and sorting', () => {
     const header = dashboardLayout(100, 30, 2).tableHeader.top;
     ({ state } = run(state, { type: 'mouse-down', x: 2, y: header }));
     assert.deepEqual(state.order, { key: 'pid', descending: false });
-    assert.deepEqual(processRows(state).map((row) => row.process.pid), [1, 200, 300, SELF]);
+    assert.deepEqual(
+      processRows(state).map((row) => row.process.pid),
+      [1, 200, 300, SELF],
+    );
   });
 
   test('a click on a row selects it', () => {
@@ -76,7 +89,10 @@ describe('filter', () => {
   test('/ then text filters as you type; Enter keeps it; Esc clears it', () => {
     let { state } = run(start(), sampled(everyone), key('/'), ...typed('PYTH'));
     assert.equal(state.mode.kind, 'prompt');
-    assert.deepEqual(processRows(state).map((row) => row.process.pid), [300]);
+    assert.deepEqual(
+      processRows(state).map((row) => row.process.pid),
+      [300],
+    );
     ({ state } = run(state, key('enter')));
     assert.equal(state.filter, 'PYTH');
     assert.equal(state.mode.kind, 'normal');
@@ -99,14 +115,28 @@ describe('kill', () => {
     let { state } = run(start(), sampled(everyone), key('k'));
     assert.equal(state.mode.kind, 'kill');
     assert.deepEqual(state.mode.kind === 'kill' && state.mode.target, {
-      pid: 300, name: 'busy', user: 'student', command: 'python3 0.py', startToken: '777',
+      pid: 300,
+      name: 'busy',
+      user: 'student',
+      command: 'python3 0.py',
+      startToken: '777',
     });
     ({ state } = run(state, sampled([editor, init, self])));
-    assert.deepEqual(state.processes.map((process) => process.pid), [300, 200, 1, SELF], 'frozen while the dialog is open');
+    assert.deepEqual(
+      state.processes.map((process) => process.pid),
+      [300, 200, 1, SELF],
+      'frozen while the dialog is open',
+    );
     const sent = run(state, key('down'), key('enter'));
-    assert.deepEqual(sent.effects, [{ type: 'send-signal', target: state.mode.kind === 'kill' ? state.mode.target : null, signal: 'SIGKILL' }]);
+    assert.deepEqual(sent.effects, [
+      { type: 'send-signal', target: state.mode.kind === 'kill' ? state.mode.target : null, signal: 'SIGKILL' },
+    ]);
     assert.equal(sent.state.mode.kind, 'normal');
-    assert.deepEqual(sent.state.processes.map((process) => process.pid), [200, 1, SELF], 'held readings applied on close');
+    assert.deepEqual(
+      sent.state.processes.map((process) => process.pid),
+      [200, 1, SELF],
+      'held readings applied on close',
+    );
   });
 
   test('TERM is preselected; Esc cancels and sends nothing', () => {
@@ -163,7 +193,11 @@ describe('threads, pause, interval, help, quit', () => {
   });
 
   test('without per-thread figures, H says why', () => {
-    const { state } = run(start({ hasThreads: false, samplerKind: 'systeminformation' }), sampled(everyone), key('enter'));
+    const { state } = run(
+      start({ hasThreads: false, samplerKind: 'systeminformation' }),
+      sampled(everyone),
+      key('enter'),
+    );
     assert.equal(state.threadPanel, null);
     assert.match(state.status?.text ?? '', /not available with the systeminformation sampler/);
   });
@@ -195,7 +229,11 @@ describe('threads, pause, interval, help, quit', () => {
     const limit = helpScrollLimit(80, 24);
     assert.ok(limit > 0, 'the help does not fit 80x24');
     const scrolled = run(state, key('down'), key('j'), key('pagedown'));
-    assert.equal(scrolled.state.mode.kind === 'help' && scrolled.state.mode.scroll, Math.min(limit, 2 + 21), 'a page is the 21 lines shown');
+    assert.equal(
+      scrolled.state.mode.kind === 'help' && scrolled.state.mode.scroll,
+      Math.min(limit, 2 + 21),
+      'a page is the 21 lines shown',
+    );
     const end = run(scrolled.state, key('end'), key('down'));
     assert.equal(end.state.mode.kind === 'help' && end.state.mode.scroll, limit);
     const back = run(end.state, key('home'));
@@ -209,7 +247,13 @@ describe('threads, pause, interval, help, quit', () => {
   });
 
   test('the calculator answers in one status line, the detail in the lab panel', () => {
-    const { state } = run(start({ size: { cols: 80, rows: 24 } }), key('='), key('C-u'), ...typed('125 70 20m 0.05'), key('enter'));
+    const { state } = run(
+      start({ size: { cols: 80, rows: 24 } }),
+      key('='),
+      key('C-u'),
+      ...typed('125 70 20m 0.05'),
+      key('enter'),
+    );
     assert.equal(state.status?.text, 'Calculator: 8 cores, costing 0.12 (details in the lab panel).');
     assert.ok((state.status?.text.length ?? 99) <= 80);
     assert.match(state.lab.calcAnswer ?? '', /16 rounds/);

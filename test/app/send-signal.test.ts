@@ -19,10 +19,16 @@ describe('sendSignal on real processes', { skip: process.platform !== 'linux' },
   test('signals the chosen process, then reports that it has exited', async () => {
     const child = processes.idle('paratop-test-signal');
     const target = await targetFor(child.pid ?? 0);
-    const sent = await sendSignal(target, 'SIGTERM', { identify: (pid) => sampler.identify(pid), selfPid: process.pid });
+    const sent = await sendSignal(target, 'SIGTERM', {
+      identify: (pid) => sampler.identify(pid),
+      selfPid: process.pid,
+    });
     assert.deepEqual(sent, { ok: true, text: `Sent SIGTERM to PID ${child.pid} (node).` });
     assert.equal(await waitForExit(child), 'SIGTERM');
-    const again = await sendSignal(target, 'SIGTERM', { identify: (pid) => sampler.identify(pid), selfPid: process.pid });
+    const again = await sendSignal(target, 'SIGTERM', {
+      identify: (pid) => sampler.identify(pid),
+      selfPid: process.pid,
+    });
     assert.equal(again.ok, false);
     assert.match(again.text, /has already exited; nothing was sent/);
   });
@@ -30,7 +36,10 @@ describe('sendSignal on real processes', { skip: process.platform !== 'linux' },
   test('a PID now held by a different process (another start time) is left alone', async () => {
     const child = processes.idle('paratop-test-reuse');
     const target = { ...(await targetFor(child.pid ?? 0)), startToken: '1' };
-    const outcome = await sendSignal(target, 'SIGKILL', { identify: (pid) => sampler.identify(pid), selfPid: process.pid });
+    const outcome = await sendSignal(target, 'SIGKILL', {
+      identify: (pid) => sampler.identify(pid),
+      selfPid: process.pid,
+    });
     assert.equal(outcome.ok, false);
     assert.match(outcome.text, /now belongs to another process .* nothing was sent/);
     assert.ok(isAlive(child.pid ?? 0), 'the newcomer was not signalled');
@@ -39,9 +48,17 @@ describe('sendSignal on real processes', { skip: process.platform !== 'linux' },
   test('PID 1 and paratop itself are refused without calling kill; EPERM is explained', async () => {
     const kill = (): void => assert.fail('kill must not be called');
     const identify = (pid: number) => sampler.identify(pid);
-    const init = await sendSignal({ pid: 1, name: 'init', user: 'root', command: '', startToken: '1' }, 'SIGTERM', { identify, selfPid: 77, kill });
+    const init = await sendSignal({ pid: 1, name: 'init', user: 'root', command: '', startToken: '1' }, 'SIGTERM', {
+      identify,
+      selfPid: 77,
+      kill,
+    });
     assert.match(init.text, /PID 1 is init/);
-    const own = await sendSignal({ ...(await targetFor(process.pid)) }, 'SIGTERM', { identify, selfPid: process.pid, kill });
+    const own = await sendSignal({ ...(await targetFor(process.pid)) }, 'SIGTERM', {
+      identify,
+      selfPid: process.pid,
+      kill,
+    });
     assert.match(own.text, /paratop itself/);
 
     const child = processes.idle('paratop-test-eperm');

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { HeapGrowthLimit, type LeanModeOptions, TrailingCpuWindow, leanModeFlags, maglevOnByDefault, userChoseV8Flags } from '../../src/app/v8-lean-mode.js';
+import {
+  HeapGrowthLimit,
+  type LeanModeOptions,
+  TrailingCpuWindow,
+  leanModeFlags,
+  maglevOnByDefault,
+  userChoseV8Flags,
+} from '../../src/app/v8-lean-mode.js';
 
 describe('CPU use over a trailing window', () => {
   test('no figure until the window is covered, then % of one core over the last window', () => {
@@ -31,7 +38,12 @@ describe('which V8 flags lean mode uses', () => {
       lean: ['--no-turbofan', '--semi-space-growth-factor=1', '--no-incremental-marking'],
       defaults: ['--turbofan', '--semi-space-growth-factor=2', '--incremental-marking'],
     });
-    assert.deepEqual(leanModeFlags('12.4.254.21').lean, ['--no-turbofan', '--no-maglev', '--semi-space-growth-factor=1', '--no-incremental-marking']);
+    assert.deepEqual(leanModeFlags('12.4.254.21').lean, [
+      '--no-turbofan',
+      '--no-maglev',
+      '--semi-space-growth-factor=1',
+      '--no-incremental-marking',
+    ]);
   });
 
   test("a user's own tiering or young-generation flags are left alone", () => {
@@ -75,7 +87,11 @@ const MODULE = fileURLToPath(new URL('../../src/app/v8-lean-mode.ts', import.met
 
 /** Run an ES module script in a fresh node (with extra node flags) and parse the JSON it prints. */
 function runInFreshNode<T>(script: string, nodeFlags: readonly string[] = []): T {
-  return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', ...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8' })) as T;
+  return JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', ...nodeFlags, '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    }),
+  ) as T;
 }
 
 /** Script lines that count V8's full (mark-compact) collections in `full`. */
@@ -86,7 +102,14 @@ const COUNT_FULL_COLLECTIONS = `
 
 /** Lean-mode options for a script: fast checks, and no collections of lean mode's own unless asked for. */
 function leanOptions(overrides: Partial<LeanModeOptions>): string {
-  const options: LeanModeOptions = { thresholdPercent: 1000, windowMs: 300, warmUpMs: 0, checkEveryMs: 100, heapGrowthBytes: 1024 ** 3, startUpCollectionMs: 60_000 };
+  const options: LeanModeOptions = {
+    thresholdPercent: 1000,
+    windowMs: 300,
+    warmUpMs: 0,
+    checkEveryMs: 100,
+    heapGrowthBytes: 1024 ** 3,
+    startUpCollectionMs: 60_000,
+  };
   return JSON.stringify({ ...options, ...overrides });
 }
 
@@ -94,7 +117,10 @@ function leanOptions(overrides: Partial<LeanModeOptions>): string {
  * In a fresh node: go lean with this threshold and keep a function hot: 3,000 calls (V8's defaults
  * optimize it within a few hundred), or with `untilOptimized` until it is optimized (10 s at most).
  */
-function leanAndSpin(thresholdPercent: number, untilOptimized: boolean): { lean: boolean; optimized: boolean; calls: number } {
+function leanAndSpin(
+  thresholdPercent: number,
+  untilOptimized: boolean,
+): { lean: boolean; optimized: boolean; calls: number } {
   const script = `
     import { leanUntilBusy, v8IsLean } from ${JSON.stringify(MODULE)};
     leanUntilBusy(${leanOptions({ thresholdPercent })});
@@ -176,14 +202,15 @@ describe('V8 lean until busy (real V8)', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       console.log(JSON.stringify({ full, grewMB: (largest - start) / 1048576 }));
     `;
-    const run = (heapGrowthBytes: number): { full: number; grewMB: number } =>
-      runInFreshNode(script(heapGrowthBytes));
+    const run = (heapGrowthBytes: number): { full: number; grewMB: number } => runInFreshNode(script(heapGrowthBytes));
     const control = run(1024 * 1024 * 1024);
     assert.equal(control.full, 0, 'with no allowance reached, no full collection (the control)');
     assert.ok(control.grewMB > 25, `and the heap in use grows: ${control.grewMB.toFixed(1)} MB`);
     const guarded = run(4 * 1024 * 1024);
     assert.ok(guarded.full > 0, 'lean mode ran full collections');
-    t.diagnostic(`heap grew ${control.grewMB.toFixed(1)} MB without, ${guarded.grewMB.toFixed(1)} MB with (${guarded.full} full collections)`);
+    t.diagnostic(
+      `heap grew ${control.grewMB.toFixed(1)} MB without, ${guarded.grewMB.toFixed(1)} MB with (${guarded.full} full collections)`,
+    );
     assert.ok(guarded.grewMB < 15, `the heap stays near its floor: grew ${guarded.grewMB.toFixed(1)} MB`);
   });
 
@@ -196,8 +223,7 @@ describe('V8 lean until busy (real V8)', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       console.log(full);
     `;
-    const fullCollections = (startUpCollectionMs: number): number =>
-      runInFreshNode(script(startUpCollectionMs));
+    const fullCollections = (startUpCollectionMs: number): number => runInFreshNode(script(startUpCollectionMs));
     assert.equal(fullCollections(60_000), 0, 'none before it is due (the control)');
     assert.equal(fullCollections(100), 1);
   });
@@ -218,8 +244,7 @@ describe('V8 lean until busy (real V8)', () => {
       }
       console.log(JSON.stringify({ start, largest }));
     `;
-    const young = (lean: boolean): { start: number; largest: number } =>
-      runInFreshNode(script(lean));
+    const young = (lean: boolean): { start: number; largest: number } => runInFreshNode(script(lean));
     const control = young(false);
     assert.ok(control.largest > control.start, 'without lean mode V8 grows the young generation (the control)');
     const lean = young(true);

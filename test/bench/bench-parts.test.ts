@@ -15,8 +15,12 @@ import { LinuxSampler } from '../../src/sampler/linux/linux-sampler.js';
 /** Pure parts of the bench, checked on canned input: fast, and no timing asserted. */
 describe('bench: pure parts', () => {
   test("the bench's own /proc/stat reader: busy is all but idle and iowait, guest left out", () => {
-    const before = parseCoreTicks('cpu  30 0 20 900 10 0 0 0 0 0\ncpu0 10 0 10 470 10 0 0 0 0 0\ncpu1 20 0 10 430 0 0 0 0 0 0\nintr 1 2\n');
-    const after = parseCoreTicks('cpu  130 0 40 1000 10 0 0 0 0 0\ncpu0 20 0 10 560 10 0 0 0 0 0\ncpu1 100 5 20 440 0 3 2 0 50 0\nintr 1 2\n');
+    const before = parseCoreTicks(
+      'cpu  30 0 20 900 10 0 0 0 0 0\ncpu0 10 0 10 470 10 0 0 0 0 0\ncpu1 20 0 10 430 0 0 0 0 0 0\nintr 1 2\n',
+    );
+    const after = parseCoreTicks(
+      'cpu  130 0 40 1000 10 0 0 0 0 0\ncpu0 20 0 10 560 10 0 0 0 0 0\ncpu1 100 5 20 440 0 3 2 0 50 0\nintr 1 2\n',
+    );
     assert.equal(before.length, 2);
     assert.deepEqual(before[0], { busy: 20, total: 500 });
     // cpu0: 10 busy ticks of 100; cpu1: 80 user + 5 nice + 10 system + 3 irq + 2 softirq = 100 busy of 110 (guest 50 is inside user).
@@ -48,7 +52,16 @@ describe('bench: pure parts', () => {
 
   test('lab speedups run only the steady experiments, python ones included, with targets from their definitions', () => {
     const ids = speedupScenarios().map((scenario) => scenario.id);
-    assert.deepEqual(ids, ['one-thread', 'free-threads', 'gil-threads', 'processes', 'threads-join', 'py-gil-threads', 'py-free-threads', 'py-processes']);
+    assert.deepEqual(ids, [
+      'one-thread',
+      'free-threads',
+      'gil-threads',
+      'processes',
+      'threads-join',
+      'py-gil-threads',
+      'py-free-threads',
+      'py-processes',
+    ]);
     assert.ok(SCENARIOS.length > ids.length);
     const target = (id: string, freeThreaded = false): unknown => labTarget(findScenario(id)!, freeThreaded);
     assert.equal(target('processes'), 'speedup');
@@ -68,7 +81,13 @@ describe('bench: pure parts', () => {
     const sorted = [...Array.from({ length: 19 }, () => 2), 1000];
     assert.equal(percentile(sorted, 0.5), 2);
     assert.equal(percentile(sorted, 0.95), 2);
-    assert.equal(percentile([...sorted.slice(2), 1000, 1000].sort((a, b) => a - b), 0.95), 1000);
+    assert.equal(
+      percentile(
+        [...sorted.slice(2), 1000, 1000].sort((a, b) => a - b),
+        0.95,
+      ),
+      1000,
+    );
   });
 
   test('strace output: processes, execs and threads counted inside the window only', () => {
@@ -149,7 +168,10 @@ describe('bench parts', { skip: process.platform !== 'linux', timeout: 60_000 },
       const processes = await sampler.sampleProcesses();
       assert.equal(processes.length, 100);
       assert.equal(new Set(processes.map((process) => process.pid)).size, 100);
-      const ticks = (): number[] => processes.map((process) => parsePidTicks(readFileSync(join(tree.root, String(process.pid), 'stat'), 'utf8')) ?? 0);
+      const ticks = (): number[] =>
+        processes.map(
+          (process) => parsePidTicks(readFileSync(join(tree.root, String(process.pid), 'stat'), 'utf8')) ?? 0,
+        );
       const before = ticks();
       assert.equal(tree.makeBusy(0.05), 5);
       const after = ticks();
@@ -177,7 +199,10 @@ describe('bench parts', { skip: process.platform !== 'linux', timeout: 60_000 },
     assert.equal(points.length, 1);
     const [point] = points;
     assert.ok(point?.coresUsed !== null && point?.coresUsedProc !== null, 'both figures measured');
-    assert.ok(Math.abs((point?.coresUsed ?? 0) - (point?.coresUsedProc ?? 0)) < 0.1, `paratop ${point?.coresUsed}, /proc ${point?.coresUsedProc}`);
+    assert.ok(
+      Math.abs((point?.coresUsed ?? 0) - (point?.coresUsedProc ?? 0)) < 0.1,
+      `paratop ${point?.coresUsed}, /proc ${point?.coresUsedProc}`,
+    );
     assert.deepEqual(
       skipped.map((skip) => skip.scenario),
       ['py-processes'],

@@ -32,10 +32,15 @@ describe('every option with a bad value', () => {
     assert.ok(cases.length >= 15, `found ${cases.length}`);
   });
 
-  test('the "nothing was started" check sees what paratop starts', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  test('the "nothing was started" check sees what paratop starts', {
+    skip: process.platform !== 'linux' && 'reads /proc',
+  }, async () => {
     const result = await runWatched(['lab', 'run', 'one-thread', '--seconds', '0.3']);
     assert.equal(result.status, 0, result.stderr);
-    assert.ok(result.started.some((entry) => entry.commands.some((command) => /thread-host|paratop-lab/.test(command))), `seen: ${JSON.stringify(result.started)}`);
+    assert.ok(
+      result.started.some((entry) => entry.commands.some((command) => /thread-host|paratop-lab/.test(command))),
+      `seen: ${JSON.stringify(result.started)}`,
+    );
   });
 
   for (const { path, flag } of cases) {

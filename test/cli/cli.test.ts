@@ -23,14 +23,24 @@ function osReportsL1d(): boolean {
 }
 
 /** Run the real bin without a terminal, as a script would. */
-function paratop(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+function paratop(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('command-line mistakes: a message naming the bad value and what is accepted, exit 2', () => {
   const cases: [string[], RegExp][] = [
-    [['--interval', '0'], /'--interval <seconds>' argument '0' is invalid\. It must be a number of seconds from 0\.1 to 3600/],
+    [
+      ['--interval', '0'],
+      /'--interval <seconds>' argument '0' is invalid\. It must be a number of seconds from 0\.1 to 3600/,
+    ],
     [['--interval', 'abc'], /argument 'abc' is invalid/],
     [['--interval', '-1'], /argument '-1' is invalid/],
     [['--bogus'], /unknown option '--bogus'/],
@@ -74,7 +84,9 @@ describe('without a terminal', () => {
     assert.equal(help.status, 0);
     assert.match(help.stdout, /snapshot/);
     const version = paratop(['--version']);
-    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     assert.equal(version.stdout.trim(), manifest.version);
   });
 });
@@ -86,7 +98,14 @@ describe('headless output', () => {
     const snapshot = JSON.parse(result.stdout) as {
       cores: { id: number; total: number }[];
       memory: { totalBytes: number };
-      processes: { pid: number; name: string; cpu: number | null; rss: number; threads: number | null; command: string }[];
+      processes: {
+        pid: number;
+        name: string;
+        cpu: number | null;
+        rss: number;
+        threads: number | null;
+        command: string;
+      }[];
       machine: { logicalCores: number; caches: unknown[] };
       sampler: string;
     };
@@ -126,7 +145,17 @@ describe('headless output', () => {
   });
 
   test('watch --format csv: a header, one row per process, command lines quoted', () => {
-    const result = paratop(['watch', '--format', 'csv', '--count', '1', '--interval', '0.2', '--filter', 'watch --format csv']);
+    const result = paratop([
+      'watch',
+      '--format',
+      'csv',
+      '--count',
+      '1',
+      '--interval',
+      '0.2',
+      '--filter',
+      'watch --format csv',
+    ]);
     assert.equal(result.status, 0, result.stderr);
     const [header, row] = result.stdout.trim().split('\n');
     assert.equal(header, 'taken_at,pid,ppid,user,state,cpu,mem_percent,rss,threads,ctx_per_second,name,command');
@@ -136,7 +165,12 @@ describe('headless output', () => {
   test('info --json: cores, caches, memory', () => {
     const result = paratop(['info', '--json']);
     assert.equal(result.status, 0, result.stderr);
-    const info = JSON.parse(result.stdout) as { logicalCores: number; physicalCores: number; memoryBytes: number; caches: CacheLevel[] };
+    const info = JSON.parse(result.stdout) as {
+      logicalCores: number;
+      physicalCores: number;
+      memoryBytes: number;
+      caches: CacheLevel[];
+    };
     assert.equal(info.logicalCores, cpus().length);
     assert.ok(info.physicalCores >= 1);
     assert.ok(info.memoryBytes > 0);
@@ -146,7 +180,11 @@ describe('headless output', () => {
       assert.ok(cache.bytes > 0);
     }
     // Whatever this machine's OS offers (sysfs, or CPUID through getconf on VMs without it), an L1d it reports is shown.
-    if (process.platform === 'linux' && osReportsL1d()) assert.ok(info.caches.some((cache) => cache.name === 'L1d'), JSON.stringify(info.caches));
+    if (process.platform === 'linux' && osReportsL1d())
+      assert.ok(
+        info.caches.some((cache) => cache.name === 'L1d'),
+        JSON.stringify(info.caches),
+      );
   });
 
   const hidden = cannotHideCaches();
@@ -154,8 +192,15 @@ describe('headless output', () => {
     const json = paratopWithoutSysfsCaches(['info', '--json']);
     assert.equal(json.status, 0, json.stderr);
     const caches = (JSON.parse(json.stdout) as { caches: CacheLevel[] }).caches;
-    if (osReportsL1d()) assert.ok(caches.some((cache) => cache.name === 'L1d'), JSON.stringify(caches));
-    assert.ok(caches.every((cache) => cache.source !== 'sysfs'), JSON.stringify(caches));
+    if (osReportsL1d())
+      assert.ok(
+        caches.some((cache) => cache.name === 'L1d'),
+        JSON.stringify(caches),
+      );
+    assert.ok(
+      caches.every((cache) => cache.source !== 'sysfs'),
+      JSON.stringify(caches),
+    );
     const text = paratopWithoutSysfsCaches(['info']);
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /^Caches {2}L1d \d.* \(.*from CPUID via getconf\)$/m);
@@ -174,7 +219,10 @@ describe('headless output', () => {
     }
   });
 
-  test('info --measure where the OS reports no cache: sizes estimated from the ladder, labelled measured', { skip: hidden ?? false, timeout: 120_000 }, () => {
+  test('info --measure where the OS reports no cache: sizes estimated from the ladder, labelled measured', {
+    skip: hidden ?? false,
+    timeout: 120_000,
+  }, () => {
     const dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
     try {
       const json = paratopWithoutSysfsCaches(['info', '--measure', '--json'], true, { XDG_DATA_HOME: dataHome });
@@ -220,12 +268,39 @@ describe('paratop lab', () => {
   test('lab list --json: each experiment with id, key, title, kind, default workers', () => {
     const result = paratop(['lab', 'list', '--json']);
     assert.equal(result.status, 0, result.stderr);
-    const entries = JSON.parse(result.stdout) as { id: string; key: string; title: string; kind: string; defaultWorkers: number }[];
-    assert.deepEqual(entries.slice(0, 5).map((entry) => entry.id), ['one-thread', 'free-threads', 'gil-threads', 'processes', 'threads-join']);
-    for (const id of ['race', 'race-fixed', 'lost-results', 'queue-results', 'compare-runtimes', 'sweep', 'fork-memory', 'grid-search', 'threads-vs-processes']) {
-      assert.ok(entries.some((entry) => entry.id === id), `${id} listed`);
+    const entries = JSON.parse(result.stdout) as {
+      id: string;
+      key: string;
+      title: string;
+      kind: string;
+      defaultWorkers: number;
+    }[];
+    assert.deepEqual(
+      entries.slice(0, 5).map((entry) => entry.id),
+      ['one-thread', 'free-threads', 'gil-threads', 'processes', 'threads-join'],
+    );
+    for (const id of [
+      'race',
+      'race-fixed',
+      'lost-results',
+      'queue-results',
+      'compare-runtimes',
+      'sweep',
+      'fork-memory',
+      'grid-search',
+      'threads-vs-processes',
+    ]) {
+      assert.ok(
+        entries.some((entry) => entry.id === id),
+        `${id} listed`,
+      );
     }
-    assert.ok(entries.every((entry) => entry.key && entry.title && ['threads', 'processes'].includes(entry.kind) && entry.defaultWorkers >= 1));
+    assert.ok(
+      entries.every(
+        (entry) =>
+          entry.key && entry.title && ['threads', 'processes'].includes(entry.kind) && entry.defaultWorkers >= 1,
+      ),
+    );
     assert.equal(entries.find((entry) => entry.id === 'free-threads')?.defaultWorkers, 2);
   });
 
@@ -246,7 +321,10 @@ describe('paratop lab', () => {
     // test/lab. Here: both workers ran, on a machine that may be busy with other tests.
     assert.ok(run.coresUsed > 0.5, `cores used ${run.coresUsed}`);
     assert.equal(run.perWorker.length, 2);
-    assert.ok(run.perWorker.every((worker) => worker.units > 0 && (worker.cpuSeconds ?? 0) > 0.1), JSON.stringify(run.perWorker));
+    assert.ok(
+      run.perWorker.every((worker) => worker.units > 0 && (worker.cpuSeconds ?? 0) > 0.1),
+      JSON.stringify(run.perWorker),
+    );
     assert.ok(run.perWorker.every((worker) => !isAlive(worker.pid)));
   });
 
@@ -256,13 +334,25 @@ describe('paratop lab', () => {
       const env = { XDG_DATA_HOME: dataHome };
       const result = paratop(['lab', 'run', 'memory-hierarchy', '--megabytes', '16', '--seconds', '1', '--json'], env);
       assert.equal(result.status, 0, result.stderr);
-      const run = JSON.parse(result.stdout) as RunResult & { details: { steps: { name: string; upToBytes: number; nsPerLoad: number }[]; reported: CacheLevel[] } };
+      const run = JSON.parse(result.stdout) as RunResult & {
+        details: { steps: { name: string; upToBytes: number; nsPerLoad: number }[]; reported: CacheLevel[] };
+      };
       assert.deepEqual(run.table?.columns.slice(0, 3), ['bytes', 'working set', 'ns per load']);
-      assert.ok((run.table?.rows ?? []).every((row) => Number.isInteger(row[0]) && typeof row[2] === 'number' && row[2] > 0));
+      assert.ok(
+        (run.table?.rows ?? []).every((row) => Number.isInteger(row[0]) && typeof row[2] === 'number' && row[2] > 0),
+      );
       assert.equal(run.table?.rows.at(-1)?.[0], 16 * 1024 * 1024);
-      assert.ok(run.details.steps.length >= 1 && run.details.steps.every((step) => step.upToBytes > 0 && step.nsPerLoad > 0));
-      const info = JSON.parse(paratop(['info', '--json'], env).stdout) as { caches: CacheLevel[]; latency: { steps: unknown[] } | null };
-      assert.deepEqual(run.details.reported, info.caches.filter((cache) => cache.source !== 'measured'));
+      assert.ok(
+        run.details.steps.length >= 1 && run.details.steps.every((step) => step.upToBytes > 0 && step.nsPerLoad > 0),
+      );
+      const info = JSON.parse(paratop(['info', '--json'], env).stdout) as {
+        caches: CacheLevel[];
+        latency: { steps: unknown[] } | null;
+      };
+      assert.deepEqual(
+        run.details.reported,
+        info.caches.filter((cache) => cache.source !== 'measured'),
+      );
       assert.deepEqual(info.latency?.steps, run.details.steps, 'info shows the ladder just measured');
     } finally {
       rmSync(dataHome, { recursive: true, force: true });
@@ -275,7 +365,10 @@ describe('paratop lab', () => {
     [['lab', 'run', 'processes', '--workers', '100000'], /workers must be a whole number from 1 to \d+ .*got 100000/],
     [['lab', 'run', 'processes', '--workers', 'many'], /argument 'many' is invalid\. It must be a whole number/],
     [['lab', 'run', 'one-thread', '--workers', '2'], /one-thread always runs 1 worker; got 2/],
-    [['lab', 'run', 'processes', '--seconds', '0'], /argument '0' is invalid\. It must be a number of seconds from 0\.1/],
+    [
+      ['lab', 'run', 'processes', '--seconds', '0'],
+      /argument '0' is invalid\. It must be a number of seconds from 0\.1/,
+    ],
     [['lab', 'run', 'processes', '--seconds', '-5'], /argument '-5' is invalid|unknown option '-5'/],
     [['lab', 'run'], /missing required argument 'id'/],
     [['lab', 'dance'], /unknown command 'dance'/],
@@ -309,9 +402,14 @@ describe('paratop lab, part two, and calc', () => {
       const run = paratop(['lab', 'run', 'compare-runtimes', '--workers', '2', '--seconds', '0.5'], env);
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /serial\s+1/);
-      const history = JSON.parse(paratop(['lab', 'compare', '--json'], env).stdout) as { rows: { variant: string }[] }[];
+      const history = JSON.parse(paratop(['lab', 'compare', '--json'], env).stdout) as {
+        rows: { variant: string }[];
+      }[];
       assert.equal(history.length, 1);
-      assert.deepEqual(history[0]?.rows.map((row) => row.variant), ['serial', 'GIL-like threads', 'lock-free threads', 'processes']);
+      assert.deepEqual(
+        history[0]?.rows.map((row) => row.variant),
+        ['serial', 'GIL-like threads', 'lock-free threads', 'processes'],
+      );
       const csv = paratop(['lab', 'compare', '--csv'], env).stdout.trim().split('\n');
       assert.equal(csv[0], 'taken_at,cores,variant,workers,wall_seconds,cpu_seconds,cores_used,speedup');
       assert.equal(csv.length, 5);
@@ -321,7 +419,18 @@ describe('paratop lab, part two, and calc', () => {
   });
 
   test("calc: the lecture's example gives 8 cores, and what they cost", () => {
-    const result = paratop(['calc', '--tasks', '125', '--task-seconds', '70', '--deadline', '20m', '--price-per-core-hour', '0.05', '--json']);
+    const result = paratop([
+      'calc',
+      '--tasks',
+      '125',
+      '--task-seconds',
+      '70',
+      '--deadline',
+      '20m',
+      '--price-per-core-hour',
+      '0.05',
+      '--json',
+    ]);
     assert.equal(result.status, 0, result.stderr);
     const estimate = JSON.parse(result.stdout) as { cores: number; cost: number };
     assert.equal(estimate.cores, 8);
@@ -330,12 +439,24 @@ describe('paratop lab, part two, and calc', () => {
   });
 
   const mistakes: [string[], RegExp][] = [
-    [['calc', '--tasks', '125', '--task-seconds', '70', '--deadline', '1m'], /one task takes 70 s, longer than the deadline of 60 s/],
+    [
+      ['calc', '--tasks', '125', '--task-seconds', '70', '--deadline', '1m'],
+      /one task takes 70 s, longer than the deadline of 60 s/,
+    ],
     [['calc', '--tasks', '125', '--task-seconds', '70'], /required option '--deadline <duration>' not specified/],
     [['calc', '--tasks', 'many', '--task-seconds', '70', '--deadline', '20m'], /argument 'many' is invalid/],
-    [['calc', '--tasks', '5', '--task-seconds', '0', '--deadline', '20m'], /argument '0' is invalid\. It must be a number greater than 0/],
-    [['calc', '--tasks', '5', '--task-seconds', '1', '--deadline', 'tomorrow'], /argument 'tomorrow' is invalid\. It must be a duration/],
-    [['lab', 'run', 'processes', '--megabytes', '10'], /--megabytes applies to fork-memory, py-fork-memory, memory-hierarchy, cache-sharing; not to processes/],
+    [
+      ['calc', '--tasks', '5', '--task-seconds', '0', '--deadline', '20m'],
+      /argument '0' is invalid\. It must be a number greater than 0/,
+    ],
+    [
+      ['calc', '--tasks', '5', '--task-seconds', '1', '--deadline', 'tomorrow'],
+      /argument 'tomorrow' is invalid\. It must be a duration/,
+    ],
+    [
+      ['lab', 'run', 'processes', '--megabytes', '10'],
+      /--megabytes applies to fork-memory, py-fork-memory, memory-hierarchy, cache-sharing; not to processes/,
+    ],
     [['lab', 'run', 'grid-search', '--grid', '5x0'], /argument '5x0' is invalid\. It must look like 5x5x5/],
     [['lab', 'run', 'race', '--count', '0'], /argument '0' is invalid/],
     [['lab', 'compare', '--json', '--csv'], /--json and --csv were both given/],

@@ -71,7 +71,10 @@ describe('the dashboard in a pseudo-terminal', { timeout: 120_000 }, () => {
     paratop.press(KEYS.enter);
     const screen = await paratop.waitFor(`{red-fg}tagged{/red-fg}`);
     assert.match(screen, /\]0;pwned/, 'the OSC sequence is text, its ESC and BEL stripped');
-    assert.ok(!paratop.titles.some((title) => title.includes('pwned')), `title changed to ${JSON.stringify(paratop.titles)}`);
+    assert.ok(
+      !paratop.titles.some((title) => title.includes('pwned')),
+      `title changed to ${JSON.stringify(paratop.titles)}`,
+    );
     assert.match(screen, TABLE_HEADER, 'the screen was not cleared by the embedded CSI 2J');
     paratop.press('H');
     const threads = await paratop.waitFor(`threads of PID ${hostile.pid}`);

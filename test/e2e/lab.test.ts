@@ -28,12 +28,22 @@ describe('the lab in the dashboard', { timeout: 120_000 }, () => {
     const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('4');
-    const screen = await paratop.waitUntil((text) => panelPids(text, 'proc-worker').length === 2, 'two worker PIDs in the lab panel');
+    const screen = await paratop.waitUntil(
+      (text) => panelPids(text, 'proc-worker').length === 2,
+      'two worker PIDs in the lab panel',
+    );
     const pids = panelPids(screen, 'proc-worker');
-    assert.deepEqual([...pids].sort(), [...(await waitForWorkloads(paratop.pid, 2))].sort(), 'the PIDs shown are the workers paratop started');
+    assert.deepEqual(
+      [...pids].sort(),
+      [...(await waitForWorkloads(paratop.pid, 2))].sort(),
+      'the PIDs shown are the workers paratop started',
+    );
     assert.ok(pids.every(isAlive));
     // The same PIDs are rows of the process table.
-    await paratop.waitUntil((text) => pids.every((pid) => new RegExp(`^\\s*${pid} `, 'm').test(text)), 'worker rows in the table');
+    await paratop.waitUntil(
+      (text) => pids.every((pid) => new RegExp(`^\\s*${pid} `, 'm').test(text)),
+      'worker rows in the table',
+    );
     paratop.press('x');
     await paratop.waitFor('Last run, Processes');
     assert.ok(await allGone(pids, 5000, isAlive), 'x stopped the workers');
@@ -45,7 +55,10 @@ describe('the lab in the dashboard', { timeout: 120_000 }, () => {
     const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('3');
-    const screen = await paratop.waitUntil((text) => /gil-worker-2/.test(text) && /TID S +CPU%/.test(text), 'the thread view of the GIL-like experiment');
+    const screen = await paratop.waitUntil(
+      (text) => /gil-worker-2/.test(text) && /TID S +CPU%/.test(text),
+      'the thread view of the GIL-like experiment',
+    );
     const [host] = await waitForWorkloads(paratop.pid, 1);
     assert.match(screen, new RegExp(`threads of PID ${host}`));
     assert.match(screen, /Simulates CPython's GIL/);
@@ -92,7 +105,8 @@ describe('no workload outlives the dashboard', { timeout: 360_000 }, () => {
         exit(paratop);
         const status = await paratop.waitForExit();
         if (expected.code !== undefined) assert.equal(status.exitCode, expected.code);
-        if (expected.restores) assert.equal(paratop.isAlternateScreen(), false, 'the terminal is back on its normal screen');
+        if (expected.restores)
+          assert.equal(paratop.isAlternateScreen(), false, 'the terminal is back on its normal screen');
         if (name === 'an uncaught exception') await paratop.waitFor('paratop crashed: Error: test crash');
         assert.ok(await allGone(pids, 5000, isAlive), `workload PIDs ${pids.join(', ')} survived ${name}`);
         assert.deepEqual(await leftBehind(tag), [], `left behind after ${name}`);
@@ -141,7 +155,10 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     paratop.press('7');
     await paratop.waitFor('Last run, Beware fork()', 20_000);
     paratop.press('v');
-    const screen = await paratop.waitUntil((text) => /Beware fork\(\): memory: results · v or Esc back/.test(text) && /└─+┘/.test(text), 'the results view with its chart');
+    const screen = await paratop.waitUntil(
+      (text) => /Beware fork\(\): memory: results · v or Esc back/.test(text) && /└─+┘/.test(text),
+      'the results view with its chart',
+    );
     assert.match(screen, /approach\s+process\s+PID\s+RSS MB\s+PSS MB\s+USS MB/);
     assert.match(screen, /load, then start\s+total/);
     assert.match(screen, /┌─ [^─]*MB ─+┐/, 'a chart in MB');
@@ -208,7 +225,9 @@ describe('the lab, page four: the machine', { timeout: 120_000 }, () => {
     '4': ['Python threads waiting on I/O', true],
   };
   for (const [key, [title, python]] of Object.entries(titles)) {
-    test(`page 4, key ${key} (${title}): q while it runs leaves nothing behind`, { skip: python && !hasPython() && 'python3 is not installed' }, async () => {
+    test(`page 4, key ${key} (${title}): q while it runs leaves nothing behind`, {
+      skip: python && !hasPython() && 'python3 is not installed',
+    }, async () => {
       const { paratop, tag } = tagged({ cols: 120, rows: 40 });
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
@@ -277,7 +296,10 @@ describe('real Python in the dashboard', { skip: !hasPython() && 'python3 is not
     await paratop.waitFor(TABLE_HEADER);
     await toPythonPage(paratop);
     paratop.press('1');
-    const screen = await paratop.waitUntil((text) => /py-gil-2/.test(text) && /TID S +CPU%/.test(text), 'the thread view of the Python process');
+    const screen = await paratop.waitUntil(
+      (text) => /py-gil-2/.test(text) && /TID S +CPU%/.test(text),
+      'the thread view of the Python process',
+    );
     assert.match(screen, /threads of PID \d+ py-gil-main/);
     assert.match(screen, /Python 3\.\d+\.\d+, with its GIL|free-threaded/);
     paratop.press('q');
@@ -319,7 +341,9 @@ describe('the dashboard without Python', { timeout: 60_000 }, () => {
     paratop.press('\t');
     const screen = await paratop.waitFor(/LAB 3\/4 \(Tab\) · python3 unavailable/);
     const lines = screen.split('\n');
-    const rows = lines.map((line, y) => ({ line, y })).filter(({ line }) => /^\s*[1-8] ×\d+\s+(Python|Simulated)/.test(line));
+    const rows = lines
+      .map((line, y) => ({ line, y }))
+      .filter(({ line }) => /^\s*[1-8] ×\d+\s+(Python|Simulated)/.test(line));
     assert.equal(rows.length, 8, screen);
     for (const { line, y } of rows) {
       assert.match(line, /needs python3: .*nonexistent\/python3/);
@@ -328,11 +352,17 @@ describe('the dashboard without Python', { timeout: 60_000 }, () => {
     }
     paratop.press('1');
     // The status line, the bottom row, says why.
-    const refused = await paratop.waitUntil((text) => /^Python threads, pure Python needs python3: .*nonexistent/.test(text.split('\n').at(-1) ?? ''), 'the refusal on the status line');
+    const refused = await paratop.waitUntil(
+      (text) => /^Python threads, pure Python needs python3: .*nonexistent/.test(text.split('\n').at(-1) ?? ''),
+      'the refusal on the status line',
+    );
     assert.doesNotMatch(refused, / x stop /, 'no experiment runs');
     assert.deepEqual(workloadsOf(paratop.pid), []);
     // Nothing was started for it: no process of this paratop runs Python or a workload.
-    assert.deepEqual(processesTagged(tag, [paratop.pid]).filter((entry) => /python|paratop-lab|paratop_lab/.test(entry.command)), []);
+    assert.deepEqual(
+      processesTagged(tag, [paratop.pid]).filter((entry) => /python|paratop-lab|paratop_lab/.test(entry.command)),
+      [],
+    );
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
   });

@@ -14,7 +14,10 @@ const folder = mkdtempSync(join(tmpdir(), 'paratop-run-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 /** Prints a few lines, one of them hostile, then spins until stopped. */
 const CHATTY = join(folder, 'chatty.sh');
-writeFileSync(CHATTY, `echo "hello from the job"\nprintf '\\033]0;pwned\\007{red-fg}tagged{/red-fg}\\n'\necho "to stderr" >&2\nwhile :; do :; done\n`);
+writeFileSync(
+  CHATTY,
+  `echo "hello from the job"\nprintf '\\033]0;pwned\\007{red-fg}tagged{/red-fg}\\n'\necho "to stderr" >&2\nwhile :; do :; done\n`,
+);
 
 function commandLine(pid: number): string {
   try {
@@ -41,7 +44,10 @@ async function leftBehind(tag: string): Promise<string[]> {
   return (await untilNoneTagged(tag, 5000)).map((entry) => `${entry.pid} ${entry.command}`);
 }
 
-describe('your own command in the dashboard', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 120_000 }, () => {
+describe('your own command in the dashboard', {
+  skip: process.platform !== 'linux' && 'needs Linux',
+  timeout: 120_000,
+}, () => {
   let session: PtySession | undefined;
   afterEach(() => session?.dispose());
 
@@ -50,8 +56,14 @@ describe('your own command in the dashboard', { skip: process.platform !== 'linu
     const screen = await paratop.waitFor(/RUN  sh .*chatty\.sh · \d+ s · x stop · o output/);
     assert.match(screen, TABLE_HEADER, 'the process table stays up; the output does not spill onto it');
     // Printed only in the panel's one-line preview, never straight onto the screen.
-    assert.deepEqual(screen.split('\n').filter((line) => /hello from the job|to stderr/.test(line) && !/^o output: /.test(line)), []);
-    const withPid = await paratop.waitUntil((text) => /PID \d+ sh \d/.test(text), 'the command listed with its PID and CPU%');
+    assert.deepEqual(
+      screen.split('\n').filter((line) => /hello from the job|to stderr/.test(line) && !/^o output: /.test(line)),
+      [],
+    );
+    const withPid = await paratop.waitUntil(
+      (text) => /PID \d+ sh \d/.test(text),
+      'the command listed with its PID and CPU%',
+    );
     const pid = Number(/PID (\d+) sh /.exec(withPid)?.[1]);
     assert.ok(isAlive(pid));
     paratop.press('o');
@@ -78,7 +90,10 @@ describe('your own command in the dashboard', { skip: process.platform !== 'linu
     await paratop.waitFor('Run: ');
     paratop.press(`--shell sh ${CHATTY} & sh ${CHATTY}; wait`);
     paratop.press('\r');
-    await paratop.waitUntil((text) => (text.match(/PID \d+ sh /g) ?? []).length >= 3, 'the shell and both children in the panel');
+    await paratop.waitUntil(
+      (text) => (text.match(/PID \d+ sh /g) ?? []).length >= 3,
+      'the shell and both children in the panel',
+    );
     const tree = commandTree(paratop);
     assert.ok(tree.length >= 4, `keeper, shell and two children: ${tree.join(', ')}`);
     paratop.press('q');
@@ -88,9 +103,16 @@ describe('your own command in the dashboard', { skip: process.platform !== 'linu
   });
 
   test('one process of the command killed from the table (/ PID, k, Enter): the rest runs on', async () => {
-    const { paratop, tag } = tagged({ cols: 120, rows: 40, args: ['run', '--', 'sh', '-c', 'sleep 300 & sleep 301; wait'] });
+    const { paratop, tag } = tagged({
+      cols: 120,
+      rows: 40,
+      args: ['run', '--', 'sh', '-c', 'sleep 300 & sleep 301; wait'],
+    });
     session = paratop;
-    await paratop.waitUntil((text) => (text.match(/PID \d+ sleep /g) ?? []).length === 2 && /PID \d+ sh /.test(text), 'sh and both sleeps in the panel');
+    await paratop.waitUntil(
+      (text) => (text.match(/PID \d+ sleep /g) ?? []).length === 2 && /PID \d+ sh /.test(text),
+      'sh and both sleeps in the panel',
+    );
     const tree = commandTree(paratop);
     const victim = tree.find((pid) => commandLine(pid).startsWith('sleep\u0000300'));
     assert.ok(victim, `sleep 300 among ${tree.join(', ')}`);
@@ -98,13 +120,20 @@ describe('your own command in the dashboard', { skip: process.platform !== 'linu
     paratop.press(`/${victim}`);
     await paratop.waitFor(`Filter: ${victim}`);
     paratop.press(KEYS.enter);
-    await paratop.waitUntil((text) => new RegExp(`^ *${victim} .*sleep 300`, 'm').test(text) && !/sleep 301/.test(text.split('RUN ')[0] ?? ''), 'the sleep alone in the table');
+    await paratop.waitUntil(
+      (text) =>
+        new RegExp(`^ *${victim} .*sleep 300`, 'm').test(text) && !/sleep 301/.test(text.split('RUN ')[0] ?? ''),
+      'the sleep alone in the table',
+    );
     paratop.press('k');
     await paratop.waitFor(new RegExp(`Send a signal[\\s\\S]*PID ${victim}`));
     paratop.press(KEYS.enter);
     await paratop.waitFor(`Sent SIGTERM to PID ${victim}`);
     assert.ok(await allGone([victim], 3000, isAlive));
-    const screen = await paratop.waitUntil((text) => !new RegExp(`PID ${victim} `).test(text), 'the killed process gone from the panel');
+    const screen = await paratop.waitUntil(
+      (text) => !new RegExp(`PID ${victim} `).test(text),
+      'the killed process gone from the panel',
+    );
     assert.match(screen, /RUN  sh -c .* x stop/, 'the command still runs');
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
@@ -116,14 +145,22 @@ describe('your own command in the dashboard', { skip: process.platform !== 'linu
     // The subshell starts a sleep in a session of its own and ends 3 s later: the sleep is then
     // re-parented, outside the command's session and tree, as a daemon would be.
     const marker = `1002.${process.pid}`;
-    const { paratop, tag } = tagged({ cols: 120, rows: 40, args: ['run', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 303`] });
+    const { paratop, tag } = tagged({
+      cols: 120,
+      rows: 40,
+      args: ['run', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 303`],
+    });
     session = paratop;
     // Once the subshell has gone, the daemon is listed in the panel by PID: paratop followed it.
     let daemon = 0;
-    await paratop.waitUntil((text) => {
-      daemon = processesTagged(tag).find((entry) => entry.command === `sleep ${marker}`)?.pid ?? 0;
-      return daemon > 0 && !commandTree(paratop).includes(daemon) && new RegExp(`PID ${daemon} sleep`).test(text);
-    }, 'the daemon re-parented and still followed in the panel', 15_000);
+    await paratop.waitUntil(
+      (text) => {
+        daemon = processesTagged(tag).find((entry) => entry.command === `sleep ${marker}`)?.pid ?? 0;
+        return daemon > 0 && !commandTree(paratop).includes(daemon) && new RegExp(`PID ${daemon} sleep`).test(text);
+      },
+      'the daemon re-parented and still followed in the panel',
+      15_000,
+    );
     try {
       process.kill(paratop.pid, 'SIGKILL');
       await paratop.waitForExit();

@@ -17,9 +17,16 @@ const IS_ROOT = process.getuid?.() === 0;
  */
 async function startProcesses(paratop: PtySession): Promise<number[]> {
   paratop.press('4');
-  const screen = await paratop.waitUntil((text) => panelPids(text, 'proc-worker').length === 2, 'two worker PIDs in the lab panel');
+  const screen = await paratop.waitUntil(
+    (text) => panelPids(text, 'proc-worker').length === 2,
+    'two worker PIDs in the lab panel',
+  );
   const pids = panelPids(screen, 'proc-worker');
-  assert.deepEqual([...(await waitForWorkloads(paratop.pid, 2))].sort(), [...pids].sort(), 'the panel shows the workers paratop started');
+  assert.deepEqual(
+    [...(await waitForWorkloads(paratop.pid, 2))].sort(),
+    [...pids].sort(),
+    'the panel shows the workers paratop started',
+  );
   return pids;
 }
 
@@ -64,7 +71,10 @@ describe('every way out gives the terminal back and leaves no workload', { timeo
   for (const [name, exit, code] of catchable) {
     test(`${name}: alternate screen left, cursor shown, echo and line editing back on`, async () => {
       const tag = newTag();
-      const paratop = (session = new PtySession({ thenStty: true, env: { PARATOP_TEST_CRASH_KEY: 'f12', [TAG_NAME]: tag } }));
+      const paratop = (session = new PtySession({
+        thenStty: true,
+        env: { PARATOP_TEST_CRASH_KEY: 'f12', [TAG_NAME]: tag },
+      }));
       await paratop.waitFor(TABLE_HEADER);
       const pids = await startProcesses(paratop);
       exit(paratop);
@@ -160,7 +170,9 @@ describe('kill safety', { timeout: 120_000 }, () => {
     await paratop.waitForExit();
   });
 
-  test('a PID reused by a new process between selection and kill: refused, the newcomer untouched', { skip: !IS_ROOT && 'needs root to steer PID reuse' }, async () => {
+  test('a PID reused by a new process between selection and kill: refused, the newcomer untouched', {
+    skip: !IS_ROOT && 'needs root to steer PID reuse',
+  }, async () => {
     const first = processes.idle('paratop-safety-first');
     const pid = first.pid ?? 0;
     const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
@@ -186,26 +198,41 @@ describe('kill safety', { timeout: 120_000 }, () => {
     await paratop.waitForExit();
   });
 
-  const setpriv = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', '0']).status === 0;
-  const readable = setpriv && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/paratop', '--version']).status === 0;
-  test(
-    "another user's process: paratop run as nobody is not permitted, says so, and nothing is signalled",
-    { skip: !IS_ROOT ? 'needs root to start paratop as another user' : !readable && 'setpriv is missing, or this checkout is not readable by nobody' },
-    async () => {
-      const target = processes.idle('paratop-safety-root-owned');
-      const paratop = (session = new PtySession({ cols: 120, rows: 40, wrap: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] }));
-      await paratop.waitFor(TABLE_HEADER);
-      await select(paratop, target.pid ?? 0);
-      paratop.press('k');
-      await paratop.waitFor('Send a signal');
-      paratop.press('\x1b[B'); // SIGKILL
-      paratop.press(KEYS.enter);
-      await paratop.waitFor(`Not permitted to signal PID ${target.pid} (node): it belongs to root.`);
-      assert.ok(isAlive(target.pid ?? 0));
-      paratop.press('q');
-      await paratop.waitForExit();
-    },
-  );
+  const setpriv =
+    spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', '0']).status ===
+    0;
+  const readable =
+    setpriv &&
+    spawnSync('setpriv', [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      'bin/paratop',
+      '--version',
+    ]).status === 0;
+  test("another user's process: paratop run as nobody is not permitted, says so, and nothing is signalled", {
+    skip: !IS_ROOT
+      ? 'needs root to start paratop as another user'
+      : !readable && 'setpriv is missing, or this checkout is not readable by nobody',
+  }, async () => {
+    const target = processes.idle('paratop-safety-root-owned');
+    const paratop = (session = new PtySession({
+      cols: 120,
+      rows: 40,
+      wrap: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+    }));
+    await paratop.waitFor(TABLE_HEADER);
+    await select(paratop, target.pid ?? 0);
+    paratop.press('k');
+    await paratop.waitFor('Send a signal');
+    paratop.press('\x1b[B'); // SIGKILL
+    paratop.press(KEYS.enter);
+    await paratop.waitFor(`Not permitted to signal PID ${target.pid} (node): it belongs to root.`);
+    assert.ok(isAlive(target.pid ?? 0));
+    paratop.press('q');
+    await paratop.waitForExit();
+  });
 });
 
 describe('hostile process names and command lines', { timeout: 60_000 }, () => {
@@ -224,7 +251,8 @@ describe('hostile process names and command lines', { timeout: 60_000 }, () => {
       `${marker}-tags {red-fg}{bold}tagged{/bold}{/red-fg}`,
       `${marker}-long ${'x'.repeat(100_000)}`,
     ];
-    for (const argument of hostile) processes.push(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', argument], { stdio: 'ignore' }));
+    for (const argument of hostile)
+      processes.push(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', argument], { stdio: 'ignore' }));
     // argv[0] with bytes that are not UTF-8, set from a shell.
     processes.push(spawn('bash', ['-c', `exec -a $'\\xff\\xfe${marker}-bytes\\xc3' sleep 600`], { stdio: 'ignore' }));
     const paratop = (session = new PtySession({ cols: 160, rows: 40, args: ['--no-lab'] }));
@@ -235,7 +263,10 @@ describe('hostile process names and command lines', { timeout: 60_000 }, () => {
     await paratop.waitFor(TABLE_HEADER);
     paratop.press(`/${marker}`);
     paratop.press(KEYS.enter);
-    const screen = await paratop.waitUntil((text) => (text.match(new RegExp(marker, 'g')) ?? []).length >= 6, 'all hostile rows');
+    const screen = await paratop.waitUntil(
+      (text) => (text.match(new RegExp(marker, 'g')) ?? []).length >= 6,
+      'all hostile rows',
+    );
     assert.match(screen, /\]0;pwned-title \]2;pwned-st\\ bellbell/, 'OSC and BEL are text, their ESC and BEL gone');
     assert.match(screen, /\{red-fg\}\{bold\}tagged\{\/bold\}\{\/red-fg\}/);
     assert.match(screen, /\[2J\[H\[31mred\[0m \[10;10Hmoved/);
@@ -270,7 +301,10 @@ describe('terminals', { timeout: 60_000 }, () => {
     await paratop.waitFor(TABLE_HEADER);
     for (let step = 0; step < 60; step += 1) paratop.resize(60 + ((step * 7) % 80), 15 + ((step * 5) % 30));
     paratop.resize(100, 30);
-    await paratop.waitUntil((screen) => TABLE_HEADER.test(screen) && (screen.split('\n').at(-1) ?? '').includes('F1Help'), 'a whole frame at 100x30');
+    await paratop.waitUntil(
+      (screen) => TABLE_HEADER.test(screen) && (screen.split('\n').at(-1) ?? '').includes('F1Help'),
+      'a whole frame at 100x30',
+    );
     assert.equal(paratop.lines().length, 30);
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
@@ -295,11 +329,16 @@ describe('terminals', { timeout: 60_000 }, () => {
     await paratop.waitFor(TABLE_HEADER);
     // Not the first frame, which has no figures yet: wait for measured ones (meters, own CPU),
     // the parts that would be coloured.
-    await paratop.waitUntil((text) => /pid \d+ · cpu \d/.test(text) && /^0 \[\|*\s*\d+\.\d%\]/m.test(text), 'a frame with measured figures');
+    await paratop.waitUntil(
+      (text) => /pid \d+ · cpu \d/.test(text) && /^0 \[\|*\s*\d+\.\d%\]/m.test(text),
+      'a frame with measured figures',
+    );
     paratop.press('q');
     await paratop.waitForExit();
     // SGR colour parameters: 30-37, 40-47, 90-97, 100-107, 38;5 / 48;5 (39 and 49 only reset to default).
-    const colours = [...paratop.output.matchAll(/\x1b\[([\d;]*)m/g)].flatMap((match) => (match[1] ?? '').split(';')).filter((code) => /^(3[0-8]|4[0-8]|9\d|10\d)$/.test(code));
+    const colours = [...paratop.output.matchAll(/\x1b\[([\d;]*)m/g)]
+      .flatMap((match) => (match[1] ?? '').split(';'))
+      .filter((code) => /^(3[0-8]|4[0-8]|9\d|10\d)$/.test(code));
     assert.deepEqual(colours, []);
     assert.match(paratop.output, /\x1b\[[\d;]*7[\d;]*m/, 'the selection is drawn in inverse video');
   });

@@ -18,7 +18,12 @@ export function startState(overrides: Partial<InitialSettings> = {}): DashboardS
     filter: '',
     tree: false,
     now: 0,
-    lab: { scenarios: SCENARIOS, cores: 2, workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 }, visible: false },
+    lab: {
+      scenarios: SCENARIOS,
+      cores: 2,
+      workers: { 'one-thread': 1, 'free-threads': 2, 'gil-threads': 2, processes: 2, 'threads-join': 4 },
+      visible: false,
+    },
     ...overrides,
   });
 }

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +21,6 @@ export class ProcTree {
   constructor(snapshot: string) {
     this.load(snapshot);
   }
-
 
   /**
    * Make the tree look like `snapshot`. Files are rewritten in place, as procfs regenerates them,
@@ -35,6 +43,7 @@ function syncTree(from: string, to: string): void {
     const source = join(from, name);
     const target = join(to, name);
     if (statSync(source).isDirectory()) syncTree(source, target);
-    else if (!existsSync(target) || readFileSync(target, 'utf8') !== readFileSync(source, 'utf8')) writeFileSync(target, readFileSync(source));
+    else if (!existsSync(target) || readFileSync(target, 'utf8') !== readFileSync(source, 'utf8'))
+      writeFileSync(target, readFileSync(source));
   }
 }

@@ -19,9 +19,12 @@ export interface HiddenRun {
 export function cannotHideCaches(): string | null {
   if (process.platform !== 'linux') return 'needs Linux mount namespaces';
   if (process.getuid?.() !== 0) return 'needs root, for a private mount namespace';
-  const probe = spawnSync('unshare', ['-m', 'sh', '-c', `mount -t tmpfs none ${SYSFS_CACHE} && ls ${SYSFS_CACHE}`], { encoding: 'utf8' });
+  const probe = spawnSync('unshare', ['-m', 'sh', '-c', `mount -t tmpfs none ${SYSFS_CACHE} && ls ${SYSFS_CACHE}`], {
+    encoding: 'utf8',
+  });
   if (probe.error) return 'needs unshare (Debian package util-linux)';
-  if (probe.status !== 0 || probe.stdout.trim() !== '') return `unshare -m could not cover ${SYSFS_CACHE}: ${probe.stderr.trim()}`;
+  if (probe.status !== 0 || probe.stdout.trim() !== '')
+    return `unshare -m could not cover ${SYSFS_CACHE}: ${probe.stderr.trim()}`;
   return null;
 }
 
@@ -30,7 +33,11 @@ export function cannotHideCaches(): string | null {
  * go too (getconf answers nothing, and /proc/cpuinfo is an arm64 one, with no "cache size"): a
  * machine whose OS reports no cache at all.
  */
-export function paratopWithoutSysfsCaches(args: readonly string[], bare = false, env: NodeJS.ProcessEnv = {}): HiddenRun {
+export function paratopWithoutSysfsCaches(
+  args: readonly string[],
+  bare = false,
+  env: NodeJS.ProcessEnv = {},
+): HiddenRun {
   const quoted = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
   const mounts = [`mount -t tmpfs none ${SYSFS_CACHE}`];
   if (bare) {
@@ -39,6 +46,10 @@ export function paratopWithoutSysfsCaches(args: readonly string[], bare = false,
     mounts.push('{ ! getconf=$(command -v getconf) || mount --bind /bin/false "$getconf"; }');
   }
   const script = `${mounts.join(' && ')} && exec ${quoted}`;
-  const result = spawnSync('unshare', ['-m', 'sh', '-c', script], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const result = spawnSync('unshare', ['-m', 'sh', '-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -48,7 +48,11 @@ export function threadName(pid: number, tid: number): string | null {
 }
 
 /** Wait until none of `pids` is alive (zombies count as gone); false on timeout. */
-export async function allGone(pids: readonly number[], timeoutMs = 5000, alive: (pid: number) => boolean): Promise<boolean> {
+export async function allGone(
+  pids: readonly number[],
+  timeoutMs = 5000,
+  alive: (pid: number) => boolean,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!pids.some(alive)) return true;

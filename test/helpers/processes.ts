@@ -40,7 +40,10 @@ export function isAlive(pid: number): boolean {
 export async function waitForExit(child: ChildProcess, timeoutMs = 5000): Promise<NodeJS.Signals | number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.signalCode ?? child.exitCode;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`PID ${child.pid} still running after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`PID ${child.pid} still running after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       resolve(signal ?? code);

@@ -44,10 +44,14 @@ export class PtySession {
     this.terminal = new xterm.Terminal({ cols, rows, allowProposedApi: true });
     this.terminal.onTitleChange((title) => this.titles.push(title));
     this.viaShell = options.thenStty ?? false;
-    const quoted = [process.execPath, BIN, ...(options.args ?? [])].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+    const quoted = [process.execPath, BIN, ...(options.args ?? [])]
+      .map((word) => `'${word.replaceAll("'", "'\\''")}'`)
+      .join(' ');
     const direct = [...(options.wrap ?? []), process.execPath, BIN, ...(options.args ?? [])];
     const [command = process.execPath, ...rest] = direct;
-    const [file, args] = this.viaShell ? ['/bin/sh', ['-c', `${quoted}; echo "EXIT=$?"; stty -a; sleep 30`]] : [command, rest];
+    const [file, args] = this.viaShell
+      ? ['/bin/sh', ['-c', `${quoted}; echo "EXIT=$?"; stty -a; sleep 30`]]
+      : [command, rest];
     this.process = pty.spawn(file, args, {
       // node-pty sets TERM from this name.
       name: options.env?.TERM ?? 'xterm-256color',
@@ -82,7 +86,11 @@ export class PtySession {
 
   /** With thenStty: wait for the shell's report after paratop has gone. */
   async afterExit(timeoutMs = 10_000): Promise<{ exitCode: number; stty: string }> {
-    const screen = await this.waitUntil((text) => /EXIT=\d+/.test(text) && /\becho\b|-echo\b/.test(text), 'the shell to report', timeoutMs);
+    const screen = await this.waitUntil(
+      (text) => /EXIT=\d+/.test(text) && /\becho\b|-echo\b/.test(text),
+      'the shell to report',
+      timeoutMs,
+    );
     const exitCode = Number(/EXIT=(\d+)/.exec(screen)?.[1]);
     return { exitCode, stty: screen.slice(screen.indexOf('EXIT=')) };
   }
@@ -130,14 +138,17 @@ export class PtySession {
       if (Date.now() > deadline || this.exitStatus) {
         // The bottom line first (status messages, errors): long failure output gets cut short.
         const bottom = screen.trimEnd().split('\n').at(-1) ?? '';
-        throw new Error(`timed out waiting for ${what}${this.exitStatus ? ' (paratop exited)' : ''}; the bottom line read:\n${bottom}\nthe screen showed:\n${screen}`);
+        throw new Error(
+          `timed out waiting for ${what}${this.exitStatus ? ' (paratop exited)' : ''}; the bottom line read:\n${bottom}\nthe screen showed:\n${screen}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string> {
-    const matches = (screen: string): boolean => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen));
+    const matches = (screen: string): boolean =>
+      typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen);
     return this.waitUntil(matches, String(pattern), timeoutMs);
   }
 
@@ -158,7 +169,10 @@ export class PtySession {
   async waitForExit(timeoutMs = 10_000): Promise<ExitStatus> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`paratop did not exit within ${timeoutMs} ms; screen:\n${this.screen()}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`paratop did not exit within ${timeoutMs} ms; screen:\n${this.screen()}`)),
+        timeoutMs,
+      );
     });
     try {
       const status = await Promise.race([this.exited, timeout]);
@@ -201,4 +215,3 @@ export const KEYS = {
   f9: '\x1b[20~',
   ctrlC: '\x03',
 } as const;
-

@@ -35,7 +35,11 @@ export function processesTagged(tag: string, except: readonly number[] = [], tag
       // After the name: state (field 3), ..., starttime (field 22).
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (fields[0] === 'Z') continue;
-      found.push({ pid: Number(name), startTicks: Number(fields[19]), command: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+      found.push({
+        pid: Number(name),
+        startTicks: Number(fields[19]),
+        command: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim(),
+      });
     } catch {
       // gone while we looked, or not ours to read
     }
@@ -44,7 +48,11 @@ export function processesTagged(tag: string, except: readonly number[] = [], tag
 }
 
 /** Wait until no process holds the tag; what still does on timeout. */
-export async function untilNoneTagged(tag: string, timeoutMs = 5000, except: readonly number[] = []): Promise<Tagged[]> {
+export async function untilNoneTagged(
+  tag: string,
+  timeoutMs = 5000,
+  except: readonly number[] = [],
+): Promise<Tagged[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = processesTagged(tag, except);
@@ -74,9 +82,16 @@ export interface WatchedRun {
  * Run the real bin without a terminal and watch what it starts. A node workload lives for a
  * tenth of a second at least (node's own start-up), far longer than the pause between looks.
  */
-export async function runWatched(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<WatchedRun> {
+export async function runWatched(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<WatchedRun> {
   const tag = newTag();
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, [TAG_NAME]: tag } });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, [TAG_NAME]: tag },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));

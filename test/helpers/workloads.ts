@@ -61,12 +61,20 @@ export function workloadsOf(paratopPid: number): number[] {
 }
 
 /** Wait until paratop has at least `count` workload processes; their PIDs. */
-export async function waitForWorkloads(paratopPid: number, count: number, timeoutMs = 10_000, pollMs = 50): Promise<number[]> {
+export async function waitForWorkloads(
+  paratopPid: number,
+  count: number,
+  timeoutMs = 10_000,
+  pollMs = 50,
+): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pids = workloadsOf(paratopPid);
     if (pids.length >= count) return pids;
-    if (Date.now() > deadline) throw new Error(`paratop has ${pids.length} workload processes, expected ${count}: ${pids.map(commandLineOf).join(' | ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `paratop has ${pids.length} workload processes, expected ${count}: ${pids.map(commandLineOf).join(' | ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

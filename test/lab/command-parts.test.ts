@@ -9,7 +9,13 @@ import { CommandLineError, commandFromArgs, commandFromLine } from '../../src/la
 import { runnableCommand } from '../../src/lab/command-request.js';
 import { commandResult } from '../../src/lab/experiments/command.js';
 import { findExecutable } from '../../src/lab/find-executable.js';
-import { type ProcessLink, ProcLinkSource, parsePsLinks, parsePsTime, parseStatLink } from '../../src/lab/process-links.js';
+import {
+  type ProcessLink,
+  ProcLinkSource,
+  parsePsLinks,
+  parsePsTime,
+  parseStatLink,
+} from '../../src/lab/process-links.js';
 import { followTree } from '../../src/lab/process-tree.js';
 import { OutputLog } from '../../src/model/output-log.js';
 import { outputLines } from '../../src/view/output-view.js';
@@ -18,7 +24,11 @@ import { fixturesDir } from '../helpers/fixtures.js';
 
 describe('command lines', () => {
   test('arguments from paratop run are taken as they are; --shell joins them for /bin/sh', () => {
-    assert.deepEqual(commandFromArgs(['python3', 'my script.py', '-n', '4'], false), { argv: ['python3', 'my script.py', '-n', '4'], display: "python3 'my script.py' -n 4", shell: false });
+    assert.deepEqual(commandFromArgs(['python3', 'my script.py', '-n', '4'], false), {
+      argv: ['python3', 'my script.py', '-n', '4'],
+      display: "python3 'my script.py' -n 4",
+      shell: false,
+    });
     assert.deepEqual(commandFromArgs(['ls | wc -l'], true).argv, ['/bin/sh', '-c', 'ls | wc -l']);
     assert.throws(() => commandFromArgs([], false), /no command given/);
     assert.throws(() => commandFromArgs([''], false), CommandLineError);
@@ -60,8 +70,14 @@ describe('finding the program', () => {
   });
 
   test('not found, not executable, a folder, or missing: each said plainly', () => {
-    assert.throws(() => findExecutable('tool', { PATH: '/nonexistent' }), /"tool" was not found on the PATH \(1 folders searched\)/);
-    assert.throws(() => findExecutable(script, {}), /is not executable\. Make it so \(chmod \+x .*job\.py\), or name its interpreter: python3/);
+    assert.throws(
+      () => findExecutable('tool', { PATH: '/nonexistent' }),
+      /"tool" was not found on the PATH \(1 folders searched\)/,
+    );
+    assert.throws(
+      () => findExecutable(script, {}),
+      /is not executable\. Make it so \(chmod \+x .*job\.py\), or name its interpreter: python3/,
+    );
     assert.throws(() => findExecutable(join(folder, 'bin') + '/', {}), /is not a file/);
     assert.throws(() => findExecutable('./gone.sh', {}, folder), /\.\/gone\.sh does not exist/);
     assert.throws(() => runnableCommand({ line: 'no-such-program-here --flag' }), /not found on the PATH/);
@@ -71,14 +87,34 @@ describe('finding the program', () => {
 
 describe('following a process tree', () => {
   const link = (pid: number, ppid: number, sid: number, startTicks = pid): ProcessLink => ({
-    pid, ppid, pgid: sid, sid, startTicks, comm: `p${pid}`, ownCpuSeconds: 0, reapedCpuSeconds: 0, threads: 1,
+    pid,
+    ppid,
+    pgid: sid,
+    sid,
+    startTicks,
+    comm: `p${pid}`,
+    ownCpuSeconds: 0,
+    reapedCpuSeconds: 0,
+    threads: 1,
   });
 
   test('the session, its descendants, and re-parented processes already followed; nothing else', () => {
-    const links = [link(1, 0, 1), link(50, 1, 50), link(100, 50, 100), link(101, 100, 100), link(102, 101, 102), link(200, 1, 102), link(300, 1, 300), link(301, 300, 300)];
+    const links = [
+      link(1, 0, 1),
+      link(50, 1, 50),
+      link(100, 50, 100),
+      link(101, 100, 100),
+      link(102, 101, 102),
+      link(200, 1, 102),
+      link(300, 1, 300),
+      link(301, 300, 300),
+    ];
     // 102 left the session (setsid) but is a child of 101; 200 is an orphan in 102's session, once followed.
     const members = followTree(links, new Map([[200, 200]]), 100).map((entry) => entry.pid);
-    assert.deepEqual(members.sort((a, b) => a - b), [100, 101, 102, 200]);
+    assert.deepEqual(
+      members.sort((a, b) => a - b),
+      [100, 101, 102, 200],
+    );
   });
 
   test('a reused PID (another start time) is not taken for the process that was followed', () => {
@@ -95,11 +131,16 @@ describe('following a process tree', () => {
     assert.ok(self.threads >= 1);
     assert.ok(source.threads(process.pid).some((thread) => thread.tid === process.pid));
     assert.equal(source.isSame(process.pid, self.startTicks), true);
-    assert.equal(source.isSame(process.pid, self.startTicks + 1), false, 'another start time: a reused PID, not signalled');
+    assert.equal(
+      source.isSame(process.pid, self.startTicks + 1),
+      false,
+      'another start time: a reused PID, not signalled',
+    );
   });
 
   test('a zombie counts as ended: it only waits to be reaped', () => {
-    const line = (state: string): string => `77 (sleep) ${state} 1 77 77 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 12345 0 0`;
+    const line = (state: string): string =>
+      `77 (sleep) ${state} 1 77 77 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 12345 0 0`;
     assert.equal(parseStatLink(line('S'))?.ownCpuSeconds, 0.08);
     assert.equal(parseStatLink(line('Z')), null);
   });
@@ -118,12 +159,20 @@ describe('ps, where there is no /proc (macOS)', () => {
     const links = parsePsLinks(readFileSync(join(fixturesDir, 'ps-macos.txt'), 'utf8'));
     assert.equal(links.length, 6);
     const worker = links.find((entry) => entry.pid === 4712);
-    assert.deepEqual(worker && { ppid: worker.ppid, pgid: worker.pgid, comm: worker.comm, cpu: worker.ownCpuSeconds }, { ppid: 4711, pgid: 4711, comm: 'Python', cpu: 59.99 });
+    assert.deepEqual(worker && { ppid: worker.ppid, pgid: worker.pgid, comm: worker.comm, cpu: worker.ownCpuSeconds }, {
+      ppid: 4711,
+      pgid: 4711,
+      comm: 'Python',
+      cpu: 59.99,
+    });
     assert.equal(links.find((entry) => entry.pid === 4713)?.comm, 'my solver');
-    assert.deepEqual(followTree(links, new Map(), 4711).map((entry) => entry.pid), [4711, 4712, 4713]);
+    assert.deepEqual(
+      followTree(links, new Map(), 4711).map((entry) => entry.pid),
+      [4711, 4712, 4713],
+    );
   });
 
-  test('the same parser reads this machine\'s procps ps, and agrees with /proc on parents', () => {
+  test("the same parser reads this machine's procps ps, and agrees with /proc on parents", () => {
     if (process.platform !== 'linux') return;
     const links = parsePsLinks(execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,time=,comm='], { encoding: 'utf8' }));
     const self = links.find((entry) => entry.pid === process.pid);
@@ -132,7 +181,7 @@ describe('ps, where there is no /proc (macOS)', () => {
   });
 });
 
-describe('a command\'s output', () => {
+describe("a command's output", () => {
   test('lines split as printed, a carriage return rewrites the line, an unended line shows as it stands', () => {
     const log = new OutputLog(3, 20);
     log.append('out', 'one\ntw');
@@ -151,11 +200,16 @@ describe('a command\'s output', () => {
   });
 
   test('the pane shows escape sequences, control characters and blessed tags inert, stderr coloured', () => {
-    const output = { display: 'job', total: 3, running: true, lines: [
-      { stream: 'out' as const, text: '\u001b]0;pwned\u0007\u001b[31mred\u001b[0m {bold}x{/bold}\u0007' },
-      { stream: 'err' as const, text: 'failed' },
-      { stream: 'out' as const, text: 'last' },
-    ] };
+    const output = {
+      display: 'job',
+      total: 3,
+      running: true,
+      lines: [
+        { stream: 'out' as const, text: '\u001b]0;pwned\u0007\u001b[31mred\u001b[0m {bold}x{/bold}\u0007' },
+        { stream: 'err' as const, text: 'failed' },
+        { stream: 'out' as const, text: 'last' },
+      ],
+    };
     const colour = createTheme(true);
     const [title = '', ...body] = outputLines(output, 60, 3, 0, colour);
     assert.match(title, /Output of job \(running\) · 3 lines · following/);
@@ -168,7 +222,7 @@ describe('a command\'s output', () => {
   });
 });
 
-describe('a command\'s result', () => {
+describe("a command's result", () => {
   const measured = {
     wallSeconds: 2,
     cpuSeconds: 3.6,
@@ -176,7 +230,16 @@ describe('a command\'s result', () => {
     coresAfter: null,
     processes: [
       { pid: 10, ppid: 9, name: 'python3', cpuSeconds: 0.1, peakThreads: 3, firstSeen: 0, lastSeen: 2, ended: true },
-      { pid: 11, ppid: 10, name: 'python3', cpuSeconds: 1.7, peakThreads: 1, firstSeen: 0.2, lastSeen: 1.9, ended: true },
+      {
+        pid: 11,
+        ppid: 10,
+        name: 'python3',
+        cpuSeconds: 1.7,
+        peakThreads: 1,
+        firstSeen: 0.2,
+        lastSeen: 1.9,
+        ended: true,
+      },
     ],
     peakProcesses: 2,
     peakThreads: 4,
@@ -184,17 +247,37 @@ describe('a command\'s result', () => {
   const request = { argv: ['python3', 'mp.py'], display: 'python3 mp.py', shell: false };
 
   test('cores, processes and threads in one sentence; the exit code kept', () => {
-    const result = commandResult({ request, measured, exit: { code: 0, signal: null }, leftovers: 0, stoppedBy: 'finished' });
-    assert.equal(result.summary, 'exited with code 0 after 2.0 s: 1.80 cores busy on average; 2 processes in all, at most 2 processes and 4 threads at once.');
+    const result = commandResult({
+      request,
+      measured,
+      exit: { code: 0, signal: null },
+      leftovers: 0,
+      stoppedBy: 'finished',
+    });
+    assert.equal(
+      result.summary,
+      'exited with code 0 after 2.0 s: 1.80 cores busy on average; 2 processes in all, at most 2 processes and 4 threads at once.',
+    );
     assert.equal(result.coresUsed, 1.8);
     assert.deepEqual(result.exit, { code: 0, signal: null });
     assert.equal(result.table?.rows.length, 2);
   });
 
   test('a stopped command, a killed one, and processes left in the background', () => {
-    assert.match(commandResult({ request, measured, exit: { code: null, signal: 'SIGINT' }, leftovers: 0, stoppedBy: 'asked' }).summary, /^stopped \(SIGINT\)/);
-    assert.match(commandResult({ request, measured, exit: { code: null, signal: 'SIGKILL' }, leftovers: 0, stoppedBy: 'finished' }).summary, /^killed by SIGKILL/);
-    assert.deepEqual(commandResult({ request, measured, exit: { code: 0, signal: null }, leftovers: 2, stoppedBy: 'finished' }).lines, ['2 processes it left running (in the background) were stopped with it.']);
+    assert.match(
+      commandResult({ request, measured, exit: { code: null, signal: 'SIGINT' }, leftovers: 0, stoppedBy: 'asked' })
+        .summary,
+      /^stopped \(SIGINT\)/,
+    );
+    assert.match(
+      commandResult({ request, measured, exit: { code: null, signal: 'SIGKILL' }, leftovers: 0, stoppedBy: 'finished' })
+        .summary,
+      /^killed by SIGKILL/,
+    );
+    assert.deepEqual(
+      commandResult({ request, measured, exit: { code: 0, signal: null }, leftovers: 2, stoppedBy: 'finished' }).lines,
+      ['2 processes it left running (in the background) were stopped with it.'],
+    );
   });
 
   test('exit codes as a shell gives them', () => {

@@ -58,8 +58,15 @@ interface ExecOutcome {
 }
 
 /** paratop lab exec --json, with a hook to look at the running tree from outside. */
-async function exec(args: string[], whileRunning?: (paratop: ChildProcess) => Promise<void>, env: NodeJS.ProcessEnv = {}): Promise<ExecOutcome> {
-  const paratop = spawn(process.execPath, [BIN, 'lab', 'exec', '--json', '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+async function exec(
+  args: string[],
+  whileRunning?: (paratop: ChildProcess) => Promise<void>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ExecOutcome> {
+  const paratop = spawn(process.execPath, [BIN, 'lab', 'exec', '--json', '--', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   paratop.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -93,8 +100,13 @@ async function commandPids(paratop: ChildProcess, atLeast: number): Promise<numb
   return pids;
 }
 
-describe('your own programs, followed and measured (lab exec)', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 300_000 }, () => {
-  test('a Python script with threads spinning in pure Python: one PID, its threads, about one core', { skip: !HAS_PYTHON && 'python3 is not installed' }, async () => {
+describe('your own programs, followed and measured (lab exec)', {
+  skip: process.platform !== 'linux' && 'needs Linux',
+  timeout: 300_000,
+}, () => {
+  test('a Python script with threads spinning in pure Python: one PID, its threads, about one core', {
+    skip: !HAS_PYTHON && 'python3 is not installed',
+  }, async () => {
     let outside = 0;
     const { status, result, stderr } = await exec(['python3', SPIN_THREADS], async (paratop) => {
       const [python] = await commandPids(paratop, 1);
@@ -106,7 +118,9 @@ describe('your own programs, followed and measured (lab exec)', { skip: process.
     assert.equal(result.exitCode, 0);
     // One process runs the threads. A launcher such as pyenv's python3 shim runs short helper
     // processes first, which paratop rightly counts as the command's; none of them has threads.
-    const threaded = (result.details.processes as { pid: number; peakThreads: number }[]).filter((entry) => entry.peakThreads > 1);
+    const threaded = (result.details.processes as { pid: number; peakThreads: number }[]).filter(
+      (entry) => entry.peakThreads > 1,
+    );
     assert.equal(threaded.length, 1, `processes: ${JSON.stringify(result.details.processes)}`);
     assert.ok(result.details.peakThreads >= 4, `threads seen: ${result.details.peakThreads}`);
     // About one core: the GIL lets one thread run at a time, but one does run all the time.
@@ -115,7 +129,9 @@ describe('your own programs, followed and measured (lab exec)', { skip: process.
     assert.ok(result.wallSeconds >= 2.9 && result.wallSeconds < 10, `wall ${result.wallSeconds}`);
   });
 
-  test('a Python multiprocessing script: a PID per worker, all cores', { skip: !HAS_PYTHON && 'python3 is not installed' }, async () => {
+  test('a Python multiprocessing script: a PID per worker, all cores', {
+    skip: !HAS_PYTHON && 'python3 is not installed',
+  }, async () => {
     let outside = 0;
     const { status, result } = await exec(['python3', POOL, String(CORES), '3'], async (paratop) => {
       await commandPids(paratop, 1 + CORES);
@@ -130,8 +146,12 @@ describe('your own programs, followed and measured (lab exec)', { skip: process.
     assert.ok(result.coresUsed <= CORES + 0.2, `no CPU counted twice: ${result.coresUsed}`);
   });
 
-  test('an OpenMP program compiled with gcc -fopenmp: one PID, a thread per core, all cores', { skip: !HAS_GCC && 'gcc is not installed' }, async (t) => {
-    const source = script('omp.c', `#include <omp.h>
+  test('an OpenMP program compiled with gcc -fopenmp: one PID, a thread per core, all cores', {
+    skip: !HAS_GCC && 'gcc is not installed',
+  }, async (t) => {
+    const source = script(
+      'omp.c',
+      `#include <omp.h>
 #include <stdio.h>
 int main(void) {
   double sum = 0;
@@ -140,7 +160,8 @@ int main(void) {
   printf("threads %d\\n", omp_get_max_threads());
   return 0;
 }
-`);
+`,
+    );
     const program = join(folder, 'omp');
     const compiled = spawnSync('gcc', ['-fopenmp', '-O1', '-o', program, source], { encoding: 'utf8' });
     if (compiled.status !== 0) {
@@ -155,7 +176,9 @@ int main(void) {
     assert.ok(result.coresUsed >= MANY_CORES, `cores: ${result.coresUsed}`);
   });
 
-  test('an MPI job (mpirun -np 2): its ranks as separate PIDs, about two cores', { skip: !HAS_MPIRUN && 'mpirun is not installed' }, async () => {
+  test('an MPI job (mpirun -np 2): its ranks as separate PIDs, about two cores', {
+    skip: !HAS_MPIRUN && 'mpirun is not installed',
+  }, async () => {
     const rank = script(
       'rank.sh',
       `#!/bin/sh
@@ -176,11 +199,15 @@ echo "rank done"
     const mpirun = processes.find((entry) => entry.name === 'mpirun');
     assert.ok(mpirun, `mpirun among ${JSON.stringify(processes)}`);
     const ranks = processes.filter((entry) => entry.name === 'rank.sh' && entry.ppid === mpirun.pid);
-    assert.equal(new Set(ranks.map((entry) => entry.pid)).size, 2, `two rank PIDs under mpirun: ${JSON.stringify(processes)}`);
+    assert.equal(
+      new Set(ranks.map((entry) => entry.pid)).size,
+      2,
+      `two rank PIDs under mpirun: ${JSON.stringify(processes)}`,
+    );
     assert.ok(result.coresUsed >= Math.min(1.5, 0.75 * CORES), `cores: ${result.coresUsed}`);
   });
 
-  test('the exit code is the command\'s; killed by a signal gives 128 + its number', async () => {
+  test("the exit code is the command's; killed by a signal gives 128 + its number", async () => {
     assert.equal((await exec(['sh', '-c', 'exit 3'])).status, 3);
     const killed = await exec(['sh', '-c', 'kill -9 $$']);
     assert.equal(killed.status, 137);
@@ -191,13 +218,19 @@ echo "rank done"
     let sleeper = 0;
     const { result } = await exec(['sh', '-c', 'sleep 100 & echo $! ; sleep 1'], async (paratop) => {
       const pids = await commandPids(paratop, 2);
-      sleeper = pids.find((pid) => spawnSync('cat', [`/proc/${pid}/comm`], { encoding: 'utf8' }).stdout.trim() === 'sleep' && pid !== pids[0]) ?? 0;
+      sleeper =
+        pids.find(
+          (pid) =>
+            spawnSync('cat', [`/proc/${pid}/comm`], { encoding: 'utf8' }).stdout.trim() === 'sleep' && pid !== pids[0],
+        ) ?? 0;
     });
     assert.ok(result.details.leftovers >= 1, `leftovers: ${result.details.leftovers}`);
     assert.ok(sleeper > 0 && (await allGone([sleeper], 3000, isAlive)), `sleep ${sleeper} still runs`);
   });
 
-  test('Ctrl-C (SIGINT to paratop) stops the command in stages and still prints what it measured', { skip: !HAS_PYTHON && 'python3 is not installed' }, async () => {
+  test('Ctrl-C (SIGINT to paratop) stops the command in stages and still prints what it measured', {
+    skip: !HAS_PYTHON && 'python3 is not installed',
+  }, async () => {
     let pids: number[] = [];
     const { status, result } = await exec(['python3', POOL, '2', '60'], async (paratop) => {
       pids = await commandPids(paratop, 3);
@@ -209,14 +242,21 @@ echo "rank done"
     assert.ok(await allGone(pids, 5000, isAlive), `left running: ${pids.filter(isAlive).join(', ')}`);
   });
 
-  test('paratop killed with SIGKILL: its keeper ends the whole command tree', { skip: !HAS_PYTHON && 'python3 is not installed' }, async () => {
-    const paratop = spawn(process.execPath, [BIN, 'lab', 'exec', '--json', '--', 'python3', POOL, '2', '60'], { stdio: 'ignore' });
+  test('paratop killed with SIGKILL: its keeper ends the whole command tree', {
+    skip: !HAS_PYTHON && 'python3 is not installed',
+  }, async () => {
+    const paratop = spawn(process.execPath, [BIN, 'lab', 'exec', '--json', '--', 'python3', POOL, '2', '60'], {
+      stdio: 'ignore',
+    });
     try {
       const pids = await commandPids(paratop, 3);
       assert.ok(pids.length >= 3, `python and its workers: ${pids.join(', ')}`);
       const keeper = childrenOf(paratop.pid ?? 0);
       paratop.kill('SIGKILL');
-      assert.ok(await allGone([...keeper, ...pids], 8000, isAlive), `left running: ${[...keeper, ...pids].filter(isAlive).join(', ')}`);
+      assert.ok(
+        await allGone([...keeper, ...pids], 8000, isAlive),
+        `left running: ${[...keeper, ...pids].filter(isAlive).join(', ')}`,
+      );
     } finally {
       paratop.kill('SIGKILL');
     }
@@ -227,10 +267,14 @@ echo "rank done"
     // 3 s, so it is re-parented and only paratop's list of what it followed can lead to it.
     const marker = `1001.${process.pid}`;
     const tag = newTag();
-    const paratop = spawn(process.execPath, [BIN, 'lab', 'exec', '--json', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 302`], {
-      stdio: 'ignore',
-      env: { ...process.env, [TAG_NAME]: tag },
-    });
+    const paratop = spawn(
+      process.execPath,
+      [BIN, 'lab', 'exec', '--json', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 302`],
+      {
+        stdio: 'ignore',
+        env: { ...process.env, [TAG_NAME]: tag },
+      },
+    );
     let escaped = 0;
     try {
       const deadline = Date.now() + 15_000;
@@ -250,13 +294,19 @@ echo "rank done"
   });
 });
 
-describe('a program that prints flat out', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 60_000 }, () => {
+describe('a program that prints flat out', {
+  skip: process.platform !== 'linux' && 'needs Linux',
+  timeout: 60_000,
+}, () => {
   test('the dashboard reads its output at a bounded rate: the program waits on its writes, nothing is lost', async () => {
     const { LabEngine } = await import('../../src/lab/lab-engine.js');
     const engine = new LabEngine({ cores: CORES });
     try {
       // 3 MB of output at 1 MB/s: about 3 s instead of a few milliseconds.
-      await engine.startCommand({ argv: ['sh', '-c', "head -c 3000000 /dev/zero | tr '\\0' y; echo; echo end"], display: 'flood', shell: true }, { outputPerSecond: 1_000_000 });
+      await engine.startCommand(
+        { argv: ['sh', '-c', "head -c 3000000 /dev/zero | tr '\\0' y; echo; echo end"], display: 'flood', shell: true },
+        { outputPerSecond: 1_000_000 },
+      );
       const result = await engine.whenDone();
       assert.ok(result);
       assert.ok(result.wallSeconds >= 2, `took ${result.wallSeconds.toFixed(2)} s`);
@@ -269,11 +319,18 @@ describe('a program that prints flat out', { skip: process.platform !== 'linux' 
   });
 });
 
-describe('starting again while a command is being stopped', { skip: process.platform !== 'linux' && 'needs Linux', timeout: 60_000 }, () => {
+describe('starting again while a command is being stopped', {
+  skip: process.platform !== 'linux' && 'needs Linux',
+  timeout: 60_000,
+}, () => {
   test('two starts at once: the earlier new run is stopped too, not orphaned', async () => {
     const { LabEngine } = await import('../../src/lab/lab-engine.js');
     const engine = new LabEngine({ cores: CORES, stageMs: { ask: 400, terminate: 400, kill: 400 } });
-    const stubborn = (name: string) => ({ argv: ['sh', '-c', `trap '' INT; sleep 60; : ${name}`], display: name, shell: true });
+    const stubborn = (name: string) => ({
+      argv: ['sh', '-c', `trap '' INT; sleep 60; : ${name}`],
+      display: name,
+      shell: true,
+    });
     try {
       await engine.startCommand(stubborn('first'));
       const first = engine.pids();
@@ -282,8 +339,16 @@ describe('starting again while a command is being stopped', { skip: process.plat
       const running = engine.snapshot();
       assert.equal(running?.title, 'third');
       assert.ok(await allGone(first, 3000, isAlive), 'first stopped');
-      const all = descendantsOf(process.pid).filter((pid) => /second|third/.test(spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).stdout));
-      assert.deepEqual(all.map((pid) => /second|third/.exec(spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).stdout)?.[0]), ['third'], 'only the last run is left');
+      const all = descendantsOf(process.pid).filter((pid) =>
+        /second|third/.test(spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).stdout),
+      );
+      assert.deepEqual(
+        all.map(
+          (pid) => /second|third/.exec(spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'utf8' }).stdout)?.[0],
+        ),
+        ['third'],
+        'only the last run is left',
+      );
     } finally {
       await engine.stop();
       engine.killNow();

@@ -21,7 +21,10 @@ test('tasks are whole: rounds, not fractions of them, decide', () => {
 });
 
 test('impossible and nonsensical questions are refused in words', () => {
-  assert.throws(() => coresForDeadline({ tasks: 5, taskSeconds: 90, deadlineSeconds: 60 }), /one task takes 90 s, longer than the deadline of 60 s/);
+  assert.throws(
+    () => coresForDeadline({ tasks: 5, taskSeconds: 90, deadlineSeconds: 60 }),
+    /one task takes 90 s, longer than the deadline of 60 s/,
+  );
   assert.throws(() => coresForDeadline({ tasks: 0, taskSeconds: 1, deadlineSeconds: 60 }), EstimateError);
   assert.throws(() => estimateFromLine('125 70'), /type: tasks, seconds per task, deadline/);
   assert.throws(() => estimateFromLine('125 seventy 20m'), /seconds per task must be a number; got "seventy"/);
@@ -41,11 +44,22 @@ test('durations', () => {
 
 test('a grid is every combination', () => {
   assert.equal(gridPoints([5, 5, 5]).length, 125);
-  assert.deepEqual(gridPoints([2, 2]), [[0, 0], [0, 1], [1, 0], [1, 1]]);
+  assert.deepEqual(gridPoints([2, 2]), [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]);
 });
 
 test('the sweep knee: the first count no larger count beats by half a worker or more', () => {
-  const points = (...rates: number[]) => rates.map((unitsPerSecond, at) => ({ workers: at + 1, unitsPerSecond, contextSwitchesPerSecond: null, coresUsed: null }));
+  const points = (...rates: number[]) =>
+    rates.map((unitsPerSecond, at) => ({
+      workers: at + 1,
+      unitsPerSecond,
+      contextSwitchesPerSecond: null,
+      coresUsed: null,
+    }));
   assert.equal(kneeOf(points(100, 198, 201, 199)), 2);
   // Noise past the cores (a busy shared machine) does not move the knee out to 7.
   assert.equal(kneeOf(points(100, 195, 190, 205, 198, 192, 210, 200)), 2);

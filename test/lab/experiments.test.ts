@@ -33,9 +33,16 @@ describe('lab experiments, part two', { skip: process.platform !== 'linux', time
       assert.equal(typeof result.actual, 'number');
       lost.push((result.expected ?? 0) - (result.actual ?? 0));
       assertWorkersRecorded(result, /^racer-[12]$/);
-      assert.equal(new Set(result.perWorker.map((worker) => worker.pid)).size, 1, 'the racing threads share one process');
+      assert.equal(
+        new Set(result.perWorker.map((worker) => worker.pid)).size,
+        1,
+        'the racing threads share one process',
+      );
     }
-    assert.ok(lost.some((count) => count > 0), `no update was lost in 3 runs: ${lost.join(', ')}`);
+    assert.ok(
+      lost.some((count) => count > 0),
+      `no update was lost in 3 runs: ${lost.join(', ')}`,
+    );
   });
 
   test('race fixed with a mutex: never loses one, and shows what it costs', async () => {
@@ -55,7 +62,11 @@ describe('lab experiments, part two', { skip: process.platform !== 'linux', time
     const lostResult = await run('lost-results', { workers: 2, count: 500 });
     assert.equal(lostResult.expected, 1000);
     assert.equal(lostResult.actual, 0);
-    assert.deepEqual((lostResult.details as { inChildren: number[] }).inChildren, [500, 500], 'each child did append, to its own list');
+    assert.deepEqual(
+      (lostResult.details as { inChildren: number[] }).inChildren,
+      [500, 500],
+      'each child did append, to its own list',
+    );
     const queued = await run('queue-results', { workers: 2, count: 500 });
     assert.equal(queued.actual, 1000);
   });
@@ -72,10 +83,19 @@ describe('lab experiments, part two', { skip: process.platform !== 'linux', time
 
   test('compare: GIL-like threads no faster than serial; processes and lock-free threads near the core count; kept in the history', async () => {
     const result = await run('compare-runtimes', { workers: 2, jobSeconds: 1.5 });
-    const details = result.details as { totalUnits: number; unitsDone: Record<string, number>; rows: { variant: string; speedup: number | null; coresUsed: number | null }[] };
+    const details = result.details as {
+      totalUnits: number;
+      unitsDone: Record<string, number>;
+      rows: { variant: string; speedup: number | null; coresUsed: number | null }[];
+    };
     const rows = details.rows;
     // Exactly the same work for every variant, so the times compare.
-    assert.deepEqual(details.unitsDone, { serial: details.totalUnits, 'GIL-like threads': details.totalUnits, 'lock-free threads': details.totalUnits, processes: details.totalUnits });
+    assert.deepEqual(details.unitsDone, {
+      serial: details.totalUnits,
+      'GIL-like threads': details.totalUnits,
+      'lock-free threads': details.totalUnits,
+      processes: details.totalUnits,
+    });
     const speedup = (variant: string): number => rows.find((row) => row.variant === variant)?.speedup ?? Number.NaN;
     assert.ok(speedup('GIL-like threads') <= 1.3, `GIL-like speedup ${speedup('GIL-like threads')}`);
     if (CORES >= 2) {
@@ -83,7 +103,10 @@ describe('lab experiments, part two', { skip: process.platform !== 'linux', time
       assert.ok(speedup('lock-free threads') >= 1.6, `lock-free speedup ${speedup('lock-free threads')}`);
     }
     assert.equal(result.chart?.kind, 'bar');
-    assert.deepEqual(result.chart?.series.map((series) => series.title), ['wall s', 'CPU s', 'speedup x']);
+    assert.deepEqual(
+      result.chart?.series.map((series) => series.title),
+      ['wall s', 'CPU s', 'speedup x'],
+    );
     assertWorkersRecorded(result, /^cmp-(serial|gil|free|proc)-\d$/);
     const history = readCompareHistory();
     assert.equal(history.length, 1);
@@ -92,17 +115,26 @@ describe('lab experiments, part two', { skip: process.platform !== 'linux', time
 
   test('sweep: throughput stops rising past the core count, context switches keep climbing', async () => {
     const result = await run('sweep', { workers: 2 * CORES, jobSeconds: 1.2 });
-    const points = (result.details as { points: { workers: number; unitsPerSecond: number; contextSwitchesPerSecond: number | null }[] }).points;
+    const points = (
+      result.details as {
+        points: { workers: number; unitsPerSecond: number; contextSwitchesPerSecond: number | null }[];
+      }
+    ).points;
     assert.equal(points.length, 2 * CORES);
-    const at = (workers: number): number => points.find((point) => point.workers === workers)?.unitsPerSecond ?? Number.NaN;
+    const at = (workers: number): number =>
+      points.find((point) => point.workers === workers)?.unitsPerSecond ?? Number.NaN;
     assert.ok(at(CORES) >= 0.8 * CORES * at(1), `at ${CORES} workers ${at(CORES)}, at 1 ${at(1)}`);
     assert.ok(at(2 * CORES) <= 1.15 * at(CORES), `past the cores throughput rose: ${at(2 * CORES)} vs ${at(CORES)}`);
-    const switches = (workers: number): number => points.find((point) => point.workers === workers)?.contextSwitchesPerSecond ?? 0;
+    const switches = (workers: number): number =>
+      points.find((point) => point.workers === workers)?.contextSwitchesPerSecond ?? 0;
     assert.ok(switches(2 * CORES) > switches(1), 'more workers than cores switch more');
     const knee = (result.details as { knee: number }).knee;
     assert.ok(knee >= 1 && knee <= CORES, `knee at ${knee} workers on ${CORES} cores`);
     assert.equal(result.chart?.kind, 'line');
-    assert.deepEqual(result.chart?.series.map((series) => series.title), ['work units/s', 'context switches/s']);
+    assert.deepEqual(
+      result.chart?.series.map((series) => series.title),
+      ['work units/s', 'context switches/s'],
+    );
     assertWorkersRecorded(result, /^sweep-worker-\d$/);
   });
 
@@ -114,16 +146,28 @@ describe('lab experiments, part two', { skip: process.platform !== 'linux', time
     // PSS: shared pages split between their sharers, so the totals add up.
     assert.ok(loadFirst.pss > startFirst.pss + 48 * 1024 * 1024, `PSS ${loadFirst.pss} vs ${startFirst.pss}`);
     assert.match(result.summary, /PSS in all/);
-    assert.deepEqual(result.chart?.series.map((series) => series.title), ['PSS MB']);
+    assert.deepEqual(
+      result.chart?.series.map((series) => series.title),
+      ['PSS MB'],
+    );
     assertWorkersRecorded(result, /^(load|start)-first-\d$/);
   });
 
   test('grid search: the pool finds the same best point sooner', async () => {
     const result = await run('grid-search', { workers: 2, taskMs: 15 });
-    const details = result.details as { tasks: number; best: { params: number[] }; serialSeconds: number; poolSeconds: number };
+    const details = result.details as {
+      tasks: number;
+      best: { params: number[] };
+      serialSeconds: number;
+      poolSeconds: number;
+    };
     assert.equal(details.tasks, 125);
     assert.deepEqual(details.best.params, [2, 2, 2]);
-    if (CORES >= 2) assert.ok(details.serialSeconds / details.poolSeconds >= 1.5, `pool speedup ${details.serialSeconds / details.poolSeconds}`);
+    if (CORES >= 2)
+      assert.ok(
+        details.serialSeconds / details.poolSeconds >= 1.5,
+        `pool speedup ${details.serialSeconds / details.poolSeconds}`,
+      );
     assert.equal((result.details as { lectureEstimate: { cores: number } }).lectureEstimate.cores, 8);
     assertWorkersRecorded(result, /^grid-(serial|pool)-\d$/);
   });
@@ -147,7 +191,10 @@ describe('lab experiments, part two', { skip: process.platform !== 'linux', time
     assert.ok(details.threadHostStartSeconds > 0, 'the host process start is measured apart');
     assert.ok(details.sharedMemoryNs > 0 && details.processRoundTripUs > 0);
     assert.ok(details.coresUnderLock.threads < 1.3);
-    assert.ok(result.lines?.some((line) => /host process's own start .* is not included/.test(line)), 'says what thread start-up includes');
+    assert.ok(
+      result.lines?.some((line) => /host process's own start .* is not included/.test(line)),
+      'says what thread start-up includes',
+    );
     // The rows are in the table only, not repeated as lines.
     assert.ok(!result.lines?.some((line) => line.startsWith('a fatal crash')));
     assertWorkersRecorded(result, /^vs-/);

@@ -9,7 +9,10 @@ import { allGone, childrenOf, coresUsedBy, threadName } from '../helpers/proc-me
 
 const CORES = cpus().length;
 
-describe('the lab engine on real threads and processes', { skip: process.platform !== 'linux', timeout: 120_000 }, () => {
+describe('the lab engine on real threads and processes', {
+  skip: process.platform !== 'linux',
+  timeout: 120_000,
+}, () => {
   const engine = new LabEngine({ cores: CORES });
   afterEach(async () => {
     await engine.stop();
@@ -29,7 +32,10 @@ describe('the lab engine on real threads and processes', { skip: process.platfor
       assert.notEqual(worker.tid, pid);
       assert.equal(threadName(worker.pid, worker.tid ?? 0), worker.name, 'the kernel knows the thread by its name');
     }
-    assert.deepEqual(run.workerStates.map((worker) => worker.name), ['gil-worker-1', 'gil-worker-2', 'gil-worker-3', 'gil-worker-4']);
+    assert.deepEqual(
+      run.workerStates.map((worker) => worker.name),
+      ['gil-worker-1', 'gil-worker-2', 'gil-worker-3', 'gil-worker-4'],
+    );
     const cores = await coresUsedBy(run.pids, 3);
     assert.ok(cores <= 1.3, `GIL-like threads used ${cores.toFixed(2)} cores`);
     assert.ok(cores >= 0.5, `GIL-like threads used only ${cores.toFixed(2)} cores: is anything running?`);
@@ -43,8 +49,15 @@ describe('the lab engine on real threads and processes', { skip: process.platfor
     const run = engine.snapshot();
     assert.ok(run);
     assert.equal(run.pids.length, 2);
-    assert.deepEqual(run.workerStates.map((worker) => worker.tid), run.pids, 'a process worker computes on its main thread');
-    assert.deepEqual(run.pids.map((pid) => threadName(pid, pid)), ['proc-worker-1', 'proc-worker-2']);
+    assert.deepEqual(
+      run.workerStates.map((worker) => worker.tid),
+      run.pids,
+      'a process worker computes on its main thread',
+    );
+    assert.deepEqual(
+      run.pids.map((pid) => threadName(pid, pid)),
+      ['proc-worker-1', 'proc-worker-2'],
+    );
     const cores = await coresUsedBy(run.pids, 3);
     assert.ok(cores >= Math.min(1.6, 0.8 * CORES), `2 processes used ${cores.toFixed(2)} cores`);
     await engine.stop();
@@ -75,7 +88,10 @@ describe('the lab engine on real threads and processes', { skip: process.platfor
     const double = await engine.stop();
     assert.ok(double?.speedup !== null && double?.speedup !== undefined);
     if (CORES >= 2) assert.ok(double.speedup > 1.4, `speedup of 2 processes: ${double.speedup}`);
-    assert.match(double.summary, /^2 workers for \d+\.\d s: \d\.\d\d cores busy on average, \d\.\d\dx the work of one worker\.$/);
+    assert.match(
+      double.summary,
+      /^2 workers for \d+\.\d s: \d\.\d\d cores busy on average, \d\.\d\dx the work of one worker\.$/,
+    );
   });
 
   test('threads with arguments and join: ends by itself, each thread returns its result', async () => {
@@ -85,7 +101,10 @@ describe('the lab engine on real threads and processes', { skip: process.platfor
     const result = await engine.whenDone();
     assert.ok(result);
     assert.equal(result.stoppedBy, 'finished');
-    assert.deepEqual(result.joined.map((entry) => entry.index), [1, 2, 3]);
+    assert.deepEqual(
+      result.joined.map((entry) => entry.index),
+      [1, 2, 3],
+    );
     const throws = result.joined.reduce((sum, entry) => sum + entry.argument, 0);
     const hits = result.joined.reduce((sum, entry) => sum + entry.result, 0);
     assert.ok(Math.abs((4 * hits) / throws - Math.PI) < 0.01, `pi estimate ${(4 * hits) / throws}`);
@@ -117,7 +136,10 @@ describe('the lab engine on real threads and processes', { skip: process.platfor
 
   test('bad requests are refused before anything starts', async () => {
     const before = childrenOf(process.pid).length;
-    await assert.rejects(engine.start('nope', { workers: 1 }), (error) => error instanceof LabRequestError && /unknown scenario "nope"/.test(error.message));
+    await assert.rejects(
+      engine.start('nope', { workers: 1 }),
+      (error) => error instanceof LabRequestError && /unknown scenario "nope"/.test(error.message),
+    );
     await assert.rejects(engine.start('processes', { workers: 0 }), /workers must be a whole number from 1 to/);
     await assert.rejects(engine.start('processes', { workers: 1000 }), /workers must be a whole number from 1 to/);
     await assert.rejects(engine.start('one-thread', { workers: 3 }), /one-thread always runs 1 worker; got 3/);
@@ -155,7 +177,10 @@ describe('stopping in stages', { skip: process.platform !== 'linux', timeout: 30
  * Workloads that are not processes: each answers as a script says, at once, so what the engine does
  * with messages that come early (during start-up) or late (at stop) is tested exactly.
  */
-function scripted(script: { onStart(spec: WorkloadSpec, say: (message: ToEngine) => void, pid: number): void; onStop?(spec: WorkloadSpec, say: (message: ToEngine) => void): void }): {
+function scripted(script: {
+  onStart(spec: WorkloadSpec, say: (message: ToEngine) => void, pid: number): void;
+  onStop?(spec: WorkloadSpec, say: (message: ToEngine) => void): void;
+}): {
   launch: typeof launchWorkload;
   received: ToWorkload[];
 } {
@@ -210,7 +235,10 @@ describe('messages at the edges of a run', () => {
     const result = await engine.whenDone();
     assert.equal(result?.expected, 1000);
     assert.equal(result?.actual, 1000);
-    assert.ok(received.some((message) => message.type === 'go'), 'the workers were told to go once all had reported in');
+    assert.ok(
+      received.some((message) => message.type === 'go'),
+      'the workers were told to go once all had reported in',
+    );
   });
 
   test('stopped while working: the work is the count each worker sends as it stops, not the last periodic report', async () => {
@@ -230,7 +258,13 @@ describe('messages at the edges of a run', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const result = await engine.stop();
     assert.equal(result?.units, 2468);
-    assert.deepEqual(result?.perWorker.map((worker) => worker.units), [1234, 1234]);
-    assert.ok(result && result.wallSeconds >= 0.25 && result.wallSeconds < 1, `timed to the stop request: ${result?.wallSeconds}`);
+    assert.deepEqual(
+      result?.perWorker.map((worker) => worker.units),
+      [1234, 1234],
+    );
+    assert.ok(
+      result && result.wallSeconds >= 0.25 && result.wallSeconds < 1,
+      `timed to the stop request: ${result?.wallSeconds}`,
+    );
   });
 });

@@ -5,7 +5,15 @@ import { keepEnd, launchWorkload } from '../../src/lab/launch-workload.js';
 import { isAlive } from '../helpers/processes.js';
 
 function spec(fields: Partial<WorkloadSpec>): WorkloadSpec {
-  return { mode: 'idle', threads: 1, firstIndex: 0, namePrefix: 'launch-test', switchIntervalMs: 5, parentPid: process.pid, ...fields };
+  return {
+    mode: 'idle',
+    threads: 1,
+    firstIndex: 0,
+    namePrefix: 'launch-test',
+    switchIntervalMs: 5,
+    parentPid: process.pid,
+    ...fields,
+  };
 }
 
 /** Launch a process worker and collect what it says; `until` resolves at the first message it accepts. */
@@ -38,7 +46,10 @@ describe('launching a workload process', { timeout: 20_000 }, () => {
     const end = await workload.ended;
     assert.deepEqual([end.code, end.signal], [0, undefined]);
     // The exact count a stopped worker sends last has arrived by the time `ended` resolves.
-    assert.ok(messages.some((message) => message.type === 'progress' && message.final), 'the final count arrived before the end');
+    assert.ok(
+      messages.some((message) => message.type === 'progress' && message.final),
+      'the final count arrived before the end',
+    );
     assert.equal(workload.alive, false);
     assert.equal(isAlive(workload.pid), false);
     // Talking to or killing a process that has ended is harmless.
@@ -55,7 +66,8 @@ describe('launching a workload process', { timeout: 20_000 }, () => {
 
   test('only the last 2,000 characters of stderr are kept, however it arrives', () => {
     let kept = '';
-    for (let chunk = 0; chunk < 30; chunk += 1) kept = keepEnd(kept, `${String(chunk).padStart(3, '0')}${'.'.repeat(97)}`);
+    for (let chunk = 0; chunk < 30; chunk += 1)
+      kept = keepEnd(kept, `${String(chunk).padStart(3, '0')}${'.'.repeat(97)}`);
     assert.equal(kept.length, 2000);
     assert.ok(kept.startsWith('010') && kept.endsWith('.'), 'the oldest chunks went first');
     assert.equal(keepEnd('', 'short'), 'short');

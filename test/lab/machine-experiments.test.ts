@@ -9,7 +9,8 @@ import { readCaches } from '../../src/sampler/caches/read-caches.js';
 import { labSession } from '../helpers/lab-session.js';
 
 const CORES = cpus().length;
-const HAS_PYTHON = spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
+const HAS_PYTHON =
+  spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
 
 interface IoRun {
   work: 'I/O' | 'CPU';
@@ -38,15 +39,26 @@ describe('lab experiments, the machine', { skip: process.platform !== 'linux', t
   test('memory-hierarchy: loads at 4x the largest cache take several times as long as in L1', async () => {
     const result = await run('memory-hierarchy', { workers: 1, jobSeconds: 4 });
     assert.equal(result.stoppedBy, 'finished');
-    const details = result.details as { reported: CacheLevel[]; steps: LatencyStep[]; goalBytes: number; capBytes: number };
+    const details = result.details as {
+      reported: CacheLevel[];
+      steps: LatencyStep[];
+      goalBytes: number;
+      capBytes: number;
+    };
     assert.deepEqual(details.reported, readCaches(), 'the caches as info reports them');
     const rows = result.table?.rows ?? [];
     assert.deepEqual(result.table?.columns.slice(0, 3), ['bytes', 'working set', 'ns per load']);
     const [first, last] = [rows[0], rows.at(-1)];
     assert.equal(first?.[0], 4096);
-    const largest = Math.max(0, ...details.reported.filter((cache) => cache.name !== 'L1i').map((cache) => cache.bytes));
+    const largest = Math.max(
+      0,
+      ...details.reported.filter((cache) => cache.name !== 'L1i').map((cache) => cache.bytes),
+    );
     // Up to at least 4 x the largest cache, unless a quarter of free memory is less.
-    assert.ok(Number(last?.[0]) >= Math.min(4 * largest || details.goalBytes, details.capBytes / 2), `went up to ${last?.[0]}`);
+    assert.ok(
+      Number(last?.[0]) >= Math.min(4 * largest || details.goalBytes, details.capBytes / 2),
+      `went up to ${last?.[0]}`,
+    );
     const [l1, far] = [Number(first?.[2]), Number(last?.[2])];
     assert.ok(far >= 3 * l1, `${far} ns per load far out against ${l1} ns in L1`);
     assert.ok(details.steps.length >= 2, JSON.stringify(details.steps));
@@ -74,9 +86,15 @@ describe('lab experiments, the machine', { skip: process.platform !== 'linux', t
     assert.match(details.sharedCacheSource, /memory-hierarchy measured/);
     // As large as the measured cache, or smaller where one worker alone did not fit it.
     assert.ok(details.workingSetBytes <= details.sharedCacheBytes);
-    assert.deepEqual(details.points.map((point) => point.workers), Array.from({ length: workers }, (_, at) => at + 1));
+    assert.deepEqual(
+      details.points.map((point) => point.workers),
+      Array.from({ length: workers }, (_, at) => at + 1),
+    );
     const [one, most] = [details.points[0]!, details.points.at(-1)!];
-    assert.ok(most.nsPerLoad >= 1.25 * one.nsPerLoad, `ns per load ${one.nsPerLoad} with 1 worker, ${most.nsPerLoad} with ${workers}`);
+    assert.ok(
+      most.nsPerLoad >= 1.25 * one.nsPerLoad,
+      `ns per load ${one.nsPerLoad} with 1 worker, ${most.nsPerLoad} with ${workers}`,
+    );
     assert.ok(most.loadsPerSecondPerWorker < one.loadsPerSecondPerWorker);
     // Counters where the CPU has them; else one line saying why, never a made-up figure.
     const text = result.lines?.join('\n') ?? '';
@@ -87,7 +105,9 @@ describe('lab experiments, the machine', { skip: process.platform !== 'linux', t
   });
 
   for (const id of ['io-bound', 'py-io-threads']) {
-    test(`${id}: 8 I/O-bound threads finish at least 4x as fast as 1 on under half a core; CPU-bound ones do not`, { skip: id.startsWith('py-') && !HAS_PYTHON && 'needs python3' }, async () => {
+    test(`${id}: 8 I/O-bound threads finish at least 4x as fast as 1 on under half a core; CPU-bound ones do not`, {
+      skip: id.startsWith('py-') && !HAS_PYTHON && 'needs python3',
+    }, async () => {
       const result = await run(id, { workers: 8 });
       assert.equal(result.stoppedBy, 'finished');
       const runs = (result.details as { runs: IoRun[] }).runs;
@@ -104,8 +124,14 @@ describe('lab experiments, the machine', { skip: process.platform !== 'linux', t
       // Under the lock, more CPU-bound threads are no faster, and use about one core.
       assert.ok((cpuMany.speedup ?? 9) < 1.5, `CPU-bound speedup ${cpuMany.speedup}`);
       assert.ok(cpuMany.coresUsed < 1.5, `CPU-bound threads used ${cpuMany.coresUsed} cores`);
-      assert.deepEqual([ioOne, ioMany, cpuOne, cpuMany].map((entry) => entry.bottleneck.component), ['I/O', 'I/O', 'CPU', 'the lock']);
-      assert.deepEqual(result.table?.rows.map((row) => row.at(-1)), ['I/O', 'I/O', 'CPU', 'the lock']);
+      assert.deepEqual(
+        [ioOne, ioMany, cpuOne, cpuMany].map((entry) => entry.bottleneck.component),
+        ['I/O', 'I/O', 'CPU', 'the lock'],
+      );
+      assert.deepEqual(
+        result.table?.rows.map((row) => row.at(-1)),
+        ['I/O', 'I/O', 'CPU', 'the lock'],
+      );
       // Every thread that ran is recorded with its PID and TID.
       assert.equal(result.perWorker.length, 1 + 8 + 1 + 8);
       assert.ok(result.perWorker.every((worker) => worker.tid !== null && worker.pid > 1));

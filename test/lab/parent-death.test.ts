@@ -15,9 +15,13 @@ describe('workloads notice when paratop is killed', { skip: process.platform !==
     ['gil-threads', 3],
   ] as const) {
     test(`paratop lab run ${scenario}, then SIGKILL: every workload ends by itself`, async () => {
-      const paratop = spawn(process.execPath, [BIN, 'lab', 'run', scenario, '--workers', String(workers), '--seconds', '60'], {
-        stdio: 'ignore',
-      });
+      const paratop = spawn(
+        process.execPath,
+        [BIN, 'lab', 'run', scenario, '--workers', String(workers), '--seconds', '60'],
+        {
+          stdio: 'ignore',
+        },
+      );
       const expected = scenario === 'processes' ? workers : 1;
       const deadline = Date.now() + 10_000;
       let pids: number[] = [];

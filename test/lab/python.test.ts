@@ -16,10 +16,14 @@ import { isAlive } from '../helpers/processes.js';
 import { allGone, childrenOf, coresUsedBy, processCpuSeconds } from '../helpers/proc-measure.js';
 
 const CORES = cpus().length;
-const HAS_PYTHON = spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
+const HAS_PYTHON =
+  spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
 /** On a free-threaded build (no GIL) pure-Python threads use every core: the GIL claims do not hold there. */
 const RUNTIME = HAS_PYTHON ? await python('python3') : null;
-const NO_GIL = RUNTIME?.available === true && RUNTIME.freeThreaded && `python3 ${RUNTIME.version} is free-threaded: it has no GIL to measure`;
+const NO_GIL =
+  RUNTIME?.available === true &&
+  RUNTIME.freeThreaded &&
+  `python3 ${RUNTIME.version} is free-threaded: it has no GIL to measure`;
 const LAB_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios', 'python', 'paratop_lab.py');
 
 /**
@@ -27,7 +31,10 @@ const LAB_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'sc
  * CPU time over the time it was watched, from half a second after it was first seen.
  */
 function watchCores(engine: LabEngine): { stop(): Map<number, number> } {
-  const seen = new Map<number, { since: number; cpu: number | null; firstCpu: number | null; at: number; firstAt: number }>();
+  const seen = new Map<
+    number,
+    { since: number; cpu: number | null; firstCpu: number | null; at: number; firstAt: number }
+  >();
   const timer = setInterval(() => {
     const now = performance.now();
     for (const pid of engine.snapshot()?.pids ?? []) {
@@ -45,7 +52,8 @@ function watchCores(engine: LabEngine): { stop(): Map<number, number> } {
       clearInterval(timer);
       const cores = new Map<number, number>();
       for (const [pid, entry] of seen) {
-        if (entry.cpu !== null && entry.firstCpu !== null && entry.at - entry.firstAt >= 1000) cores.set(pid, (entry.cpu - entry.firstCpu) / ((entry.at - entry.firstAt) / 1000));
+        if (entry.cpu !== null && entry.firstCpu !== null && entry.at - entry.firstAt >= 1000)
+          cores.set(pid, (entry.cpu - entry.firstCpu) / ((entry.at - entry.firstAt) / 1000));
       }
       return cores;
     },
@@ -53,14 +61,22 @@ function watchCores(engine: LabEngine): { stop(): Map<number, number> } {
 }
 
 /** The same claims as for the simulated experiments, made by real CPython. */
-describe('real Python in the lab', { skip: (process.platform !== 'linux' || !HAS_PYTHON) && 'needs Linux and python3 >= 3.8', timeout: 180_000 }, () => {
+describe('real Python in the lab', {
+  skip: (process.platform !== 'linux' || !HAS_PYTHON) && 'needs Linux and python3 >= 3.8',
+  timeout: 180_000,
+}, () => {
   const engine = new LabEngine({ cores: CORES });
   const ownChildren = childrenOf(process.pid);
   const labChildren = (): number[] => childrenOf(process.pid).filter((pid) => !ownChildren.includes(pid));
   after(() => engine.killNow());
 
   /** Every PID of a run: the Python process and any it forked. */
-  const runPids = (): number[] => [...new Set([...(engine.snapshot()?.pids ?? []), ...(engine.snapshot()?.workerStates.map((worker) => worker.pid) ?? [])])];
+  const runPids = (): number[] => [
+    ...new Set([
+      ...(engine.snapshot()?.pids ?? []),
+      ...(engine.snapshot()?.workerStates.map((worker) => worker.pid) ?? []),
+    ]),
+  ];
 
   async function finite(id: string, options: StartOptions): Promise<RunResult> {
     await engine.start(id, options);
@@ -77,7 +93,10 @@ describe('real Python in the lab', { skip: (process.platform !== 'linux' || !HAS
     const run = engine.snapshot();
     assert.ok(run);
     assert.equal(run.pids.length, 1);
-    assert.deepEqual(run.workerStates.map((worker) => worker.name), ['py-gil-1', 'py-gil-2', 'py-gil-3', 'py-gil-4']);
+    assert.deepEqual(
+      run.workerStates.map((worker) => worker.name),
+      ['py-gil-1', 'py-gil-2', 'py-gil-3', 'py-gil-4'],
+    );
     assert.ok(run.workerStates.every((worker) => worker.tid !== null && worker.tid !== worker.pid));
     const cores = await coresUsedBy(run.pids, 3);
     assert.ok(cores <= 1.3, `pure-Python threads used ${cores.toFixed(2)} cores`);
@@ -113,7 +132,10 @@ describe('real Python in the lab', { skip: (process.platform !== 'linux' || !HAS
       assert.equal(result.expected, 200_000);
       actuals.push(result.actual ?? Number.POSITIVE_INFINITY);
     }
-    assert.ok(actuals.some((actual) => actual < 200_000), `no run lost an update: ${actuals.join(', ')}`);
+    assert.ok(
+      actuals.some((actual) => actual < 200_000),
+      `no run lost an update: ${actuals.join(', ')}`,
+    );
     assert.ok(new Set(actuals).size >= 2, `the runs differ: ${actuals.join(', ')}`);
   });
 
@@ -133,7 +155,10 @@ describe('real Python in the lab', { skip: (process.platform !== 'linux' || !HAS
     const [hold, read, after] = totals.map((row) => row.pss / 1024 / 1024);
     assert.ok(hold !== undefined && read !== undefined && after !== undefined);
     assert.ok(read > hold + megabytes, `reading copies the pages: ${read.toFixed(0)} MB vs ${hold.toFixed(0)} MB`);
-    assert.ok(read > after + megabytes, `load, then fork (${read.toFixed(0)} MB) costs more than fork, then load (${after.toFixed(0)} MB)`);
+    assert.ok(
+      read > after + megabytes,
+      `load, then fork (${read.toFixed(0)} MB) costs more than fork, then load (${after.toFixed(0)} MB)`,
+    );
     assert.match(result.summary, /PSS in all/);
     assert.ok(result.perWorker.length === 9, 'the parent and both children of each approach are recorded');
   });
@@ -142,18 +167,33 @@ describe('real Python in the lab', { skip: (process.platform !== 'linux' || !HAS
     const watched = watchCores(engine);
     const result = await finite('py-vs-simulated-gil', { workers: 2 });
     const measured = watched.stop();
-    const rows = (result.details as { rows: { workers: number; simulated: { coresUsed: number | null } | null; real: { coresUsed: number | null } | null }[] }).rows;
-    assert.deepEqual(rows.map((row) => row.workers), [1, 2]);
+    const rows = (
+      result.details as {
+        rows: {
+          workers: number;
+          simulated: { coresUsed: number | null } | null;
+          real: { coresUsed: number | null } | null;
+        }[];
+      }
+    ).rows;
+    assert.deepEqual(
+      rows.map((row) => row.workers),
+      [1, 2],
+    );
     for (const row of rows) {
       const figures = [row.simulated?.coresUsed, row.real?.coresUsed];
-      assert.ok(figures.every((cores) => typeof cores === 'number' && cores >= 0.5 && cores <= 1.3), JSON.stringify(row));
+      assert.ok(
+        figures.every((cores) => typeof cores === 'number' && cores >= 0.5 && cores <= 1.3),
+        JSON.stringify(row),
+      );
     }
     // The same claim from /proc, not from paratop: each of the four runs kept about one core busy.
     assert.equal(measured.size, 4, `four runs watched: ${[...measured.keys()].join(', ')}`);
-    for (const [pid, cores] of measured) assert.ok(cores >= 0.5 && cores <= 1.3, `PID ${pid} used ${cores.toFixed(2)} cores`);
+    for (const [pid, cores] of measured)
+      assert.ok(cores >= 0.5 && cores <= 1.3, `PID ${pid} used ${cores.toFixed(2)} cores`);
   });
 
-  test('the run bound is passed to Python: the run\'s seconds and a margin', async () => {
+  test("the run bound is passed to Python: the run's seconds and a margin", async () => {
     const specs: WorkloadSpec[] = [];
     const recording = new LabEngine({
       cores: CORES,
@@ -219,7 +259,11 @@ describe('real Python in the lab', { skip: (process.platform !== 'linux' || !HAS
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       // Every worker in, then stop it as paratop would.
       const deadline = Date.now() + 10_000;
-      while ((stdout.match(/"type": "ready"/g) ?? []).length < (mode.includes('fork') && mode !== 'processes' ? 3 : 2) && Date.now() < deadline && child.exitCode === null) {
+      while (
+        (stdout.match(/"type": "ready"/g) ?? []).length < (mode.includes('fork') && mode !== 'processes' ? 3 : 2) &&
+        Date.now() < deadline &&
+        child.exitCode === null
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       child.stdin.end('{"type": "stop"}\n');
@@ -235,7 +279,9 @@ describe('real Python in the lab', { skip: (process.platform !== 'linux' || !HAS
 describe('without a usable python3', () => {
   test('the Python experiments are listed as unavailable, with the reason, and refused', () => {
     const env = { ...process.env, PARATOP_PYTHON: '/nonexistent/python3' };
-    const list = JSON.parse(spawnSync(process.execPath, [BIN, 'lab', 'list', '--json'], { encoding: 'utf8', env }).stdout) as {
+    const list = JSON.parse(
+      spawnSync(process.execPath, [BIN, 'lab', 'list', '--json'], { encoding: 'utf8', env }).stdout,
+    ) as {
       id: string;
       runtime: string;
       available: boolean;
@@ -243,27 +289,46 @@ describe('without a usable python3', () => {
     }[];
     const pythonOnes = list.filter((entry) => entry.runtime === 'python');
     assert.ok(pythonOnes.length >= 7);
-    assert.ok(pythonOnes.every((entry) => entry.id.startsWith('py-') && !entry.available && /\/nonexistent\/python3 does not exist or is not executable/.test(entry.reason ?? '')));
+    assert.ok(
+      pythonOnes.every(
+        (entry) =>
+          entry.id.startsWith('py-') &&
+          !entry.available &&
+          /\/nonexistent\/python3 does not exist or is not executable/.test(entry.reason ?? ''),
+      ),
+    );
     assert.ok(list.filter((entry) => entry.runtime === 'node').every((entry) => entry.available));
     const run = spawnSync(process.execPath, [BIN, 'lab', 'run', 'py-gil-threads'], { encoding: 'utf8', env });
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /py-gil-threads runs real Python, and \/nonexistent\/python3 does not exist or is not executable/);
-    const named = JSON.parse(spawnSync(process.execPath, [BIN, 'lab', 'list', '--json'], { encoding: 'utf8', env: { ...env, PARATOP_PYTHON: 'no-such-python-xyz' } }).stdout) as { reason: string | null }[];
+    assert.match(
+      run.stderr,
+      /py-gil-threads runs real Python, and \/nonexistent\/python3 does not exist or is not executable/,
+    );
+    const named = JSON.parse(
+      spawnSync(process.execPath, [BIN, 'lab', 'list', '--json'], {
+        encoding: 'utf8',
+        env: { ...env, PARATOP_PYTHON: 'no-such-python-xyz' },
+      }).stdout,
+    ) as { reason: string | null }[];
     assert.ok(named.some((entry) => entry.reason === 'no-such-python-xyz was not found on the PATH'));
   });
 
-  test('each command is asked on its own: a second command is not answered from the first one\'s probe', async () => {
+  test("each command is asked on its own: a second command is not answered from the first one's probe", async () => {
     const missing = await python('/nonexistent/python3');
     assert.equal(missing.available, false);
     const real = await python('python3');
     assert.equal(real.available, HAS_PYTHON);
   });
 
-  test('the real python3 is probed for free threading: a definite answer that matches its build', { skip: !HAS_PYTHON && 'needs python3' }, async () => {
+  test('the real python3 is probed for free threading: a definite answer that matches its build', {
+    skip: !HAS_PYTHON && 'needs python3',
+  }, async () => {
     const runtime = await python('python3');
     assert.ok(runtime.available);
     assert.equal(typeof runtime.freeThreaded, 'boolean');
-    const built = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.get_config_var('Py_GIL_DISABLED'))"], { encoding: 'utf8' }).stdout.trim();
+    const built = spawnSync('python3', ['-c', "import sysconfig; print(sysconfig.get_config_var('Py_GIL_DISABLED'))"], {
+      encoding: 'utf8',
+    }).stdout.trim();
     // Built without a GIL (Py_GIL_DISABLED 1) is free-threaded unless the GIL was turned back on (PYTHON_GIL=1).
     assert.equal(runtime.freeThreaded, built === '1' && process.env.PYTHON_GIL !== '1', `Py_GIL_DISABLED=${built}`);
   });
@@ -276,7 +341,10 @@ describe('without a usable python3', () => {
       writeFileSync(fake, '#!/bin/sh\necho \'["3.13.1", true]\'\n');
       chmodSync(fake, 0o755);
       const list = JSON.parse(
-        spawnSync(process.execPath, [BIN, 'lab', 'list', '--json'], { encoding: 'utf8', env: { ...process.env, PARATOP_PYTHON: fake } }).stdout,
+        spawnSync(process.execPath, [BIN, 'lab', 'list', '--json'], {
+          encoding: 'utf8',
+          env: { ...process.env, PARATOP_PYTHON: fake },
+        }).stdout,
       ) as { id: string; freeThreaded?: boolean; python?: string }[];
       const gil = list.find((entry) => entry.id === 'py-gil-threads');
       assert.equal(gil?.freeThreaded, true);

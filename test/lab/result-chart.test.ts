@@ -21,8 +21,14 @@ const compare: ResultChart = {
 
 test('a bar chart of several measures: a panel per measure, side by side, each titled', () => {
   const layout = chartLayout(compare, RECT, true);
-  assert.deepEqual(layout.panels.map((panel) => panel.title), ['wall s', 'CPU s', 'speedup x']);
-  assert.equal(layout.panels.reduce((width, panel) => width + panel.rect.width, 0), 80);
+  assert.deepEqual(
+    layout.panels.map((panel) => panel.title),
+    ['wall s', 'CPU s', 'speedup x'],
+  );
+  assert.equal(
+    layout.panels.reduce((width, panel) => width + panel.rect.width, 0),
+    80,
+  );
   assert.ok(layout.panels.every((panel) => panel.series.length === 1));
 });
 
@@ -31,11 +37,18 @@ test('bar labels never appear cut short: too long for their bars, they become le
   assert.deepEqual(layout.panels[0]?.labels, ['A', 'B', 'C', 'D']);
   const key = layout.key.join(' ');
   for (const label of compare.labels) assert.ok(key.includes(label), `"${label}" in the key: ${key}`);
-  assert.ok(layout.key.length >= 1 && layout.panels.every((panel) => panel.rect.height === RECT.height - layout.key.length));
+  assert.ok(
+    layout.key.length >= 1 && layout.panels.every((panel) => panel.rect.height === RECT.height - layout.key.length),
+  );
 });
 
 test('labels that fit are shown whole, with no key', () => {
-  const grid: ResultChart = { kind: 'bar', title: 'seconds for the whole grid', labels: ['serial (1)', 'pool (2)'], series: [{ title: 's', values: [5, 2.6] }] };
+  const grid: ResultChart = {
+    kind: 'bar',
+    title: 'seconds for the whole grid',
+    labels: ['serial (1)', 'pool (2)'],
+    series: [{ title: 's', values: [5, 2.6] }],
+  };
   const layout = chartLayout(grid, RECT, true);
   assert.deepEqual(layout.panels[0]?.labels, ['serial (1)', 'pool (2)']);
   assert.deepEqual(layout.key, []);
@@ -52,7 +65,10 @@ test('lines of very different sizes get a panel each (neither lies flat); compar
       { title: 'context switches/s', values: [6, 230, 340, 570] },
     ],
   };
-  assert.deepEqual(chartLayout(sweep, RECT, true).panels.map((panel) => panel.title), ['work units/s', 'context switches/s']);
+  assert.deepEqual(
+    chartLayout(sweep, RECT, true).panels.map((panel) => panel.title),
+    ['work units/s', 'context switches/s'],
+  );
   const sideBySide: ResultChart = {
     kind: 'line',
     title: 'cores busy, by threads',

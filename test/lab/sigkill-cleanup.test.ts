@@ -10,7 +10,8 @@ import { WORKLOAD_MARKER } from '../helpers/workloads.js';
  * headless here, from a plain pipe, with a tag in its environment that everything it starts
  * inherits: so the processes found are this test's, started after it began, and no other test's.
  */
-const HAS_PYTHON = spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
+const HAS_PYTHON =
+  spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
 
 /** Live workload processes whose environment carries `tag`. */
 function workloadsTagged(tag: string): Tagged[] {
@@ -42,18 +43,35 @@ const CASES: { id: string; args: string[]; workloads: number; midRunMs: number; 
   { id: 'py-io-threads', args: ['--workers', '8'], workloads: 1, midRunMs: 500, python: true },
 ];
 
-describe('paratop lab run killed with SIGKILL mid-run: every workload ends by itself', { skip: process.platform !== 'linux', timeout: 120_000 }, () => {
+describe('paratop lab run killed with SIGKILL mid-run: every workload ends by itself', {
+  skip: process.platform !== 'linux',
+  timeout: 120_000,
+}, () => {
   for (const { id, args, workloads, midRunMs, python } of CASES) {
     test(`${id}`, { skip: python && !HAS_PYTHON && 'needs python3' }, async () => {
       const tag = newTag();
-      const paratop = spawn(process.execPath, [BIN, 'lab', 'run', id, ...args], { stdio: 'ignore', env: { ...process.env, [TAG_NAME]: tag } });
+      const paratop = spawn(process.execPath, [BIN, 'lab', 'run', id, ...args], {
+        stdio: 'ignore',
+        env: { ...process.env, [TAG_NAME]: tag },
+      });
       try {
-        const running = await until(() => workloadsTagged(tag), (found) => found.length >= workloads, 15_000);
-        assert.ok(running.length >= workloads, `${id}: workloads started: ${running.map((found) => found.command).join(' | ')}`);
+        const running = await until(
+          () => workloadsTagged(tag),
+          (found) => found.length >= workloads,
+          15_000,
+        );
+        assert.ok(
+          running.length >= workloads,
+          `${id}: workloads started: ${running.map((found) => found.command).join(' | ')}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, midRunMs));
         assert.equal(paratop.exitCode, null, `${id} was still running when killed`);
         paratop.kill('SIGKILL');
-        const left = await until(() => workloadsTagged(tag), (found) => found.length === 0, 6000);
+        const left = await until(
+          () => workloadsTagged(tag),
+          (found) => found.length === 0,
+          6000,
+        );
         assert.deepEqual(left, [], `${id} left workloads running`);
       } finally {
         paratop.kill('SIGKILL');

@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { bottleneckOf } from '../../src/model/bottleneck.js';
 
 test('I/O-bound: threads that mostly wait on I/O, whatever the lock and the cores', () => {
-  assert.equal(bottleneckOf({ threads: 8, cores: 2, coresUsed: 0.04, ioShare: 0.97, lockShare: 0.01 }).component, 'I/O');
+  assert.equal(
+    bottleneckOf({ threads: 8, cores: 2, coresUsed: 0.04, ioShare: 0.97, lockShare: 0.01 }).component,
+    'I/O',
+  );
   assert.equal(bottleneckOf({ threads: 1, cores: 2, coresUsed: 0.01, ioShare: 0.99, lockShare: 0 }).component, 'I/O');
 });
 

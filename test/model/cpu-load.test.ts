@@ -5,7 +5,15 @@ import { appendCapped, appendEach } from '../../src/model/history.js';
 import type { CpuTimes } from '../../src/model/types.js';
 
 const times = (fields: Partial<CpuTimes>): CpuTimes => ({
-  user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0, ...fields,
+  user: 0,
+  nice: 0,
+  system: 0,
+  idle: 0,
+  iowait: 0,
+  irq: 0,
+  softirq: 0,
+  steal: 0,
+  ...fields,
 });
 
 test('a core busy half the time in user space', () => {

@@ -36,7 +36,11 @@ test('untrusted text: control characters, ESC sequences, bidi overrides go; tabs
   assert.equal(toPrintable('x\x1b[2Jy\x9b31m'), 'x[2Jy31m');
   assert.equal(toPrintable('tab\there\nnew'), 'tab here new');
   assert.equal(toPrintable('evil\u202etxt.exe'), 'eviltxt.exe');
-  assert.equal(toPrintable('🚀🚀日本 a'), '\uFFFD\uFFFD日本 a', 'astral characters, which blessed misplaces, stand as U+FFFD');
+  assert.equal(
+    toPrintable('🚀🚀日本 a'),
+    '\uFFFD\uFFFD日本 a',
+    'astral characters, which blessed misplaces, stand as U+FFFD',
+  );
   assert.equal(toPrintable('lone \uD83D end'), 'lone \uFFFD end');
   assert.equal(toPrintable('{red-fg}ok{/red-fg} 中文 \ufffd'), '{red-fg}ok{/red-fg} 中文 \ufffd');
   assert.equal(toPrintable('\x00\x7f'), '');

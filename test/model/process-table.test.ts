@@ -37,7 +37,10 @@ test('filter: name or command line, any case; a number also matches the PID', ()
 test('tree: children under parents with branch lines, siblings in sort order', () => {
   const rows = treeRows(sample, { key: 'cpu', descending: true }, '');
   assert.deepEqual(pids(rows), [1, 10, 11, 12, 13, 2]);
-  assert.deepEqual(rows.map((row) => row.treePrefix), ['', '└─ ', '   └─ ', '      ├─ ', '      └─ ', '']);
+  assert.deepEqual(
+    rows.map((row) => row.treePrefix),
+    ['', '└─ ', '   └─ ', '      ├─ ', '      └─ ', ''],
+  );
 });
 
 test('tree with a filter keeps the ancestors of each match', () => {
@@ -45,7 +48,11 @@ test('tree with a filter keeps the ancestors of each match', () => {
 });
 
 test('tree survives a parent cycle (a PID reused mid-scan) without losing or repeating rows', () => {
-  const cycle = [processSample({ pid: 5, ppid: 6 }), processSample({ pid: 6, ppid: 5 }), processSample({ pid: 7, ppid: 7 })];
+  const cycle = [
+    processSample({ pid: 5, ppid: 6 }),
+    processSample({ pid: 6, ppid: 5 }),
+    processSample({ pid: 7, ppid: 7 }),
+  ];
   const rows = treeRows(cycle, { key: 'pid', descending: false }, '');
   assert.deepEqual(pids(rows).sort(), [5, 6, 7]);
 });

@@ -10,7 +10,12 @@ test('a picked row: the selection follows its PID when rows move', () => {
 test('a vanished PID hands the selection to the row now in its place', () => {
   const cursor = { selectedId: 99, index: 1, scrollTop: 0, following: true };
   assert.deepEqual(settleCursor(cursor, [10, 20, 30], 10), { selectedId: 20, index: 1, scrollTop: 0, following: true });
-  assert.deepEqual(settleCursor({ ...cursor, index: 7 }, [10, 20], 10), { selectedId: 20, index: 1, scrollTop: 0, following: true });
+  assert.deepEqual(settleCursor({ ...cursor, index: 7 }, [10, 20], 10), {
+    selectedId: 20,
+    index: 1,
+    scrollTop: 0,
+    following: true,
+  });
   assert.equal(settleCursor(EMPTY_CURSOR, [5, 6], 10).selectedId, 5);
 });
 
@@ -22,7 +27,12 @@ test('no row picked: the cursor stays on the top row and the top of the list sta
   const resorted = settleCursor(first, [6, 5, 4, 3, 2, 1], 3);
   assert.deepEqual(resorted, { selectedId: 6, index: 0, scrollTop: 0, following: false });
   // New busy rows arrive on top: still the top.
-  assert.deepEqual(settleCursor(resorted, [70, 71, 6, 5, 4, 3, 2, 1], 3), { selectedId: 70, index: 0, scrollTop: 0, following: false });
+  assert.deepEqual(settleCursor(resorted, [70, 71, 6, 5, 4, 3, 2, 1], 3), {
+    selectedId: 70,
+    index: 0,
+    scrollTop: 0,
+    following: false,
+  });
 });
 
 test('moving picks the row; Home goes back to the top row, not followed', () => {
@@ -30,10 +40,20 @@ test('moving picks the row; Home goes back to the top row, not followed', () => 
   const picked = moveCursor(settleCursor(EMPTY_CURSOR, ids, 3), ids, 'down', 3);
   assert.deepEqual(picked, { selectedId: 2, index: 1, scrollTop: 0, following: true });
   // Followed down the list, kept on screen.
-  assert.deepEqual(settleCursor(picked, [6, 5, 4, 3, 1, 2], 3), { selectedId: 2, index: 5, scrollTop: 3, following: true });
+  assert.deepEqual(settleCursor(picked, [6, 5, 4, 3, 1, 2], 3), {
+    selectedId: 2,
+    index: 5,
+    scrollTop: 3,
+    following: true,
+  });
   const home = moveCursor(settleCursor(picked, [6, 5, 4, 3, 1, 2], 3), [6, 5, 4, 3, 1, 2], 'home', 3);
   assert.deepEqual(home, { selectedId: 6, index: 0, scrollTop: 0, following: false });
-  assert.deepEqual(settleCursor(home, [5, 6, 4, 3, 1, 2], 3), { selectedId: 5, index: 0, scrollTop: 0, following: false });
+  assert.deepEqual(settleCursor(home, [5, 6, 4, 3, 1, 2], 3), {
+    selectedId: 5,
+    index: 0,
+    scrollTop: 0,
+    following: false,
+  });
   // Up at the top picks the top row's process.
   assert.equal(moveCursor(home, [5, 6, 4, 3, 1, 2], 'up', 3).following, true);
 });

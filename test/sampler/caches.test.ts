@@ -16,7 +16,10 @@ const KIB = 1024;
 const MIB = 1024 * 1024;
 
 /** A machine made of fixtures: a sysfs folder, a cpuinfo file, and what getconf / sysctl print. */
-function machine(platform: NodeJS.Platform, files: { sysfs?: string; cpuinfo?: string; getconf?: string; sysctl?: string }): CacheSourcePaths & { ran: string[] } {
+function machine(
+  platform: NodeJS.Platform,
+  files: { sysfs?: string; cpuinfo?: string; getconf?: string; sysctl?: string },
+): CacheSourcePaths & { ran: string[] } {
   const ran: string[] = [];
   return {
     platform,
@@ -63,11 +66,13 @@ test('getconf: the CPUID sizes glibc reads, as on a VM with no sysfs cache folde
 });
 
 test('/proc/cpuinfo: one unnamed last-level cache, or nothing', () => {
-  assert.deepEqual(parseCpuinfoCaches(text('cpuinfo-x86.txt')), [{ name: 'LLC', bytes: 520192 * KIB, sharedBy: null, lineBytes: 64, source: 'cpuinfo' }]);
+  assert.deepEqual(parseCpuinfoCaches(text('cpuinfo-x86.txt')), [
+    { name: 'LLC', bytes: 520192 * KIB, sharedBy: null, lineBytes: 64, source: 'cpuinfo' },
+  ]);
   assert.deepEqual(parseCpuinfoCaches(text('cpuinfo-arm64.txt')), []);
 });
 
-test('sysctl: an Intel Mac (the lecture\'s i7) and Apple silicon, which has no L3', () => {
+test("sysctl: an Intel Mac (the lecture's i7) and Apple silicon, which has no L3", () => {
   assert.deepEqual(parseSysctlCaches(text('sysctl-intel-mac.txt')), [
     { name: 'L1d', bytes: 32 * KIB, sharedBy: 2, lineBytes: 64, source: 'sysctl' },
     { name: 'L1i', bytes: 32 * KIB, sharedBy: 2, lineBytes: 64, source: 'sysctl' },
@@ -84,9 +89,13 @@ test('sysctl: an Intel Mac (the lecture\'s i7) and Apple silicon, which has no L
   );
 });
 
-test('merge: each level from the best source that has it; cpuinfo\'s LLC only when nothing else reaches past L1', () => {
+test("merge: each level from the best source that has it; cpuinfo's LLC only when nothing else reaches past L1", () => {
   const sysfsWithoutL3 = readSysfsCaches(caches('sysfs-cpu0-cache')).filter((cache) => cache.name !== 'L3');
-  const merged = mergeCaches([sysfsWithoutL3, parseGetconfCaches(text('getconf-firecracker.txt')), parseCpuinfoCaches(text('cpuinfo-x86.txt'))]);
+  const merged = mergeCaches([
+    sysfsWithoutL3,
+    parseGetconfCaches(text('getconf-firecracker.txt')),
+    parseCpuinfoCaches(text('cpuinfo-x86.txt')),
+  ]);
   assert.deepEqual(
     merged.map(({ name, bytes, source }) => [name, bytes, source]),
     [
@@ -103,8 +112,13 @@ test('merge: each level from the best source that has it; cpuinfo\'s LLC only wh
 });
 
 test('readCaches on each kind of machine, and on one that reports nothing', () => {
-  const laptop = readCaches(machine('linux', { sysfs: 'sysfs-cpu0-cache', getconf: 'getconf-firecracker.txt', cpuinfo: 'cpuinfo-x86.txt' }));
-  assert.deepEqual(laptop.map((cache) => cache.source), ['sysfs', 'sysfs', 'sysfs', 'sysfs']);
+  const laptop = readCaches(
+    machine('linux', { sysfs: 'sysfs-cpu0-cache', getconf: 'getconf-firecracker.txt', cpuinfo: 'cpuinfo-x86.txt' }),
+  );
+  assert.deepEqual(
+    laptop.map((cache) => cache.source),
+    ['sysfs', 'sysfs', 'sysfs', 'sysfs'],
+  );
 
   const firecracker = machine('linux', { getconf: 'getconf-firecracker.txt', cpuinfo: 'cpuinfo-x86.txt' });
   assert.deepEqual(
@@ -114,10 +128,16 @@ test('readCaches on each kind of machine, and on one that reports nothing', () =
   assert.deepEqual(firecracker.ran, ['getconf -a']);
 
   const noGetconf = readCaches(machine('linux', { cpuinfo: 'cpuinfo-x86.txt' }));
-  assert.deepEqual(noGetconf.map((cache) => `${cache.name} ${cache.source}`), ['LLC cpuinfo']);
+  assert.deepEqual(
+    noGetconf.map((cache) => `${cache.name} ${cache.source}`),
+    ['LLC cpuinfo'],
+  );
 
   const mac = machine('darwin', { sysctl: 'sysctl-intel-mac.txt' });
-  assert.deepEqual(readCaches(mac).map((cache) => `${cache.name} ${cache.source}`), ['L1d sysctl', 'L1i sysctl', 'L2 sysctl', 'L3 sysctl']);
+  assert.deepEqual(
+    readCaches(mac).map((cache) => `${cache.name} ${cache.source}`),
+    ['L1d sysctl', 'L1i sysctl', 'L2 sysctl', 'L3 sysctl'],
+  );
   assert.match(mac.ran[0] ?? '', /^sysctl hw\.l1dcachesize/);
 
   assert.deepEqual(readCaches(machine('linux', { getconf: 'getconf-arm64.txt', cpuinfo: 'cpuinfo-arm64.txt' })), []);

@@ -13,8 +13,14 @@ const captured = <T>(name: string): T =>
 
 /** Answers as systeminformation and pidusage gave them on a real machine, one capture per call. */
 function capturedSource(): SystemInfoSource {
-  const loads = [captured<si.Systeminformation.CurrentLoadData>('current-load-0'), captured<si.Systeminformation.CurrentLoadData>('current-load-1')];
-  const usages = [captured<Record<string, CpuTimeReading & { pid: number }>>('pidusage-0'), captured<Record<string, CpuTimeReading & { pid: number }>>('pidusage-1')];
+  const loads = [
+    captured<si.Systeminformation.CurrentLoadData>('current-load-0'),
+    captured<si.Systeminformation.CurrentLoadData>('current-load-1'),
+  ];
+  const usages = [
+    captured<Record<string, CpuTimeReading & { pid: number }>>('pidusage-0'),
+    captured<Record<string, CpuTimeReading & { pid: number }>>('pidusage-1'),
+  ];
   return {
     currentLoad: async () => loads.shift() ?? assert.fail('asked for load too often'),
     mem: async () => captured('mem'),

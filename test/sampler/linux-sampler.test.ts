@@ -22,7 +22,12 @@ describe('LinuxSampler over captured /proc trees', () => {
 
   const sampler = (): LinuxSampler => {
     let tick = 0;
-    return new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), now: () => 1_000_000, monotonic: () => (tick += 1000) });
+    return new LinuxSampler({
+      procRoot: tree.root,
+      passwdFile: join(fixturesDir, 'passwd'),
+      now: () => 1_000_000,
+      monotonic: () => (tick += 1000),
+    });
   };
 
   test('the first reading has no core loads and no process CPU%: nothing is made up', async () => {
@@ -32,8 +37,14 @@ describe('LinuxSampler over captured /proc trees', () => {
     assert.equal(system.cores, null);
     assert.equal(system.cpu, null);
     const processes = await first.sampleProcesses();
-    assert.deepEqual(processes.map((process) => process.cpu), processes.map(() => null));
-    assert.deepEqual(processes.map((process) => process.ctxPerSecond), processes.map(() => null));
+    assert.deepEqual(
+      processes.map((process) => process.cpu),
+      processes.map(() => null),
+    );
+    assert.deepEqual(
+      processes.map((process) => process.ctxPerSecond),
+      processes.map(() => null),
+    );
   });
 
   test('per-core percentages over the interval', async () => {
@@ -57,7 +68,10 @@ describe('LinuxSampler over captured /proc trees', () => {
     tree.load('proc-t0');
     const linux = sampler();
     const first = await linux.sampleProcesses();
-    assert.deepEqual(first.map((process) => process.pid).sort((a, b) => a - b), [1, 2, 2944, 2945]);
+    assert.deepEqual(
+      first.map((process) => process.pid).sort((a, b) => a - b),
+      [1, 2, 2944, 2945],
+    );
     tree.load('proc-t1');
     const processes = await linux.sampleProcesses();
 
@@ -84,7 +98,11 @@ describe('LinuxSampler over captured /proc trees', () => {
     assert.equal(late.user, '4242', 'an unknown uid shows as its number');
     assert.equal(late.command, 'late child --flag');
 
-    assert.equal(processes.find((process) => process.pid === 3001), undefined, 'a half-gone process is skipped');
+    assert.equal(
+      processes.find((process) => process.pid === 3001),
+      undefined,
+      'a half-gone process is skipped',
+    );
   });
 
   test('a kernel thread shows its current name as its command, its (empty) cmdline never read', async () => {
@@ -95,7 +113,10 @@ describe('LinuxSampler over captured /proc trees', () => {
     const linux = sampler();
     assert.equal(byPid(await linux.sampleProcesses(), 2).command, '[kthreadd]');
     // kworkers rename themselves for the work they run: the command follows at once.
-    writeFileSync(join(tree.root, '2/stat'), readFileSync(join(tree.root, '2/stat'), 'utf8').replace('(kthreadd)', '(kworker/0:2-events)'));
+    writeFileSync(
+      join(tree.root, '2/stat'),
+      readFileSync(join(tree.root, '2/stat'), 'utf8').replace('(kthreadd)', '(kworker/0:2-events)'),
+    );
     assert.equal(byPid(await linux.sampleProcesses(), 2).command, '[kworker/0:2-events]');
   });
 
@@ -124,7 +145,10 @@ describe('LinuxSampler over captured /proc trees', () => {
     tree.load('proc-t1');
     at(400); // closed meanwhile, for ten seconds
     const reopened = await linux.sampleThreads(2945, true);
-    assert.ok(reopened?.every((thread) => thread.cpu === null), 'the first reading after reopening has no rate');
+    assert.ok(
+      reopened?.every((thread) => thread.cpu === null),
+      'the first reading after reopening has no rate',
+    );
     at(401);
     const open = await linux.sampleThreads(2945); // while it stays open, rates come back
     assert.ok(open?.every((thread) => thread.cpu === 0));
@@ -156,7 +180,14 @@ describe('LinuxSampler follows a process that renames itself', { skip: process.p
     const { spawn } = await import('node:child_process');
     const { setTimeout: sleep } = await import('node:timers/promises');
     // Renames itself on its first line of input: the test decides when, between two scans.
-    const child = spawn(process.execPath, ['-e', "process.stdin.once('data', () => { process.title = 'paratop-test-retitled'; process.stdout.write('done'); })"], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        "process.stdin.once('data', () => { process.title = 'paratop-test-retitled'; process.stdout.write('done'); })",
+      ],
+      { stdio: ['pipe', 'pipe', 'ignore'] },
+    );
     const linux = new LinuxSampler();
     try {
       let before: ProcessSample | undefined;
@@ -200,7 +231,10 @@ describe('LinuxSampler keeps /proc files open between scans', { skip: process.pl
       child.kill('SIGKILL');
       await waitForExit(child);
       const processes = await linux.sampleProcesses();
-      assert.equal(processes.find((entry) => entry.pid === child.pid), undefined);
+      assert.equal(
+        processes.find((entry) => entry.pid === child.pid),
+        undefined,
+      );
       assert.equal(openOn(child.pid ?? 0), 0);
     } finally {
       linux.close();
@@ -213,7 +247,11 @@ describe('LinuxSampler reads status only for processes that ran', () => {
   /** `withSchedstat`: give 2944 and 2945 schedstat files (the captured tree has none). */
   const setUp = async (
     withSchedstat = false,
-  ): Promise<{ tree: ProcTree; bump: (path: string, pattern: RegExp, by: number) => void; scan: (second: number) => Promise<ProcessSample[]> }> => {
+  ): Promise<{
+    tree: ProcTree;
+    bump: (path: string, pattern: RegExp, by: number) => void;
+    scan: (second: number) => Promise<ProcessSample[]>;
+  }> => {
     const { readFileSync, writeFileSync } = await import('node:fs');
     const tree = new ProcTree('proc-t0');
     if (withSchedstat) {
@@ -221,10 +259,17 @@ describe('LinuxSampler reads status only for processes that ran', () => {
       writeFileSync(join(tree.root, '2945/schedstat'), '5000 6000 30\n');
     }
     let tick = 0;
-    const linux = new LinuxSampler({ procRoot: tree.root, passwdFile: join(fixturesDir, 'passwd'), monotonic: () => (tick += 1000) });
+    const linux = new LinuxSampler({
+      procRoot: tree.root,
+      passwdFile: join(fixturesDir, 'passwd'),
+      monotonic: () => (tick += 1000),
+    });
     const bump = (path: string, pattern: RegExp, by: number): void => {
       const file = join(tree.root, path);
-      writeFileSync(file, readFileSync(file, 'utf8').replace(pattern, (_, head: string, value: string) => `${head}${Number(value) + by}`));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(pattern, (_, head: string, value: string) => `${head}${Number(value) + by}`),
+      );
     };
     const scan = async (second: number): Promise<ProcessSample[]> => {
       writeFileSync(join(tree.root, 'uptime'), `${389.92 + second} 700.00\n`);
@@ -248,7 +293,11 @@ describe('LinuxSampler reads status only for processes that ran', () => {
         bump('2945/status', VOLUNTARY, 20);
         bump('2945/schedstat', RUNS, 20);
         const processes = await scan(second);
-        assert.equal(byPid(processes, 2944).ctxVoluntary, initial, `idle process status not re-read at second ${second}`);
+        assert.equal(
+          byPid(processes, 2944).ctxVoluntary,
+          initial,
+          `idle process status not re-read at second ${second}`,
+        );
         assert.equal(byPid(processes, 2944).ctxPerSecond, 0, 'it has not run, so it has not switched');
         assertClose(byPid(processes, 2945).ctxPerSecond, 20);
         assertClose(byPid(processes, 2945).cpu, 100);

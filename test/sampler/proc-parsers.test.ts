@@ -12,7 +12,16 @@ const t0 = (path: string): string => readFileSync(join(fixturesDir, 'proc-t0', p
 test('/proc/stat: the all-cores line, one entry per core, boot time', () => {
   const stat = parseProcStat(t0('stat'));
   assert.equal(stat.cores.length, 2);
-  assert.deepEqual(stat.cores[0], { user: 1254, nice: 0, system: 517, idle: 37024, iowait: 6, irq: 0, softirq: 5, steal: 3 });
+  assert.deepEqual(stat.cores[0], {
+    user: 1254,
+    nice: 0,
+    system: 517,
+    idle: 37024,
+    iowait: 6,
+    irq: 0,
+    softirq: 5,
+    steal: 3,
+  });
   assert.equal(stat.total.user, 3092);
   assert.equal(stat.bootTime, 1795570613);
 });
@@ -85,7 +94,9 @@ test('/proc/meminfo from an old kernel without MemAvailable falls back to MemFre
 });
 
 test('/proc/meminfo: a key matches at the start of a line only (SwapCached: is not Cached:)', () => {
-  const memory = parseMeminfo('SwapCached:   7 kB\nMemTotal: 1000 kB\nMemFree: 400 kB\nMemAvailable: 600 kB\nCached: 100 kB\nSReclaimable: 20 kB\nSwapTotal: 0 kB\n');
+  const memory = parseMeminfo(
+    'SwapCached:   7 kB\nMemTotal: 1000 kB\nMemFree: 400 kB\nMemAvailable: 600 kB\nCached: 100 kB\nSReclaimable: 20 kB\nSwapTotal: 0 kB\n',
+  );
   assert.equal(memory.cachedBytes, 120 * 1024);
   assert.equal(memory.availableBytes, 600 * 1024);
   assert.equal(memory.totalBytes, 1000 * 1024);

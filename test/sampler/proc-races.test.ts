@@ -12,7 +12,10 @@ function sane(value: number | null, what: string): void {
   assert.ok(value === null || (Number.isFinite(value) && value >= 0 && value <= CEILING), `${what}: ${value}`);
 }
 
-describe('processes and threads that come and go while paratop samples', { skip: process.platform !== 'linux', timeout: 60_000 }, () => {
+describe('processes and threads that come and go while paratop samples', {
+  skip: process.platform !== 'linux',
+  timeout: 60_000,
+}, () => {
   test('no error, no impossible figure, however fast they churn', async () => {
     const churn = startChurn(4, 600, 150);
     const sampler = new LinuxSampler();
@@ -30,7 +33,10 @@ describe('processes and threads that come and go while paratop samples', { skip:
         scans += 1;
         for (const process of processes) {
           sane(process.cpu, `CPU% of ${process.pid}`);
-          assert.ok(process.ctxPerSecond === null || (Number.isFinite(process.ctxPerSecond) && process.ctxPerSecond >= 0), 'context switches');
+          assert.ok(
+            process.ctxPerSecond === null || (Number.isFinite(process.ctxPerSecond) && process.ctxPerSecond >= 0),
+            'context switches',
+          );
           assert.ok(process.rssBytes >= 0 && process.memPercent >= 0 && process.memPercent <= 100);
           assert.ok(process.threads === null || process.threads >= 1);
           assert.equal(typeof process.command, 'string');

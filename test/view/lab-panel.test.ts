@@ -9,7 +9,21 @@ import { createTheme } from '../../src/view/theme.js';
 const plain = createTheme(false);
 const text = (lines: string[]): string => lines.join('\n').replace(/\{\/?[a-z-]+\}/g, '');
 const lab = (fields: Partial<LabState>): LabState => ({
-  visible: true, scenarios: SCENARIOS, cores: 2, workers: { 'gil-threads': 2 }, focusId: null, run: null, result: null, error: null, page: 1, python: null, calcInput: '', calcAnswer: null, commandInput: '', output: null, ...fields,
+  visible: true,
+  scenarios: SCENARIOS,
+  cores: 2,
+  workers: { 'gil-threads': 2 },
+  focusId: null,
+  run: null,
+  result: null,
+  error: null,
+  page: 1,
+  python: null,
+  calcInput: '',
+  calcAnswer: null,
+  commandInput: '',
+  output: null,
+  ...fields,
 });
 
 test('idle: every experiment of the page with its key, on one line each; Tab turns the page', () => {
@@ -26,11 +40,31 @@ test('running: what to look for, the figures, the PID and each TID with its name
   const lines = labPanelLines(
     lab({
       run: {
-        scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 2, phase: 'running', startedAt: 0,
-        pids: [4000], hostName: 'gil-worker-main', step: null, ctxPerSecond: null, elapsedSeconds: 3, units: 15000, coresUsed: 1.01,
+        scenarioId: 'gil-threads',
+        title: 'Threads under a GIL-like lock',
+        kind: 'threads',
+        workers: 2,
+        phase: 'running',
+        startedAt: 0,
+        pids: [4000],
+        hostName: 'gil-worker-main',
+        step: null,
+        ctxPerSecond: null,
+        elapsedSeconds: 3,
+        units: 15000,
+        coresUsed: 1.01,
         workerStates: [
           { index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 7000, cpuSeconds: 1.5, cpu: 51, exit: null },
-          { index: 2, pid: 4000, tid: 4011, name: 'gil-worker-2', units: 8000, cpuSeconds: 1.5, cpu: 49, exit: 'killed by SIGTERM' },
+          {
+            index: 2,
+            pid: 4000,
+            tid: 4011,
+            name: 'gil-worker-2',
+            units: 8000,
+            cpuSeconds: 1.5,
+            cpu: 49,
+            exit: 'killed by SIGTERM',
+          },
         ],
       },
     }),
@@ -42,32 +76,71 @@ test('running: what to look for, the figures, the PID and each TID with its name
   assert.match(shown, /Simulates CPython's GIL/);
   assert.match(shown, /Look for: Total CPU stays near one core/);
   assert.match(shown, /1\.01 cores busy · 5\.0k work units\/s/);
-  assert.match(shown, /PID 4000, one process; its threads: TID 4010 gil-worker-1 51\.0% · TID 4011 gil-worker-2 killed by SIGTERM/);
+  assert.match(
+    shown,
+    /PID 4000, one process; its threads: TID 4010 gil-worker-1 51\.0% · TID 4011 gil-worker-2 killed by SIGTERM/,
+  );
   assert.ok(lines.length <= 12);
 });
 
 test('a small panel keeps the figures and drops the explanations first', () => {
   const running = lab({
     run: {
-      scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 1, phase: 'running', startedAt: 0,
-      pids: [4000], hostName: 'gil-worker-main', step: null, ctxPerSecond: null, elapsedSeconds: 3, units: 15000, coresUsed: 1,
-      workerStates: [{ index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 7000, cpuSeconds: 1.5, cpu: 51, exit: null }],
+      scenarioId: 'gil-threads',
+      title: 'Threads under a GIL-like lock',
+      kind: 'threads',
+      workers: 1,
+      phase: 'running',
+      startedAt: 0,
+      pids: [4000],
+      hostName: 'gil-worker-main',
+      step: null,
+      ctxPerSecond: null,
+      elapsedSeconds: 3,
+      units: 15000,
+      coresUsed: 1,
+      workerStates: [
+        { index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 7000, cpuSeconds: 1.5, cpu: 51, exit: null },
+      ],
     },
   });
   const shown = text(labPanelLines(running, 80, 6, plain));
   assert.match(shown, /cores busy/);
-  assert.match(shown, /^Simulates CPython's GIL \(Node's threads have none\)\.$/m, 'the simulation is still said, briefly');
+  assert.match(
+    shown,
+    /^Simulates CPython's GIL \(Node's threads have none\)\.$/m,
+    'the simulation is still said, briefly',
+  );
   assert.doesNotMatch(shown, /SharedArrayBuffer/);
 });
 
 test('11 threads at 80x24 (a 7-line panel): the simulation notice and every TID stay on screen', () => {
   const workerStates = Array.from({ length: 11 }, (_, index) => ({
-    index: index + 1, pid: 4000, tid: 4010 + index, name: `gil-worker-${index + 1}`, units: 100, cpuSeconds: 0.1, cpu: 9, exit: null,
+    index: index + 1,
+    pid: 4000,
+    tid: 4010 + index,
+    name: `gil-worker-${index + 1}`,
+    units: 100,
+    cpuSeconds: 0.1,
+    cpu: 9,
+    exit: null,
   }));
   const running = lab({
     run: {
-      scenarioId: 'gil-threads', title: 'Threads under a GIL-like lock', kind: 'threads', workers: 11, phase: 'running', startedAt: 0,
-      pids: [4000], hostName: 'gil-worker-main', step: null, ctxPerSecond: 900, elapsedSeconds: 3, units: 15000, coresUsed: 1, workerStates,
+      scenarioId: 'gil-threads',
+      title: 'Threads under a GIL-like lock',
+      kind: 'threads',
+      workers: 11,
+      phase: 'running',
+      startedAt: 0,
+      pids: [4000],
+      hostName: 'gil-worker-main',
+      step: null,
+      ctxPerSecond: 900,
+      elapsedSeconds: 3,
+      units: 15000,
+      coresUsed: 1,
+      workerStates,
     },
   });
   const shown = text(labPanelLines(running, 80, 8, plain));

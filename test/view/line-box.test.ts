@@ -15,7 +15,15 @@ type Cells = [number, string][][];
 function offscreen(): Widgets.Screen {
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: 100, rows: 40 });
   output.resume();
-  return blessedScreen({ input: new PassThrough(), output, terminal: 'xterm-256color', fullUnicode: true, smartCSR: true, warnings: false, forceUnicode: true });
+  return blessedScreen({
+    input: new PassThrough(),
+    output,
+    terminal: 'xterm-256color',
+    fullUnicode: true,
+    smartCSR: true,
+    warnings: false,
+    forceUnicode: true,
+  });
 }
 
 const screen = offscreen();
@@ -23,12 +31,17 @@ after(() => screen.destroy());
 
 function rows(from: number, count: number, left: number, width: number): string[][] {
   const lines = (screen as unknown as { lines: Cells }).lines;
-  return lines.slice(from, from + count).map((line) => line.slice(left, left + width).map(([attr, ch]) => `${attr}:${ch}`));
+  return lines
+    .slice(from, from + count)
+    .map((line) => line.slice(left, left + width).map(([attr, ch]) => `${attr}:${ch}`));
 }
 
 const theme = createTheme(true);
 const tableRows = [
-  { process: processSample({ pid: 7, name: 'node', command: 'node {red-fg}tagged{/red-fg} 日本語のプロセス' }), treePrefix: '' },
+  {
+    process: processSample({ pid: 7, name: 'node', command: 'node {red-fg}tagged{/red-fg} 日本語のプロセス' }),
+    treePrefix: '',
+  },
   { process: processSample({ pid: 8, name: 'rocket', command: '🚀 rocket e\u0301te' }), treePrefix: '' },
   { process: processSample({ pid: 9, name: 'x', command: 'x'.repeat(200) }), treePrefix: '' },
 ];

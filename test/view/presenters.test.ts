@@ -58,12 +58,23 @@ test('columns: COMMAND takes the rest of the line', () => {
 test('128 cores in 80x24: a heat strip with one cell per core, each row labelled with its first core', () => {
   const layout = dashboardLayout(80, 24, 128);
   const ids = Array.from({ length: 128 }, (_, id) => id);
-  const cores = ids.map((id) => ({ id, user: id % 100, system: 0, iowait: 0, steal: 0, idle: 100 - (id % 100), total: id % 100 }));
+  const cores = ids.map((id) => ({
+    id,
+    user: id % 100,
+    system: 0,
+    iowait: 0,
+    steal: 0,
+    idle: 100 - (id % 100),
+    total: id % 100,
+  }));
   const lines = coreMeterLines(ids, cores, [], layout.coreGrid, plain).map(stripTags);
   assert.ok(lines.length <= layout.cores.height);
   const cells = lines.map((line) => line.trim().split(' ')[1] ?? '');
   assert.equal(cells.join('').length, 128);
-  assert.ok(lines.every((line) => displayWidth(line) <= layout.cores.width), lines.join('\n'));
+  assert.ok(
+    lines.every((line) => displayWidth(line) <= layout.cores.width),
+    lines.join('\n'),
+  );
   assert.match(lines[1] ?? '', new RegExp(`^\\s*${Array.from(cells[0] ?? '').length} `));
 });
 
@@ -71,46 +82,81 @@ test('machine line: every fact fits 80 columns, in shorter words; 160 columns ge
   const { factsLine } = await import('../../src/view/header.js');
   const { startState } = await import('../helpers/dashboard-events.js');
   const facts = {
-    hostname: 'vm', os: 'Debian GNU/Linux 12', kernel: '6.1', arch: 'x64', cpuModel: 'AMD EPYC', physicalCores: 2, logicalCores: 4,
+    hostname: 'vm',
+    os: 'Debian GNU/Linux 12',
+    kernel: '6.1',
+    arch: 'x64',
+    cpuModel: 'AMD EPYC',
+    physicalCores: 2,
+    logicalCores: 4,
     caches: [
-      { name: 'L1d', bytes: 49152, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const }, { name: 'L1i', bytes: 32768, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const },
-      { name: 'L2', bytes: 1048576, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const }, { name: 'L3', bytes: 33554432, sharedBy: 2, lineBytes: 64, source: 'sysfs' as const },
+      { name: 'L1d', bytes: 49152, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const },
+      { name: 'L1i', bytes: 32768, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const },
+      { name: 'L2', bytes: 1048576, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const },
+      { name: 'L3', bytes: 33554432, sharedBy: 2, lineBytes: 64, source: 'sysfs' as const },
     ],
-    memoryBytes: 24 * 1024 ** 3, swapBytes: 0,
+    memoryBytes: 24 * 1024 ** 3,
+    swapBytes: 0,
   };
   const state = { ...startState(), facts };
   const narrow = stripTags(factsLine(state, 80, plain)).trimEnd();
   assert.equal(narrow, 'AMD EPYC · 2C/4T · 24G RAM · L1d 48K L1i 32K L2 1.0M L3 32M · Debian 12');
   const wide = stripTags(factsLine(state, 160, plain)).trimEnd();
-  assert.match(wide, /2 physical cores, 4 logical \(hyper-threads\) · 24G RAM · L1d 48K\/core .* L3 32M shared by 2 · Debian GNU\/Linux 12$/);
+  assert.match(
+    wide,
+    /2 physical cores, 4 logical \(hyper-threads\) · 24G RAM · L1d 48K\/core .* L3 32M shared by 2 · Debian GNU\/Linux 12$/,
+  );
 
   // A VM whose OS reports no cache: the line says so, and still fits.
   const bare = stripTags(factsLine({ ...state, facts: { ...facts, caches: [] } }, 80, plain)).trimEnd();
   assert.equal(bare, 'AMD EPYC · 2C/4T · 24G RAM · caches not reported · Debian 12');
   // Sizes paratop measured itself are marked as estimates.
-  const measured = { ...facts, caches: [{ name: 'L1d', bytes: 32768, sharedBy: null, lineBytes: null, source: 'measured' as const }] };
+  const measured = {
+    ...facts,
+    caches: [{ name: 'L1d', bytes: 32768, sharedBy: null, lineBytes: null, source: 'measured' as const }],
+  };
   assert.match(stripTags(factsLine({ ...state, facts: measured }, 80, plain)), /L1d ~32K/);
 });
 
 test('info: each cache with where it came from; none reported says so and how to measure', async () => {
   const { machineSummaryLines } = await import('../../src/model/machine-summary.js');
-  const base = { hostname: 'vm', os: 'Debian 12', kernel: '6.1', arch: 'x64', cpuModel: 'Xeon', physicalCores: 2, logicalCores: 2, memoryBytes: 2 ** 30, swapBytes: 0 };
-  const caches = (facts: typeof base & { caches: import('../../src/model/types.js').CacheLevel[] }): string => new Map(machineSummaryLines(facts)).get('Caches') ?? '';
+  const base = {
+    hostname: 'vm',
+    os: 'Debian 12',
+    kernel: '6.1',
+    arch: 'x64',
+    cpuModel: 'Xeon',
+    physicalCores: 2,
+    logicalCores: 2,
+    memoryBytes: 2 ** 30,
+    swapBytes: 0,
+  };
+  const caches = (facts: typeof base & { caches: import('../../src/model/types.js').CacheLevel[] }): string =>
+    new Map(machineSummaryLines(facts)).get('Caches') ?? '';
   const cpuid = [
     { name: 'L1d', bytes: 49152, sharedBy: null, lineBytes: 64, source: 'cpuid' as const },
     { name: 'L3', bytes: 532676608, sharedBy: null, lineBytes: 64, source: 'cpuid' as const },
   ];
   assert.equal(caches({ ...base, caches: cpuid }), 'L1d 48K · L3 508M (64-byte lines, from CPUID via getconf)');
   const mixed = [{ ...cpuid[0]!, source: 'sysfs' as const, sharedBy: 1 }, cpuid[1]!];
-  assert.equal(caches({ ...base, caches: mixed }), 'L1d 48K/core · L3 508M (64-byte lines, L1d from sysfs, L3 from CPUID via getconf)');
+  assert.equal(
+    caches({ ...base, caches: mixed }),
+    'L1d 48K/core · L3 508M (64-byte lines, L1d from sysfs, L3 from CPUID via getconf)',
+  );
   assert.match(caches({ ...base, caches: [] }), /^not reported by this OS .*paratop info --measure/);
 });
 
-test('header: the refresh interval, and the process list\'s own when it is slower', async () => {
+test("header: the refresh interval, and the process list's own when it is slower", async () => {
   const { headerLine } = await import('../../src/view/header.js');
   const { startState } = await import('../helpers/dashboard-events.js');
-  assert.match(headerLine(startState({ intervalMs: 1000, processIntervalMs: 2000 }), 120, plain), /every 1s, processes 2s/);
-  assert.match(headerLine(startState({ intervalMs: 500, processIntervalMs: 2000 }), 120, plain), /every 0\.50s, processes 2s/);
+  assert.match(
+    headerLine(startState({ intervalMs: 1000, processIntervalMs: 2000 }), 120, plain),
+    /every 1s, processes 2s/,
+  );
+  assert.match(
+    headerLine(startState({ intervalMs: 500, processIntervalMs: 2000 }), 120, plain),
+    /every 0\.50s, processes 2s/,
+  );
   const same = headerLine(startState({ intervalMs: 3000, processIntervalMs: 2000 }), 120, plain);
   assert.match(same, /every 3s/);
   assert.doesNotMatch(same, /processes/);

@@ -21,7 +21,8 @@ function resultText(result: RunResult): string {
   for (const line of result.lines ?? []) lines.push(`  ${line}`);
   const cpu = result.cpuSeconds === null ? '' : ` · CPU ${result.cpuSeconds.toFixed(2)} s`;
   lines.push(`  wall ${result.wallSeconds.toFixed(2)} s${cpu} · cores used ${result.coresUsed?.toFixed(2) ?? '?'}`);
-  if (result.perCore) lines.push(`  per core: ${result.perCore.map((core) => `${core.id} ${core.busy.toFixed(0)}%`).join(' · ')}`);
+  if (result.perCore)
+    lines.push(`  per core: ${result.perCore.map((core) => `${core.id} ${core.busy.toFixed(0)}%`).join(' · ')}`);
   for (const line of result.table ? tableText(result.table) : []) lines.push(`  ${line}`);
   return `${lines.join('\n')}\n`;
 }
@@ -43,11 +44,17 @@ export async function runLabExec(request: CommandRequest, flags: ExecFlags, core
       onOutput: (stream, text) => (stream === 'out' && !flags.json ? process.stdout : process.stderr).write(text),
     });
     // A Ctrl-C while the command was starting counts too.
-    const stopped = interrupted.signal.aborted ? Promise.resolve() : new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve, { once: true }));
+    const stopped = interrupted.signal.aborted
+      ? Promise.resolve()
+      : new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve, { once: true }));
     await Promise.race([engine.whenDone(), stopped]);
     const result = (await engine.stop()) ?? engine.lastResult;
     if (!result) throw new Error('the command left no result');
-    await writeOut(flags.json ? `${JSON.stringify({ ...result, exitCode: exitCodeOf(result.exit) }, null, 2)}\n` : resultText(result));
+    await writeOut(
+      flags.json
+        ? `${JSON.stringify({ ...result, exitCode: exitCodeOf(result.exit) }, null, 2)}\n`
+        : resultText(result),
+    );
     return exitCodeOf(result.exit);
   } finally {
     engine.killNow();

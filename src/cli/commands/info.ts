@@ -18,7 +18,10 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
     process.stderr.write('Measuring the memory hierarchy (about 20 s; Ctrl-C stops it)…\n');
     const { runHeadless } = await import('./lab.js');
     const result = await runHeadless(scenario, { workers: 1 }, cpus().length);
-    if (result.stoppedBy !== 'finished') process.stderr.write(`The measurement was stopped (${result.stoppedBy}); what was kept is the last complete one.\n`);
+    if (result.stoppedBy !== 'finished')
+      process.stderr.write(
+        `The measurement was stopped (${result.stoppedBy}); what was kept is the last complete one.\n`,
+      );
   }
   const ladder = readLadder(facts.hostname);
   // Where the OS reports no cache, the sizes the last ladder measured here stand in, marked as measured.
@@ -29,7 +32,11 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
     return 0;
   }
   const lines = [...machineSummaryLines({ ...facts, caches }), ['Sampler', sampler.kind] as [string, string]];
-  if (latency) lines.push(['Latency', `${ladderSummary(latency.steps).replace(/\.$/, '')} (measured ${latency.takenAt.slice(0, 16).replace('T', ' ')} UTC)`]);
+  if (latency)
+    lines.push([
+      'Latency',
+      `${ladderSummary(latency.steps).replace(/\.$/, '')} (measured ${latency.takenAt.slice(0, 16).replace('T', ' ')} UTC)`,
+    ]);
   await writeOut(lines.map(([label, value]) => `${label.padEnd(8)}${value}\n`).join(''));
   return 0;
 }

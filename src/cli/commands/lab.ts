@@ -22,7 +22,9 @@ export async function runLabList(options: { json?: boolean }, cores: number): Pr
     runtime: scenario.runtime,
     available: scenario.runtime !== 'python' || found.available,
     reason: scenario.runtime === 'python' && !found.available ? found.reason : null,
-    ...(scenario.runtime === 'python' && found.available ? { python: found.version, freeThreaded: found.freeThreaded } : {}),
+    ...(scenario.runtime === 'python' && found.available
+      ? { python: found.version, freeThreaded: found.freeThreaded }
+      : {}),
     defaultWorkers: defaultWorkers(scenario, cores),
     fixedWorkers: scenario.fixedWorkers ?? null,
     maxWorkers: scenario.fixedWorkers ?? workerLimit(scenario, cores),
@@ -55,8 +57,16 @@ export interface LabRunFlags {
 
 /** Settings only some experiments take, and which ones. */
 const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
-  { flag: '--count', key: 'count', ids: ['race', 'race-fixed', 'lost-results', 'queue-results', 'py-race', 'py-lost-results', 'py-queue-results'] },
-  { flag: '--megabytes', key: 'megabytes', ids: ['fork-memory', 'py-fork-memory', 'memory-hierarchy', 'cache-sharing'] },
+  {
+    flag: '--count',
+    key: 'count',
+    ids: ['race', 'race-fixed', 'lost-results', 'queue-results', 'py-race', 'py-lost-results', 'py-queue-results'],
+  },
+  {
+    flag: '--megabytes',
+    key: 'megabytes',
+    ids: ['fork-memory', 'py-fork-memory', 'memory-hierarchy', 'cache-sharing'],
+  },
   { flag: '--grid', key: 'grid', ids: ['grid-search'] },
   { flag: '--task-ms', key: 'taskMs', ids: ['grid-search'] },
 ];
@@ -71,28 +81,38 @@ function resultText(result: RunResult): string {
     lines.push(
       `  wall ${result.wallSeconds.toFixed(2)} s · CPU ${result.cpuSeconds?.toFixed(2) ?? '?'} s · cores used ${result.coresUsed?.toFixed(2) ?? '?'} · ${formatRate(result.unitsPerSecond)} work units/s · stopped: ${result.stoppedBy}`,
     );
-    if (result.perCore) lines.push(`  per core: ${result.perCore.map((core) => `${core.id} ${core.busy.toFixed(0)}%`).join(' · ')}`);
+    if (result.perCore)
+      lines.push(`  per core: ${result.perCore.map((core) => `${core.id} ${core.busy.toFixed(0)}%`).join(' · ')}`);
   }
   if (result.table) {
     for (const line of tableText(result.table)) lines.push(`  ${line}`);
   } else if (result.perWorker.length > 0) {
-    lines.push(`  ${'worker'.padEnd(16)} ${'PID'.padStart(7)} ${'TID'.padStart(7)} ${'units'.padStart(7)} ${'CPU s'.padStart(7)}`);
+    lines.push(
+      `  ${'worker'.padEnd(16)} ${'PID'.padStart(7)} ${'TID'.padStart(7)} ${'units'.padStart(7)} ${'CPU s'.padStart(7)}`,
+    );
     for (const worker of result.perWorker) {
       lines.push(
         `  ${worker.name.padEnd(16)} ${String(worker.pid).padStart(7)} ${String(worker.tid ?? '-').padStart(7)} ${formatRate(worker.units).padStart(7)} ${(worker.cpuSeconds?.toFixed(2) ?? '-').padStart(7)}`,
       );
     }
   }
-  for (const joined of result.joined) lines.push(`  joined thread ${joined.index}: ${joined.argument} throws -> ${joined.result} hits`);
+  for (const joined of result.joined)
+    lines.push(`  joined thread ${joined.index}: ${joined.argument} throws -> ${joined.result} hits`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Every mistake in the request, found before anything starts. */
-async function checkRequest(id: string, flags: LabRunFlags, cores: number): Promise<{ scenario: ScenarioDefinition; workers: number }> {
+async function checkRequest(
+  id: string,
+  flags: LabRunFlags,
+  cores: number,
+): Promise<{ scenario: ScenarioDefinition; workers: number }> {
   const scenario = findScenario(id);
-  if (!scenario) throw new UsageError(`unknown scenario "${id}". Scenarios: ${SCENARIOS.map((entry) => entry.id).join(', ')}.`);
+  if (!scenario)
+    throw new UsageError(`unknown scenario "${id}". Scenarios: ${SCENARIOS.map((entry) => entry.id).join(', ')}.`);
   for (const { flag, key, ids } of SCOPED) {
-    if (flags[key] !== undefined && !ids.includes(scenario.id)) throw new UsageError(`${flag} applies to ${ids.join(', ')}; not to ${scenario.id}.`);
+    if (flags[key] !== undefined && !ids.includes(scenario.id))
+      throw new UsageError(`${flag} applies to ${ids.join(', ')}; not to ${scenario.id}.`);
   }
   const workers = flags.workers ?? defaultWorkers(scenario, cores);
   const problem = workerCountProblem(scenario, workers, cores);
@@ -108,7 +128,12 @@ async function checkRequest(id: string, flags: LabRunFlags, cores: number): Prom
  * Run one experiment without a screen until it ends (or, if it runs until stopped, for `seconds`),
  * or until Ctrl-C, SIGTERM or SIGHUP; nothing it started is left running on any of those paths.
  */
-export async function runHeadless(scenario: ScenarioDefinition, options: StartOptions, cores: number, seconds = DEFAULT_RUN_SECONDS): Promise<RunResult> {
+export async function runHeadless(
+  scenario: ScenarioDefinition,
+  options: StartOptions,
+  cores: number,
+  seconds = DEFAULT_RUN_SECONDS,
+): Promise<RunResult> {
   const engine = new LabEngine({ cores });
   const interrupted = new AbortController();
   const interrupt = (): void => interrupted.abort();
@@ -152,19 +177,50 @@ export async function runLabCompare(format: 'text' | 'json' | 'csv'): Promise<vo
     await writeOut(`${JSON.stringify(entries, null, 2)}\n`);
     return;
   }
-  const rows = entries.flatMap((entry) => entry.rows.map((row) => ({ takenAt: entry.takenAt, cores: entry.cores, ...row })));
+  const rows = entries.flatMap((entry) =>
+    entry.rows.map((row) => ({ takenAt: entry.takenAt, cores: entry.cores, ...row })),
+  );
   if (format === 'csv') {
-    const header = csvLine(['taken_at', 'cores', 'variant', 'workers', 'wall_seconds', 'cpu_seconds', 'cores_used', 'speedup']);
-    await writeOut(header + rows.map((row) => csvLine([row.takenAt, row.cores, row.variant, row.workers, row.wallSeconds, row.cpuSeconds, row.coresUsed, row.speedup])).join(''));
+    const header = csvLine([
+      'taken_at',
+      'cores',
+      'variant',
+      'workers',
+      'wall_seconds',
+      'cpu_seconds',
+      'cores_used',
+      'speedup',
+    ]);
+    await writeOut(
+      header +
+        rows
+          .map((row) =>
+            csvLine([
+              row.takenAt,
+              row.cores,
+              row.variant,
+              row.workers,
+              row.wallSeconds,
+              row.cpuSeconds,
+              row.coresUsed,
+              row.speedup,
+            ]),
+          )
+          .join(''),
+    );
     return;
   }
   if (entries.length === 0) {
-    await writeOut(`No comparisons yet (they are kept in ${compareHistoryFile()}). Run one: paratop lab run compare-runtimes\n`);
+    await writeOut(
+      `No comparisons yet (they are kept in ${compareHistoryFile()}). Run one: paratop lab run compare-runtimes\n`,
+    );
     return;
   }
   const lines = rows.map(
     (row) =>
       `${row.takenAt.slice(0, 19).replace('T', ' ')}  ${row.variant.padEnd(18)} ${String(row.workers).padStart(7)} ${row.wallSeconds.toFixed(2).padStart(7)} ${(row.cpuSeconds?.toFixed(2) ?? '-').padStart(7)} ${(row.coresUsed?.toFixed(2) ?? '-').padStart(7)} ${(row.speedup?.toFixed(2) ?? '-').padStart(7)}`,
   );
-  await writeOut(`${['when (UTC)           variant            workers  wall s   CPU s   cores speedup', ...lines].join('\n')}\n`);
+  await writeOut(
+    `${['when (UTC)           variant            workers  wall s   CPU s   cores speedup', ...lines].join('\n')}\n`,
+  );
 }

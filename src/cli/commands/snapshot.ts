@@ -26,7 +26,9 @@ export async function runSnapshot(sampler: Sampler, options: SnapshotOptions): P
   if (options.format === 'json') {
     await writeOut(`${JSON.stringify(record, null, 2)}\n`);
   } else if (options.format === 'csv') {
-    await writeOut(csvLine(PROCESS_CSV_HEADER) + record.processes.map((process) => processCsvRow(record.takenAt, process)).join(''));
+    await writeOut(
+      csvLine(PROCESS_CSV_HEADER) + record.processes.map((process) => processCsvRow(record.takenAt, process)).join(''),
+    );
   } else {
     const { memory, cores } = measurement.system;
     const coreLine = (cores ?? []).map((core) => `${core.id}:${formatPercent(core.total)}%`).join('  ');

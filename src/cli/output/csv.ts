@@ -22,12 +22,33 @@ export function csvLine(fields: readonly (string | number | null)[]): string {
 }
 
 export const PROCESS_CSV_HEADER = [
-  'taken_at', 'pid', 'ppid', 'user', 'state', 'cpu', 'mem_percent', 'rss', 'threads', 'ctx_per_second', 'name', 'command',
+  'taken_at',
+  'pid',
+  'ppid',
+  'user',
+  'state',
+  'cpu',
+  'mem_percent',
+  'rss',
+  'threads',
+  'ctx_per_second',
+  'name',
+  'command',
 ] as const;
 
 export function processCsvRow(takenAt: string, process: ProcessRecord): string {
   return csvLine([
-    takenAt, process.pid, process.ppid, process.user, process.state, process.cpu, process.memPercent,
-    process.rss, process.threads, process.ctxPerSecond, process.name, process.command,
+    takenAt,
+    process.pid,
+    process.ppid,
+    process.user,
+    process.state,
+    process.cpu,
+    process.memPercent,
+    process.rss,
+    process.threads,
+    process.ctxPerSecond,
+    process.name,
+    process.command,
   ]);
 }

@@ -38,13 +38,33 @@ const MOST_SHRINKS = 2;
  * last step before RAM: the largest set still served at that level's speed), else as the OS reports
  * it (the largest one shared by several cores, or the largest), else a desktop's 8 MiB.
  */
-export function sharedCache(reported: readonly CacheLevel[], measuredSteps: readonly { name: string; upToBytes: number; nsPerLoad: number }[] | null): SharedCache {
+export function sharedCache(
+  reported: readonly CacheLevel[],
+  measuredSteps: readonly { name: string; upToBytes: number; nsPerLoad: number }[] | null,
+): SharedCache {
   const measured = measuredSteps?.filter((step) => step.name !== 'RAM' && step.name !== 'L1').at(-1);
-  if (measured) return { bytes: measured.upToBytes, source: `the ${measured.name} step memory-hierarchy measured here`, measured: true, nsPerLoad: measured.nsPerLoad };
+  if (measured)
+    return {
+      bytes: measured.upToBytes,
+      source: `the ${measured.name} step memory-hierarchy measured here`,
+      measured: true,
+      nsPerLoad: measured.nsPerLoad,
+    };
   const data = reported.filter((cache) => cache.name !== 'L1i').sort((a, b) => b.bytes - a.bytes);
   const largest = data.find((cache) => (cache.sharedBy ?? 0) > 1) ?? data[0];
-  if (largest) return { bytes: largest.bytes, source: `the ${largest.name} as the OS reports it (${largest.source})`, measured: false, nsPerLoad: null };
-  return { bytes: FALLBACK_SHARED_BYTES, source: 'no cache size known here: a desktop L3', measured: false, nsPerLoad: null };
+  if (largest)
+    return {
+      bytes: largest.bytes,
+      source: `the ${largest.name} as the OS reports it (${largest.source})`,
+      measured: false,
+      nsPerLoad: null,
+    };
+  return {
+    bytes: FALLBACK_SHARED_BYTES,
+    source: 'no cache size known here: a desktop L3',
+    measured: false,
+    nsPerLoad: null,
+  };
 }
 
 interface Point {
@@ -58,7 +78,13 @@ interface Point {
   workerStates: WorkerState[];
 }
 
-async function measureCount(context: ExperimentContext, workers: number, setBytes: number, lineBytes: number, seconds: number): Promise<Point | null> {
+async function measureCount(
+  context: ExperimentContext,
+  workers: number,
+  setBytes: number,
+  lineBytes: number,
+  seconds: number,
+): Promise<Point | null> {
   const group = await context.startGroup({
     kind: 'processes',
     mode: 'chase',
@@ -100,13 +126,18 @@ export async function cacheSharingExperiment(context: ExperimentContext): Promis
   const reported = context.reportedCaches();
   const cache = sharedCache(reported, readLadder(hostname())?.steps ?? null);
   const memoryBound = Math.floor((freemem() * FREE_MEMORY_SHARE) / options.workers);
-  let setBytes = options.megabytes !== undefined ? options.megabytes * MIB : Math.max(MIB, Math.min(cache.bytes, memoryBound));
+  let setBytes =
+    options.megabytes !== undefined ? options.megabytes * MIB : Math.max(MIB, Math.min(cache.bytes, memoryBound));
   const lineBytes = Math.max(64, ...reported.map((level) => level.lineBytes ?? 0));
   const seconds = options.jobSeconds ?? DEFAULT_SECONDS_PER_COUNT;
   const points: Point[] = [];
   const shrunk: string[] = [];
   // One worker must fit, or nothing after shows sharing: where the cache's speed is known, check it.
-  for (let shrinks = 0; options.megabytes === undefined && cache.nsPerLoad !== null && shrinks < MOST_SHRINKS; shrinks += 1) {
+  for (
+    let shrinks = 0;
+    options.megabytes === undefined && cache.nsPerLoad !== null && shrinks < MOST_SHRINKS;
+    shrinks += 1
+  ) {
     context.step(`1 worker, ${formatBytes(setBytes)}: does it fit?`);
     const alone = await measureCount(context, 1, setBytes, lineBytes, seconds);
     if (!alone) break;
@@ -129,12 +160,21 @@ export async function cacheSharingExperiment(context: ExperimentContext): Promis
   // After a shrink, what is known to fit is the set one worker got at the cache's speed.
   const holds = shrunk.length > 0 ? setBytes : cache.bytes;
   const fits = (point: Point): string => (point.totalBytes <= holds ? 'yes' : 'no');
-  const missRate = (point: Point): string => (point.counters?.kind === 'counted' ? `${(point.counters.missRate * 100).toFixed(1)}%` : '-');
+  const missRate = (point: Point): string =>
+    point.counters?.kind === 'counted' ? `${(point.counters.missRate * 100).toFixed(1)}%` : '-';
   const unavailable = points.map((point) => point.counters).find((counters) => counters?.kind === 'unavailable');
   const lines = [
     `Each worker walks ${formatBytes(setBytes)} of its own; the cache one worker gets is ${formatBytes(cache.bytes)} (${cache.source}).`,
-    ...(cache.measured ? [] : ['memory-hierarchy measures how much cache a working set really gets here (a VM may get far less than the CPU has): run it first for a set of that size.']),
-    ...(shrunk.length > 0 ? [`One worker alone did not fit the cache with ${shrunk.join(', then ')}, slower than the ${cache.nsPerLoad?.toFixed(0)} ns measured for it: its set was made smaller.`] : []),
+    ...(cache.measured
+      ? []
+      : [
+          'memory-hierarchy measures how much cache a working set really gets here (a VM may get far less than the CPU has): run it first for a set of that size.',
+        ]),
+    ...(shrunk.length > 0
+      ? [
+          `One worker alone did not fit the cache with ${shrunk.join(', then ')}, slower than the ${cache.nsPerLoad?.toFixed(0)} ns measured for it: its set was made smaller.`,
+        ]
+      : []),
     unavailable?.kind === 'unavailable'
       ? `No cache-miss counts: ${unavailable.reason}. The evidence is the time per load and the loads per second.`
       : 'Miss rate: cache misses / cache references, counted by the CPU (perf stat) over each timed window.',
@@ -158,7 +198,15 @@ export async function cacheSharingExperiment(context: ExperimentContext): Promis
       lines,
       perWorker: perWorkerOfSteps(points.map((point) => point.workerStates)),
       table: {
-        columns: ['workers', 'sets in all', 'fit the cache', 'M loads/s each', 'ns per load', 'x one worker', 'miss rate'],
+        columns: [
+          'workers',
+          'sets in all',
+          'fit the cache',
+          'M loads/s each',
+          'ns per load',
+          'x one worker',
+          'miss rate',
+        ],
         rows: points.map((point) => [
           point.workers,
           formatBytes(point.totalBytes),

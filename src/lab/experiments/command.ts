@@ -5,7 +5,6 @@ import type { CommandMeasure } from '../command-run.js';
 import type { ExperimentContext } from '../experiment.js';
 import { perCoreBusy } from '../run-results.js';
 
-
 /** The user's own program as a run of the lab: not listed with the experiments, started by r or `paratop run`. */
 export function commandScenario(request: CommandRequest): ScenarioDefinition {
   return {
@@ -15,7 +14,8 @@ export function commandScenario(request: CommandRequest): ScenarioDefinition {
     runtime: 'node',
     title: request.display,
     lecture: 'your own program, watched as the lecture watches 0.py in Activity Monitor',
-    lookFor: 'How many cores it keeps busy, and whether it does so with threads (one PID, many TIDs) or processes (many PIDs).',
+    lookFor:
+      'How many cores it keeps busy, and whether it does so with threads (one PID, many TIDs) or processes (many PIDs).',
     explanation:
       'Threads of one process share its memory and show as TIDs under one PID; processes each have their own PID and memory. CPU time over wall time says how many cores the program kept busy on average.',
     kind: 'processes',
@@ -48,7 +48,8 @@ function howItEnded(outcome: CommandOutcome): string {
 /** What a command did, as a lab result: wall and CPU time, cores, its processes and threads. Pure. */
 export function commandResult(outcome: CommandOutcome): RunResult {
   const { request, measured } = outcome;
-  const coresUsed = measured.cpuSeconds !== null && measured.wallSeconds > 0 ? measured.cpuSeconds / measured.wallSeconds : null;
+  const coresUsed =
+    measured.cpuSeconds !== null && measured.wallSeconds > 0 ? measured.cpuSeconds / measured.wallSeconds : null;
   const cores = coresUsed === null ? 'CPU time not measurable here' : `${coresUsed.toFixed(2)} cores busy on average`;
   const processes = (count: number): string => `${count} process${count === 1 ? '' : 'es'}`;
   const threads = `${measured.peakThreads} thread${measured.peakThreads === 1 ? '' : 's'}`;
@@ -57,7 +58,9 @@ export function commandResult(outcome: CommandOutcome): RunResult {
     `${processes(measured.processes.length)} in all, at most ${processes(measured.peakProcesses)} and ${threads} at once.`;
   const lines: string[] = [];
   if (outcome.leftovers > 0) {
-    lines.push(`${processes(outcome.leftovers)} it left running (in the background) ${outcome.leftovers === 1 ? 'was' : 'were'} stopped with it.`);
+    lines.push(
+      `${processes(outcome.leftovers)} it left running (in the background) ${outcome.leftovers === 1 ? 'was' : 'were'} stopped with it.`,
+    );
   }
   return {
     scenarioId: COMMAND_RUN_ID,
@@ -72,7 +75,14 @@ export function commandResult(outcome: CommandOutcome): RunResult {
     perCore: perCoreBusy(measured.coresBefore, measured.coresAfter),
     speedup: null,
     stoppedBy: outcome.stoppedBy,
-    perWorker: measured.processes.map((entry, index) => ({ index: index + 1, pid: entry.pid, tid: entry.pid, name: entry.name, units: 0, cpuSeconds: entry.cpuSeconds })),
+    perWorker: measured.processes.map((entry, index) => ({
+      index: index + 1,
+      pid: entry.pid,
+      tid: entry.pid,
+      name: entry.name,
+      units: 0,
+      cpuSeconds: entry.cpuSeconds,
+    })),
     joined: [],
     summary,
     lines,
@@ -109,5 +119,11 @@ export async function commandExperiment(context: ExperimentContext): Promise<Run
   const endedByItself = await context.untilFinished(run);
   const measured = run.measure();
   const stopped = await context.stopGroup(run);
-  return commandResult({ request, measured, exit: run.exit, leftovers: run.leftovers, stoppedBy: endedByItself ? 'finished' : stopped });
+  return commandResult({
+    request,
+    measured,
+    exit: run.exit,
+    leftovers: run.leftovers,
+    stoppedBy: endedByItself ? 'finished' : stopped,
+  });
 }

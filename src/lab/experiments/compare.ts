@@ -38,13 +38,20 @@ export async function compareExperiment(context: ExperimentContext): Promise<Run
   context.step('sizing the job on one worker');
   const rate = await unitsPerSecondOfOne(context, 'threads', 'cmp-size');
   // Whole units for every worker, so each variant does exactly the same total.
-  const perWorker = rate === null ? 0 : Math.max(1, Math.round((rate * (options.jobSeconds ?? DEFAULT_SERIAL_SECONDS)) / workers));
+  const perWorker =
+    rate === null ? 0 : Math.max(1, Math.round((rate * (options.jobSeconds ?? DEFAULT_SERIAL_SECONDS)) / workers));
   const totalUnits = perWorker * workers;
   let serialSeconds: number | null = null;
   for (const variant of rate === null ? [] : VARIANTS) {
     const count = variant.workers(workers);
     context.step(`${variant.label}: ${count} worker${count === 1 ? '' : 's'}, ${totalUnits} work units in all`);
-    const group = await context.startGroup({ kind: variant.kind, mode: variant.mode, namePrefix: variant.namePrefix, workers: count, spec: { units: totalUnits / count } });
+    const group = await context.startGroup({
+      kind: variant.kind,
+      mode: variant.mode,
+      namePrefix: variant.namePrefix,
+      workers: count,
+      spec: { units: totalUnits / count },
+    });
     const done = await context.untilFinished(group);
     const measured = group.measure();
     await context.stopGroup(group);
@@ -73,7 +80,10 @@ export async function compareExperiment(context: ExperimentContext): Promise<Run
   }
   const best = [...rows].sort((a, b) => (b.speedup ?? 0) - (a.speedup ?? 0))[0];
   const summary = complete
-    ? `${totalUnits} work units, ${workers} workers: ${rows.slice(1).map((row) => `${row.variant} ${row.speedup?.toFixed(2)}x`).join(', ')} (serial = 1x).`
+    ? `${totalUnits} work units, ${workers} workers: ${rows
+        .slice(1)
+        .map((row) => `${row.variant} ${row.speedup?.toFixed(2)}x`)
+        .join(', ')} (serial = 1x).`
     : 'Stopped before every variant had run.';
   return experimentResult(
     {
@@ -86,12 +96,25 @@ export async function compareExperiment(context: ExperimentContext): Promise<Run
       summary,
     },
     {
-      lines: best && complete ? [`Fastest: ${best.variant}. Each variant did the same ${totalUnits} units, timed from its start to its last worker's end.`, ...lines] : lines,
+      lines:
+        best && complete
+          ? [
+              `Fastest: ${best.variant}. Each variant did the same ${totalUnits} units, timed from its start to its last worker's end.`,
+              ...lines,
+            ]
+          : lines,
       perWorker: perWorkerOfSteps(steps),
       details: { totalUnits, unitsDone, rows },
       table: {
         columns: ['variant', 'workers', 'wall s', 'CPU s', 'cores used', 'speedup'],
-        rows: rows.map((row) => [row.variant, row.workers, row.wallSeconds.toFixed(2), row.cpuSeconds?.toFixed(2) ?? '-', row.coresUsed?.toFixed(2) ?? '-', row.speedup?.toFixed(2) ?? '-']),
+        rows: rows.map((row) => [
+          row.variant,
+          row.workers,
+          row.wallSeconds.toFixed(2),
+          row.cpuSeconds?.toFixed(2) ?? '-',
+          row.coresUsed?.toFixed(2) ?? '-',
+          row.speedup?.toFixed(2) ?? '-',
+        ]),
       },
       chart: {
         kind: 'bar',

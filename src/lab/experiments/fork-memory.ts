@@ -29,10 +29,17 @@ interface Approach {
  */
 function nodeApproaches(megabytes: number, workers: number): Approach[] {
   return [
-    { approach: 'load, then start', options: { mode: 'memory', namePrefix: 'load-first', specFor: () => ({ megabytes }) } },
+    {
+      approach: 'load, then start',
+      options: { mode: 'memory', namePrefix: 'load-first', specFor: () => ({ megabytes }) },
+    },
     {
       approach: 'start, then load',
-      options: { mode: 'memory', namePrefix: 'start-first', specFor: (index) => ({ megabytes: index === 1 ? 0 : megabytes / workers }) },
+      options: {
+        mode: 'memory',
+        namePrefix: 'start-first',
+        specFor: (index) => ({ megabytes: index === 1 ? 0 : megabytes / workers }),
+      },
     },
   ];
 }
@@ -41,8 +48,14 @@ function nodeApproaches(megabytes: number, workers: number): Approach[] {
 function pythonApproaches(megabytes: number, prefix: string): Approach[] {
   const python = { runtime: 'python' as const, namePrefix: prefix, ...pythonBound((SETTLE_MS * 4) / 1000) };
   return [
-    { approach: 'load, then fork; children only hold', options: { ...python, mode: 'load-then-fork', spec: { megabytes, touch: false } } },
-    { approach: 'load, then fork; children read', options: { ...python, mode: 'load-then-fork', spec: { megabytes, touch: true } } },
+    {
+      approach: 'load, then fork; children only hold',
+      options: { ...python, mode: 'load-then-fork', spec: { megabytes, touch: false } },
+    },
+    {
+      approach: 'load, then fork; children read',
+      options: { ...python, mode: 'load-then-fork', spec: { megabytes, touch: true } },
+    },
     { approach: 'fork, then each loads its part', options: { ...python, mode: 'fork-then-load', spec: { megabytes } } },
   ];
 }
@@ -68,11 +81,21 @@ function totalsOf(approaches: readonly Approach[], rows: readonly MemoryRow[]): 
   return approaches.map(({ approach }) => {
     const mine = rows.filter((row) => row.approach === approach);
     const sum = (value: (row: MemoryRow) => number): number => mine.reduce((total, row) => total + value(row), 0);
-    return { approach, rss: sum((row) => row.rss), pss: sum((row) => (figure === 'PSS' ? (row.pss ?? 0) : row.rss)), uss: sum((row) => row.uss ?? row.rss) };
+    return {
+      approach,
+      rss: sum((row) => row.rss),
+      pss: sum((row) => (figure === 'PSS' ? (row.pss ?? 0) : row.rss)),
+      uss: sum((row) => row.uss ?? row.rss),
+    };
   });
 }
 
-function pythonReading(megabytes: number, workers: number, totals: readonly Total[], figure: TotalFigure): { summary: string; verdict: string } {
+function pythonReading(
+  megabytes: number,
+  workers: number,
+  totals: readonly Total[],
+  figure: TotalFigure,
+): { summary: string; verdict: string } {
   const [hold, read, after] = totals;
   if (!hold || !read || !after) return { summary: 'Stopped before every approach was measured.', verdict: '' };
   const summary =
@@ -103,7 +126,12 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
   for (const { approach, options: groupOptions } of approaches) {
     context.step(`${approach}: the parent and ${workers} workers`);
     // Process 1 is the parent; 2..n+1 are its workers.
-    const group = await context.startGroup({ kind: 'processes', workers: workers + 1, ...groupOptions, spec: { ...groupOptions.spec, workers } });
+    const group = await context.startGroup({
+      kind: 'processes',
+      workers: workers + 1,
+      ...groupOptions,
+      spec: { ...groupOptions.spec, workers },
+    });
     if (group.python) pythonSaid = pythonLine(group.python);
     stopped = !(await context.sleep(SETTLE_MS));
     if (!stopped) {
@@ -111,7 +139,13 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
       steps.push(states);
       for (const state of states) {
         const memory = context.clock.memory(state.pid);
-        if (memory) rows.push({ approach, role: state.index === 1 ? 'parent' : `worker ${state.index - 1}`, pid: state.pid, ...memory });
+        if (memory)
+          rows.push({
+            approach,
+            role: state.index === 1 ? 'parent' : `worker ${state.index - 1}`,
+            pid: state.pid,
+            ...memory,
+          });
       }
     }
     await context.stopGroup(group);
@@ -161,7 +195,12 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
           ...totals.map((row) => [row.approach, 'total', '', mb(row.rss), mb(row.pss), mb(row.uss)]),
         ],
       },
-      chart: { kind: 'bar', title: 'memory in all (PSS), MB', labels: totals.map((row) => row.approach), series: [{ title: 'PSS MB', values: totals.map((row) => row.pss / 1024 / 1024) }] },
+      chart: {
+        kind: 'bar',
+        title: 'memory in all (PSS), MB',
+        labels: totals.map((row) => row.approach),
+        series: [{ title: 'PSS MB', values: totals.map((row) => row.pss / 1024 / 1024) }],
+      },
     },
   );
 }

@@ -12,7 +12,10 @@ export const LECTURE_EXAMPLE = { tasks: 125, taskSeconds: 70, deadlineSeconds: 2
 
 /** Every point of the grid, as parameter values (0, 1, 2, ...). */
 export function gridPoints(grid: readonly number[]): number[][] {
-  return grid.reduce<number[][]>((points, size) => points.flatMap((point) => Array.from({ length: size }, (_, value) => [...point, value])), [[]]);
+  return grid.reduce<number[][]>(
+    (points, size) => points.flatMap((point) => Array.from({ length: size }, (_, value) => [...point, value])),
+    [[]],
+  );
 }
 
 interface Outcome {
@@ -22,7 +25,12 @@ interface Outcome {
 }
 
 /** Hand the tasks out one at a time to whichever worker is free: a pool with a task queue. */
-async function runPool(context: ExperimentContext, group: WorkloadGroup, points: number[][], units: number): Promise<Outcome> {
+async function runPool(
+  context: ExperimentContext,
+  group: WorkloadGroup,
+  points: number[][],
+  units: number,
+): Promise<Outcome> {
   const queue = points.map((params, task) => ({ task, params }));
   let best: Outcome['best'] = null;
   let done = 0;
@@ -65,7 +73,12 @@ export async function gridSearchExperiment(context: ExperimentContext): Promise<
     ['pool', options.workers],
   ] as const) {
     context.step(`${label}: ${points.length} fits on ${workers} worker${workers === 1 ? '' : 's'}`);
-    const group = await context.startGroup({ kind: 'processes', mode: 'tasks', namePrefix: label === 'serial' ? 'grid-serial' : 'grid-pool', workers });
+    const group = await context.startGroup({
+      kind: 'processes',
+      mode: 'tasks',
+      namePrefix: label === 'serial' ? 'grid-serial' : 'grid-pool',
+      workers,
+    });
     const outcome = await runPool(context, group, points, units);
     const measured = group.measure();
     await context.stopGroup(group);
@@ -101,12 +114,31 @@ export async function gridSearchExperiment(context: ExperimentContext): Promise<
         ...(taskSeconds === null ? [] : [`Here one fit took ${(taskSeconds * 1000).toFixed(0)} ms of one core.`]),
         'Press = for the calculator (tasks, seconds per task, deadline, price).',
       ],
-      details: { grid, tasks: points.length, taskSeconds, best, serialSeconds: serial?.seconds ?? null, poolSeconds: pool?.seconds ?? null, lectureEstimate: lecture },
+      details: {
+        grid,
+        tasks: points.length,
+        taskSeconds,
+        best,
+        serialSeconds: serial?.seconds ?? null,
+        poolSeconds: pool?.seconds ?? null,
+        lectureEstimate: lecture,
+      },
       table: {
         columns: ['run', 'workers', 'fits', 'seconds', 'speedup'],
-        rows: outcomes.map(({ label, workers, outcome }) => [label, workers, outcome.done, outcome.seconds.toFixed(2), serial ? (serial.seconds / outcome.seconds).toFixed(2) : '-']),
+        rows: outcomes.map(({ label, workers, outcome }) => [
+          label,
+          workers,
+          outcome.done,
+          outcome.seconds.toFixed(2),
+          serial ? (serial.seconds / outcome.seconds).toFixed(2) : '-',
+        ]),
       },
-      chart: { kind: 'bar', title: 'seconds for the whole grid', labels: outcomes.map(({ label, workers }) => `${label} (${workers})`), series: [{ title: 's', values: outcomes.map(({ outcome }) => outcome.seconds) }] },
+      chart: {
+        kind: 'bar',
+        title: 'seconds for the whole grid',
+        labels: outcomes.map(({ label, workers }) => `${label} (${workers})`),
+        series: [{ title: 's', values: outcomes.map(({ outcome }) => outcome.seconds) }],
+      },
     },
   );
 }

@@ -41,7 +41,10 @@ interface Measured {
   workers: WorkerState[];
 }
 
-function iowaitBetween(before: readonly (CpuTimes | undefined)[] | null, after: readonly (CpuTimes | undefined)[] | null): number | null {
+function iowaitBetween(
+  before: readonly (CpuTimes | undefined)[] | null,
+  after: readonly (CpuTimes | undefined)[] | null,
+): number | null {
   if (!before || !after) return null;
   const loads = after.flatMap((times, core) => {
     const start = before[core];
@@ -135,7 +138,8 @@ export async function ioBoundExperiment(context: ExperimentContext): Promise<Run
     if (!run) break;
     runs.push(run);
   }
-  const find = (work: Work, threads: number): Measured | undefined => runs.find((run) => run.work === work && run.threads === threads);
+  const find = (work: Work, threads: number): Measured | undefined =>
+    runs.find((run) => run.work === work && run.threads === threads);
   const speedup = (run: Measured): number | null => {
     const one = find(run.work, 1);
     return one && one.perSecond > 0 ? run.perSecond / one.perSecond : null;
@@ -145,16 +149,26 @@ export async function ioBoundExperiment(context: ExperimentContext): Promise<Run
   const python = runs.find((run) => run.python)?.python;
   const lines: string[] = python ? [pythonLine(python)] : [];
   if (ioOne && ioMany) {
-    lines.push(`I/O-bound: ${many} threads finished ${(speedup(ioMany) ?? 0).toFixed(1)}x as fast as 1, with ${ioMany.coresUsed.toFixed(2)} cores busy: they wait together.`);
+    lines.push(
+      `I/O-bound: ${many} threads finished ${(speedup(ioMany) ?? 0).toFixed(1)}x as fast as 1, with ${ioMany.coresUsed.toFixed(2)} cores busy: they wait together.`,
+    );
   }
   if (cpuOne && cpuMany) {
-    lines.push(`CPU-bound: ${many} threads did ${(speedup(cpuMany) ?? 0).toFixed(2)}x the work of 1, on ${cpuMany.coresUsed.toFixed(2)} cores: they take turns on the lock.`);
+    lines.push(
+      `CPU-bound: ${many} threads did ${(speedup(cpuMany) ?? 0).toFixed(2)}x the work of 1, on ${cpuMany.coresUsed.toFixed(2)} cores: they take turns on the lock.`,
+    );
   }
-  for (const run of runs) lines.push(`${run.work}-bound, ${run.threads} thread${run.threads === 1 ? '' : 's'}: ${run.bottleneck.component} (${run.bottleneck.why}).`);
+  for (const run of runs)
+    lines.push(
+      `${run.work}-bound, ${run.threads} thread${run.threads === 1 ? '' : 's'}: ${run.bottleneck.component} (${run.bottleneck.why}).`,
+    );
   lines.push(
     `The I/O is real: each request goes over a loopback socket to a service that answers after ${DELAY_MS} ms, and the waiting threads sleep in the kernel (state S). iowait counts only waits on disks, so it stays near 0 here.`,
   );
-  if (runs.some((run) => !run.lockTimed)) lines.push('* CPython does not say how long a thread waited for the GIL: that share is what CPU time and I/O waits leave.');
+  if (runs.some((run) => !run.lockTimed))
+    lines.push(
+      '* CPython does not say how long a thread waited for the GIL: that share is what CPU time and I/O waits leave.',
+    );
   return experimentResult(
     {
       scenarioId: scenario.id,
@@ -172,7 +186,18 @@ export async function ioBoundExperiment(context: ExperimentContext): Promise<Run
       lines,
       perWorker: perWorkerOfSteps(runs.map((run) => run.workers)),
       table: {
-        columns: ['work', 'threads', 'wall s', 'speedup', 'cores used', 'asleep', 'I/O wait', 'lock wait', 'iowait', 'bottleneck'],
+        columns: [
+          'work',
+          'threads',
+          'wall s',
+          'speedup',
+          'cores used',
+          'asleep',
+          'I/O wait',
+          'lock wait',
+          'iowait',
+          'bottleneck',
+        ],
         rows: runs.map((run) => [
           run.work,
           run.threads,

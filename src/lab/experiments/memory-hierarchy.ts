@@ -45,7 +45,12 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
   const reported = context.reportedCaches();
   const largest = Math.max(0, ...dataCaches(reported).map((cache) => cache.bytes));
   const cap = Math.min(ARRAY_LIMIT, Math.floor(freemem() / 4));
-  const goal = options.megabytes !== undefined ? options.megabytes * MIB : largest > 0 ? PAST_LARGEST * largest : GOAL_WITHOUT_CACHES;
+  const goal =
+    options.megabytes !== undefined
+      ? options.megabytes * MIB
+      : largest > 0
+        ? PAST_LARGEST * largest
+        : GOAL_WITHOUT_CACHES;
   const sizes = ladderSizes(goal, cap, largest > 0 ? largest : goal);
   const seconds = options.jobSeconds ?? DEFAULT_SECONDS;
   const msPerSize = Math.max(LEAST_MS_PER_SIZE, (seconds * 1000 * TIMING_SHARE) / sizes.length);
@@ -62,7 +67,9 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
     onMessage: (message) => {
       if (message.type !== 'latency') return;
       points.push({ bytes: message.bytes, nsPerLoad: message.nsPerLoad });
-      context.step(`${formatBytes(message.bytes)}: ${formatNs(message.nsPerLoad)} per load (${points.length} of ${sizes.length})`);
+      context.step(
+        `${formatBytes(message.bytes)}: ${formatNs(message.nsPerLoad)} per load (${points.length} of ${sizes.length})`,
+      );
     },
   });
   const finished = await context.untilFinished(group);
@@ -73,7 +80,8 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
   const lastIsMemory = finished && (largest === 0 || (top?.bytes ?? 0) >= 2 * largest);
   const steps = latencySteps(points, lastIsMemory);
   const estimated = estimatedCaches(steps, lineBytes);
-  if (finished && points.length > 0) saveLadder({ takenAt: new Date().toISOString(), hostname: hostname(), lineBytes, points, steps, reported });
+  if (finished && points.length > 0)
+    saveLadder({ takenAt: new Date().toISOString(), hostname: hostname(), lineBytes, points, steps, reported });
 
   const smallest = points[0];
   const lines = [
@@ -83,14 +91,20 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
   ];
   if (top && smallest && top !== smallest) {
     const past = largest > 0 ? ` (${(top.bytes / largest).toFixed(1)}x the largest cache)` : '';
-    lines.push(`At ${formatBytes(top.bytes)}${past}: ${formatNs(top.nsPerLoad)} per load, ${(top.nsPerLoad / smallest.nsPerLoad).toFixed(0)}x the ${formatNs(smallest.nsPerLoad)} of ${formatBytes(smallest.bytes)}.`);
+    lines.push(
+      `At ${formatBytes(top.bytes)}${past}: ${formatNs(top.nsPerLoad)} per load, ${(top.nsPerLoad / smallest.nsPerLoad).toFixed(0)}x the ${formatNs(smallest.nsPerLoad)} of ${formatBytes(smallest.bytes)}.`,
+    );
   }
-  if (finished && (sizes.at(-1) ?? 0) < goal) lines.push(`Stopped at ${formatBytes(sizes.at(-1) ?? 0)}: a quarter of the free memory (or 4 GiB) is as far as it goes.`);
+  if (finished && (sizes.at(-1) ?? 0) < goal)
+    lines.push(
+      `Stopped at ${formatBytes(sizes.at(-1) ?? 0)}: a quarter of the free memory (or 4 GiB) is as far as it goes.`,
+    );
   lines.push(
     'Each load waits for the one before (a pointer chase in random order: pages at random, and at random within each page), so no prefetcher can help: this is latency, not bandwidth. Grouping by page keeps TLB misses out of the figures.',
   );
 
-  const stepOf = (bytes: number): string => steps.find((step) => bytes >= step.fromBytes && bytes <= step.upToBytes)?.name ?? '';
+  const stepOf = (bytes: number): string =>
+    steps.find((step) => bytes >= step.fromBytes && bytes <= step.upToBytes)?.name ?? '';
   const marks = dataCaches(reported).flatMap((cache) => {
     const index = points.findIndex((point) => point.bytes >= cache.bytes);
     return index === -1 ? [] : [{ index, text: `${cache.name} ${formatBytes(cache.bytes)}` }];
@@ -103,7 +117,9 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
       workers: 1,
       wallSeconds: measured.wallSeconds,
       stoppedBy: finished ? 'finished' : 'asked',
-      summary: finished ? ladderSummary(steps) : `Stopped after ${points.length} of ${sizes.length} working sets. ${ladderSummary(steps)}`,
+      summary: finished
+        ? ladderSummary(steps)
+        : `Stopped after ${points.length} of ${sizes.length} working sets. ${ladderSummary(steps)}`,
     },
     {
       cpuSeconds: measured.cpuSeconds,
@@ -111,7 +127,13 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
       perWorker: perWorkerOf(measured.workerStates),
       table: {
         columns: ['bytes', 'working set', 'ns per load', 'fits (OS)', 'step'],
-        rows: points.map((point) => [point.bytes, formatBytes(point.bytes), Number(point.nsPerLoad.toFixed(2)), reportedLevelFor(point.bytes, reported), stepOf(point.bytes)]),
+        rows: points.map((point) => [
+          point.bytes,
+          formatBytes(point.bytes),
+          Number(point.nsPerLoad.toFixed(2)),
+          reportedLevelFor(point.bytes, reported),
+          stepOf(point.bytes),
+        ]),
       },
       chart: {
         kind: 'line',
@@ -120,7 +142,15 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
         series: [{ title: 'ns per load', values: points.map((point) => point.nsPerLoad) }],
         marks,
       },
-      details: { points, steps, reported, estimated: reported.length > 0 ? [] : estimated, lineBytes, goalBytes: goal, capBytes: cap },
+      details: {
+        points,
+        steps,
+        reported,
+        estimated: reported.length > 0 ? [] : estimated,
+        lineBytes,
+        goalBytes: goal,
+        capBytes: cap,
+      },
     },
   );
 }

@@ -17,7 +17,11 @@ interface CounterRun {
   workers: WorkerState[];
 }
 
-async function countTogether(context: ExperimentContext, mode: 'race' | 'race-locked', increments: number): Promise<CounterRun> {
+async function countTogether(
+  context: ExperimentContext,
+  mode: 'race' | 'race-locked',
+  increments: number,
+): Promise<CounterRun> {
   const python = context.scenario.runtime === 'python';
   let counter: number | null = null;
   const group = await context.startGroup({
@@ -38,7 +42,9 @@ async function countTogether(context: ExperimentContext, mode: 'race' | 'race-lo
 }
 
 function lostText(expected: number, actual: number): string {
-  return actual === expected ? 'nothing lost' : `${formatRate(expected - actual)} lost (${(((expected - actual) / expected) * 100).toFixed(1)}%)`;
+  return actual === expected
+    ? 'nothing lost'
+    : `${formatRate(expected - actual)} lost (${(((expected - actual) / expected) * 100).toFixed(1)}%)`;
 }
 
 /** What the mutex cost, as measured: slower, or (rarely, on a busy machine) not. */
@@ -92,13 +98,34 @@ export async function raceExperiment(context: ExperimentContext): Promise<RunRes
       details: {
         increments,
         racy: { actual: racy.counter, seconds: racy.seconds },
-        ...(fixed ? { locked: { actual: fixed.counter, seconds: fixed.seconds }, cost: racy.seconds > 0 ? fixed.seconds / racy.seconds : null } : {}),
+        ...(fixed
+          ? {
+              locked: { actual: fixed.counter, seconds: fixed.seconds },
+              cost: racy.seconds > 0 ? fixed.seconds / racy.seconds : null,
+            }
+          : {}),
       },
       table: {
         columns: ['version', 'expected', 'actual', 'lost', 'seconds'],
         rows: [
-          ['unprotected', expected, racy.counter ?? '-', racy.counter === null ? '-' : lostText(expected, racy.counter), racy.seconds.toFixed(2)],
-          ...(fixed ? [['with a mutex', expected, fixed.counter ?? '-', fixed.counter === null ? '-' : lostText(expected, fixed.counter), fixed.seconds.toFixed(2)]] : []),
+          [
+            'unprotected',
+            expected,
+            racy.counter ?? '-',
+            racy.counter === null ? '-' : lostText(expected, racy.counter),
+            racy.seconds.toFixed(2),
+          ],
+          ...(fixed
+            ? [
+                [
+                  'with a mutex',
+                  expected,
+                  fixed.counter ?? '-',
+                  fixed.counter === null ? '-' : lostText(expected, fixed.counter),
+                  fixed.seconds.toFixed(2),
+                ],
+              ]
+            : []),
         ],
       },
     },

@@ -43,19 +43,31 @@ async function measure(context: ExperimentContext, options: GroupOptions): Promi
  */
 export async function sideBySideExperiment(context: ExperimentContext): Promise<RunResult> {
   const { scenario, options } = context;
-  const counts = [...new Set([1, 2, options.workers])].filter((count) => count <= options.workers).sort((a, b) => a - b);
+  const counts = [...new Set([1, 2, options.workers])]
+    .filter((count) => count <= options.workers)
+    .sort((a, b) => a - b);
   const rows: { workers: number; simulated: Measured | null; real: Measured | null }[] = [];
   for (const workers of counts) {
     context.step(`${workers} thread${workers === 1 ? '' : 's'}: simulated GIL`);
     const simulated = await measure(context, { kind: 'threads', mode: 'gil', namePrefix: 'sim-gil', workers });
     context.step(`${workers} thread${workers === 1 ? '' : 's'}: real GIL (python3)`);
-    const real = await measure(context, { kind: 'threads', runtime: 'python', mode: 'gil', namePrefix: 'py-gil', workers, ...pythonBound(SECONDS + WARM_UP_MS / 1000) });
+    const real = await measure(context, {
+      kind: 'threads',
+      runtime: 'python',
+      mode: 'gil',
+      namePrefix: 'py-gil',
+      workers,
+      ...pythonBound(SECONDS + WARM_UP_MS / 1000),
+    });
     if (!simulated || !real) break;
     rows.push({ workers, simulated, real });
   }
   const stopped = rows.length < counts.length;
   const cores = (value: Measured | null): string => value?.coresUsed?.toFixed(2) ?? '-';
-  const switches = (value: Measured | null): string => (value?.contextSwitchesPerSecond === null || value === null ? '-' : String(Math.round(value.contextSwitchesPerSecond)));
+  const switches = (value: Measured | null): string =>
+    value?.contextSwitchesPerSecond === null || value === null
+      ? '-'
+      : String(Math.round(value.contextSwitchesPerSecond));
   const widest = rows.at(-1);
   const python = rows.find((row) => row.real?.python)?.real?.python ?? null;
   return experimentResult(
@@ -73,10 +85,22 @@ export async function sideBySideExperiment(context: ExperimentContext): Promise<
     {
       lines: python ? [pythonLine(python)] : [],
       perWorker: perWorkerOfSteps(rows.flatMap((row) => [row.simulated?.workers ?? [], row.real?.workers ?? []])),
-      details: { rows: rows.map((row) => ({ workers: row.workers, simulated: withoutWorkers(row.simulated), real: withoutWorkers(row.real) })) },
+      details: {
+        rows: rows.map((row) => ({
+          workers: row.workers,
+          simulated: withoutWorkers(row.simulated),
+          real: withoutWorkers(row.real),
+        })),
+      },
       table: {
         columns: ['threads', 'simulated: cores', 'real: cores', 'simulated: switches/s', 'real: switches/s'],
-        rows: rows.map((row) => [row.workers, cores(row.simulated), cores(row.real), switches(row.simulated), switches(row.real)]),
+        rows: rows.map((row) => [
+          row.workers,
+          cores(row.simulated),
+          cores(row.real),
+          switches(row.simulated),
+          switches(row.real),
+        ]),
       },
       chart: {
         kind: 'line',

@@ -35,7 +35,11 @@ export async function steadyExperiment(context: ExperimentContext): Promise<RunR
     joined: group.joined,
   });
   if (group.python) result.lines = [pythonLine(group.python)];
-  if (options.workers === 1 && (result.stoppedBy === 'asked' || result.stoppedBy === 'finished') && result.wallSeconds > 0.5) {
+  if (
+    options.workers === 1 &&
+    (result.stoppedBy === 'asked' || result.stoppedBy === 'finished') &&
+    result.wallSeconds > 0.5
+  ) {
     context.baseline.set(result.unitsPerSecond);
   }
   return result;

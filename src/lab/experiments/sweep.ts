@@ -23,7 +23,9 @@ export interface SweepPoint {
 export function kneeOf(points: readonly SweepPoint[], margin = KNEE_MARGIN): number | null {
   const one = points.find((point) => point.workers === 1)?.unitsPerSecond ?? points[0]?.unitsPerSecond ?? 0;
   const sorted = [...points].sort((a, b) => a.workers - b.workers);
-  const knee = sorted.find((point, at) => sorted.slice(at + 1).every((later) => later.unitsPerSecond < point.unitsPerSecond + margin * one));
+  const knee = sorted.find((point, at) =>
+    sorted.slice(at + 1).every((later) => later.unitsPerSecond < point.unitsPerSecond + margin * one),
+  );
   return knee?.workers ?? null;
 }
 
@@ -48,7 +50,13 @@ export async function sweepExperiment(context: ExperimentContext): Promise<RunRe
     // Enough work to keep every core that can help busy for about `seconds`, split evenly.
     const perWorker = Math.max(1, Math.round((rate * seconds * Math.min(workers, context.cores)) / workers));
     context.step(`${workers} of ${most} workers, ${perWorker * workers} work units`);
-    const group = await context.startGroup({ kind: 'processes', mode: 'spin', namePrefix: 'sweep-worker', workers, spec: { units: perWorker } });
+    const group = await context.startGroup({
+      kind: 'processes',
+      mode: 'spin',
+      namePrefix: 'sweep-worker',
+      workers,
+      spec: { units: perWorker },
+    });
     stopped = !(await context.untilFinished(group));
     const measured = group.measure();
     const switches = group.contextSwitchesSinceReady();
@@ -74,7 +82,9 @@ export async function sweepExperiment(context: ExperimentContext): Promise<RunRe
       : `Throughput rises up to ${knee} worker${knee === 1 ? '' : 's'} on this machine's ${context.cores} cores; more workers add less than half a worker's worth.`;
   const switchLine =
     first && last && last !== first
-      ? [`Context switches per second: ${formatRate(first.contextSwitchesPerSecond)} with 1 worker, ${formatRate(last.contextSwitchesPerSecond)} with ${last.workers}.`]
+      ? [
+          `Context switches per second: ${formatRate(first.contextSwitchesPerSecond)} with 1 worker, ${formatRate(last.contextSwitchesPerSecond)} with ${last.workers}.`,
+        ]
       : [];
   return experimentResult(
     {

@@ -47,7 +47,9 @@ async function creation(context: ExperimentContext, kind: ScenarioKind, workers:
   if (kind === 'processes') return { seconds: launchedAll, hostSeconds: null, workers: states };
   const threads = reported.get('threads-start-ms');
   const host = reported.get('host-start-ms');
-  return threads === undefined ? null : { seconds: threads / 1000, hostSeconds: host === undefined ? null : host / 1000, workers: states };
+  return threads === undefined
+    ? null
+    : { seconds: threads / 1000, hostSeconds: host === undefined ? null : host / 1000, workers: states };
 }
 
 /** Keep the measurements a workload reports itself, by name. */
@@ -58,7 +60,12 @@ function collect(into: Map<string, number>): (message: ToEngine) => void {
 }
 
 /** Wait, at most `timeoutMs`, until a workload has reported the measurement `name`. */
-async function untilMeasured(context: ExperimentContext, reported: ReadonlyMap<string, number>, name: string, timeoutMs: number): Promise<void> {
+async function untilMeasured(
+  context: ExperimentContext,
+  reported: ReadonlyMap<string, number>,
+  name: string,
+  timeoutMs: number,
+): Promise<void> {
   for (let waited = 0; waited < timeoutMs && !reported.has(name) && (await context.sleep(20)); waited += 20);
 }
 
@@ -89,7 +96,12 @@ async function processRoundTrip(context: ExperimentContext, steps: WorkerState[]
 }
 
 /** One of three workers dies; how many of the other two are still there a moment later? */
-async function survivors(context: ExperimentContext, steps: WorkerState[][], kind: ScenarioKind, how: 'fatal' | 'throw'): Promise<number | null> {
+async function survivors(
+  context: ExperimentContext,
+  steps: WorkerState[][],
+  kind: ScenarioKind,
+  how: 'fatal' | 'throw',
+): Promise<number | null> {
   if (context.signal.aborted) return null;
   const group = await context.startGroup({
     kind,
@@ -103,12 +115,18 @@ async function survivors(context: ExperimentContext, steps: WorkerState[][], kin
   const alive = group
     .workerStates()
     .filter((worker) => worker.index !== 1)
-    .filter((worker) => (worker.tid === null ? group.alive() : context.clock.threadCpuSeconds(worker.pid, worker.tid) !== null)).length;
+    .filter((worker) =>
+      worker.tid === null ? group.alive() : context.clock.threadCpuSeconds(worker.pid, worker.tid) !== null,
+    ).length;
   await context.stopGroup(group);
   return waited ? alive : null;
 }
 
-async function coresUnderLock(context: ExperimentContext, steps: WorkerState[][], kind: ScenarioKind): Promise<number | null> {
+async function coresUnderLock(
+  context: ExperimentContext,
+  steps: WorkerState[][],
+  kind: ScenarioKind,
+): Promise<number | null> {
   if (context.signal.aborted) return null;
   const group = await context.startGroup({
     kind,
@@ -120,12 +138,17 @@ async function coresUnderLock(context: ExperimentContext, steps: WorkerState[][]
   const measured = group.measure();
   steps.push(measured.workerStates);
   await context.stopGroup(group);
-  return waited && measured.cpuSeconds !== null && measured.wallSeconds > 0 ? measured.cpuSeconds / measured.wallSeconds : null;
+  return waited && measured.cpuSeconds !== null && measured.wallSeconds > 0
+    ? measured.cpuSeconds / measured.wallSeconds
+    : null;
 }
 
 /** What the start-up times include, said plainly: neither is the textbook "thread vs fork()". */
 function creationNote(threads: Creation | null, count: number): string {
-  const host = threads?.hostSeconds === null || threads?.hostSeconds === undefined ? '' : ` (${(threads.hostSeconds * 1000).toFixed(0)} ms here)`;
+  const host =
+    threads?.hostSeconds === null || threads?.hostSeconds === undefined
+      ? ''
+      : ` (${(threads.hostSeconds * 1000).toFixed(0)} ms here)`;
   return (
     `Starting ${count} threads is timed inside their host process, from its first new Worker() to the last thread reporting in; ` +
     `the host process's own start${host} is not included. A Node worker thread starts a JS engine of its own, so it costs more than a C or CPython thread. ` +
@@ -142,7 +165,10 @@ export async function versusExperiment(context: ExperimentContext): Promise<RunR
   const count = options.workers;
   const rows: [string, Cell][] = [];
   const steps: WorkerState[][] = [];
-  const ms = (created: Creation | null): string => (created === null ? '-' : `${(created.seconds * 1000).toFixed(0)} ms (${((created.seconds * 1000) / count).toFixed(1)} each)`);
+  const ms = (created: Creation | null): string =>
+    created === null
+      ? '-'
+      : `${(created.seconds * 1000).toFixed(0)} ms (${((created.seconds * 1000) / count).toFixed(1)} each)`;
 
   context.step(`starting ${count} threads, then ${count} processes`);
   const threadStart = await creation(context, 'threads', count);
@@ -153,31 +179,62 @@ export async function versusExperiment(context: ExperimentContext): Promise<RunR
   context.step('shared memory and message round trips');
   const reported = new Map<string, number>();
   if (!context.signal.aborted) {
-    const echo = await context.startGroup({ kind: 'threads', mode: 'echo', namePrefix: 'vs-echo-t', workers: 1, onMessage: collect(reported) });
+    const echo = await context.startGroup({
+      kind: 'threads',
+      mode: 'echo',
+      namePrefix: 'vs-echo-t',
+      workers: 1,
+      onMessage: collect(reported),
+    });
     steps.push(echo.workerStates());
     await untilMeasured(context, reported, 'thread-round-trip-us', 4000);
     await context.stopGroup(echo);
   }
   const shared = reported.get('shared-memory-ns');
-  rows.push(['read and update shared memory', { threads: shared === undefined ? '-' : `${shared.toFixed(1)} ns (Atomics.add)`, processes: 'none shared: messages only' }]);
+  rows.push([
+    'read and update shared memory',
+    {
+      threads: shared === undefined ? '-' : `${shared.toFixed(1)} ns (Atomics.add)`,
+      processes: 'none shared: messages only',
+    },
+  ]);
   const threadTrip = reported.get('thread-round-trip-us');
   const processTrip = await processRoundTrip(context, steps);
-  rows.push(['message round trip', { threads: threadTrip === undefined ? '-' : `${threadTrip.toFixed(1)} µs`, processes: processTrip === null ? '-' : `${processTrip.toFixed(1)} µs` }]);
+  rows.push([
+    'message round trip',
+    {
+      threads: threadTrip === undefined ? '-' : `${threadTrip.toFixed(1)} µs`,
+      processes: processTrip === null ? '-' : `${processTrip.toFixed(1)} µs`,
+    },
+  ]);
 
   context.step('one worker of three crashes');
   const of2 = (value: number | null): string => (value === null ? '-' : `${value} of 2 others survive`);
-  const fatal = { threads: await survivors(context, steps, 'threads', 'fatal'), processes: await survivors(context, steps, 'processes', 'fatal') };
+  const fatal = {
+    threads: await survivors(context, steps, 'threads', 'fatal'),
+    processes: await survivors(context, steps, 'processes', 'fatal'),
+  };
   rows.push(['a fatal crash in one worker', { threads: of2(fatal.threads), processes: of2(fatal.processes) }]);
-  rows.push(['an uncaught exception in one worker', { threads: of2(await survivors(context, steps, 'threads', 'throw')), processes: of2(await survivors(context, steps, 'processes', 'throw')) }]);
+  rows.push([
+    'an uncaught exception in one worker',
+    {
+      threads: of2(await survivors(context, steps, 'threads', 'throw')),
+      processes: of2(await survivors(context, steps, 'processes', 'throw')),
+    },
+  ]);
 
   context.step(`${context.cores} busy workers: GIL-like threads, then processes`);
   const lockThreads = await coresUnderLock(context, steps, 'threads');
   const lockProcesses = await coresUnderLock(context, steps, 'processes');
   const cores = (value: number | null): string => (value === null ? '-' : `${value.toFixed(2)} cores busy`);
-  rows.push([`${context.cores} busy workers (threads under a GIL-like lock)`, { threads: cores(lockThreads), processes: cores(lockProcesses) }]);
+  rows.push([
+    `${context.cores} busy workers (threads under a GIL-like lock)`,
+    { threads: cores(lockThreads), processes: cores(lockProcesses) },
+  ]);
 
   const stopped = context.signal.aborted;
-  const faster = threadStart && processStart ? (threadStart.seconds <= processStart.seconds ? 'threads' : 'processes') : null;
+  const faster =
+    threadStart && processStart ? (threadStart.seconds <= processStart.seconds ? 'threads' : 'processes') : null;
   const summary = stopped
     ? 'Stopped part-way; the rows measured so far are below.'
     : `Measured here: ${faster ?? 'neither kind'} started faster; a fatal crash left ${fatal.threads ?? '-'} of 2 threads and ${fatal.processes ?? '-'} of 2 processes running; under the lock, threads kept ${cores(lockThreads)}, processes ${cores(lockProcesses)}.`;
@@ -205,7 +262,10 @@ export async function versusExperiment(context: ExperimentContext): Promise<RunR
         processRoundTripUs: processTrip,
         coresUnderLock: { threads: lockThreads, processes: lockProcesses },
       },
-      table: { columns: ['', 'threads', 'processes'], rows: rows.map(([what, cell]) => [what, cell.threads, cell.processes]) },
+      table: {
+        columns: ['', 'threads', 'processes'],
+        rows: rows.map(([what, cell]) => [what, cell.threads, cell.processes]),
+      },
     },
   );
 }

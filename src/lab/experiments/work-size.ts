@@ -8,8 +8,18 @@ const CALIBRATION_UNITS = 1500;
  * Only used to size jobs (so each takes about the time asked for); results time the jobs themselves.
  * Null if the run was stopped meanwhile.
  */
-export async function unitsPerSecondOfOne(context: ExperimentContext, kind: 'threads' | 'processes', namePrefix: string): Promise<number | null> {
-  const group = await context.startGroup({ kind, mode: 'spin', namePrefix, workers: 1, spec: { units: CALIBRATION_UNITS } });
+export async function unitsPerSecondOfOne(
+  context: ExperimentContext,
+  kind: 'threads' | 'processes',
+  namePrefix: string,
+): Promise<number | null> {
+  const group = await context.startGroup({
+    kind,
+    mode: 'spin',
+    namePrefix,
+    workers: 1,
+    spec: { units: CALIBRATION_UNITS },
+  });
   const done = await context.untilFinished(group);
   const { wallSeconds } = group.measure();
   await context.stopGroup(group);

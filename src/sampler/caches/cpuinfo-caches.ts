@@ -11,5 +11,7 @@ export function parseCpuinfoCaches(text: string): CacheLevel[] {
   const scale = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[size[2]?.toUpperCase() ?? ''] ?? 1;
   const bytes = Number(size[1]) * scale;
   const line = Number(/^cache_alignment\s*:\s*(\d+)/im.exec(text)?.[1] ?? 0);
-  return bytes > 0 ? [{ name: 'LLC', bytes, sharedBy: null, lineBytes: line > 0 ? line : null, source: 'cpuinfo' }] : [];
+  return bytes > 0
+    ? [{ name: 'LLC', bytes, sharedBy: null, lineBytes: line > 0 ? line : null, source: 'cpuinfo' }]
+    : [];
 }

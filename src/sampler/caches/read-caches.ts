@@ -50,7 +50,8 @@ function readText(file: string): string {
  * source it came from. Runs a command, so it is read once, in the machine-facts helper or `info`.
  */
 export function readCaches(paths: CacheSourcePaths = MACHINE_PATHS): CacheLevel[] {
-  if (paths.platform === 'darwin') return mergeCaches([parseSysctlCaches(paths.run('sysctl', SYSCTL_CACHE_NAMES) ?? '')]);
+  if (paths.platform === 'darwin')
+    return mergeCaches([parseSysctlCaches(paths.run('sysctl', SYSCTL_CACHE_NAMES) ?? '')]);
   if (paths.platform !== 'linux') return mergeCaches([parseGetconfCaches(paths.run('getconf', ['-a']) ?? '')]);
   return mergeCaches([
     readSysfsCaches(paths.sysfsDir),

@@ -1,7 +1,14 @@
 import type { CacheLevel } from '../../model/types.js';
 
 /** The sysctl names paratop asks macOS for; each answers in bytes. */
-export const SYSCTL_CACHE_NAMES = ['hw.l1dcachesize', 'hw.l1icachesize', 'hw.l2cachesize', 'hw.l3cachesize', 'hw.cachelinesize', 'hw.cacheconfig'] as const;
+export const SYSCTL_CACHE_NAMES = [
+  'hw.l1dcachesize',
+  'hw.l1icachesize',
+  'hw.l2cachesize',
+  'hw.l3cachesize',
+  'hw.cachelinesize',
+  'hw.cacheconfig',
+] as const;
 
 const SYSCTL_LEVELS: readonly [key: string, name: string, configIndex: number][] = [
   ['hw.l1dcachesize', 'L1d', 1],
@@ -28,7 +35,13 @@ export function parseSysctlCaches(text: string): CacheLevel[] {
     const bytes = Number(values.get(key) ?? 0);
     const shared = sharing[configIndex] ?? 0;
     if (Number.isFinite(bytes) && bytes > 0) {
-      levels.push({ name, bytes, sharedBy: shared > 0 ? shared : null, lineBytes: lineBytes > 0 ? lineBytes : null, source: 'sysctl' });
+      levels.push({
+        name,
+        bytes,
+        sharedBy: shared > 0 ? shared : null,
+        lineBytes: lineBytes > 0 ? lineBytes : null,
+        source: 'sysctl',
+      });
     }
   }
   return levels;

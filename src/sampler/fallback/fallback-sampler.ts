@@ -1,6 +1,13 @@
 import type si from 'systeminformation';
 import { cpuPercent } from '../../model/cpu-load.js';
-import type { CoreLoad, CoreUsage, ProcessIdentity, ProcessSample, SystemSample, ThreadSample } from '../../model/types.js';
+import type {
+  CoreLoad,
+  CoreUsage,
+  ProcessIdentity,
+  ProcessSample,
+  SystemSample,
+  ThreadSample,
+} from '../../model/types.js';
 import type { Sampler } from '../sampler.js';
 import { type CpuTimeReading, type SystemInfoSource, systemInfoSource } from './system-info-source.js';
 
@@ -20,12 +27,35 @@ const STATE_LETTERS: Record<string, string> = {
 };
 
 /** systeminformation's shares of an interval, in paratop's terms (it has no iowait figure). */
-function toCoreLoad(load: { user: number; nice: number; system: number; irq: number; steal: number; idle: number; total: number }): CoreLoad {
-  return { user: load.user + load.nice, system: load.system + load.irq, iowait: 0, steal: load.steal, idle: load.idle, total: load.total };
+function toCoreLoad(load: {
+  user: number;
+  nice: number;
+  system: number;
+  irq: number;
+  steal: number;
+  idle: number;
+  total: number;
+}): CoreLoad {
+  return {
+    user: load.user + load.nice,
+    system: load.system + load.irq,
+    iowait: 0,
+    steal: load.steal,
+    idle: load.idle,
+    total: load.total,
+  };
 }
 
 function toCoreUsage(core: CoreData, id: number): CoreUsage {
-  const { loadUser: user, loadNice: nice, loadSystem: system, loadIrq: irq, loadSteal: steal, loadIdle: idle, load: total } = core;
+  const {
+    loadUser: user,
+    loadNice: nice,
+    loadSystem: system,
+    loadIrq: irq,
+    loadSteal: steal,
+    loadIdle: idle,
+    load: total,
+  } = core;
   return { id, ...toCoreLoad({ user, nice, system, irq, steal, idle, total }) };
 }
 

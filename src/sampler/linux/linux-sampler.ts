@@ -11,7 +11,14 @@ import type {
 import type { Sampler } from '../sampler.js';
 import { parsePasswd } from './parse-passwd.js';
 import { type PidStat, type PidStatus, parseCmdline, parsePidStat, parsePidStatus } from './parse-process-files.js';
-import { type MemInfo, type ProcStat, parseLoadavg, parseMeminfo, parseProcStat, parseUptime } from './parse-system-files.js';
+import {
+  type MemInfo,
+  type ProcStat,
+  parseLoadavg,
+  parseMeminfo,
+  parseProcStat,
+  parseUptime,
+} from './parse-system-files.js';
 import { type KeptFile, ProcReader } from './proc-reader.js';
 
 export interface LinuxSamplerOptions {
@@ -215,7 +222,9 @@ export class LinuxSampler implements Sampler {
     if (statText !== null) {
       const schedText = schedFirst ?? this.readText(files.schedstat);
       const unchanged = idle && statText === kept.statText && schedText !== null && schedText === kept.schedText;
-      record = unchanged ? this.stillHolds(kept, clock.uptime) : this.scanProcess(pid, files, statText, schedText, kept, clock);
+      record = unchanged
+        ? this.stillHolds(kept, clock.uptime)
+        : this.scanProcess(pid, files, statText, schedText, kept, clock);
     }
     if (!record && !kept) this.releaseFiles(files);
     return record;
@@ -273,7 +282,8 @@ export class LinuxSampler implements Sampler {
       statusScan = this.scanCount;
     }
     if (!status) return null;
-    const fresh = before && before.sample.name === stat.comm && this.scanCount - before.commandScan < COMMAND_REFRESH_SCANS;
+    const fresh =
+      before && before.sample.name === stat.comm && this.scanCount - before.commandScan < COMMAND_REFRESH_SCANS;
     const cpuSeconds = stat.cpuTicks / this.hz;
     const rssBytes = stat.rssPages * this.pageSize;
     const sample: ProcessSample = {

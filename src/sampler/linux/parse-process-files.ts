@@ -44,7 +44,12 @@ export function statFields(text: string, wanted: readonly number[]): StatFields 
   const fields = text.slice(close + 2).split(' ', last - 2);
   const values: number[] = [];
   for (let i = 0; i < wanted.length; i += 1) values.push(Number(fields[(wanted[i] ?? 0) - 3] ?? Number.NaN));
-  return { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), state: text.charAt(close + 2) || '?', values };
+  return {
+    pid: Number(text.slice(0, open).trim()),
+    comm: text.slice(open + 1, close),
+    state: text.charAt(close + 2) || '?',
+    values,
+  };
 }
 
 const PID_STAT_FIELDS = [4, 9, 14, 15, 20, 22, 24];

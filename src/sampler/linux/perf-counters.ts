@@ -6,7 +6,8 @@ export type CacheCounters =
   | { kind: 'unavailable'; reason: string };
 
 /** Said where perf is missing: the Debian package that has it. */
-export const PERF_MISSING = 'perf is not installed (Debian: apt-get install linux-perf), so there are no cache counters';
+export const PERF_MISSING =
+  'perf is not installed (Debian: apt-get install linux-perf), so there are no cache counters';
 
 /**
  * `perf stat -x,` output (on its stderr): one line per event, "value,unit,event,...", where the value
@@ -22,14 +23,22 @@ export function parseCacheCounters(text: string): CacheCounters {
   const misses = values.get('cache-misses');
   const references = values.get('cache-references');
   if (misses === undefined || references === undefined) {
-    if (/permission|paranoid/i.test(text)) return { kind: 'unavailable', reason: 'perf may not read hardware counters here (kernel.perf_event_paranoid; run as root, or lower it)' };
+    if (/permission|paranoid/i.test(text))
+      return {
+        kind: 'unavailable',
+        reason: 'perf may not read hardware counters here (kernel.perf_event_paranoid; run as root, or lower it)',
+      };
     return { kind: 'unavailable', reason: `perf gave no cache counters: ${text.trim().split('\n')[0] ?? 'no output'}` };
   }
   if (misses.startsWith('<') || references.startsWith('<')) {
-    return { kind: 'unavailable', reason: `this CPU or VM exposes no hardware cache counters (perf: ${misses.startsWith('<') ? misses : references})` };
+    return {
+      kind: 'unavailable',
+      reason: `this CPU or VM exposes no hardware cache counters (perf: ${misses.startsWith('<') ? misses : references})`,
+    };
   }
   const [missCount, referenceCount] = [Number(misses), Number(references)];
-  if (!Number.isFinite(missCount) || !Number.isFinite(referenceCount) || referenceCount <= 0) return { kind: 'unavailable', reason: `perf counted no cache references (${references})` };
+  if (!Number.isFinite(missCount) || !Number.isFinite(referenceCount) || referenceCount <= 0)
+    return { kind: 'unavailable', reason: `perf counted no cache references (${references})` };
   return { kind: 'counted', misses: missCount, references: referenceCount, missRate: missCount / referenceCount };
 }
 
@@ -38,10 +47,21 @@ export function parseCacheCounters(text: string): CacheCounters {
  * installed and permitted. Never a made-up figure: anything else is a reason.
  */
 export function countCacheMisses(pids: readonly number[], seconds: number, perf = 'perf'): Promise<CacheCounters> {
-  const args = ['stat', '-e', 'cache-misses,cache-references', '-x,', '-p', pids.join(','), '--', 'sleep', String(seconds)];
+  const args = [
+    'stat',
+    '-e',
+    'cache-misses,cache-references',
+    '-x,',
+    '-p',
+    pids.join(','),
+    '--',
+    'sleep',
+    String(seconds),
+  ];
   return new Promise((resolve) => {
     execFile(perf, args, { timeout: (seconds + 10) * 1000 }, (error, _stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') resolve({ kind: 'unavailable', reason: PERF_MISSING });
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT')
+        resolve({ kind: 'unavailable', reason: PERF_MISSING });
       else resolve(parseCacheCounters(stderr));
     });
   });
