@@ -1,8 +1,9 @@
 import { cpus } from 'node:os';
-import { SCENARIOS, type ScenarioDefinition } from '../scenarios/definitions.js';
+import { SCENARIOS, type ScenarioDefinition } from '../src/lab/scenarios.js';
 import { LabEngine } from '../src/lab/lab-engine.js';
 import { python } from '../src/lab/python-runtime.js';
-import { type TaskClock, createTaskClock } from '../src/lab/task-clock.js';
+import { createTaskProbe } from '../src/sampler/create-probes.js';
+import type { TaskProbe } from '../src/sampler/task-probe.js';
 import { type CoreTicks, TICKS_PER_SECOND, readCoreTicks, readPidTicks } from './proc-stat.js';
 import { sleep } from './pty-process.js';
 
@@ -60,16 +61,16 @@ interface Mark {
 }
 
 /**
- * paratop's task clock, with the bench reading /proc itself (bench/proc-stat.ts) in the same
+ * paratop's task probe, with the bench reading /proc itself (bench/proc-stat.ts) in the same
  * synchronous step each time paratop reads: its run's window opens and closes with a reading of the
  * cores (coreTimes), and every reading of a worker's CPU time is doubled by the bench's own. The
  * independent figures thus cover paratop's window to within microseconds.
  */
-class WitnessClock implements TaskClock {
+class WitnessProbe implements TaskProbe {
   marks: Mark[] = [];
   readonly own = new Map<number, { at: number; ticks: number }[]>();
 
-  constructor(private readonly inner: TaskClock) {}
+  constructor(private readonly inner: TaskProbe) {}
 
   reset(): void {
     this.marks = [];
@@ -90,7 +91,7 @@ class WitnessClock implements TaskClock {
     return this.inner.threadCpuSeconds(pid, tid);
   }
 
-  coreTimes(): ReturnType<TaskClock['coreTimes']> {
+  coreTimes(): ReturnType<TaskProbe['coreTimes']> {
     this.marks.push({ at: performance.now(), cores: readCoreTicks() });
     return this.inner.coreTimes();
   }
@@ -99,7 +100,7 @@ class WitnessClock implements TaskClock {
     return this.inner.contextSwitches(pid, tid);
   }
 
-  memory(pid: number): ReturnType<TaskClock['memory']> {
+  memory(pid: number): ReturnType<TaskProbe['memory']> {
     return this.inner.memory(pid);
   }
 
@@ -145,8 +146,8 @@ export async function measureLabSpeedups(
   options: { scenarios?: readonly ScenarioDefinition[]; pythonCommand?: string } = {},
 ): Promise<{ points: LabPoint[]; skipped: LabSkip[]; freeThreadedPython: boolean }> {
   const cores = cpus().length;
-  const clock = new WitnessClock(createTaskClock());
-  const engine = new LabEngine({ cores, clock });
+  const probe = new WitnessProbe(createTaskProbe());
+  const engine = new LabEngine({ cores, probe });
   const points: LabPoint[] = [];
   const skipped: LabSkip[] = [];
   const found = await python(options.pythonCommand);
@@ -160,13 +161,14 @@ export async function measureLabSpeedups(
       let baseline: number | null = null;
       for (const workers of workerCounts(scenario, cores)) {
         onProgress(`  ${scenario.id}, ${workers} worker${workers === 1 ? '' : 's'}…`);
-        clock.reset();
+        probe.reset();
         try {
           await engine.start(scenario.id, { workers, jobSeconds: seconds });
-          const result = scenario.finite ? await engine.whenDone() : (await sleep(seconds * 1000), await engine.stop());
+          if (!scenario.finite) await sleep(seconds * 1000);
+          const result = scenario.finite ? await engine.whenDone() : await engine.stop();
           if (!result) throw new Error('the run ended without a result');
           if (workers === 1) baseline = result.unitsPerSecond;
-          const own = clock.independent();
+          const own = probe.independent();
           points.push({
             scenario: scenario.id,
             workers,

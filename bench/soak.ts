@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xterm from '@xterm/headless';
-import { SCENARIOS } from '../scenarios/definitions.js';
+import { SCENARIOS } from '../src/lab/scenarios.js';
 import type { DiagnosticsRecord } from '../src/app/diagnostics.js';
 import { BIN, RESULTS_DIR } from './paths.js';
 import { processCount, rssMegabytes, sleep, startInPty } from './pty-process.js';

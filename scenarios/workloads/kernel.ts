@@ -1,14 +1,9 @@
 /**
  * The unit of work every workload counts: a fixed integer loop (xorshift). Pure computation, no
- * allocation, so it measures the CPU and nothing else.
+ * allocation, so it measures the CPU and nothing else. What it costs, roughly, is in the protocol
+ * (APPROX_MS_PER_UNIT), where paratop sizes jobs by it.
  */
 export const ITERATIONS_PER_UNIT = 100_000;
-
-/**
- * What one unit costs one core, roughly: 0.14 ms on the 2-core test machine (2000 units timed after
- * warming up, Node 20). For sizing work by time only; results always time the work itself.
- */
-export const APPROX_MS_PER_UNIT = 0.14;
 
 let sink = 0x9e3779b9;
 

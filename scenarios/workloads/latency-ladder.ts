@@ -1,5 +1,5 @@
 import { buildCycle, chase, elementsFor, strideBytesFor } from './pointer-chase.js';
-import type { WorkloadSpec } from './protocol.js';
+import type { WorkloadSpec } from '../../src/lab/protocol.js';
 
 /** Loads per timed slice: long enough to dwarf the clock's cost, short enough to hear a stop soon. */
 const LOADS_PER_SLICE = 1 << 16;
@@ -8,8 +8,6 @@ const ROUNDS = 3;
 /** Loads to run before timing, so the set is where it will stay (cache or RAM) and the TLB has seen it. */
 const WARM_LOADS = 1 << 20;
 const SEED = 0x2545f491;
-
-let landing = 0;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -32,15 +30,16 @@ export async function timeLatencies(
   spec: WorkloadSpec,
   going: () => boolean,
   report: (bytes: number, nsPerLoad: number) => void,
-): Promise<void> {
+): Promise<number> {
   const sizes = spec.sizes ?? [];
   const strideBytes = strideBytesFor(spec.lineBytes ?? 64);
   const memory = new Uint32Array(elementsFor(Math.max(0, ...sizes), strideBytes));
   const msPerRound = (spec.msPerSize ?? 300) / ROUNDS;
+  let landing = 0;
   for (const bytes of sizes) {
     for (const _slice of buildCycle(memory, bytes, strideBytes, SEED)) {
       await yieldToEventLoop();
-      if (!going()) return;
+      if (!going()) return landing;
     }
     let at = chase(memory, Math.min(WARM_LOADS, 2 * Math.ceil(bytes / strideBytes)), 0);
     let best = Number.POSITIVE_INFINITY;
@@ -55,10 +54,11 @@ export async function timeLatencies(
       } while (elapsed < msPerRound);
       best = Math.min(best, (elapsed * 1e6) / loads);
       await yieldToEventLoop();
-      if (!going()) return;
+      if (!going()) return landing;
     }
-    // Where the chase ended is kept, so the loads cannot be optimised away.
+    // Where each chase ended is returned, so the loads cannot be optimised away.
     landing ^= at;
     report(bytes, best);
   }
+  return landing;
 }

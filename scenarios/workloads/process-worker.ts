@@ -1,7 +1,12 @@
 import { workUnit } from './kernel.js';
 import { timeLatencies, workingSet } from './latency-ladder.js';
-import { exitWhenParentDies } from './parent-watch.js';
-import { type ToWorkload, type WorkloadSpec, isToWorkload, waitsForGo } from './protocol.js';
+import {
+  exitWhenParentDies,
+  isToWorkload,
+  type ToWorkload,
+  waitsForGo,
+  type WorkloadSpec,
+} from '../../src/lab/protocol.js';
 import { currentTid, nameCurrentThread } from './task-identity.js';
 import { sendToEngine as send } from './to-engine.js';
 

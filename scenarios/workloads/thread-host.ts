@@ -1,8 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { serveWithDelay } from './delay-server.js';
 import { unitsForSeconds } from './monte-carlo.js';
-import { exitWhenParentDies } from './parent-watch.js';
-import { type ToWorkload, type WorkloadSpec, isToWorkload } from './protocol.js';
+import { exitWhenParentDies, isToWorkload, type ToWorkload, type WorkloadSpec } from '../../src/lab/protocol.js';
 import { SharedLock } from './shared-lock.js';
 import { nameCurrentThread } from './task-identity.js';
 import { sendToEngine as send } from './to-engine.js';
@@ -47,7 +46,8 @@ const workers = Array.from({ length: spec.threads }, (_, slot) => {
   worker.on('message', (message: { type?: string }) => {
     if (message.type === 'pong') return;
     send(message as Parameters<typeof send>[0]);
-    if (message.type === 'ready' && (reportedIn += 1) === spec.threads && spec.mode === 'idle') {
+    if (message.type === 'ready') reportedIn += 1;
+    if (message.type === 'ready' && reportedIn === spec.threads && spec.mode === 'idle') {
       // performance.now() counts from this process's start: how long the host took before it asked for threads.
       send({ type: 'measure', name: 'host-start-ms', value: creating });
       send({ type: 'measure', name: 'threads-start-ms', value: performance.now() - creating });

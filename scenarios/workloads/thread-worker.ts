@@ -3,7 +3,7 @@ import { workUnit } from './kernel.js';
 import { THROWS_PER_UNIT, throwPoints } from './monte-carlo.js';
 import { Mutex } from './mutex.js';
 import { connect } from 'node:net';
-import { type ToEngine, type WorkloadSpec, waitsForGo } from './protocol.js';
+import { type ToEngine, type WorkloadSpec, waitsForGo } from '../../src/lab/protocol.js';
 import { SharedLock } from './shared-lock.js';
 import { currentTid, nameCurrentThread } from './task-identity.js';
 

@@ -1,4 +1,4 @@
-import type { ToEngine } from './protocol.js';
+import type { ToEngine } from '../../src/lab/protocol.js';
 
 /** Send a message to paratop over IPC; `then` runs once it is written (or at once without a channel). */
 export function sendToEngine(message: ToEngine, then?: () => void): void {

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { SCENARIOS } from '../../scenarios/definitions.js';
+import { SCENARIOS } from '../lab/scenarios.js';
 import { LabEngine } from '../lab/lab-engine.js';
 import { python } from '../lab/python-runtime.js';
 import { defaultWorkers } from '../lab/worker-counts.js';

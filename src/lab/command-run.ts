@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { ResultPromise } from 'execa';
-import type { FromKeeper, KeeperSpec, ToKeeper } from '../../scenarios/workloads/protocol.js';
+import type { FromKeeper, KeeperSpec, ToKeeper } from './protocol.js';
 import type { StopReason, WorkerState } from '../model/lab-types.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import { OutputLog, type OutputLine } from '../model/output-log.js';
@@ -8,14 +8,14 @@ import type { CpuTimes } from '../model/types.js';
 import { CommandLineError, type CommandRequest } from './command-line.js';
 import { workloadPath } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
-import type { ProcessLink, ProcessLinkSource } from './process-links.js';
+import type { ProcessLink, ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
 import { followTree } from './process-tree.js';
 import { signalQuietly } from './signal-quietly.js';
-import type { TaskClock } from './task-clock.js';
+import type { TaskProbe } from '../sampler/task-probe.js';
 
 export interface CommandRunDeps {
-  links: ProcessLinkSource;
-  clock: TaskClock;
+  scanner: ProcessTreeScanner;
+  probe: TaskProbe;
   stageMs: { ask: number; terminate: number; kill: number };
   /** Something worth redrawing happened (output, a process came or went). */
   onChange(): void;
@@ -244,7 +244,7 @@ export class CommandRun implements LiveGroup {
     const now = performance.now();
     const elapsed = (now - this.lastSampleAt) / 1000;
     const followed = new Map([...this.live].map(([pid, link]) => [pid, link.startTicks]));
-    const members = followTree(this.deps.links.read(), followed, this.rootPid);
+    const members = followTree(this.deps.scanner.read(), followed, this.rootPid);
     const current = new Map(members.map((link) => [link.pid, link]));
     let changed = false;
     const before = new Set(this.live.keys());
@@ -316,7 +316,7 @@ export class CommandRun implements LiveGroup {
       wallSeconds: this.elapsedSeconds(),
       cpuSeconds: this.cpuSeconds(),
       coresBefore: this.coresAtStart,
-      coresAfter: this.deps.clock.coreTimes(),
+      coresAfter: this.deps.probe.coreTimes(),
       processes: [...this.seen.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.pid - b.pid),
       peakProcesses: this.peakProcesses,
       peakThreads: this.peakThreads,
@@ -342,7 +342,7 @@ export class CommandRun implements LiveGroup {
     this.rootPid = pid;
     this.readyAt = performance.now();
     this.lastSampleAt = this.readyAt;
-    this.coresAtStart = this.deps.clock.coreTimes();
+    this.coresAtStart = this.deps.probe.coreTimes();
     this.sample();
   }
 
@@ -434,7 +434,7 @@ export class CommandRun implements LiveGroup {
   }
 
   private threadStatesOf(link: ProcessLink, elapsed: number): WorkerState[] {
-    const threads = this.deps.links.threads(link.pid);
+    const threads = this.deps.scanner.threads(link.pid);
     // Where threads cannot be seen (macOS), the process stands for its threads.
     const rows = threads.length > 0 ? threads : [{ tid: null, name: link.comm, cpuSeconds: link.ownCpuSeconds }];
     return rows.map((thread) => {
@@ -517,7 +517,7 @@ export class CommandRun implements LiveGroup {
   private groupIsOurs(): boolean {
     if (this.exit === null) return true;
     // One look at every process (on macOS each look is a `ps`), then each followed one checked in it.
-    const now = new Map(this.deps.links.read().map((link) => [link.pid, link]));
+    const now = new Map(this.deps.scanner.read().map((link) => [link.pid, link]));
     for (const link of this.live.values()) {
       const current = now.get(link.pid);
       if (current && current.startTicks === link.startTicks && current.sid === this.rootPid) return true;
@@ -528,7 +528,7 @@ export class CommandRun implements LiveGroup {
   /** A process of the tree by PID, unless the PID now belongs to someone else (it was reused). */
   private signalFollowed(pid: number, name: NodeJS.Signals): void {
     const link = this.live.get(pid);
-    if (link && this.deps.links.isSame(pid, link.startTicks)) signalQuietly(pid, name);
+    if (link && this.deps.scanner.isSame(pid, link.startTicks)) signalQuietly(pid, name);
   }
 }
 

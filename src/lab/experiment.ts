@@ -1,10 +1,10 @@
-import type { ScenarioDefinition } from '../../scenarios/definitions.js';
+import type { ScenarioDefinition } from './scenarios.js';
 import type { RunResult } from '../model/lab-types.js';
 import type { CacheLevel } from '../model/types.js';
 import type { CommandRequest } from './command-line.js';
 import type { CommandRun } from './command-run.js';
 import type { LiveGroup } from './live-group.js';
-import type { TaskClock } from './task-clock.js';
+import type { TaskProbe } from '../sampler/task-probe.js';
 import type { GroupOptions, WorkloadGroup } from './workload-group.js';
 
 /** How a run was asked for: the worker count, and settings some experiments take. */
@@ -29,7 +29,7 @@ export interface ExperimentContext {
   readonly scenario: ScenarioDefinition;
   readonly options: StartOptions;
   readonly cores: number;
-  readonly clock: TaskClock;
+  readonly probe: TaskProbe;
   /** Aborted when the user stops the run. */
   readonly signal: AbortSignal;
   startGroup(options: GroupOptions): Promise<WorkloadGroup>;

@@ -1,4 +1,4 @@
-import { type ScenarioDefinition, findScenario } from '../../scenarios/definitions.js';
+import { type ScenarioDefinition, findScenario } from './scenarios.js';
 import type { CommandOutput, RunPhase, RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { CacheLevel } from '../model/types.js';
 import { readCaches } from '../sampler/caches/read-caches.js';
@@ -10,9 +10,10 @@ import { commandScenario } from './experiments/command.js';
 import { experimentFor } from './experiments/index.js';
 import { launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
-import { type ProcessLinkSource, createLinkSource } from './process-links.js';
 import { python } from './python-runtime.js';
-import { type TaskClock, createTaskClock } from './task-clock.js';
+import { createTaskProbe, createTreeScanner } from '../sampler/create-probes.js';
+import type { ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
+import type { TaskProbe } from '../sampler/task-probe.js';
 import { type GroupOptions, WorkloadGroup } from './workload-group.js';
 import { workerCountProblem } from './worker-counts.js';
 
@@ -20,7 +21,7 @@ export type { StartOptions } from './experiment.js';
 
 export interface LabEngineOptions {
   cores: number;
-  clock?: TaskClock;
+  probe?: TaskProbe;
   launch?: typeof launchWorkload;
   /** Called when something worth redrawing changed: a phase, a new worker, or once a second while running. */
   onChange?: () => void;
@@ -67,20 +68,20 @@ export class LabEngine {
   private latestResult: RunResult | null = null;
   /** Work per second with one worker, per scenario, from this session's runs: the speedup baseline. */
   private readonly baselines = new Map<string, number>();
-  private readonly clock: TaskClock;
+  private readonly probe: TaskProbe;
   private readonly launch: typeof launchWorkload;
   private readonly stageMs: { ask: number; terminate: number; kill: number };
   /** Samples the running workers every second; only while something runs, so an idle lab never wakes paratop. */
   private sampleTimer: NodeJS.Timeout | null = null;
   /** Who is related to whom, for following a command's process tree; made on first use. */
-  private links: ProcessLinkSource | null = null;
+  private scanner: ProcessTreeScanner | null = null;
   /** The latest command run: its output stays readable after it ends. */
   private command: CommandRun | null = null;
   /** The OS's cache sizes, read on first use: reading them may start getconf. */
   private caches: CacheLevel[] | null = null;
 
   constructor(private readonly options: LabEngineOptions) {
-    this.clock = options.clock ?? createTaskClock();
+    this.probe = options.probe ?? createTaskProbe();
     this.launch = options.launch ?? launchWorkload;
     this.stageMs = options.stageMs ?? { ask: 1500, terminate: 1000, kill: 1000 };
   }
@@ -258,7 +259,7 @@ export class LabEngine {
       scenario: run.scenario,
       options,
       cores: this.options.cores,
-      clock: this.clock,
+      probe: this.probe,
       signal: run.abort.signal,
       startGroup: async (groupOptions: GroupOptions) => {
         if (run.abort.signal.aborted) throw new Error('stopped');
@@ -268,7 +269,7 @@ export class LabEngine {
           groupOptions,
           {
             launch: this.launch,
-            clock: this.clock,
+            probe: this.probe,
             switchIntervalMs: this.options.switchIntervalMs ?? 5,
             stageMs: this.stageMs,
             onChange: () => this.options.onChange?.(),
@@ -283,12 +284,12 @@ export class LabEngine {
       },
       startCommand: async (request: CommandRequest) => {
         if (run.abort.signal.aborted) throw new Error('stopped');
-        this.links ??= createLinkSource();
+        this.scanner ??= createTreeScanner();
         const command = await CommandRun.start(
           request,
           {
-            links: this.links,
-            clock: this.clock,
+            scanner: this.scanner,
+            probe: this.probe,
             stageMs: this.stageMs,
             onChange: () => this.options.onChange?.(),
             onOutput: run.onOutput,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ToEngine, ToWorkload, WorkloadSpec } from '../../scenarios/workloads/protocol.js';
+import type { ToEngine, ToWorkload, WorkloadSpec } from './protocol.js';
 import { packageRoot } from '../package-root.js';
 import { signalQuietly } from './signal-quietly.js';
 
@@ -21,12 +21,17 @@ export interface LaunchedWorkload {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** The compiled workload programs and the command keeper (they run as plain node, in their own processes), or the Python one. */
+/**
+ * The compiled workload programs and paratop's command keeper (they run as plain node, in their own
+ * processes), or the Python one.
+ */
 export function workloadPath(program: WorkloadProgram | 'command-keeper'): string {
   const path =
     program === 'python'
       ? join(packageRoot(), 'scenarios', 'python', 'paratop_lab.py')
-      : join(packageRoot(), 'dist', 'scenarios', 'workloads', `${program}.js`);
+      : program === 'command-keeper'
+        ? join(packageRoot(), 'dist', 'src', 'lab', 'command-keeper.js')
+        : join(packageRoot(), 'dist', 'scenarios', 'workloads', `${program}.js`);
   if (!existsSync(path))
     throw new Error(`${path} is missing: paratop is not built (run npm install, or npm run build).`);
   return path;

@@ -1,4 +1,4 @@
-import type { ProcessLink } from './process-links.js';
+import type { ProcessLink } from '../sampler/process-tree-scanner.js';
 
 /**
  * The processes of a command now, from every process's links: those already followed (the same

@@ -1,4 +1,4 @@
-import type { ScenarioDefinition } from '../../scenarios/definitions.js';
+import type { ScenarioDefinition } from './scenarios.js';
 import type { ScenarioInfo } from '../model/lab-types.js';
 
 /** The most busy workers one run may start: enough for the lecture's 11 on a small laptop, never a fork bomb. */

@@ -1,16 +1,10 @@
-import type {
-  PythonMode,
-  ToEngine,
-  ToWorkload,
-  WorkloadMode,
-  WorkloadSpec,
-} from '../../scenarios/workloads/protocol.js';
+import type { PythonMode, ToEngine, ToWorkload, WorkloadMode, WorkloadSpec } from './protocol.js';
 import type { JoinedResult, ScenarioKind, StopReason, WorkerState } from '../model/lab-types.js';
 import type { CpuTimes } from '../model/types.js';
 import type { LaunchedWorkload, WorkloadProgram, launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
 import { signalQuietly } from './signal-quietly.js';
-import type { TaskClock } from './task-clock.js';
+import type { TaskProbe } from '../sampler/task-probe.js';
 
 export interface GroupOptions {
   kind: ScenarioKind;
@@ -37,7 +31,7 @@ const DEFAULT_PYTHON_MAX_SECONDS = 600;
 
 export interface GroupDeps {
   launch: typeof launchWorkload;
-  clock: TaskClock;
+  probe: TaskProbe;
   switchIntervalMs: number;
   stageMs: { ask: number; terminate: number; kill: number };
   /** Something worth redrawing happened (a worker reported in, or died). */
@@ -243,7 +237,7 @@ export class WorkloadGroup implements LiveGroup {
     const now = performance.now();
     const elapsed = (now - this.lastSampleAt) / 1000;
     for (const pid of this.pids()) {
-      const cpu = this.deps.clock.processCpuSeconds(pid);
+      const cpu = this.deps.probe.processCpuSeconds(pid);
       if (cpu !== null) this.lastProcessCpu.set(pid, cpu);
     }
     let switches = 0;
@@ -256,7 +250,7 @@ export class WorkloadGroup implements LiveGroup {
         state.cpu = before !== undefined && elapsed > 0 ? Math.max(0, ((total - before) / elapsed) * 100) : null;
         this.lastWorkerCpu.set(state.index, total);
       }
-      const ctx = state.tid === null ? null : this.deps.clock.contextSwitches(state.pid, state.tid);
+      const ctx = state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
       const ctxBefore = this.lastCtx.get(state.index);
       if (ctx !== null) {
         if (ctxBefore !== undefined) {
@@ -278,7 +272,7 @@ export class WorkloadGroup implements LiveGroup {
       cpuSeconds: this.cpuSeconds(),
       units: this.units(),
       coresBefore: this.coresAtReady,
-      coresAfter: this.deps.clock.coreTimes(),
+      coresAfter: this.deps.probe.coreTimes(),
       workerStates: this.workerStates(),
     };
   }
@@ -410,9 +404,9 @@ export class WorkloadGroup implements LiveGroup {
   private beginMeasuring(): void {
     this.readyAt = performance.now();
     this.lastSampleAt = this.readyAt;
-    this.coresAtReady = this.deps.clock.coreTimes();
+    this.coresAtReady = this.deps.probe.coreTimes();
     for (const pid of this.pids()) {
-      const cpu = this.deps.clock.processCpuSeconds(pid);
+      const cpu = this.deps.probe.processCpuSeconds(pid);
       if (cpu === null) continue;
       this.cpuAtReady.set(pid, cpu);
       this.lastProcessCpu.set(pid, cpu);
@@ -423,7 +417,7 @@ export class WorkloadGroup implements LiveGroup {
         this.workerCpuAtReady.set(state.index, cpu);
         this.lastWorkerCpu.set(state.index, cpu);
       }
-      const ctx = state.tid === null ? null : this.deps.clock.contextSwitches(state.pid, state.tid);
+      const ctx = state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
       if (ctx !== null) {
         this.lastCtx.set(state.index, ctx);
         this.ctxAtReady.set(state.index, ctx);
@@ -439,8 +433,8 @@ export class WorkloadGroup implements LiveGroup {
   }
 
   private workerCpu(state: WorkerState): number | null {
-    if (this.options.kind === 'processes' || state.tid === null) return this.deps.clock.processCpuSeconds(state.pid);
-    return this.deps.clock.threadCpuSeconds(state.pid, state.tid);
+    if (this.options.kind === 'processes' || state.tid === null) return this.deps.probe.processCpuSeconds(state.pid);
+    return this.deps.probe.threadCpuSeconds(state.pid, state.tid);
   }
 }
 

@@ -1,4 +1,4 @@
-import { SCENARIOS } from '../../scenarios/definitions.js';
+import { SCENARIOS } from '../../src/lab/scenarios.js';
 import type { DashboardEvent, Effect } from '../../src/app/events.js';
 import { reduce } from '../../src/app/reducer.js';
 import { type DashboardState, type InitialSettings, initialState } from '../../src/model/dashboard-state.js';

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { findScenario } from '../../../scenarios/definitions.js';
+import { findScenario } from '../../lab/scenarios.js';
 import { readLadder, withMeasuredCaches } from '../../lab/memory-ladder-store.js';
 import { machineSummaryLines } from '../../model/machine-summary.js';
 import { ladderSummary } from '../../model/memory-ladder.js';

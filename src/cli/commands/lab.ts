@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SCENARIOS, type ScenarioDefinition, findScenario } from '../../../scenarios/definitions.js';
+import { SCENARIOS, type ScenarioDefinition, findScenario } from '../../lab/scenarios.js';
 import type { StartOptions } from '../../lab/experiment.js';
 import { LabEngine } from '../../lab/lab-engine.js';
 import { python } from '../../lab/python-runtime.js';
@@ -42,7 +42,7 @@ export async function runLabList(options: { json?: boolean }, cores: number): Pr
     (entry) =>
       `${entry.page}:${entry.key}  ${entry.id.padEnd(idWidth)}  ${entry.kind.padEnd(9)}  ${String(entry.defaultWorkers).padStart(2)} worker${entry.defaultWorkers === 1 ? ' ' : 's'}  ${entry.title} (${entry.lecture})${entry.reason ? ` [unavailable: ${entry.reason}]` : ''}`,
   );
-  await writeOut(`${['KEY  ID'.padEnd(idWidth + 6) + '  KIND       WORKERS     WHAT', ...lines].join('\n')}\n`);
+  await writeOut(`${[`${'KEY  ID'.padEnd(idWidth + 6)}  KIND       WORKERS     WHAT`, ...lines].join('\n')}\n`);
 }
 
 export interface LabRunFlags {

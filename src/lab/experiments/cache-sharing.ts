@@ -2,7 +2,7 @@ import { freemem, hostname } from 'node:os';
 import { formatBytes } from '../../model/format.js';
 import type { RunResult, WorkerState } from '../../model/lab-types.js';
 import type { CacheLevel } from '../../model/types.js';
-import { type CacheCounters, countCacheMisses } from '../../sampler/linux/perf-counters.js';
+import { type CacheCounters, countCacheMisses } from '../../sampler/cache-counters.js';
 import type { ExperimentContext } from '../experiment.js';
 import { readLadder } from '../memory-ladder-store.js';
 import { experimentResult, perWorkerOfSteps } from '../run-results.js';
@@ -74,7 +74,7 @@ interface Point {
   loadsPerSecondPerWorker: number;
   /** CPU time per load: what a load costs while the worker runs, whether or not it waited its turn for a core. */
   nsPerLoad: number;
-  counters: CacheCounters | null;
+  counters: CacheCounters;
   workerStates: WorkerState[];
 }
 
@@ -94,10 +94,10 @@ async function measureCount(
   });
   const warmed = await context.sleep(WARM_UP_MS);
   const first = group.measure();
-  const counting = process.platform === 'linux' ? countCacheMisses(group.pids(), seconds) : null;
+  const counting = countCacheMisses(group.pids(), seconds);
   const timed = warmed && (await context.sleep(seconds * 1000));
   const last = group.measure();
-  const counters = counting ? await counting : null;
+  const counters = await counting;
   await context.stopGroup(group);
   if (!timed) return null;
   const wall = last.wallSeconds - first.wallSeconds;
@@ -161,8 +161,8 @@ export async function cacheSharingExperiment(context: ExperimentContext): Promis
   const holds = shrunk.length > 0 ? setBytes : cache.bytes;
   const fits = (point: Point): string => (point.totalBytes <= holds ? 'yes' : 'no');
   const missRate = (point: Point): string =>
-    point.counters?.kind === 'counted' ? `${(point.counters.missRate * 100).toFixed(1)}%` : '-';
-  const unavailable = points.map((point) => point.counters).find((counters) => counters?.kind === 'unavailable');
+    point.counters.kind === 'counted' ? `${(point.counters.missRate * 100).toFixed(1)}%` : '-';
+  const unavailable = points.map((point) => point.counters).find((counters) => counters.kind === 'unavailable');
   const lines = [
     `Each worker walks ${formatBytes(setBytes)} of its own; the cache one worker gets is ${formatBytes(cache.bytes)} (${cache.source}).`,
     ...(cache.measured

@@ -1,4 +1,4 @@
-import type { ScenarioDefinition } from '../../../scenarios/definitions.js';
+import type { ScenarioDefinition } from '../scenarios.js';
 import { COMMAND_RUN_ID, type RunResult, type StopReason } from '../../model/lab-types.js';
 import type { CommandRequest } from '../command-line.js';
 import type { CommandMeasure } from '../command-run.js';

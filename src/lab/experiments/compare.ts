@@ -1,4 +1,4 @@
-import type { WorkloadMode } from '../../../scenarios/workloads/protocol.js';
+import type { WorkloadMode } from '../protocol.js';
 import type { RunResult, ScenarioKind, WorkerState } from '../../model/lab-types.js';
 import { type CompareRow, appendCompareEntry } from '../compare-history.js';
 import type { ExperimentContext } from '../experiment.js';

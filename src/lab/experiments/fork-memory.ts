@@ -138,7 +138,7 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
       const states = group.workerStates();
       steps.push(states);
       for (const state of states) {
-        const memory = context.clock.memory(state.pid);
+        const memory = context.probe.memory(state.pid);
         if (memory)
           rows.push({
             approach,

@@ -1,4 +1,4 @@
-import { APPROX_MS_PER_UNIT } from '../../../scenarios/workloads/kernel.js';
+import { APPROX_MS_PER_UNIT } from '../protocol.js';
 import type { RunResult, WorkerState } from '../../model/lab-types.js';
 import { coresForDeadline, describeEstimate } from '../core-calculator.js';
 import type { ExperimentContext } from '../experiment.js';

@@ -1,4 +1,4 @@
-import type { ScenarioDefinition } from '../../../scenarios/definitions.js';
+import type { ScenarioDefinition } from '../scenarios.js';
 import type { Experiment } from '../experiment.js';
 import { cacheSharingExperiment } from './cache-sharing.js';
 import { commandExperiment } from './command.js';

@@ -1,4 +1,4 @@
-import { APPROX_MS_PER_UNIT } from '../../../scenarios/workloads/kernel.js';
+import { APPROX_MS_PER_UNIT } from '../protocol.js';
 import { type Component, bottleneckOf } from '../../model/bottleneck.js';
 import { coreLoadBetween } from '../../model/cpu-load.js';
 import { pythonLine, type RunResult, type WorkerState } from '../../model/lab-types.js';
@@ -76,7 +76,7 @@ async function measureRun(context: ExperimentContext, work: Work, threads: numbe
   let asleep = 0;
   const sampler = setInterval(() => {
     for (const worker of group.workerStates()) {
-      const state = worker.tid === null ? null : context.clock.threadState(worker.pid, worker.tid);
+      const state = worker.tid === null ? null : context.probe.threadState(worker.pid, worker.tid);
       if (state === null) continue;
       samples += 1;
       if (state === 'S' || state === 'D') asleep += 1;

@@ -1,4 +1,4 @@
-import type { ToEngine } from '../../../scenarios/workloads/protocol.js';
+import type { ToEngine } from '../protocol.js';
 import type { RunResult, ScenarioKind, WorkerState } from '../../model/lab-types.js';
 import type { ExperimentContext } from '../experiment.js';
 import { experimentResult, perWorkerOfSteps } from '../run-results.js';
@@ -116,7 +116,7 @@ async function survivors(
     .workerStates()
     .filter((worker) => worker.index !== 1)
     .filter((worker) =>
-      worker.tid === null ? group.alive() : context.clock.threadCpuSeconds(worker.pid, worker.tid) !== null,
+      worker.tid === null ? group.alive() : context.probe.threadCpuSeconds(worker.pid, worker.tid) !== null,
     ).length;
   await context.stopGroup(group);
   return waited ? alive : null;

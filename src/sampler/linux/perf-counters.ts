@@ -1,9 +1,5 @@
 import { execFile } from 'node:child_process';
-
-/** Hardware cache counters over a window, or why there are none here. */
-export type CacheCounters =
-  | { kind: 'counted'; misses: number; references: number; missRate: number }
-  | { kind: 'unavailable'; reason: string };
+import type { CacheCounters } from '../cache-counters.js';
 
 /** Said where perf is missing: the Debian package that has it. */
 export const PERF_MISSING =
@@ -46,7 +42,11 @@ export function parseCacheCounters(text: string): CacheCounters {
  * Count cache misses and references of `pids` for `seconds` with `perf stat` (linux-perf), if it is
  * installed and permitted. Never a made-up figure: anything else is a reason.
  */
-export function countCacheMisses(pids: readonly number[], seconds: number, perf = 'perf'): Promise<CacheCounters> {
+export function countCacheMissesWithPerf(
+  pids: readonly number[],
+  seconds: number,
+  perf = 'perf',
+): Promise<CacheCounters> {
   const args = [
     'stat',
     '-e',

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Command } from 'commander';
+import { buildProgram } from '../../../src/cli/program.js';
+import { runWatched } from '../../helpers/started.js';
+
+/** Options that take any text: no value is wrong. */
+const FREE_TEXT = new Set(['--filter']);
+/** What a command needs besides the option under test, so only that option is wrong. */
+const CONTEXT: Record<string, string[]> = {
+  'lab run': ['race'],
+  calc: ['--tasks', '10', '--task-seconds', '1', '--deadline', '1m'],
+};
+
+function commands(command: Command, path: string[] = []): { path: string[]; command: Command }[] {
+  return [{ path, command }, ...command.commands.flatMap((sub) => commands(sub, [...path, sub.name()]))];
+}
+
+/**
+ * Every option of every command, given a value that cannot be right: a message naming the value,
+ * exit 2, and nothing started. The list comes from the program itself, so a new option is covered.
+ */
+describe('every option with a bad value', () => {
+  const program = buildProgram({ runDashboard: async () => undefined });
+  const cases = commands(program).flatMap(({ path, command }) =>
+    command.options
+      .filter((option) => option.required && option.long && !FREE_TEXT.has(option.long))
+      .map((option) => ({ path, flag: option.long as string })),
+  );
+
+  test('the program has options to check', () => {
+    assert.ok(cases.length >= 15, `found ${cases.length}`);
+  });
+
+  test('the "nothing was started" check sees what paratop starts', {
+    skip: process.platform !== 'linux' && 'reads /proc',
+  }, async () => {
+    const result = await runWatched(['lab', 'run', 'one-thread', '--seconds', '0.3']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(
+      result.started.some((entry) => entry.commands.some((command) => /thread-host|paratop-lab/.test(command))),
+      `seen: ${JSON.stringify(result.started)}`,
+    );
+  });
+
+  for (const { path, flag } of cases) {
+    const args = [...path, ...(CONTEXT[path.join(' ')] ?? []), flag, 'bogus'];
+    test(`paratop ${args.join(' ')}`, async () => {
+      const result = await runWatched(args, {}, 20_000);
+      assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
+      assert.match(result.stderr, /'bogus'/, 'the message names the bad value');
+      assert.match(result.stderr, new RegExp(flag), 'and the option');
+      assert.equal(result.stdout, '');
+      if (process.platform === 'linux') assert.deepEqual(result.started, [], 'nothing was started');
+    });
+  }
+});

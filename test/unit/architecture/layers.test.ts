@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/**
+ * The layers of ARCHITECTURE.md, held by a test: which folder may import which, no cycle between
+ * folders, and the lab and the workloads reading the machine only through src/sampler/.
+ */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** What each folder may import besides itself. Everything else is a layering mistake. */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  'src/cli': ['src/app', 'src/lab', 'src/model', 'src/sampler', 'src/package-root.ts'],
+  'src/app': ['src/view', 'src/lab', 'src/model', 'src/sampler'],
+  'src/view': ['src/model'],
+  'src/model': [],
+  'src/sampler': ['src/model'],
+  'src/lab': ['src/model', 'src/sampler', 'src/package-root.ts'],
+  // The programs the workers run know paratop only by the protocol.
+  'scenarios/workloads': ['src/lab/protocol.ts'],
+};
+
+/** Lab files that touch the file system or start programs, and why that is not reading the machine. */
+const LAB_FILE_ACCESS: Record<string, string> = {
+  'src/lab/compare-history.ts': "paratop's own data folder",
+  'src/lab/memory-ladder-store.ts': "paratop's own data folder",
+  'src/lab/find-executable.ts': 'looks a command up on the PATH before starting it',
+  'src/lab/launch-workload.ts': 'starts the workload programs',
+  'src/lab/command-run.ts': "starts the command keeper, and reads the command's output",
+  'src/lab/command-keeper.ts': "starts the user's command",
+  'src/lab/python-runtime.ts': 'asks python3 its version',
+};
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(join(ROOT, folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => relative(ROOT, join(entry.parentPath ?? entry.path, entry.name)));
+}
+
+/** The folder a file belongs to, as MAY_IMPORT names them (a file at the top of src/ is its own). */
+function layerOf(file: string): string {
+  const parts = file.split('/');
+  return parts.length <= 2 ? file : parts.slice(0, 2).join('/');
+}
+
+interface Import {
+  from: string;
+  to: string;
+}
+
+function importsOf(file: string): { relative: Import[]; modules: string[] } {
+  const info = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
+  const relativeImports: Import[] = [];
+  const modules: string[] = [];
+  for (const { fileName } of info.importedFiles) {
+    if (fileName.startsWith('.'))
+      relativeImports.push({ from: file, to: normalize(join(dirname(file), fileName)).replace(/\.js$/, '.ts') });
+    else modules.push(fileName);
+  }
+  return { relative: relativeImports, modules };
+}
+
+const files = [...sourceFiles('src'), ...sourceFiles('scenarios/workloads')];
+const imports = files.flatMap((file) => importsOf(file).relative);
+
+test('each folder imports only the layers below it', () => {
+  const wrong = imports.filter(({ from, to }) => {
+    const [source, target] = [layerOf(from), layerOf(to)];
+    if (source === target) return false;
+    const allowed = MAY_IMPORT[source] ?? [];
+    return !allowed.includes(target) && !allowed.includes(to);
+  });
+  assert.deepEqual(
+    wrong.map(({ from, to }) => `${from} -> ${to}`),
+    [],
+  );
+});
+
+test('no cycle between folders', () => {
+  const edges = new Map<string, Set<string>>();
+  for (const { from, to } of imports) {
+    const [source, target] = [layerOf(from), layerOf(to)];
+    if (source !== target) edges.set(source, (edges.get(source) ?? new Set()).add(target));
+  }
+  const cycles: string[] = [];
+  const visit = (node: string, path: string[]): void => {
+    if (path.includes(node)) {
+      cycles.push([...path.slice(path.indexOf(node)), node].join(' -> '));
+      return;
+    }
+    for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+  };
+  for (const node of edges.keys()) visit(node, []);
+  assert.deepEqual(cycles, []);
+});
+
+test('the lab and the workloads read the machine only through src/sampler/', () => {
+  for (const file of files.filter((name) => name.startsWith('src/lab/') || name.startsWith('scenarios/'))) {
+    const { relative: local, modules } = importsOf(file);
+    // The platform folders are behind the sampler's interfaces.
+    for (const { to } of local) assert.doesNotMatch(to, /^src\/sampler\/(linux|fallback)\//, `${file} imports ${to}`);
+    const text = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    if (file === 'scenarios/workloads/task-identity.ts') continue; // a thread learns its own TID, and names itself, from inside
+    assert.doesNotMatch(text, /['"`]\/(proc|sys)\//, `${file} names /proc or /sys`);
+    if (modules.some((name) => name === 'node:fs' || name === 'node:child_process')) {
+      assert.ok(
+        file in LAB_FILE_ACCESS,
+        `${file} uses the file system or starts programs; say why in LAB_FILE_ACCESS, or read through src/sampler/`,
+      );
+    }
+  }
+});
