@@ -10,7 +10,7 @@ export function packageRoot(): string {
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'paratop')
       return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find paratop’s package.json above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error(`cannot find paratop’s package.json above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }

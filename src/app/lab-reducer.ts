@@ -99,7 +99,7 @@ export function labChanged(state: DashboardState, run: RunSnapshot | null, resul
   let next = withLab(state, { run, result });
   // A latency ladder measured where the OS reports no cache: its estimates go on the machine line.
   const measured = result !== state.lab.result && result ? cachesMeasuredBy(result) : null;
-  if (measured && state.facts && state.facts.caches.every((cache) => cache.source === 'measured')) {
+  if (measured && state.facts?.caches.every((cache) => cache.source === 'measured')) {
     next = { ...next, facts: { ...state.facts, caches: measured } };
   }
   const effects: Effect[] = [];

@@ -21,8 +21,7 @@ export interface CompareEntry {
 
 /** $XDG_DATA_HOME/paratop (default ~/.local/share/paratop), where runs are kept between sessions. */
 export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const base =
-    env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/') ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
+  const base = env.XDG_DATA_HOME?.startsWith('/') ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
   return join(base, 'paratop');
 }
 

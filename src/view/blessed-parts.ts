@@ -12,6 +12,6 @@ const require = createRequire(import.meta.url);
 export const screen = require('blessed/lib/widgets/screen') as (options?: Widgets.IScreenOptions) => Widgets.Screen;
 export const box = require('blessed/lib/widgets/box') as (options?: Widgets.BoxOptions) => Widgets.BoxElement;
 /** Makes text inert for blessed's tag parser. */
-export const escape = (require('blessed/lib/helpers') as { escape(text: string): string }).escape;
+export const blessedEscape = (require('blessed/lib/helpers') as { escape(text: string): string }).escape;
 /** blessed's own width tables, so clipping agrees with how blessed draws wide characters. */
 export const unicode = require('blessed/lib/unicode') as { charWidth(text: string, index: number): number };

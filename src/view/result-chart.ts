@@ -111,14 +111,14 @@ export function chartLayout(chart: ResultChart, rect: Rect, colour: boolean): Ch
   // Key items as [text on screen, its width]: tags take no room.
   const items: [string, number][] = [];
   if (!fits)
-    chart.labels.forEach((label, index) => items.push([`${letter(index)} ${escapeTags(label)}`, label.length + 2]));
+    for (const [index, label] of chart.labels.entries())
+      items.push([`${letter(index)} ${escapeTags(label)}`, label.length + 2]);
   if (together && chart.kind === 'line' && chart.series.length > 1) {
-    chart.series.forEach((series, index) =>
+    for (const [index, series] of chart.series.entries())
       items.push([
         `${colour ? `{${lineColour(index)}-fg}──{/}` : '──'} ${escapeTags(series.title)}`,
         series.title.length + 3,
-      ]),
-    );
+      ]);
   }
   const marks =
     chart.kind === 'line' && groups.length === 1 && (chart.marks?.length ?? 0) > 0

@@ -1,4 +1,4 @@
-import { escape, unicode } from './blessed-parts.js';
+import { blessedEscape, unicode } from './blessed-parts.js';
 
 /** Most text on screen is printable ASCII, one column per character: skip the width tables. */
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
@@ -41,7 +41,7 @@ export function fitToWidth(text: string, width: number, align: 'left' | 'right' 
 
 /** Make text inert for blessed's tag parser ({red-fg} shows as typed). Always the last step. */
 export function escapeTags(text: string): string {
-  return escape(text);
+  return blessedEscape(text);
 }
 
 /** Clip, pad and escape: plain text in, a safe fixed-width cell out. */

@@ -25,7 +25,8 @@ describe('the lab in the dashboard', { timeout: 120_000 }, () => {
   afterEach(() => session?.dispose());
 
   test('a digit starts processes: their PIDs on screen and highlighted rows; x stops them and they are gone', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('4');
     const screen = await paratop.waitUntil(
@@ -52,7 +53,8 @@ describe('the lab in the dashboard', { timeout: 120_000 }, () => {
   });
 
   test('a thread experiment opens the thread view: one PID, a named TID per worker', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('3');
     const screen = await paratop.waitUntil(
@@ -137,7 +139,8 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
   afterEach(() => session?.dispose());
 
   test('Tab turns the page; 3 shows results lost by processes', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
     await paratop.waitFor('LAB 2/4');
@@ -148,7 +151,8 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
   });
 
   test('v shows the last table and its chart; Esc goes back', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
     await paratop.waitFor('LAB 2/4');
@@ -169,7 +173,8 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
   });
 
   test('= asks the calculator: the lecture example gives 8 cores', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('=');
     await paratop.waitFor('Cores for a deadline');
@@ -292,7 +297,8 @@ describe('real Python in the dashboard', { skip: !hasPython() && 'python3 is not
   };
 
   test('page 3: pure-Python threads, one PID and a TID per thread in the thread view', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     await toPythonPage(paratop);
     paratop.press('1');

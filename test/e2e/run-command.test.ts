@@ -52,8 +52,9 @@ describe('your own command in the dashboard', {
   afterEach(() => session?.dispose());
 
   test('paratop run -- <command>: its PID in the panel, output in the o pane (inert), x stops it, q leaves nothing', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40, args: ['run', '--', 'sh', CHATTY] }));
-    const screen = await paratop.waitFor(/RUN  sh .*chatty\.sh · \d+ s · x stop · o output/);
+    const paratop = new PtySession({ cols: 120, rows: 40, args: ['run', '--', 'sh', CHATTY] });
+    session = paratop;
+    const screen = await paratop.waitFor(/RUN {2}sh .*chatty\.sh · \d+ s · x stop · o output/);
     assert.match(screen, TABLE_HEADER, 'the process table stays up; the output does not spill onto it');
     // Printed only in the panel's one-line preview, never straight onto the screen.
     assert.deepEqual(
@@ -134,7 +135,7 @@ describe('your own command in the dashboard', {
       (text) => !new RegExp(`PID ${victim} `).test(text),
       'the killed process gone from the panel',
     );
-    assert.match(screen, /RUN  sh -c .* x stop/, 'the command still runs');
+    assert.match(screen, /RUN {2}sh -c .* x stop/, 'the command still runs');
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
     assert.ok(await allGone(tree, 5000, isAlive), `left running: ${tree.filter(isAlive).join(', ')}`);

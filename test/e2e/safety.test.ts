@@ -71,10 +71,8 @@ describe('every way out gives the terminal back and leaves no workload', { timeo
   for (const [name, exit, code] of catchable) {
     test(`${name}: alternate screen left, cursor shown, echo and line editing back on`, async () => {
       const tag = newTag();
-      const paratop = (session = new PtySession({
-        thenStty: true,
-        env: { PARATOP_TEST_CRASH_KEY: 'f12', [TAG_NAME]: tag },
-      }));
+      const paratop = new PtySession({ thenStty: true, env: { PARATOP_TEST_CRASH_KEY: 'f12', [TAG_NAME]: tag } });
+      session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       const pids = await startProcesses(paratop);
       exit(paratop);
@@ -91,7 +89,8 @@ describe('every way out gives the terminal back and leaves no workload', { timeo
 
   test('SIGKILL: nothing can restore the terminal, but every workload still ends', async () => {
     const tag = newTag();
-    const paratop = (session = new PtySession({ env: { [TAG_NAME]: tag } }));
+    const paratop = new PtySession({ env: { [TAG_NAME]: tag } });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     const pids = await startProcesses(paratop);
     process.kill(paratop.pid, 'SIGKILL');
@@ -102,7 +101,8 @@ describe('every way out gives the terminal back and leaves no workload', { timeo
 
   test('a crashing worker process is reported; the other runs on; quitting ends it', async () => {
     const tag = newTag();
-    const paratop = (session = new PtySession({ cols: 120, rows: 40, env: { [TAG_NAME]: tag } }));
+    const paratop = new PtySession({ cols: 120, rows: 40, env: { [TAG_NAME]: tag } });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     const [crashing, other] = await startProcesses(paratop);
     assert.ok(crashing && other);
@@ -118,7 +118,8 @@ describe('every way out gives the terminal back and leaves no workload', { timeo
 
   test('a crashing thread host takes all its threads with it: the run ends and says so; quitting leaves nothing', async () => {
     const tag = newTag();
-    const paratop = (session = new PtySession({ cols: 120, rows: 40, env: { [TAG_NAME]: tag } }));
+    const paratop = new PtySession({ cols: 120, rows: 40, env: { [TAG_NAME]: tag } });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     const host = await startThreads(paratop);
     process.kill(host, 'SIGSEGV');
@@ -137,7 +138,8 @@ describe('kill safety', { timeout: 120_000 }, () => {
   after(() => processes.stopAll());
 
   test('PID 1 and paratop itself are refused', async () => {
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     // Sort by PID, first row: PID 1.
     const headerRow = paratop.lines().findIndex((line) => TABLE_HEADER.test(line));
@@ -157,7 +159,8 @@ describe('kill safety', { timeout: 120_000 }, () => {
 
   test('a process that exited after it was selected: reported, nothing sent', async () => {
     const target = processes.idle('paratop-safety-exited');
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     await select(paratop, target.pid ?? 0);
     paratop.press('k');
@@ -175,7 +178,8 @@ describe('kill safety', { timeout: 120_000 }, () => {
   }, async () => {
     const first = processes.idle('paratop-safety-first');
     const pid = first.pid ?? 0;
-    const paratop = (session = new PtySession({ cols: 120, rows: 40 }));
+    const paratop = new PtySession({ cols: 120, rows: 40 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     await select(paratop, pid);
     paratop.press('k');
@@ -217,11 +221,12 @@ describe('kill safety', { timeout: 120_000 }, () => {
       : !readable && 'setpriv is missing, or this checkout is not readable by nobody',
   }, async () => {
     const target = processes.idle('paratop-safety-root-owned');
-    const paratop = (session = new PtySession({
+    const paratop = new PtySession({
       cols: 120,
       rows: 40,
       wrap: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
-    }));
+    });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     await select(paratop, target.pid ?? 0);
     paratop.press('k');
@@ -255,7 +260,8 @@ describe('hostile process names and command lines', { timeout: 60_000 }, () => {
       processes.push(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', argument], { stdio: 'ignore' }));
     // argv[0] with bytes that are not UTF-8, set from a shell.
     processes.push(spawn('bash', ['-c', `exec -a $'\\xff\\xfe${marker}-bytes\\xc3' sleep 600`], { stdio: 'ignore' }));
-    const paratop = (session = new PtySession({ cols: 160, rows: 40, args: ['--no-lab'] }));
+    const paratop = new PtySession({ cols: 160, rows: 40, args: ['--no-lab'] });
+    session = paratop;
     let bells = 0;
     paratop.terminal.onBell(() => {
       bells += 1;
@@ -287,7 +293,8 @@ describe('terminals', { timeout: 60_000 }, () => {
   afterEach(() => session?.dispose());
 
   test('20x6 says it is too small, readably; growing to 80x24 brings the dashboard', async () => {
-    const paratop = (session = new PtySession({ cols: 20, rows: 6 }));
+    const paratop = new PtySession({ cols: 20, rows: 6 });
+    session = paratop;
     await paratop.waitFor(/Terminal too small/);
     assert.match(paratop.screen().replace(/\n/g, ' '), /needs at least 60x15/);
     paratop.resize(80, 24);
@@ -297,7 +304,8 @@ describe('terminals', { timeout: 60_000 }, () => {
   });
 
   test('a burst of resizes: no crash, and the last size is drawn right', async () => {
-    const paratop = (session = new PtySession({ cols: 80, rows: 24 }));
+    const paratop = new PtySession({ cols: 80, rows: 24 });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     for (let step = 0; step < 60; step += 1) paratop.resize(60 + ((step * 7) % 80), 15 + ((step * 5) % 30));
     paratop.resize(100, 30);
@@ -311,21 +319,24 @@ describe('terminals', { timeout: 60_000 }, () => {
   });
 
   test('TERM=dumb gets a clear message and exit 2', async () => {
-    const paratop = (session = new PtySession({ env: { TERM: 'dumb' } }));
+    const paratop = new PtySession({ env: { TERM: 'dumb' } });
+    session = paratop;
     const status = await paratop.waitForExit();
     assert.equal(status.exitCode, 2);
     assert.match(paratop.screen(), /TERM=dumb cannot draw a full-screen dashboard/);
   });
 
   test('an unknown TERM still gets the dashboard', async () => {
-    const paratop = (session = new PtySession({ env: { TERM: 'frobnicator-9000' } }));
+    const paratop = new PtySession({ env: { TERM: 'frobnicator-9000' } });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('q');
     assert.equal((await paratop.waitForExit()).exitCode, 0);
   });
 
   test('NO_COLOR: no colour at all, selection still visible', async () => {
-    const paratop = (session = new PtySession({ env: { NO_COLOR: '1' } }));
+    const paratop = new PtySession({ env: { NO_COLOR: '1' } });
+    session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     // Not the first frame, which has no figures yet: wait for measured ones (meters, own CPU),
     // the parts that would be coloured.
