@@ -5,6 +5,7 @@ import { type Accuracy, measureAccuracy } from './accuracy.js';
 import { type KeyLatency, measureKeyLatency } from './key-latency.js';
 import { labTarget, measureLabSpeedups, speedupScenarios } from './lab-speedup.js';
 import { type MemoryLadder, measureMemoryLadder } from './memory-ladder.js';
+import { type StartUp, measureStartUp } from './start-up.js';
 import { formatBytes } from '../src/model/format.js';
 import { cacheSummary, cacheSourceSummary } from '../src/model/machine-summary.js';
 import { RESULTS_DIR } from './paths.js';
@@ -24,7 +25,7 @@ import {
 } from './self-cost.js';
 
 /**
- * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory]
+ * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start]
  * Prints each table as it is measured and writes everything (figures, targets met or missed with
  * the measured values, and the printed tables) to bench/results/<date>.json; --quick and --only
  * runs go to <date>-quick.json, <date>-<sections>.json, so they never replace a full run's file.
@@ -377,15 +378,48 @@ async function memoryLadder(): Promise<MemoryLadder> {
   return ladder;
 }
 
+async function startUp(): Promise<StartUp[]> {
+  const results = await measureStartUp(quick ? 3 : 7);
+  table(
+    'Start-up, nothing changed since the last build: launch to the first frame (process table on screen, as a headless xterm draws it), median of the runs; CPU of paratop and the helpers it waited for in its first 2 s',
+    ['how', 'first frame ms', 'runs ms', 'CPU first 2 s'],
+    results.map((result) => [
+      result.how,
+      fixed(result.firstFrameMs, 0),
+      result.runs.map((ms) => ms.toFixed(0)).join(' '),
+      result.firstSecondsCpu === null ? '-' : `${fixed(result.firstSecondsCpu)} s`,
+    ]),
+  );
+  const viaNpm = results.find((result) => result.how === 'npm start');
+  if (viaNpm)
+    check(
+      'npm start to the first frame (nothing changed)',
+      '< 1000 ms',
+      `${fixed(viaNpm.firstFrameMs, 0)} ms`,
+      viaNpm.firstFrameMs < 1000,
+    );
+  const direct = results.find((result) => result.how === 'node bin/paratop');
+  if (direct?.firstSecondsCpu !== null && direct?.firstSecondsCpu !== undefined) {
+    check(
+      "paratop's CPU in its first 2 s, helpers included",
+      '<= 0.5 s',
+      `${fixed(direct.firstSecondsCpu)} s`,
+      direct.firstSecondsCpu <= 0.5,
+    );
+  }
+  return results;
+}
+
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cores, node: process.version, processes: processCount(), loadAverage: loadavg() },
   quick,
-  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'lab', 'memory', 'self'],
+  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'start', 'lab', 'memory', 'self'],
 };
 if (wanted('sampler')) report.sampler = await samplerSpeed();
 if (wanted('accuracy')) report.accuracy = await accuracy();
 if (wanted('keys')) report.keyLatency = await keyLatency();
+if (wanted('start')) report.startUp = await startUp();
 if (wanted('lab')) report.lab = await lab();
 if (wanted('memory')) report.memoryLadder = await memoryLadder();
 if (wanted('self')) report.selfCost = await selfCost();
