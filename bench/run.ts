@@ -52,7 +52,7 @@ const check = (what: string, target: string, measured: string, met: boolean): vo
   targets.push({ what, target, measured, met });
 };
 
-/** Every table as printed, kept for the results file (the README's Performance section quotes them). */
+/** Every table as printed, kept for the results file (docs/performance.md quotes them). */
 const printed: string[] = [];
 
 function table(title: string, header: string[], rows: (string | number)[][]): void {

@@ -154,7 +154,7 @@ export interface RunResult {
   /** Counts an experiment checks: increments or results expected, and what was there at the end. */
   expected?: number;
   actual?: number;
-  /** Figures particular to one experiment (see the README), for scripts. */
+  /** Figures particular to one experiment (see docs/command-line.md), for scripts. */
   details?: Record<string, unknown>;
   /** A command run (`paratop run`, `lab exec`, r): how the command itself ended. */
   exit?: { code: number | null; signal: string | null };

@@ -1,7 +1,7 @@
 import type { Theme } from './theme.js';
 import { cell, escapeTags, fitToWidth, wrapText } from './text-fit.js';
 
-/** Every key, as the help screen and the README list them. test/app/keymap.test.ts keeps this honest. */
+/** Every key, as the help screen and the README list them. test/unit/app/keymap.test.ts keeps this honest. */
 export const KEY_HELP: [keys: string, what: string][] = [
   [
     '↑ ↓  j  Ctrl-P Ctrl-N',

@@ -1,6 +1,6 @@
 import type { CoreUsage, MachineFacts, ProcessSample, SystemSample } from '../../model/types.js';
 
-/** The JSON shapes paratop prints. Stable names, units in the README: bytes, %, seconds. */
+/** The JSON shapes paratop prints. Stable names, units in docs/command-line.md: bytes, %, seconds. */
 
 export interface ProcessRecord {
   pid: number;
