@@ -24,7 +24,10 @@ export interface RuntimeDeps {
   renderer: Renderer;
   lab: LabControl;
   onQuit(): void;
+  /** Wall-clock time, ms since the epoch (state timestamps, status expiry). */
   now?: () => number;
+  /** A monotonic clock, ms (when ticks are due); tests drive it and the timers by hand. */
+  monotonic?: () => number;
 }
 
 /**
@@ -52,12 +55,14 @@ export class DashboardRuntime {
   private stopped = false;
   private readonly ownCpu = new OwnCpuAverage(OWN_CPU_BLOCK_MS);
   private readonly now: () => number;
+  private readonly monotonic: () => number;
 
   constructor(
     private state: DashboardState,
     private readonly deps: RuntimeDeps,
   ) {
     this.now = deps.now ?? Date.now;
+    this.monotonic = deps.monotonic ?? (() => performance.now());
   }
 
   get current(): DashboardState {
@@ -165,7 +170,7 @@ export class DashboardRuntime {
    * cadence falls due.
    */
   private async tick(generation: number): Promise<void> {
-    const startedAt = performance.now();
+    const startedAt = this.monotonic();
     try {
       const sample = await this.deps.sampler.sampleSystem();
       if (generation !== this.generation) return;
@@ -180,7 +185,7 @@ export class DashboardRuntime {
       await this.sampleOpenThreads();
     }
     if (generation !== this.generation || this.stopped) return;
-    const delay = Math.max(0, startedAt + this.state.intervalMs - performance.now());
+    const delay = Math.max(0, startedAt + this.state.intervalMs - this.monotonic());
     this.tickTimer = setTimeout(() => void this.tick(generation), delay);
   }
 
@@ -213,7 +218,7 @@ export class DashboardRuntime {
   /** paratop's own CPU use, % of one core, over the latest few seconds. */
   private selfCpu(): number | null {
     const usage = process.cpuUsage();
-    return this.ownCpu.add(performance.now(), (usage.user + usage.system) / 1000);
+    return this.ownCpu.add(this.monotonic(), (usage.user + usage.system) / 1000);
   }
 
   private reportFailure(what: string, error: unknown): void {
