@@ -3,7 +3,7 @@ import type { KillTarget } from '../model/dashboard-state.js';
 import type { CommandOutput, PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { KillSignal } from '../model/signals.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
-import type { KeyPress } from '../view/screen.js';
+import type { KeyPress } from '../model/key-press.js';
 
 /** Everything that can happen to the dashboard: one closed union, one reducer. */
 export type DashboardEvent =
@@ -14,7 +14,8 @@ export type DashboardEvent =
   | { type: 'key'; key: KeyPress }
   | { type: 'mouse-down'; x: number; y: number }
   | { type: 'wheel'; direction: 'up' | 'down' }
-  | { type: 'resize'; cols: number; rows: number }
+  /** The terminal's new size, and how far the help can scroll at it (the view measures that). */
+  | { type: 'resize'; cols: number; rows: number; helpScrollLimit: number }
   | { type: 'notice'; text: string; ok: boolean }
   | { type: 'lab-changed'; run: RunSnapshot | null; result: RunResult | null; output: CommandOutput | null }
   | { type: 'lab-failed'; message: string }

@@ -1,5 +1,5 @@
 import type { Mode } from '../model/dashboard-state.js';
-import type { KeyPress } from '../view/screen.js';
+import type { KeyPress } from '../model/key-press.js';
 import type { CursorMove } from '../model/selection.js';
 import type { Action } from './actions.js';
 

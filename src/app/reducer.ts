@@ -1,4 +1,4 @@
-import { columnFor, neighbourColumn, type ColumnKey } from '../model/columns.js';
+import { columnFor, columnSpans, neighbourColumn, type ColumnKey } from '../model/columns.js';
 import { processIds, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState, KillTarget, StatusMessage, ThreadPanel } from '../model/dashboard-state.js';
 import { appendEach } from '../model/history.js';
@@ -14,9 +14,7 @@ import { KILL_SIGNALS } from '../model/signals.js';
 import type { ProcessSample } from '../model/types.js';
 import { processScanEveryMs } from '../model/scan-cadence.js';
 import { toPrintable } from '../model/untrusted-text.js';
-import { layoutFor } from '../view/layout.js';
-import { columnSpans } from '../view/process-table.js';
-import { helpBox, helpScrollLimit } from '../view/help.js';
+import { helpBox, layoutFor } from '../model/screen-layout.js';
 import type { Action } from './actions.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { keyToAction, keyWhenTooSmall } from './keymap.js';
@@ -299,7 +297,7 @@ export function applyAction(state: DashboardState, action: Action): Step {
 function scrollHelp(state: DashboardState, move: CursorMove): DashboardState {
   if (state.mode.kind !== 'help') return state;
   const { cols, rows } = state.size;
-  const limit = helpScrollLimit(cols, rows);
+  const limit = state.helpScrollLimit;
   if (limit === 0) return { ...state, mode: { kind: 'normal' } };
   // A page is the lines shown at once: the box's text rows but the last, which says how to scroll.
   const page = Math.max(1, helpBox(cols, rows).textHeight - 1);
@@ -400,7 +398,9 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
         ? applyAction(current, { type: 'scroll', rows: event.direction === 'up' ? -3 : 3 })
         : same(current);
     case 'resize':
-      return same(settle({ ...current, size: { cols: event.cols, rows: event.rows } }));
+      return same(
+        settle({ ...current, size: { cols: event.cols, rows: event.rows }, helpScrollLimit: event.helpScrollLimit }),
+      );
     case 'notice':
       return same({ ...current, status: status(now, toPrintable(event.text), event.ok ? 'info' : 'error') });
     case 'lab-changed': {

@@ -9,6 +9,7 @@ import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
 import { withMeasuredCaches } from '../lab/memory-ladder-store.js';
 import type { Sampler } from '../sampler/sampler.js';
 import { DashboardView } from '../view/dashboard-view.js';
+import { helpScrollLimit } from '../view/help.js';
 import { createScreen } from '../view/screen.js';
 import { colourWanted, createTheme } from '../view/theme.js';
 import { DashboardRuntime } from './dashboard-runtime.js';
@@ -49,13 +50,15 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
     },
     onMouseDown: (x, y) => runtime?.dispatch({ type: 'mouse-down', x, y }),
     onWheel: (direction) => runtime?.dispatch({ type: 'wheel', direction }),
-    onResize: (cols, rows) => runtime?.dispatch({ type: 'resize', cols, rows }),
+    onResize: (cols, rows) =>
+      runtime?.dispatch({ type: 'resize', cols, rows, helpScrollLimit: helpScrollLimit(cols, rows) }),
   });
   shutdown.onCleanUp(() => screen.destroy());
 
   const view = new DashboardView(screen, createTheme(colourWanted(process.env)));
   const state = initialState({
     size: { cols: Number(screen.width), rows: Number(screen.height) },
+    helpScrollLimit: helpScrollLimit(Number(screen.width), Number(screen.height)),
     intervalMs: Math.round(settings.intervalSeconds * 1000),
     processIntervalMs: Math.round(settings.processIntervalSeconds * 1000),
     readOnly: settings.readOnly,

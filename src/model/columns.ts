@@ -88,3 +88,22 @@ export function neighbourColumn(key: ColumnKey, step: number): ColumnKey {
   const count = COLUMN_KEYS.length;
   return COLUMN_KEYS[(((index + step) % count) + count) % count] ?? key;
 }
+
+export interface ColumnSpan {
+  key: ColumnKey;
+  start: number;
+  /** exclusive */
+  end: number;
+}
+
+/** Where each column sits on a line of `width`; COMMAND takes what is left. */
+export function columnSpans(width: number): ColumnSpan[] {
+  const spans: ColumnSpan[] = [];
+  let at = 0;
+  for (const column of COLUMNS) {
+    const columnWidth = column.width > 0 ? column.width : Math.max(0, width - at);
+    spans.push({ key: column.key, start: at, end: at + columnWidth });
+    at += columnWidth + 1;
+  }
+  return spans;
+}

@@ -68,6 +68,8 @@ export interface LabState {
 
 export interface DashboardState {
   size: { cols: number; rows: number };
+  /** How far the help screen can scroll at this size (measured by the view, passed in with the size). */
+  helpScrollLimit: number;
   /** How often the meters are read, and a frame drawn. */
   intervalMs: number;
   /** How often the process list is re-read (its own, slower cadence); the meters' interval if that is longer. */
@@ -110,6 +112,11 @@ export interface DashboardState {
 
 export interface InitialSettings {
   size: { cols: number; rows: number };
+  /**
+   * How far the help screen can scroll at this size: its text wrapped to the box, which only the view
+   * can measure, so the app passes it in with the size.
+   */
+  helpScrollLimit: number;
   intervalMs: number;
   processIntervalMs: number;
   readOnly: boolean;

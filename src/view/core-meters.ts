@@ -1,7 +1,7 @@
 import { formatPercent } from '../model/format.js';
 import type { CoreUsage } from '../model/types.js';
 import { drawBar, heatCell, sparkline } from './bar.js';
-import type { CoreGrid } from './core-grid.js';
+import type { CoreGrid } from '../model/core-grid.js';
 import type { Theme } from './theme.js';
 
 function busySegments(

@@ -1,3 +1,4 @@
+import { helpBox } from '../model/screen-layout.js';
 import type { Theme } from './theme.js';
 import { cell, escapeTags, fitToWidth, wrapText } from './text-fit.js';
 
@@ -49,18 +50,6 @@ export const KNUTH =
   '"We should forget about small efficiencies, say about 97% of the time: premature optimization is the root of all evil. ' +
   'Yet we should not pass up our opportunities in that critical 3%." Donald E. Knuth, "Structured Programming with go to Statements", ' +
   'ACM Computing Surveys 6(4), 1974.';
-
-const HELP_MAX_WIDTH = 100;
-
-/** The help box for a terminal: its outer size and the room for text inside (border and padding). */
-export function helpBox(
-  cols: number,
-  rows: number,
-): { width: number; height: number; textWidth: number; textHeight: number } {
-  const width = Math.min(cols - 2, HELP_MAX_WIDTH);
-  const height = rows;
-  return { width, height, textWidth: Math.max(10, width - 4), textHeight: Math.max(1, height - 2) };
-}
 
 /** One line of help: under a key column (key, or '' for a wrapped continuation), or across the box (null). */
 interface HelpLine {

@@ -1,28 +1,9 @@
-import { COLUMNS, type Column, type ColumnKey } from '../model/columns.js';
+import { COLUMNS, type Column, type ColumnSpan, columnSpans } from '../model/columns.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import { cellText } from '../model/process-cells.js';
 import type { TableRow } from '../model/process-table.js';
 import type { Theme } from './theme.js';
 import { cell, fitToWidth, escapeTags } from './text-fit.js';
-
-export interface ColumnSpan {
-  key: ColumnKey;
-  start: number;
-  /** exclusive */
-  end: number;
-}
-
-/** Where each column sits on a line of `width`; COMMAND takes what is left. */
-export function columnSpans(width: number): ColumnSpan[] {
-  const spans: ColumnSpan[] = [];
-  let at = 0;
-  for (const column of COLUMNS) {
-    const columnWidth = column.width > 0 ? column.width : Math.max(0, width - at);
-    spans.push({ key: column.key, start: at, end: at + columnWidth });
-    at += columnWidth + 1;
-  }
-  return spans;
-}
 
 function widthOf(span: ColumnSpan): number {
   return span.end - span.start;

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Widgets } from 'blessed';
 import { box } from './blessed-parts.js';
 import type { ResultChart } from '../model/lab-types.js';
-import type { Rect } from './layout.js';
+import type { Rect } from '../model/screen-layout.js';
 import { escapeTags } from './text-fit.js';
 
 interface ChartWidget extends Widgets.BoxElement {

@@ -1,12 +1,6 @@
 import type { Widgets } from 'blessed';
+import type { KeyPress } from '../model/key-press.js';
 import { screen as blessedScreen } from './blessed-parts.js';
-
-export interface KeyPress {
-  /** blessed's full name: "q", "C-c", "f1", "S-i", "enter", "escape", "up", ... */
-  full: string;
-  /** The character typed, when there is one. */
-  ch: string | undefined;
-}
 
 export interface ScreenHandlers {
   onKey(key: KeyPress): void;

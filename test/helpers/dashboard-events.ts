@@ -1,12 +1,15 @@
 import { SCENARIOS } from '../../src/lab/scenarios.js';
 import type { DashboardEvent, Effect } from '../../src/app/events.js';
 import { reduce } from '../../src/app/reducer.js';
+import { helpScrollLimit } from '../../src/view/help.js';
 import { type DashboardState, type InitialSettings, initialState } from '../../src/model/dashboard-state.js';
 
 /** A dashboard state as paratop starts it on a 2-core machine in a 100x30 terminal. */
 export function startState(overrides: Partial<InitialSettings> = {}): DashboardState {
+  const size = overrides.size ?? { cols: 100, rows: 30 };
   return initialState({
-    size: { cols: 100, rows: 30 },
+    size,
+    helpScrollLimit: helpScrollLimit(size.cols, size.rows),
     intervalMs: 1000,
     processIntervalMs: 2000,
     readOnly: false,

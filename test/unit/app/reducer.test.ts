@@ -6,7 +6,7 @@ import { processRows } from '../../../src/model/dashboard-selectors.js';
 import type { DashboardState } from '../../../src/model/dashboard-state.js';
 import type { ProcessSample } from '../../../src/model/types.js';
 import { helpLines, helpScrollLimit } from '../../../src/view/help.js';
-import { dashboardLayout } from '../../../src/view/layout.js';
+import { dashboardLayout } from '../../../src/model/screen-layout.js';
 import { createTheme } from '../../../src/view/theme.js';
 import { processSample } from '../../helpers/samples.js';
 import { feed, key, startState } from '../../helpers/dashboard-events.js';
@@ -154,13 +154,18 @@ describe('kill', () => {
 
   test('a terminal too small to show the dialog takes no key but quit: nothing is sent unseen', () => {
     let { state } = run(start(), sampled(everyone), key('k'));
-    ({ state } = run(state, { type: 'resize', cols: 50, rows: 12 }));
+    ({ state } = run(state, { type: 'resize', cols: 50, rows: 12, helpScrollLimit: helpScrollLimit(50, 12) }));
     const blind = run(state, key('down'), key('enter'), key('escape'), key('/'));
     assert.deepEqual(blind.effects, []);
     assert.equal(blind.state.mode.kind, 'kill', 'the dialog waits, unchanged, for a screen that shows it');
     assert.equal(blind.state.mode.kind === 'kill' && blind.state.mode.signalIndex, 0);
     assert.deepEqual(run(state, key('q')).effects, [{ type: 'quit' }], 'q quits, as the notice says');
-    const typing = run(start(), key('/'), { type: 'resize', cols: 50, rows: 12 });
+    const typing = run(start(), key('/'), {
+      type: 'resize',
+      cols: 50,
+      rows: 12,
+      helpScrollLimit: helpScrollLimit(50, 12),
+    });
     assert.deepEqual(run(typing.state, key('q')).effects, [{ type: 'quit' }], 'even from a prompt');
   });
 
@@ -268,7 +273,7 @@ describe('threads, pause, interval, help, quit', () => {
     const many = Array.from({ length: 60 }, (_, index) => processSample({ pid: 1000 + index, cpu: 60 - index }));
     let { state } = run(start(), sampled(many), key('end'));
     assert.equal(state.cursor.selectedId, 1059);
-    ({ state } = run(state, { type: 'resize', cols: 80, rows: 24 }));
+    ({ state } = run(state, { type: 'resize', cols: 80, rows: 24, helpScrollLimit: helpScrollLimit(80, 24) }));
     const height = dashboardLayout(80, 24, 2).tableBody.height;
     assert.ok(state.cursor.index >= state.cursor.scrollTop && state.cursor.index < state.cursor.scrollTop + height);
   });

@@ -79,6 +79,16 @@ test('each folder imports only the layers below it', () => {
   );
 });
 
+test('the reducers work on state alone: no view geometry, no widgets', () => {
+  const reducers = files.filter((file) => /^src\/app\/(reducer|lab-reducer|keymap|actions)\.ts$/.test(file));
+  assert.equal(reducers.length, 4);
+  const wrong = imports.filter(({ from, to }) => reducers.includes(from) && to.startsWith('src/view/'));
+  assert.deepEqual(
+    wrong.map(({ from, to }) => `${from} -> ${to}`),
+    [],
+  );
+});
+
 test('no cycle between folders', () => {
   const edges = new Map<string, Set<string>>();
   for (const { from, to } of imports) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SCENARIOS } from '../../../src/lab/scenarios.js';
 import type { LabState } from '../../../src/model/dashboard-state.js';
-import { dashboardLayout } from '../../../src/view/layout.js';
+import { dashboardLayout } from '../../../src/model/screen-layout.js';
 import { labPanelLines } from '../../../src/view/lab-panel.js';
 import { createTheme } from '../../../src/view/theme.js';
 

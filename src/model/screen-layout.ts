@@ -1,4 +1,4 @@
-import type { DashboardState } from '../model/dashboard-state.js';
+import type { DashboardState } from './dashboard-state.js';
 import { type CoreGrid, planCoreGrid } from './core-grid.js';
 
 export interface Rect {
@@ -79,4 +79,16 @@ export function layoutFor(state: DashboardState): DashboardLayout {
     state.coreIds.length,
     state.lab.visible && !state.resultsOpen,
   );
+}
+
+const HELP_MAX_WIDTH = 100;
+
+/** The help box for a terminal: its outer size and the room for text inside (border and padding). */
+export function helpBox(
+  cols: number,
+  rows: number,
+): { width: number; height: number; textWidth: number; textHeight: number } {
+  const width = Math.min(cols - 2, HELP_MAX_WIDTH);
+  const height = rows;
+  return { width, height, textWidth: Math.max(10, width - 4), textHeight: Math.max(1, height - 2) };
 }

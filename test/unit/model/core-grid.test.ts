@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planCoreGrid } from '../../../src/view/core-grid.js';
-import { dashboardLayout } from '../../../src/view/layout.js';
+import { planCoreGrid } from '../../../src/model/core-grid.js';
+import { dashboardLayout } from '../../../src/model/screen-layout.js';
 
 test('2 cores: roomy meters with history, one per line', () => {
   assert.deepEqual(planCoreGrid(2, 45, 5), { style: 'full', columns: 1, rows: 2, cellWidth: 45, labelWidth: 2 });
