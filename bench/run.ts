@@ -134,7 +134,9 @@ async function selfCost(): Promise<SelfCostReport> {
   const baselineAt = (extra: number): ForkBaseline | undefined =>
     baselines.find((baseline) => baseline.extra === extra);
   table(
-    `Self cost: 1 s refresh, ${window} s after ${warmup} s warm-up, in a 120x40 pseudo-terminal (CPU = % of one core, process + its reaped children; machine forks = /proc/stat "processes" over the window)`,
+    `Self cost: 1 s refresh, ${window} s after ${warmup} s warm-up, in a ` +
+      `120x40 pseudo-terminal (CPU = % of one core, process + its reaped ` +
+      `children; machine forks = /proc/stat "processes" over the window)`,
     ['tool', 'processes', 'CPU %', 'paratop / tool', 'RSS mean MB', 'RSS peak MB', 'machine forks'],
     [0, 400].flatMap((extra) => {
       const baseline = baselineAt(extra);
@@ -158,7 +160,8 @@ async function selfCost(): Promise<SelfCostReport> {
   );
   if (spawnTraces.length > 0) {
     table(
-      `Spawned, under strace -f (separate runs, ${traceWindow} s after ${warmup} s warm-up, few processes; CPU not measured)`,
+      `Spawned, under strace -f (separate runs, ${traceWindow} s after ` +
+        `${warmup} s warm-up, few processes; CPU not measured)`,
       ['tool', 'processes created', 'execve calls', 'threads created'],
       spawnTraces.map((trace) => [trace.tool, trace.processes, trace.execs, trace.threads]),
     );
@@ -220,7 +223,9 @@ async function selfCost(): Promise<SelfCostReport> {
 async function samplerSpeed(): Promise<SamplerSpeed[]> {
   const results = await measureSamplerSpeed(quick);
   table(
-    `Sampler: one full process scan (ms); generated trees all idle, and with ${BUSY_FRACTION * 100}% of processes given new CPU time before each scan (the realistic case, used for the targets)`,
+    `Sampler: one full process scan (ms); generated trees all idle, and ` +
+      `with ${BUSY_FRACTION * 100}% of processes given new CPU time before ` +
+      `each scan (the realistic case, used for the targets)`,
     ['tree', 'processes', 'first scan', 'median', 'p95', 'scans'],
     results.map((result) => [
       result.tree,
@@ -255,7 +260,11 @@ async function samplerSpeed(): Promise<SamplerSpeed[]> {
 async function keyLatency(): Promise<KeyLatency> {
   const result = await measureKeyLatency(quick ? 60 : 200);
   table(
-    `Key to frame (selection move, sampling paused): to the last byte of the frame that moved the selected row, drawn by a headless xterm; frame complete after ${result.quietMs} ms of quiet (not counted); a press with no frame in ${result.timeoutMs} ms is a timeout and counts as ${result.timeoutMs} ms`,
+    `Key to frame (selection move, sampling paused): to the last byte of ` +
+      `the frame that moved the selected row, drawn by a headless xterm; ` +
+      `frame complete after ${result.quietMs} ms of quiet (not counted); a ` +
+      `press with no frame in ${result.timeoutMs} ms is a timeout and counts ` +
+      `as ${result.timeoutMs} ms`,
     ['presses', 'timeouts', 'p50 ms', 'p95 ms', 'max ms'],
     [[result.presses, result.timeouts, fixed(result.p50Ms), fixed(result.p95Ms), fixed(result.maxMs)]],
   );
@@ -274,7 +283,10 @@ async function lab(): Promise<Awaited<ReturnType<typeof measureLabSpeedups>>> {
   const measured = await measureLabSpeedups(seconds, (line) => console.log(line));
   const { points, skipped, freeThreadedPython } = measured;
   table(
-    `Lab: ${cores} cores; each run ${seconds} s (threads-join: a job of that size per worker, timed to completion); cores used by paratop and by the bench from /proc over the same window; other = the rest of the machine, in cores (load average before: ${idleBefore.toFixed(2)})`,
+    `Lab: ${cores} cores; each run ${seconds} s (threads-join: a job of ` +
+      `that size per worker, timed to completion); cores used by paratop and ` +
+      `by the bench from /proc over the same window; other = the rest of the ` +
+      `machine, in cores (load average before: ${idleBefore.toFixed(2)})`,
     ['scenario', 'workers', 'cores (paratop)', 'cores (/proc)', 'other', 'units/s', 'speedup'],
     points.map((point) => [
       point.scenario,
@@ -310,9 +322,10 @@ async function lab(): Promise<Awaited<ReturnType<typeof measureLabSpeedups>>> {
       }
     } else if (target === 'one-core') {
       const worst = Math.max(...mine.map((point) => Math.max(point.coresUsedProc ?? 0, point.coresUsed ?? 0)));
+      const byCount = mine.map((point) => `${point.workers}: ${fixed(point.coresUsedProc)}`).join(', ');
       const measuredText =
         mine.length > 0
-          ? `at most ${fixed(worst)} cores (${mine.map((point) => `${point.workers}: ${fixed(point.coresUsedProc)}`).join(', ')})`
+          ? `at most ${fixed(worst)} cores (${byCount})`
           : skip
             ? `not run: ${skip.reason}`
             : 'not measured';
@@ -326,7 +339,11 @@ async function accuracy(): Promise<Accuracy> {
   const result = await measureAccuracy(quick ? 5 : 10);
   const pinned = result.pinned;
   table(
-    `Accuracy: per-core busy % from \`paratop watch\` against the bench's own /proc/stat reading (bench/proc-stat.ts) at the same moments (skew mean ${fixed(result.skewMs.mean)} ms, max ${fixed(result.skewMs.max)} ms; polled every ${result.pollMs} ms); one process spinning${pinned?.by ? `, pinned to core ${pinned.core} by taskset` : ', not pinned (no taskset)'}`,
+    `Accuracy: per-core busy % from \`paratop watch\` against the bench's ` +
+      `own /proc/stat reading (bench/proc-stat.ts) at the same moments (skew ` +
+      `mean ${fixed(result.skewMs.mean)} ms, max ${fixed(result.skewMs.max)} ` +
+      `ms; polled every ${result.pollMs} ms); one process spinning` +
+      (pinned?.by ? `, pinned to core ${pinned.core} by taskset` : ', not pinned (no taskset)'),
     ['core-intervals', 'max diff (points)', 'mean diff', 'pinned core: paratop mean / min', 'independent mean / min'],
     [
       [
@@ -357,7 +374,10 @@ async function accuracy(): Promise<Accuracy> {
 async function memoryLadder(): Promise<MemoryLadder> {
   const ladder = await measureMemoryLadder(quick ? 8 : 20);
   table(
-    `Memory hierarchy of this machine: ns per dependent load by working set (paratop lab run memory-hierarchy; pages at random, at random within each page). The OS reports: ${cacheSummary(ladder.reported)}${ladder.reported.length > 0 ? ` (${cacheSourceSummary(ladder.reported)})` : ''}`,
+    `Memory hierarchy of this machine: ns per dependent load by working ` +
+      `set (paratop lab run memory-hierarchy; pages at random, at random ` +
+      `within each page). The OS reports: ${cacheSummary(ladder.reported)}` +
+      (ladder.reported.length > 0 ? ` (${cacheSourceSummary(ladder.reported)})` : ''),
     ['working set', 'ns per load'],
     ladder.points.map((point) => [formatBytes(point.bytes), fixed(point.nsPerLoad)]),
   );
@@ -381,7 +401,9 @@ async function memoryLadder(): Promise<MemoryLadder> {
 async function startUp(): Promise<StartUp[]> {
   const results = await measureStartUp(quick ? 3 : 7);
   table(
-    'Start-up, nothing changed since the last build: launch to the first frame (process table on screen, as a headless xterm draws it), median of the runs; CPU of paratop and the helpers it waited for in its first 2 s',
+    'Start-up, nothing changed since the last build: launch to the first frame ' +
+      '(process table on screen, as a headless xterm draws it), median of the runs; ' +
+      'CPU of paratop and the helpers it waited for in its first 2 s',
     ['how', 'first frame ms', 'runs ms', 'CPU first 2 s'],
     results.map((result) => [
       result.how,

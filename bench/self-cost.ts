@@ -56,7 +56,10 @@ function installed(command: string): boolean {
 
 export const PARATOP_LIST_EVERY_SECOND = 'paratop, list every 1 s';
 
-/** paratop as `npm start` runs it (and with its process list read as often as htop's), and whichever of htop, btop and top are installed, all at 1 s. */
+/**
+ * paratop as `npm start` runs it (and with its process list read as often as htop's), and whichever of htop, btop and
+ * top are installed, all at 1 s.
+ */
 export function tools(): { tools: Tool[]; cleanUp(): void } {
   const list: Tool[] = [
     { name: 'paratop', command: process.execPath, args: [BIN] },

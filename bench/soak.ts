@@ -26,7 +26,10 @@ if (!(minutes > 0)) {
 }
 /** Open-ended experiments run this long before x stops them. */
 const OPEN_ENDED_SECONDS = 15;
-/** Your own command, typed at the r prompt: a child process (the loop, in the background) that prints a line every 0.2 s. */
+/**
+ * Your own command, typed at the r prompt: a child process (the loop, in the background) that prints a line every 0.2
+ * s.
+ */
 const OWN_COMMAND = `--shell for i in 1 2 3 4 5 6 7 8 9 10; do echo "soak line $i"; sleep 0.2; done & wait`;
 
 /** Every process paratop starts inherits this from its environment, wherever it is re-parented. */
@@ -354,7 +357,14 @@ const summary = {
 console.log('\nminute  RSS MB  heap MB  heap reserved MB  external MB  fds  lag mean ms  lag p99 ms  lag max ms');
 for (const record of inside.filter((_, index) => index % Math.max(1, Math.round(minutes / 10)) === 0)) {
   console.log(
-    `${(record.t / 60).toFixed(1).padStart(6)}  ${(record.rss / MB).toFixed(1).padStart(6)}  ${(record.heapUsed / MB).toFixed(1).padStart(7)}  ${(record.heapTotal / MB).toFixed(1).padStart(16)}  ${(record.external / MB).toFixed(1).padStart(11)}  ${String(record.fds).padStart(3)}  ${record.lagMeanMs.toFixed(2).padStart(11)}  ${record.lagP99Ms.toFixed(2).padStart(10)}  ${record.lagMaxMs.toFixed(1).padStart(10)}`,
+    `${(record.t / 60).toFixed(1).padStart(6)}  ` +
+      `${(record.rss / MB).toFixed(1).padStart(6)}  ` +
+      `${(record.heapUsed / MB).toFixed(1).padStart(7)}  ` +
+      `${(record.heapTotal / MB).toFixed(1).padStart(16)}  ` +
+      `${(record.external / MB).toFixed(1).padStart(11)}  ` +
+      `${String(record.fds).padStart(3)}  ` +
+      `${record.lagMeanMs.toFixed(2).padStart(11)}  ` +
+      `${record.lagP99Ms.toFixed(2).padStart(10)}  ${record.lagMaxMs.toFixed(1).padStart(10)}`,
   );
 }
 console.log(`\n${JSON.stringify(summary, null, 2)}`);
@@ -364,6 +374,7 @@ writeFileSync(file, `${JSON.stringify({ summary, inside, outside, seen: Object.f
 console.log(`Saved to ${file}`);
 if (!byCycle)
   console.log(
-    `RSS growth and open files not judged: ${summary.cyclesCompleted} lab cycle(s) completed; 4 are needed (about 15 minutes).`,
+    `RSS growth and open files not judged: ${summary.cyclesCompleted} lab ` +
+      `cycle(s) completed; 4 are needed (about 15 minutes).`,
   );
 process.exitCode = Object.values(summary.targets).every((target) => target !== false) ? 0 : 1;

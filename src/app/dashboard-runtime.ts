@@ -40,6 +40,10 @@ const RESCAN_SOON_MS = 300;
 /** The header's own-CPU figure covers this long, and so changes this often. */
 const OWN_CPU_BLOCK_MS = 5000;
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * The one event loop: timers drive the sampler, samples and input become events, the reducer makes
  * the next state, and a frame is drawn once per turn of the event loop, never in a tight loop.
@@ -108,7 +112,7 @@ export class DashboardRuntime {
         this.deps.lab.start(effect.scenarioId, { workers: effect.workers }).catch((error: unknown) => {
           this.dispatch({
             type: 'lab-failed',
-            message: `Could not start ${effect.scenarioId}: ${error instanceof Error ? error.message : String(error)}`,
+            message: `Could not start ${effect.scenarioId}: ${messageOf(error)}`,
           });
         });
         return;
@@ -130,7 +134,7 @@ export class DashboardRuntime {
           .catch((error: unknown) => {
             this.dispatch({
               type: 'lab-failed',
-              message: `Could not run ${effect.request.display}: ${error instanceof Error ? error.message : String(error)}`,
+              message: `Could not run ${effect.request.display}: ${messageOf(error)}`,
             });
           });
         return;
@@ -222,8 +226,7 @@ export class DashboardRuntime {
   }
 
   private reportFailure(what: string, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    this.dispatch({ type: 'notice', ok: false, text: `Failed ${what}: ${message}` });
+    this.dispatch({ type: 'notice', ok: false, text: `Failed ${what}: ${messageOf(error)}` });
   }
 
   /** Redraw when the status message runs out, even if nothing else happens (e.g. while paused). */

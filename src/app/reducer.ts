@@ -320,7 +320,8 @@ function runCalculator(state: DashboardState, line: string): DashboardState {
     const answer = describeEstimate(estimate);
     // The status line is one row: the headline there, the whole answer in the lab panel (shown for it).
     const cost = estimate.cost === null ? '' : `, costing ${estimate.cost.toFixed(2)}`;
-    const headline = `Calculator: ${estimate.cores} core${estimate.cores === 1 ? '' : 's'}${cost} (details in the lab panel).`;
+    const headline =
+      `Calculator: ${estimate.cores} ` + `core${estimate.cores === 1 ? '' : 's'}${cost} (details in the lab panel).`;
     return {
       ...state,
       lab: { ...state.lab, visible: true, calcInput: line.trim(), calcAnswer: answer },

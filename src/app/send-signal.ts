@@ -29,7 +29,10 @@ export async function sendSignal(target: KillTarget, signal: KillSignal, deps: S
   if (now.startToken !== target.startToken) {
     return {
       ok: false,
-      text: `PID ${target.pid} now belongs to another process (${toPrintable(target.name)} exited and its PID was reused); nothing was sent.`,
+      text:
+        `PID ${target.pid} now belongs to another process ` +
+        `(${toPrintable(target.name)} exited and its PID was reused); nothing ` +
+        `was sent.`,
     };
   }
   try {

@@ -4,32 +4,27 @@ import { runInNewContext } from 'node:vm';
 /**
  * paratop starts with V8 in a lean mode and returns V8 to its defaults, for good, once its own CPU
  * use shows it is busy enough for them to pay. Lean mode is three settings, all read by V8 as it runs,
- * and full collections of its own:
+ * and full collections of its own (docs/performance.md gives what each was measured to save):
  *
- * - No optimizing compiler (TurboFan, and Maglev where it is on by default). On a machine with
- *   ~70 processes paratop spends ~0.5% of a core, nearly all of it drawing the screen, and TurboFan
- *   gains nothing there. It costs memory: the compiler's machine code (paged in from the node
- *   binary the first time it runs) and its work memory added 6-7 MB of RSS (measured in a pty at 120x40: 59 MB with it, 52 MB without, CPU
- *   0.60% against 0.57%). With many processes the scan's loops are hot and the compiler earns its
- *   keep: at ~470 processes 1.1% of a core with it, 1.3% without; one scan of 1,000 processes
- *   5.1 ms against 9.5 ms, of 10,000 92 ms against 138 ms (npm run bench's generated trees).
+ * - No optimizing compiler (TurboFan, and Maglev where it is on by default). On a machine of a few
+ *   dozen processes paratop's work is mostly drawing, which the compiler does not speed up, while its
+ *   machine code and work memory cost RSS. With many processes the scan's loops are hot and the
+ *   compiler earns its keep: that is when lean mode ends.
  * - The young generation does not grow. Start-up allocates fast, V8 grows the young generation to
- *   8 MB to match, and only shrinks it back some 9 s later: RSS 58 MB for the first 9 s, 51 MB after.
- *   Kept at 1 MB, start-up peaks at 53 MB. Busy, the bigger young generation means fewer collections.
- * - No incremental marking. With it, V8's memory reducer runs two or three full collections some
- *   8-10 s after start-up, in small steps and on helper threads: ~50 ms of CPU, as much as 20 s of
- *   drawing at 1 s (0.08% of a core over a minute that starts 5 s in). Without it, though, nothing
- *   starts a full collection before the old generation reaches the limit V8 sets at start-up, far
- *   above this heap: garbage that outlived two young collections piled up (heap in use 12 -> 23 MB
- *   in 4 minutes at ~470 processes and 0.5 s). So lean mode runs a full collection itself, at its
- *   10 s check, once the heap in use has grown 2 MB since the last one: one pause of ~5-10 ms,
- *   every few minutes. And once 3 s after start, for start-up's garbage: at ~470 processes RSS
- *   mean 55.0 -> 53.9 MB and peak 57.5 -> 55.7 over the next minute (no change at ~70).
+ *   match, and shrinks it back only seconds later; busy, the bigger one means fewer collections.
+ * - No incremental marking. With it, V8's memory reducer runs full collections in small steps soon
+ *   after start-up, costing more CPU than seconds of drawing. Without it, nothing starts a full
+ *   collection before the old generation reaches the limit V8 set at start-up, far above this heap,
+ *   and promoted garbage piles up. So lean mode runs one itself, at its periodic check, once the heap
+ *   in use has grown by heapGrowthBytes since the last one, and once soon after start, for
+ *   start-up's garbage.
  */
 
 /** Flags that choose V8's compilers or how it collects garbage: a user who sets any of them keeps their own. */
-const TIERING_FLAG =
-  /^--(no-)?(opt|turbofan|maglev|max-opt|jitless|semi-space-growth-factor|min-semi-space-size|max-semi-space-size|incremental-marking|memory-reducer)\b/;
+const TIERING_FLAG = new RegExp(
+  '^--(no-)?(opt|turbofan|maglev|max-opt|jitless|semi-space-growth-factor|min-semi-space-size|' +
+    'max-semi-space-size|incremental-marking|memory-reducer)\\b',
+);
 
 /**
  * V8 turned its mid-tier optimizing compiler, Maglev, on by default in 11.7 (Node 22 ships 12.x);
@@ -74,23 +69,26 @@ export interface LeanModeOptions {
 }
 
 /**
- * At ~70 processes paratop runs at 0.5-0.8% of a core, and a 10 s window can read 1.2%; the first
- * 20 s (start-up, the first full scans, V8's memory reducer ~10 s in) cost more still. So the
- * judging starts at 20 s and the threshold sits well clear: at ~470 processes lean mode costs 1.3%
- * and stays; a machine of 1,000 processes and more, or a fast refresh, passes 2%.
+ * A quiet machine's paratop reads well under the threshold, but one 10 s window can read far more
+ * than its average, and the first seconds (start-up, the first full scans) more still: so judging
+ * starts late and the threshold sits well clear of the quiet figure. Where these were measured:
+ * docs/performance.md.
  */
 export const DEFAULT_LEAN_MODE_OPTIONS: LeanModeOptions = {
   thresholdPercent: 2,
   windowMs: 10_000,
   warmUpMs: 20_000,
-  // Every timer is a wake-up (~0.1 ms of CPU at 1 Hz here): judging once per window is enough.
+  // Every timer is a wake-up, which costs CPU: judging once per window is enough.
   checkEveryMs: 10_000,
   heapGrowthBytes: 2 * 1024 * 1024,
   // Start-up is over: modules loaded, the first frames drawn, the second scan (the first with CPU %) done.
   startUpCollectionMs: 3_000,
 };
 
-/** When lean mode should collect the old generation itself: once the heap in use has grown by the allowance since its low point; pure. */
+/**
+ * When lean mode should collect the old generation itself: once the heap in use has grown by the allowance since its
+ * low point; pure.
+ */
 export class HeapGrowthLimit {
   private floorBytes: number | null = null;
 

@@ -167,7 +167,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
   const run = program
     .command('run')
     .description(
-      'open the dashboard with <command> started in the lab, its process tree followed (e.g. paratop run -- python3 0.py)',
+      'open the dashboard with <command> started in the lab, its process tree followed ' +
+        '(e.g. paratop run -- python3 0.py)',
     )
     .option('--shell', 'run the command line through /bin/sh (pipes, globs, &&)')
     .argument('<command...>', 'the program and its arguments, after --')
@@ -265,7 +266,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(
       new Option(
         '--seconds <s>',
-        'how long to run; threads-join: each share of the job; compare-runtimes: the serial run; sweep and cache-sharing: each count; memory-hierarchy: about how long in all',
+        'how long to run; threads-join: each share of the job; compare-runtimes: the ' +
+          'serial run; sweep and cache-sharing: each count; memory-hierarchy: about how ' +
+          'long in all',
       ).argParser((value) => parseSeconds(value, 0.1, 3600)),
     )
     .addOption(

@@ -57,7 +57,8 @@ export function commandFromLine(
     else if ('comment' in entry) break;
     else
       throw new CommandLineError(
-        `${describeOperator(entry as { op: string; pattern?: string })} needs a shell: start the line with --shell to run it through /bin/sh.`,
+        `${describeOperator(entry as { op: string; pattern?: string })} needs ` +
+          `a shell: start the line with --shell to run it through /bin/sh.`,
       );
   }
   return commandFromArgs(words, false);

@@ -35,7 +35,8 @@ export function coresForDeadline(input: {
   const roundsThatFit = Math.floor(deadlineSeconds / taskSeconds + 1e-9);
   if (roundsThatFit < 1) {
     throw new EstimateError(
-      `one task takes ${taskSeconds} s, longer than the deadline of ${deadlineSeconds} s: no number of cores finishes in time.`,
+      `one task takes ${taskSeconds} s, longer than the deadline of ` +
+        `${deadlineSeconds} s: no number of cores finishes in time.`,
     );
   }
   const cores = Math.ceil(tasks / roundsThatFit);
@@ -69,7 +70,12 @@ export function describeEstimate(estimate: CoreEstimate): string {
   const minutes = (estimate.runtimeSeconds / 60).toFixed(1);
   const cost =
     estimate.cost === null ? '' : `; at ${estimate.pricePerCoreHour} per core-hour that is ${estimate.cost.toFixed(2)}`;
-  return `${estimate.tasks} tasks of ${estimate.taskSeconds} s within ${estimate.deadlineSeconds / 60} min: ${estimate.cores} cores (${estimate.rounds} rounds, done in ${minutes} min, ${estimate.coreHours.toFixed(2)} core-hours${cost}).`;
+  return (
+    `${estimate.tasks} tasks of ${estimate.taskSeconds} s within ` +
+    `${estimate.deadlineSeconds / 60} min: ${estimate.cores} cores ` +
+    `(${estimate.rounds} rounds, done in ${minutes} min, ` +
+    `${estimate.coreHours.toFixed(2)} core-hours${cost}).`
+  );
 }
 
 /** The calculator as the dashboard takes it: "tasks task-seconds deadline [price-per-core-hour]". */
@@ -77,7 +83,8 @@ export function estimateFromLine(line: string): CoreEstimate {
   const words = line.trim().split(/\s+/).filter(Boolean);
   if (words.length < 3 || words.length > 4) {
     throw new EstimateError(
-      `type: tasks, seconds per task, deadline, and optionally a price per core-hour (e.g. "125 70 20m 0.05"); got "${line.trim()}".`,
+      `type: tasks, seconds per task, deadline, and optionally a price per ` +
+        `core-hour (e.g. "125 70 20m 0.05"); got "${line.trim()}".`,
     );
   }
   const [tasks = '', taskSeconds = '', deadline = '', price] = words;

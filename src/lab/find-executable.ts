@@ -45,6 +45,7 @@ export function findExecutable(
     if (problemWith(path) === null) return path;
   }
   throw new CommandLineError(
-    `"${program}" was not found on the PATH (${folders.length} folders searched). Give its path, or check the spelling.`,
+    `"${program}" was not found on the PATH (${folders.length} folders ` +
+      `searched). Give its path, or check the spelling.`,
   );
 }

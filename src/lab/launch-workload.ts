@@ -42,8 +42,8 @@ export function workloadPath(program: WorkloadProgram | 'command-keeper'): strin
  * break the dashboard); the end of stderr is kept to explain a crash.
  *
  * Plain child_process rather than execa: threads-vs-processes starts 50 of these at once, and execa's
- * per-child machinery (promises, stream wrappers, IPC helpers) cost 27 MB of V8 heap for 50 children
- * against 10 MB here, which V8 then kept reserved for the rest of the session.
+ * per-child machinery (promises, stream wrappers, IPC helpers) took several times the heap for 50
+ * children, which V8 then kept reserved for the rest of the session (figures: docs/performance.md).
  */
 export async function launchWorkload(
   program: WorkloadProgram,

@@ -73,13 +73,19 @@ export interface WorkloadSpec {
   units?: number;
   /** join: about how long each worker's share of the job takes one core, in seconds. */
   jobSeconds?: number;
-  /** race, lost, queue: how many increments / results each worker makes; io: requests each thread makes; chase: loads per unit of work. */
+  /**
+   * race, lost, queue: how many increments / results each worker makes; io: requests each thread makes; chase: loads
+   * per unit of work.
+   */
   count?: number;
   /** io: how long the service takes to answer each request, ms. */
   delayMs?: number;
   /** memory: megabytes this worker holds; chase: its working set. */
   megabytes?: number;
-  /** crash: the worker that dies, and how ("fatal": the whole process is killed, as by a segfault; "throw": an uncaught exception). */
+  /**
+   * crash: the worker that dies, and how ("fatal": the whole process is killed, as by a segfault; "throw": an uncaught
+   * exception).
+   */
   crashIndex?: number;
   crashHow?: 'fatal' | 'throw';
   /** Python: how many threads or processes the one Python process runs. */

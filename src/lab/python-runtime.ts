@@ -9,7 +9,10 @@ const found = new Map<string, Promise<PythonRuntime>>();
 
 /** What the probe prints: the version, and whether this build runs without a GIL. */
 const PROBE =
-  'import sys, sysconfig, json; g = getattr(sys, "_is_gil_enabled", None); print(json.dumps([sys.version.split()[0], bool(sysconfig.get_config_var("Py_GIL_DISABLED")) and not (g() if g else False)]))';
+  'import sys, sysconfig, json; g = getattr(sys, "_is_gil_enabled", None); ' +
+  'print(json.dumps([sys.version.split()[0], ' +
+  'bool(sysconfig.get_config_var("Py_GIL_DISABLED")) and not (g() if g else ' +
+  'False)]))';
 
 /** Why a command could not be run, in words that fit how it was given (a name looked up, or a path). */
 function missing(command: string): string {

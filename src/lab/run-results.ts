@@ -78,7 +78,10 @@ function describe(result: Omit<RunResult, 'summary'>): string {
   const cores =
     result.coresUsed === null ? 'CPU time not measurable here' : `${result.coresUsed.toFixed(2)} cores busy on average`;
   const speedup = result.speedup === null ? '' : `, ${result.speedup.toFixed(2)}x the work of one worker`;
-  return `${result.workers} worker${result.workers === 1 ? '' : 's'} for ${result.wallSeconds.toFixed(1)} s: ${cores}${speedup}.`;
+  return (
+    `${result.workers} worker${result.workers === 1 ? '' : 's'} for ` +
+    `${result.wallSeconds.toFixed(1)} s: ${cores}${speedup}.`
+  );
 }
 
 /** The numbers a run leaves behind: wall and CPU time, cores used, work rate, speedup. Pure. */

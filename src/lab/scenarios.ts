@@ -39,7 +39,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '0.py: do_stuff() on the main thread',
     lookFor: 'One core near 100%, the others idle. The process has one busy thread.',
     explanation:
-      'A thread runs on one core at a time. One busy thread can never use more than one core, however many the machine has.',
+      'A thread runs on one core at a time. One busy thread can never use more than ' +
+      'one core, however many the machine has.',
     kind: 'threads',
     procedure: 'steady',
     mode: 'spin',
@@ -57,7 +58,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '0.py: 2 threads, then 11, doing numpy work',
     lookFor: 'One busy core per thread, up to the number of cores; with more threads than cores, they share.',
     explanation:
-      'Each thread takes the shared lock only for a moment and does its heavy work without it, as numpy does in C. So the threads really run at the same time, on different cores.',
+      'Each thread takes the shared lock only for a moment and does its heavy work ' +
+      'without it, as numpy does in C. So the threads really run at the same time, on ' +
+      'different cores.',
     kind: 'threads',
     procedure: 'steady',
     mode: 'released',
@@ -74,7 +77,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '0.py: `while True: pass` in threads',
     lookFor: 'Total CPU stays near one core however many threads you add, while CTXSW climbs.',
     explanation:
-      'Only the thread holding the lock may compute; it hands the lock on every 5 ms. The threads take turns on what amounts to one core, and every hand-over is a context switch.',
+      'Only the thread holding the lock may compute; it hands the lock on every 5 ms. ' +
+      'The threads take turns on what amounts to one core, and every hand-over is a ' +
+      'context switch.',
     kind: 'threads',
     procedure: 'steady',
     mode: 'gil',
@@ -82,7 +87,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     defaultWorkers: 2,
     finite: false,
     simulation:
-      "Simulates CPython's GIL: Node's threads have no such lock, so these share one (SharedArrayBuffer + Atomics) and switch every 5 ms, as CPython does.",
+      "Simulates CPython's GIL: Node's threads have no such lock, so these share one " +
+      '(SharedArrayBuffer + Atomics) and switch every 5 ms, as CPython does.',
     simulationBrief: "Simulates CPython's GIL (Node's threads have none).",
   },
   {
@@ -94,7 +100,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '0.py: switch to processes',
     lookFor: 'Every core busy, and one PID per worker in the process table.',
     explanation:
-      'Each process has its own interpreter and its own memory, so no lock is shared: the OS runs them on all cores at once. The price: starting a process costs more, and they share nothing.',
+      'Each process has its own interpreter and its own memory, so no lock is shared: ' +
+      'the OS runs them on all cores at once. The price: starting a process costs ' +
+      'more, and they share nothing.',
     kind: 'processes',
     procedure: 'steady',
     mode: 'spin',
@@ -112,7 +120,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lookFor:
       'One PID, several TIDs: each thread has its own row in the thread view. The results add up when all are joined.',
     explanation:
-      'Each thread is given its share of a job (how many random points to throw at a square to estimate pi), works on it, and returns its count. join() waits for each thread; the main thread adds the counts.',
+      'Each thread is given its share of a job (how many random points to throw at a ' +
+      'square to estimate pi), works on it, and returns its count. join() waits for ' +
+      'each thread; the main thread adds the counts.',
     kind: 'threads',
     procedure: 'steady',
     mode: 'join',
@@ -129,7 +139,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: the threading gotcha',
     lookFor: 'Expected and actual counts differ, and differ again on every run.',
     explanation:
-      'counter += 1 is three steps: read the value, add one, write it back. When two threads read the same value before either writes, one of the two increments is lost.',
+      'counter += 1 is three steps: read the value, add one, write it back. When two ' +
+      'threads read the same value before either writes, one of the two increments is ' +
+      'lost.',
     kind: 'threads',
     procedure: 'race',
     mode: 'race',
@@ -146,7 +158,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: protect the counter with a lock',
     lookFor: 'Actual always equals expected; the time of each run is shown: the locked one is usually slower.',
     explanation:
-      'A mutex lets one thread at a time through read-add-write, so no update is lost. The threads now wait for each other, which is what it costs.',
+      'A mutex lets one thread at a time through read-add-write, so no update is lost. ' +
+      'The threads now wait for each other, which is what it costs.',
     kind: 'threads',
     procedure: 'race',
     mode: 'race-locked',
@@ -163,7 +176,10 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: the multiprocessing gotcha',
     lookFor: "The children append their results; the parent's list stays empty.",
     explanation:
-      "Each process has its own memory: a Node child starts fresh, with a list of its own, and appends to that; the list dies with the child. (Python's fork() gives each child a copy of the parent's memory, list included, with the same result; Python on macOS starts children with spawn by default.)",
+      'Each process has its own memory: a Node child starts fresh, with a list of its ' +
+      "own, and appends to that; the list dies with the child. (Python's fork() gives " +
+      "each child a copy of the parent's memory, list included, with the same result; " +
+      'Python on macOS starts children with spawn by default.)',
     kind: 'processes',
     procedure: 'lost-results',
     mode: 'lost',
@@ -180,7 +196,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: fix it with a queue',
     lookFor: 'Every result arrives in the parent.',
     explanation:
-      'The children send each result to the parent over a queue (here, the IPC channel). Processes share nothing unless they send it.',
+      'The children send each result to the parent over a queue (here, the IPC ' +
+      'channel). Processes share nothing unless they send it.',
     kind: 'processes',
     procedure: 'lost-results',
     mode: 'queue',
@@ -196,9 +213,12 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'Serial, threads and processes compared',
     lecture: '3.py: compare the runtimes',
     lookFor:
-      'The same work: GIL-like threads no faster than serial; lock-free threads and processes about cores times faster.',
+      'The same work: GIL-like threads no faster than serial; lock-free threads and ' +
+      'processes about cores times faster.',
     explanation:
-      'The job is sized on one worker; then the same number of work units is done serially, by GIL-like threads, by lock-free threads and by processes, each timed from start to finish. Every comparison is kept (paratop lab compare).',
+      'The job is sized on one worker; then the same number of work units is done ' +
+      'serially, by GIL-like threads, by lock-free threads and by processes, each ' +
+      'timed from start to finish. Every comparison is kept (paratop lab compare).',
     kind: 'threads',
     procedure: 'compare',
     mode: 'spin',
@@ -215,7 +235,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: 'final remarks: how many threads or processes?',
     lookFor: 'Throughput climbs until the workers match the cores, then stays flat; context switches keep climbing.',
     explanation:
-      'Past one worker per core the workers only take turns: no more work gets done, and every turn is a context switch (and colder caches).',
+      'Past one worker per core the workers only take turns: no more work gets done, ' +
+      'and every turn is a context switch (and colder caches).',
     kind: 'processes',
     procedure: 'sweep',
     mode: 'spin',
@@ -233,7 +254,10 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lookFor:
       'Loading first costs the whole data set once per process; loading after, about once in all (PSS, which adds up).',
     explanation:
-      'fork() gives each child a copy of everything the parent holds, copied page by page as it is touched. Load all the data first and every worker that uses it ends up carrying all of it; start the workers first and each loads only its part.',
+      'fork() gives each child a copy of everything the parent holds, copied page by ' +
+      'page as it is touched. Load all the data first and every worker that uses it ' +
+      'ends up carrying all of it; start the workers first and each loads only its ' +
+      'part.',
     kind: 'processes',
     procedure: 'fork-memory',
     mode: 'memory',
@@ -241,7 +265,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     defaultWorkers: 'cores',
     finite: true,
     simulation:
-      "Node has no fork(): every process starts fresh. 'Load, then start' gives each process the whole data set, as fork() leaves each child once it touches its copy.",
+      "Node has no fork(): every process starts fresh. 'Load, then start' gives each " +
+      'process the whole data set, as fork() leaves each child once it touches its ' +
+      'copy.',
   },
   {
     id: 'grid-search',
@@ -252,7 +278,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: 'final remarks: embarrassingly parallel, and how many cores to rent',
     lookFor: 'The pool finishes about cores times sooner; the calculator says how many cores a deadline needs.',
     explanation:
-      'Every point of a 5x5x5 grid is an independent fit: no communication, so a pool of one worker per core divides the time. Press = for the calculator.',
+      'Every point of a 5x5x5 grid is an independent fit: no communication, so a pool ' +
+      'of one worker per core divides the time. Press = for the calculator.',
     kind: 'processes',
     procedure: 'grid-search',
     mode: 'tasks',
@@ -269,7 +296,10 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: 'Appendix A: threads vs processes',
     lookFor: 'Starting, sharing, crashing and the lock, each row measured now on this machine.',
     explanation:
-      'Threads share memory; a fatal crash takes their whole process. Processes must message each other, but survive each other and escape the lock. Start-up is measured: a Node worker thread starts a JS engine of its own, so its lead over a process is smaller than in C or CPython.',
+      'Threads share memory; a fatal crash takes their whole process. Processes must ' +
+      'message each other, but survive each other and escape the lock. Start-up is ' +
+      'measured: a Node worker thread starts a JS engine of its own, so its lead over ' +
+      'a process is smaller than in C or CPython.',
     kind: 'threads',
     procedure: 'versus',
     mode: 'idle',
@@ -288,7 +318,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '0.py: `while True: pass` in threads, in real Python',
     lookFor: 'One core in total, whatever the number of threads: the real GIL.',
     explanation:
-      'CPython lets one thread at a time run Python code. A thread waiting for the GIL asks for it after 5 ms (sys.getswitchinterval()), and the holder hands it over: turns, not parallelism.',
+      'CPython lets one thread at a time run Python code. A thread waiting for the GIL ' +
+      'asks for it after 5 ms (sys.getswitchinterval()), and the holder hands it over: ' +
+      'turns, not parallelism.',
     kind: 'threads',
     procedure: 'steady',
     mode: 'gil',
@@ -305,7 +337,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '0.py: threads doing numpy-like work, in real Python',
     lookFor: 'One busy core per thread: hashlib lets go of the GIL while it hashes.',
     explanation:
-      'Code written in C (hashlib, zlib, numpy) can release the GIL while it works on a large buffer. Then the threads really run at the same time.',
+      'Code written in C (hashlib, zlib, numpy) can release the GIL while it works on ' +
+      'a large buffer. Then the threads really run at the same time.',
     kind: 'threads',
     procedure: 'steady',
     mode: 'released',
@@ -322,7 +355,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '0.py: switch to processes, in real Python',
     lookFor: 'Every core busy: each process has its own interpreter and its own GIL.',
     explanation:
-      'multiprocessing starts whole Python processes (here with fork). Each has its own GIL, so pure Python code runs on all cores.',
+      'multiprocessing starts whole Python processes (here with fork). Each has its ' +
+      'own GIL, so pure Python code runs on all cores.',
     kind: 'processes',
     procedure: 'steady',
     mode: 'processes',
@@ -339,7 +373,11 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: the threading gotcha, in real Python',
     lookFor: 'Expected and actual counts differ: the GIL does not make counter += 1 safe.',
     explanation:
-      'Since CPython 3.10 a thread is switched only at certain points, so a bare counter += 1 seldom loses updates any more. Real code does other work between reading and writing; here a thread sometimes yields there (time.sleep(0)), at random, so another can write in between: updates are lost, a different number each run.',
+      'Since CPython 3.10 a thread is switched only at certain points, so a bare ' +
+      'counter += 1 seldom loses updates any more. Real code does other work between ' +
+      'reading and writing; here a thread sometimes yields there (time.sleep(0)), at ' +
+      'random, so another can write in between: updates are lost, a different number ' +
+      'each run.',
     kind: 'threads',
     procedure: 'race',
     mode: 'race',
@@ -356,7 +394,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: the multiprocessing gotcha, with fork',
     lookFor: "The children append to the global list; the parent's list stays empty.",
     explanation:
-      "With the fork start method each child gets a copy of the parent's memory, list included. It appends to its copy, which dies with it.",
+      "With the fork start method each child gets a copy of the parent's memory, list " +
+      'included. It appends to its copy, which dies with it.',
     kind: 'processes',
     procedure: 'lost-results',
     mode: 'lost',
@@ -373,7 +412,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: '3.py: fix it with a queue, in real Python',
     lookFor: 'Every result arrives in the parent.',
     explanation:
-      'multiprocessing.Queue pickles each result and sends it through a pipe to the parent. Nothing is shared; everything is sent.',
+      'multiprocessing.Queue pickles each result and sends it through a pipe to the ' +
+      'parent. Nothing is shared; everything is sent.',
     kind: 'processes',
     procedure: 'lost-results',
     mode: 'queue',
@@ -390,7 +430,9 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: 'final remarks: beware fork(), in real Python',
     lookFor: "Forked children share the parent's pages until they touch them; reading Python objects touches them.",
     explanation:
-      'fork() copies lazily: a page is copied when either side writes to it. Python writes reference counts even when it only reads an object, so a child that reads the data copies it. Loading after the fork avoids both.',
+      'fork() copies lazily: a page is copied when either side writes to it. Python ' +
+      'writes reference counts even when it only reads an object, so a child that ' +
+      'reads the data copies it. Loading after the fork avoids both.',
     kind: 'processes',
     procedure: 'fork-memory',
     mode: 'load-then-fork',
@@ -407,7 +449,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     lecture: "0.py: the GIL, paratop's simulation against CPython's",
     lookFor: 'The same worker counts, the same answer: about one core, whatever the number of threads.',
     explanation:
-      "Each count runs paratop's GIL-like threads, then the same number of pure-Python threads, and compares the cores they use and how often they switch.",
+      "Each count runs paratop's GIL-like threads, then the same number of pure-Python " +
+      'threads, and compares the cores they use and how often they switch.',
     kind: 'threads',
     procedure: 'side-by-side',
     mode: 'gil',
@@ -423,9 +466,13 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'The memory hierarchy, measured',
     lecture: 'the cartoon of the computer: L1, L2, L3, RAM',
     lookFor:
-      'Nanoseconds per load climb in steps as the working set outgrows L1, L2, L3: about 1 ns, a few ns, tens, then ~100 ns in RAM.',
+      'Nanoseconds per load climb in steps as the working set outgrows L1, L2, L3: ' +
+      'about 1 ns, a few ns, tens, then ~100 ns in RAM.',
     explanation:
-      'Each load depends on the one before, in a random order, so nothing can be fetched ahead: the time per load is the latency of wherever the data lives. A set that fits a cache is served by it; one that does not goes one level further out.',
+      'Each load depends on the one before, in a random order, so nothing can be ' +
+      'fetched ahead: the time per load is the latency of wherever the data lives. A ' +
+      'set that fits a cache is served by it; one that does not goes one level further ' +
+      'out.',
     kind: 'processes',
     procedure: 'memory-hierarchy',
     mode: 'latency',
@@ -442,9 +489,12 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'More workers, more cache misses',
     lecture: 'final remarks: more threads, more cache misses',
     lookFor:
-      "Once the workers' data together outgrows the cache (and once they outnumber the cores), each load takes longer and each worker does less.",
+      "Once the workers' data together outgrows the cache (and once they outnumber the " +
+      'cores), each load takes longer and each worker does less.',
     explanation:
-      "Each worker walks as much data of its own as the last-level cache holds for one. One fits; more push each other's data out, so loads go to RAM. Workers taking turns on a core find the cache full of the other's data each time.",
+      'Each worker walks as much data of its own as the last-level cache holds for ' +
+      "one. One fits; more push each other's data out, so loads go to RAM. Workers " +
+      "taking turns on a core find the cache full of the other's data each time.",
     kind: 'processes',
     procedure: 'cache-sharing',
     mode: 'chase',
@@ -460,9 +510,12 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'I/O-bound against CPU-bound threads',
     lecture: 'every program is bottlenecked by one component: CPU-bound or IO-bound',
     lookFor:
-      'I/O-bound threads finish about N times sooner with the CPU near idle; CPU-bound ones stay on one core, no faster.',
+      'I/O-bound threads finish about N times sooner with the CPU near idle; CPU-bound ' +
+      'ones stay on one core, no faster.',
     explanation:
-      'A thread waiting for I/O gives the lock back (as CPython releases the GIL in a blocking call), so while it waits another can run: the waits overlap. CPU-bound threads need the lock all the time, so they take turns.',
+      'A thread waiting for I/O gives the lock back (as CPython releases the GIL in a ' +
+      'blocking call), so while it waits another can run: the waits overlap. CPU-bound ' +
+      'threads need the lock all the time, so they take turns.',
     kind: 'threads',
     procedure: 'io-bound',
     mode: 'io',
@@ -470,7 +523,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     defaultWorkers: 8,
     finite: true,
     simulation:
-      "Simulates CPython's GIL with a lock the threads share; the I/O is real (requests over a loopback socket to a service that answers after 50 ms).",
+      "Simulates CPython's GIL with a lock the threads share; the I/O is real " +
+      '(requests over a loopback socket to a service that answers after 50 ms).',
     simulationBrief: 'Simulated GIL; real socket I/O.',
   },
   {
@@ -481,9 +535,12 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     title: 'Python threads waiting on I/O',
     lecture: 'CPU-bound or IO-bound, in real Python',
     lookFor:
-      'Threads blocked in recv() hold no GIL: N of them finish about N times sooner; pure-Python CPU work stays on one core.',
+      'Threads blocked in recv() hold no GIL: N of them finish about N times sooner; ' +
+      'pure-Python CPU work stays on one core.',
     explanation:
-      'CPython releases the GIL around blocking calls (socket.recv, file reads, time.sleep), so threads are the right tool for waiting on many things at once, and the wrong one for computing.',
+      'CPython releases the GIL around blocking calls (socket.recv, file reads, ' +
+      'time.sleep), so threads are the right tool for waiting on many things at once, ' +
+      'and the wrong one for computing.',
     kind: 'threads',
     procedure: 'io-bound',
     mode: 'io',

@@ -31,13 +31,17 @@ export function bottleneckOf(run: ThreadTimeShares): { component: Component; why
   if (run.ioShare >= IO_BOUND_SHARE) {
     return {
       component: 'I/O',
-      why: `the threads waited on I/O ${percent(run.ioShare)} of their time, with ${run.coresUsed.toFixed(2)} cores busy`,
+      why:
+        `the threads waited on I/O ${percent(run.ioShare)} of their time, with ` +
+        `${run.coresUsed.toFixed(2)} cores busy`,
     };
   }
   if (run.lockShare >= LOCK_BOUND_SHARE && run.coresUsed < usable * CORES_IN_USE) {
     return {
       component: 'the lock',
-      why: `the threads waited for the lock ${percent(run.lockShare)} of their time; ${run.coresUsed.toFixed(2)} of ${usable} usable cores busy`,
+      why:
+        `the threads waited for the lock ${percent(run.lockShare)} of their ` +
+        `time; ${run.coresUsed.toFixed(2)} of ${usable} usable cores busy`,
     };
   }
   return { component: 'CPU', why: `${run.coresUsed.toFixed(2)} cores busy, of the ${usable} the threads can use` };

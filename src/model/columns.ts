@@ -21,7 +21,7 @@ const byNumber =
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * Any case together, then code-unit order, as `sort` and htop do. Not localeCompare: its ICU
- * collator costs 2.6 MB of RSS the first time it runs, for an order users of top do not expect.
+ * collator costs megabytes of RSS the first time it runs, for an order users of top do not expect.
  */
 const byText =
   (value: (process: ProcessSample) => string) =>

@@ -19,7 +19,9 @@ export type PromptPurpose = 'filter' | 'calc' | 'run';
 
 export type Mode =
   | { kind: 'normal' }
-  /** A line being typed at the bottom: a filter (applied as it is typed), the core calculator, or a command to run (r). */
+  /**
+   * A line being typed at the bottom: a filter (applied as it is typed), the core calculator, or a command to run (r).
+   */
   | { kind: 'prompt'; purpose: PromptPurpose; draft: string }
   | { kind: 'kill'; target: KillTarget; signalIndex: number }
   /** The help screen, scrolled down by this many lines (it may be taller than the terminal). */

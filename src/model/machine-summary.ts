@@ -43,6 +43,11 @@ export function cacheSourceSummary(caches: readonly CacheLevel[]): string {
   return caches.map((cache) => `${cache.name} from ${SOURCE_WORDS[cache.source]}`).join(', ');
 }
 
+/** "64-byte lines, from sysfs": what the caches' sizes leave unsaid. */
+function cacheNotes(caches: readonly CacheLevel[]): string {
+  return [lineSummary(caches), cacheSourceSummary(caches)].filter(Boolean).join(', ');
+}
+
 /** A cache line size, when every source that gave one agrees: "64-byte lines". */
 function lineSummary(caches: readonly CacheLevel[]): string {
   const sizes = [...new Set(caches.map((cache) => cache.lineBytes).filter((bytes) => bytes !== null))];
@@ -80,7 +85,7 @@ export function machineSummaryLines(facts: MachineFacts): [string, string][] {
       'Caches',
       facts.caches.length === 0
         ? 'not reported by this OS (sysfs, getconf, /proc/cpuinfo); paratop info --measure estimates them'
-        : `${cacheSummary(facts.caches)} (${[lineSummary(facts.caches), cacheSourceSummary(facts.caches)].filter(Boolean).join(', ')})`,
+        : `${cacheSummary(facts.caches)} (${cacheNotes(facts.caches)})`,
     ],
     ['Memory', `${formatBytes(facts.memoryBytes)} RAM, ${formatBytes(facts.swapBytes)} swap`],
   ];

@@ -23,7 +23,9 @@ export interface LatencyStep {
 export const SMALLEST_WORKING_SET = 4 * 1024;
 /** A point more than this many times slower (or faster) than its stretch's median starts another. */
 const STEP_RATIO = 2;
-/** A stretch counts as a level if it spans at least this ratio of sizes (1.5 doublings); a shorter one is a transition. */
+/**
+ * A stretch counts as a level if it spans at least this ratio of sizes (1.5 doublings); a shorter one is a transition.
+ */
 const LEVEL_SPAN = 2.5;
 /** Neighbouring levels closer than this in latency are one level, split by a noisy point between them. */
 const SAME_LEVEL_RATIO = 1.5;

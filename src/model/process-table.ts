@@ -73,7 +73,9 @@ export function treeRows(processes: readonly ProcessSample[], order: SortOrder, 
     rows.push({ process, treePrefix: indent + branch });
     const kids = (children.get(process.pid) ?? []).sort(compare);
     const childIndent = branch === '' ? '' : indent + (branch === '└─ ' ? '   ' : '│  ');
-    for (const [index, kid] of kids.entries()) visit(kid, childIndent, index === kids.length - 1 ? '└─ ' : '├─ ');
+    for (const [index, kid] of kids.entries()) {
+      visit(kid, childIndent, index === kids.length - 1 ? '└─ ' : '├─ ');
+    }
   };
   for (const root of roots.sort(compare)) visit(root, '', '');
   // Anything left over sits in a parent cycle; show it rather than lose it.

@@ -16,6 +16,9 @@ export interface TaskProbe {
   contextSwitches(pid: number, tid: number): number | null;
   /** Memory of a whole process: resident, proportional (shared pages split) and unique, in bytes. */
   memory(pid: number): { rss: number; pss: number | null; uss: number | null } | null;
-  /** One thread's scheduler state now: R running or runnable, S asleep, D in uninterruptible I/O, ...; null when gone or unknown. */
+  /**
+   * One thread's scheduler state now: R running or runnable, S asleep, D in uninterruptible I/O, ...; null when gone or
+   * unknown.
+   */
   threadState(pid: number, tid: number): string | null;
 }

@@ -3,8 +3,8 @@ import type { Widgets } from 'blessed';
 
 /**
  * The parts of blessed paratop draws with, loaded on their own. `import 'blessed'` also loads all
- * 33 of its widgets (a terminal emulator, image and video players, a file manager...): 0.7 MB of
- * heap and 1.2 MB of RSS that paratop never uses (measured: require('blessed') against these).
+ * 33 of its widgets (a terminal emulator, image and video players, a file manager...): heap and
+ * RSS that paratop never uses (docs/performance.md has the measurement).
  * blessed-contrib's charts still load the whole of blessed, when a chart is first drawn.
  */
 const require = createRequire(import.meta.url);

@@ -130,7 +130,8 @@ export class DashboardView {
     this.setContent(
       this.tooSmall,
       escapeTags(
-        `Terminal too small: ${cols}x${rows}.\nparatop needs at least ${MIN_COLS}x${MIN_ROWS}.\nEnlarge the window, or press q to quit.`,
+        `Terminal too small: ${cols}x${rows}.\nparatop needs at least ` +
+          `${MIN_COLS}x${MIN_ROWS}.\nEnlarge the window, or press q to quit.`,
       ),
     );
   }

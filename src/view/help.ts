@@ -6,7 +6,8 @@ import { cell, escapeTags, fitToWidth, wrapText } from './text-fit.js';
 export const KEY_HELP: [keys: string, what: string][] = [
   [
     '↑ ↓  j  Ctrl-P Ctrl-N',
-    'move the selection; the process you pick stays selected as the order changes (k is kill, as in htop; in the kill dialog and here j and k move)',
+    'move the selection; the process you pick stays selected as the order changes (k ' +
+      'is kill, as in htop; in the kill dialog and here j and k move)',
   ],
   [
     'PgUp PgDn  Home End',
@@ -47,8 +48,10 @@ const NOTES = [
 
 /** The lecture's last word, with its source. */
 export const KNUTH =
-  '"We should forget about small efficiencies, say about 97% of the time: premature optimization is the root of all evil. ' +
-  'Yet we should not pass up our opportunities in that critical 3%." Donald E. Knuth, "Structured Programming with go to Statements", ' +
+  '"We should forget about small efficiencies, say about 97% of the time: ' +
+  'premature optimization is the root of all evil. ' +
+  'Yet we should not pass up our opportunities in that critical 3%." Donald E. ' +
+  'Knuth, "Structured Programming with go to Statements", ' +
   'ACM Computing Surveys 6(4), 1974.';
 
 /** One line of help: under a key column (key, or '' for a wrapped continuation), or across the box (null). */

@@ -28,7 +28,10 @@ function commandBlocks(lab: LabState, run: RunSnapshot): Block[] {
   const cores = run.coresUsed === null ? 'measuring…' : `${run.coresUsed.toFixed(2)} cores busy`;
   const blocks: Block[] = [
     {
-      text: `${cores} · ${processes.size} process${processes.size === 1 ? '' : 'es'}, ${run.workerStates.length} thread${run.workerStates.length === 1 ? '' : 's'}`,
+      text:
+        `${cores} · ${processes.size} ` +
+        `process${processes.size === 1 ? '' : 'es'}, ` +
+        `${run.workerStates.length} thread${run.workerStates.length === 1 ? '' : 's'}`,
       role: 'info',
     },
   ];
@@ -79,10 +82,10 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
   const workers = run.workerStates.map((worker) => workerText(worker, run.kind)).join(' · ');
   // Many workers in a small panel: IDs and CPU% only, still one entry per worker.
   const compact = run.workerStates
-    .map(
-      (worker) =>
-        `${(run.kind === 'threads' ? worker.tid : worker.pid) ?? '?'} ${worker.exit ?? `${formatPercent(worker.cpu)}%`}`,
-    )
+    .map((worker) => {
+      const id = (run.kind === 'threads' ? worker.tid : worker.pid) ?? '?';
+      return `${id} ${worker.exit ?? `${formatPercent(worker.cpu)}%`}`;
+    })
     .join(' ');
   blocks.push(
     run.kind === 'threads'
@@ -161,7 +164,10 @@ function headerText(lab: LabState): string {
   const keys = lab.scenarios.filter((scenario) => scenario.page === lab.page).map((scenario) => scenario.key);
   const pages = Math.max(...lab.scenarios.map((scenario) => scenario.page));
   if (!run)
-    return `LAB ${lab.page}/${pages} (Tab)${pageNote(lab)}  ${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · r run · l hide`;
+    return (
+      `LAB ${lab.page}/${pages} (Tab)${pageNote(lab)}  ` +
+      `${keys[0]}-${keys.at(-1)} start · ×N: [ ] c m · r run · l hide`
+    );
   if (run.scenarioId === COMMAND_RUN_ID) {
     const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · o output` : `${run.phase}…`;
     return `RUN  ${run.title} · ${phase}`;

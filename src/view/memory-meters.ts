@@ -34,9 +34,10 @@ export function memoryLines(
     theme,
   );
   const tasks = taskCounts(processes);
+  const counts = `${tasks.processes}, ${tasks.threads} thr; ${tasks.running} running`;
   return [
     `${theme.paint('Mem', 'label')}[${mem}]`,
     `${theme.paint('Swp', 'label')}[${swap}]`,
-    `${theme.paint('Tasks', 'label')} ${cell(`${tasks.processes}, ${tasks.threads} thr; ${tasks.running} running`, width - 6)}`,
+    `${theme.paint('Tasks', 'label')} ${cell(counts, width - 6)}`,
   ];
 }

@@ -26,7 +26,9 @@ export function outputLines(
   const state = output.running ? 'running' : 'ended';
   const where = scrollBack > 0 ? `${scrollBack} lines back · End follows` : 'following';
   const dropped = output.total > output.lines.length ? ` (first ${output.total - output.lines.length} dropped)` : '';
-  const title = `Output of ${toPrintable(output.display)} (${state}) · ${output.total} lines${dropped} · ${where} · ↑↓ PgUp PgDn Home · o/Esc back`;
+  const title =
+    `Output of ${toPrintable(output.display)} (${state}) · ${output.total} ` +
+    `lines${dropped} · ${where} · ↑↓ PgUp PgDn Home · o/Esc back`;
   const body = shown.map((line) => {
     const text = clipToWidth(printableOutput(line.text), width);
     return line.stream === 'err' ? theme.paint(escapeTags(text), 'error') : escapeTags(text);

@@ -24,33 +24,36 @@ describe('the lab in the dashboard', { timeout: 120_000 }, () => {
   let session: PtySession | undefined;
   afterEach(() => session?.dispose());
 
-  test('a digit starts processes: their PIDs on screen and highlighted rows; x stops them and they are gone', async () => {
-    const paratop = new PtySession({ cols: 120, rows: 40 });
-    session = paratop;
-    await paratop.waitFor(TABLE_HEADER);
-    paratop.press('4');
-    const screen = await paratop.waitUntil(
-      (text) => panelPids(text, 'proc-worker').length === 2,
-      'two worker PIDs in the lab panel',
-    );
-    const pids = panelPids(screen, 'proc-worker');
-    assert.deepEqual(
-      [...pids].sort(),
-      [...(await waitForWorkloads(paratop.pid, 2))].sort(),
-      'the PIDs shown are the workers paratop started',
-    );
-    assert.ok(pids.every(isAlive));
-    // The same PIDs are rows of the process table.
-    await paratop.waitUntil(
-      (text) => pids.every((pid) => new RegExp(`^\\s*${pid} `, 'm').test(text)),
-      'worker rows in the table',
-    );
-    paratop.press('x');
-    await paratop.waitFor('Last run, Processes');
-    assert.ok(await allGone(pids, 5000, isAlive), 'x stopped the workers');
-    paratop.press('q');
-    assert.equal((await paratop.waitForExit()).exitCode, 0);
-  });
+  test(
+    'a digit starts processes: their PIDs on screen and highlighted rows; x stops ' + 'them and they are gone',
+    async () => {
+      const paratop = new PtySession({ cols: 120, rows: 40 });
+      session = paratop;
+      await paratop.waitFor(TABLE_HEADER);
+      paratop.press('4');
+      const screen = await paratop.waitUntil(
+        (text) => panelPids(text, 'proc-worker').length === 2,
+        'two worker PIDs in the lab panel',
+      );
+      const pids = panelPids(screen, 'proc-worker');
+      assert.deepEqual(
+        [...pids].sort(),
+        [...(await waitForWorkloads(paratop.pid, 2))].sort(),
+        'the PIDs shown are the workers paratop started',
+      );
+      assert.ok(pids.every(isAlive));
+      // The same PIDs are rows of the process table.
+      await paratop.waitUntil(
+        (text) => pids.every((pid) => new RegExp(`^\\s*${pid} `, 'm').test(text)),
+        'worker rows in the table',
+      );
+      paratop.press('x');
+      await paratop.waitFor('Last run, Processes');
+      assert.ok(await allGone(pids, 5000, isAlive), 'x stopped the workers');
+      paratop.press('q');
+      assert.equal((await paratop.waitForExit()).exitCode, 0);
+    },
+  );
 
   test('a thread experiment opens the thread view: one PID, a named TID per worker', async () => {
     const paratop = new PtySession({ cols: 120, rows: 40 });
@@ -338,40 +341,43 @@ describe('the dashboard without Python', { timeout: 60_000 }, () => {
   let session: PtySession | undefined;
   afterEach(() => session?.dispose());
 
-  test('page 3 greys the py- rows with the reason; a digit is refused on the status line and starts nothing', async () => {
-    const { paratop, tag } = tagged({ cols: 120, rows: 40, env: { PARATOP_PYTHON: '/nonexistent/python3' } });
-    session = paratop;
-    await paratop.waitFor(TABLE_HEADER);
-    paratop.press('\t');
-    await paratop.waitFor('LAB 2/4');
-    paratop.press('\t');
-    const screen = await paratop.waitFor(/LAB 3\/4 \(Tab\) · python3 unavailable/);
-    const lines = screen.split('\n');
-    const rows = lines
-      .map((line, y) => ({ line, y }))
-      .filter(({ line }) => /^\s*[1-8] ×\d+\s+(Python|Simulated)/.test(line));
-    assert.equal(rows.length, 8, screen);
-    for (const { line, y } of rows) {
-      assert.match(line, /needs python3: .*nonexistent\/python3/);
-      // Greyed: the title, in the row's eighth column, is drawn in grey (palette colour 8).
-      assert.equal(paratop.paletteColour(8, y), 8, `row ${y} is not grey: ${line}`);
-    }
-    paratop.press('1');
-    // The status line, the bottom row, says why.
-    const refused = await paratop.waitUntil(
-      (text) => /^Python threads, pure Python needs python3: .*nonexistent/.test(text.split('\n').at(-1) ?? ''),
-      'the refusal on the status line',
-    );
-    assert.doesNotMatch(refused, / x stop /, 'no experiment runs');
-    assert.deepEqual(workloadsOf(paratop.pid), []);
-    // Nothing was started for it: no process of this paratop runs Python or a workload.
-    assert.deepEqual(
-      processesTagged(tag, [paratop.pid]).filter((entry) => /python|paratop-lab|paratop_lab/.test(entry.command)),
-      [],
-    );
-    paratop.press('q');
-    assert.equal((await paratop.waitForExit()).exitCode, 0);
-  });
+  test(
+    'page 3 greys the py- rows with the reason; a digit is refused on the status ' + 'line and starts nothing',
+    async () => {
+      const { paratop, tag } = tagged({ cols: 120, rows: 40, env: { PARATOP_PYTHON: '/nonexistent/python3' } });
+      session = paratop;
+      await paratop.waitFor(TABLE_HEADER);
+      paratop.press('\t');
+      await paratop.waitFor('LAB 2/4');
+      paratop.press('\t');
+      const screen = await paratop.waitFor(/LAB 3\/4 \(Tab\) · python3 unavailable/);
+      const lines = screen.split('\n');
+      const rows = lines
+        .map((line, y) => ({ line, y }))
+        .filter(({ line }) => /^\s*[1-8] ×\d+\s+(Python|Simulated)/.test(line));
+      assert.equal(rows.length, 8, screen);
+      for (const { line, y } of rows) {
+        assert.match(line, /needs python3: .*nonexistent\/python3/);
+        // Greyed: the title, in the row's eighth column, is drawn in grey (palette colour 8).
+        assert.equal(paratop.paletteColour(8, y), 8, `row ${y} is not grey: ${line}`);
+      }
+      paratop.press('1');
+      // The status line, the bottom row, says why.
+      const refused = await paratop.waitUntil(
+        (text) => /^Python threads, pure Python needs python3: .*nonexistent/.test(text.split('\n').at(-1) ?? ''),
+        'the refusal on the status line',
+      );
+      assert.doesNotMatch(refused, / x stop /, 'no experiment runs');
+      assert.deepEqual(workloadsOf(paratop.pid), []);
+      // Nothing was started for it: no process of this paratop runs Python or a workload.
+      assert.deepEqual(
+        processesTagged(tag, [paratop.pid]).filter((entry) => /python|paratop-lab|paratop_lab/.test(entry.command)),
+        [],
+      );
+      paratop.press('q');
+      assert.equal((await paratop.waitForExit()).exitCode, 0);
+    },
+  );
 });
 
 function hasPython(): boolean {

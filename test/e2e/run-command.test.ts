@@ -16,7 +16,9 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 const CHATTY = join(folder, 'chatty.sh');
 writeFileSync(
   CHATTY,
-  `echo "hello from the job"\nprintf '\\033]0;pwned\\007{red-fg}tagged{/red-fg}\\n'\necho "to stderr" >&2\nwhile :; do :; done\n`,
+  `echo "hello from the job"\nprintf ` +
+    `'\\033]0;pwned\\007{red-fg}tagged{/red-fg}\\n'\necho "to stderr" ` +
+    `>&2\nwhile :; do :; done\n`,
 );
 
 function commandLine(pid: number): string {
@@ -51,37 +53,40 @@ describe('your own command in the dashboard', {
   let session: PtySession | undefined;
   afterEach(() => session?.dispose());
 
-  test('paratop run -- <command>: its PID in the panel, output in the o pane (inert), x stops it, q leaves nothing', async () => {
-    const paratop = new PtySession({ cols: 120, rows: 40, args: ['run', '--', 'sh', CHATTY] });
-    session = paratop;
-    const screen = await paratop.waitFor(/RUN {2}sh .*chatty\.sh · \d+ s · x stop · o output/);
-    assert.match(screen, TABLE_HEADER, 'the process table stays up; the output does not spill onto it');
-    // Printed only in the panel's one-line preview, never straight onto the screen.
-    assert.deepEqual(
-      screen.split('\n').filter((line) => /hello from the job|to stderr/.test(line) && !/^o output: /.test(line)),
-      [],
-    );
-    const withPid = await paratop.waitUntil(
-      (text) => /PID \d+ sh \d/.test(text),
-      'the command listed with its PID and CPU%',
-    );
-    const pid = Number(/PID (\d+) sh /.exec(withPid)?.[1]);
-    assert.ok(isAlive(pid));
-    paratop.press('o');
-    const output = await paratop.waitFor(/Output of sh .*chatty\.sh \(running\)/);
-    assert.match(output, /hello from the job/);
-    assert.match(output, /\{red-fg\}tagged\{\/red-fg\}/, 'tags shown as text');
-    assert.match(output, /to stderr/);
-    assert.ok(!paratop.titles.includes('pwned'), 'the window title was not changed');
-    paratop.press('x');
-    await paratop.waitFor(/Last run, sh .*: stopped \(SIGINT\)|Last run, sh .*: killed by/, 15_000);
-    assert.ok(await allGone([pid], 3000, isAlive));
-    await paratop.waitFor(/\(ended\)/);
-    paratop.press(KEYS.escape);
-    await paratop.waitFor(TABLE_HEADER);
-    paratop.press('q');
-    assert.equal((await paratop.waitForExit()).exitCode, 0);
-  });
+  test(
+    'paratop run -- <command>: its PID in the panel, output in the o pane (inert), x ' + 'stops it, q leaves nothing',
+    async () => {
+      const paratop = new PtySession({ cols: 120, rows: 40, args: ['run', '--', 'sh', CHATTY] });
+      session = paratop;
+      const screen = await paratop.waitFor(/RUN {2}sh .*chatty\.sh · \d+ s · x stop · o output/);
+      assert.match(screen, TABLE_HEADER, 'the process table stays up; the output does not spill onto it');
+      // Printed only in the panel's one-line preview, never straight onto the screen.
+      assert.deepEqual(
+        screen.split('\n').filter((line) => /hello from the job|to stderr/.test(line) && !/^o output: /.test(line)),
+        [],
+      );
+      const withPid = await paratop.waitUntil(
+        (text) => /PID \d+ sh \d/.test(text),
+        'the command listed with its PID and CPU%',
+      );
+      const pid = Number(/PID (\d+) sh /.exec(withPid)?.[1]);
+      assert.ok(isAlive(pid));
+      paratop.press('o');
+      const output = await paratop.waitFor(/Output of sh .*chatty\.sh \(running\)/);
+      assert.match(output, /hello from the job/);
+      assert.match(output, /\{red-fg\}tagged\{\/red-fg\}/, 'tags shown as text');
+      assert.match(output, /to stderr/);
+      assert.ok(!paratop.titles.includes('pwned'), 'the window title was not changed');
+      paratop.press('x');
+      await paratop.waitFor(/Last run, sh .*: stopped \(SIGINT\)|Last run, sh .*: killed by/, 15_000);
+      assert.ok(await allGone([pid], 3000, isAlive));
+      await paratop.waitFor(/\(ended\)/);
+      paratop.press(KEYS.escape);
+      await paratop.waitFor(TABLE_HEADER);
+      paratop.press('q');
+      assert.equal((await paratop.waitForExit()).exitCode, 0);
+    },
+  );
 
   test('r prompts for a command line; q while it runs ends its whole tree', async () => {
     const { paratop, tag } = tagged({ cols: 120, rows: 40 });
@@ -142,35 +147,38 @@ describe('your own command in the dashboard', {
     assert.deepEqual(await leftBehind(tag), []);
   });
 
-  test('SIGKILL of paratop: a daemon the command started (setsid, re-parented) ends too, once paratop had seen it', async () => {
-    // The subshell starts a sleep in a session of its own and ends 3 s later: the sleep is then
-    // re-parented, outside the command's session and tree, as a daemon would be.
-    const marker = `1002.${process.pid}`;
-    const { paratop, tag } = tagged({
-      cols: 120,
-      rows: 40,
-      args: ['run', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 303`],
-    });
-    session = paratop;
-    // Once the subshell has gone, the daemon is listed in the panel by PID: paratop followed it.
-    let daemon = 0;
-    await paratop.waitUntil(
-      (text) => {
-        daemon = processesTagged(tag).find((entry) => entry.command === `sleep ${marker}`)?.pid ?? 0;
-        return daemon > 0 && !commandTree(paratop).includes(daemon) && new RegExp(`PID ${daemon} sleep`).test(text);
-      },
-      'the daemon re-parented and still followed in the panel',
-      15_000,
-    );
-    try {
-      process.kill(paratop.pid, 'SIGKILL');
-      await paratop.waitForExit();
-      assert.ok(await allGone([daemon], 5000, isAlive), `the daemon ${daemon} still runs`);
-      assert.deepEqual(await leftBehind(tag), []);
-    } finally {
-      if (isAlive(daemon)) process.kill(daemon, 'SIGKILL');
-    }
-  });
+  test(
+    'SIGKILL of paratop: a daemon the command started (setsid, re-parented) ends ' + 'too, once paratop had seen it',
+    async () => {
+      // The subshell starts a sleep in a session of its own and ends 3 s later: the sleep is then
+      // re-parented, outside the command's session and tree, as a daemon would be.
+      const marker = `1002.${process.pid}`;
+      const { paratop, tag } = tagged({
+        cols: 120,
+        rows: 40,
+        args: ['run', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 303`],
+      });
+      session = paratop;
+      // Once the subshell has gone, the daemon is listed in the panel by PID: paratop followed it.
+      let daemon = 0;
+      await paratop.waitUntil(
+        (text) => {
+          daemon = processesTagged(tag).find((entry) => entry.command === `sleep ${marker}`)?.pid ?? 0;
+          return daemon > 0 && !commandTree(paratop).includes(daemon) && new RegExp(`PID ${daemon} sleep`).test(text);
+        },
+        'the daemon re-parented and still followed in the panel',
+        15_000,
+      );
+      try {
+        process.kill(paratop.pid, 'SIGKILL');
+        await paratop.waitForExit();
+        assert.ok(await allGone([daemon], 5000, isAlive), `the daemon ${daemon} still runs`);
+        assert.deepEqual(await leftBehind(tag), []);
+      } finally {
+        if (isAlive(daemon)) process.kill(daemon, 'SIGKILL');
+      }
+    },
+  );
 
   test('a command that cannot run is refused in plain words, and nothing starts', async () => {
     const { paratop, tag } = tagged({ cols: 120, rows: 40 });

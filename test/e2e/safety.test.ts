@@ -116,19 +116,22 @@ describe('every way out gives the terminal back and leaves no workload', { timeo
     assert.deepEqual(await leftBehind(paratop, tag), []);
   });
 
-  test('a crashing thread host takes all its threads with it: the run ends and says so; quitting leaves nothing', async () => {
-    const tag = newTag();
-    const paratop = new PtySession({ cols: 120, rows: 40, env: { [TAG_NAME]: tag } });
-    session = paratop;
-    await paratop.waitFor(TABLE_HEADER);
-    const host = await startThreads(paratop);
-    process.kill(host, 'SIGSEGV');
-    await paratop.waitFor('The run ended because its workers exited');
-    assert.match(paratop.screen(), /Last run, Threads that release the lock/);
-    paratop.press('q');
-    assert.equal((await paratop.waitForExit()).exitCode, 0);
-    assert.deepEqual(await leftBehind(paratop, tag), []);
-  });
+  test(
+    'a crashing thread host takes all its threads with it: the run ends and says so; ' + 'quitting leaves nothing',
+    async () => {
+      const tag = newTag();
+      const paratop = new PtySession({ cols: 120, rows: 40, env: { [TAG_NAME]: tag } });
+      session = paratop;
+      await paratop.waitFor(TABLE_HEADER);
+      const host = await startThreads(paratop);
+      process.kill(host, 'SIGSEGV');
+      await paratop.waitFor('The run ended because its workers exited');
+      assert.match(paratop.screen(), /Last run, Threads that release the lock/);
+      paratop.press('q');
+      assert.equal((await paratop.waitForExit()).exitCode, 0);
+      assert.deepEqual(await leftBehind(paratop, tag), []);
+    },
+  );
 });
 
 describe('kill safety', { timeout: 120_000 }, () => {
@@ -248,44 +251,48 @@ describe('hostile process names and command lines', { timeout: 60_000 }, () => {
     for (const child of processes) child.kill('SIGKILL');
   });
 
-  test('escape sequences, BEL, blessed tags, huge and invalid-UTF-8 command lines: inert, layout intact, title unchanged', async () => {
-    const marker = `paratop-hostile-${process.pid}`;
-    const hostile = [
-      `${marker}-osc \x1b]0;pwned-title\x07 \x1b]2;pwned-st\x1b\\ bell\x07bell`,
-      `${marker}-csi \x1b[2J\x1b[H\x1b[31mred\x1b[0m \x1b[10;10Hmoved`,
-      `${marker}-tags {red-fg}{bold}tagged{/bold}{/red-fg}`,
-      `${marker}-long ${'x'.repeat(100_000)}`,
-    ];
-    for (const argument of hostile)
-      processes.push(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', argument], { stdio: 'ignore' }));
-    // argv[0] with bytes that are not UTF-8, set from a shell.
-    processes.push(spawn('bash', ['-c', `exec -a $'\\xff\\xfe${marker}-bytes\\xc3' sleep 600`], { stdio: 'ignore' }));
-    const paratop = new PtySession({ cols: 160, rows: 40, args: ['--no-lab'] });
-    session = paratop;
-    let bells = 0;
-    paratop.terminal.onBell(() => {
-      bells += 1;
-    });
-    await paratop.waitFor(TABLE_HEADER);
-    paratop.press(`/${marker}`);
-    paratop.press(KEYS.enter);
-    const screen = await paratop.waitUntil(
-      (text) => (text.match(new RegExp(marker, 'g')) ?? []).length >= 6,
-      'all hostile rows',
-    );
-    assert.match(screen, /\]0;pwned-title \]2;pwned-st\\ bellbell/, 'OSC and BEL are text, their ESC and BEL gone');
-    assert.match(screen, /\{red-fg\}\{bold\}tagged\{\/bold\}\{\/red-fg\}/);
-    assert.match(screen, /\[2J\[H\[31mred\[0m \[10;10Hmoved/);
-    assert.match(screen, /\ufffd\ufffdparatop-hostile-\d+-bytes\ufffd/);
-    assert.deepEqual(paratop.titles, [], 'nothing changed the terminal title');
-    assert.equal(bells, 0, 'no bell rang');
-    const lines = paratop.lines();
-    assert.match(lines[0] ?? '', /^paratop /, 'the header is still on the first row');
-    assert.match(lines.at(-1) ?? '', /F1Help/, 'the footer is still on the last row');
-    assert.ok(lines.every((line) => line.length <= 160));
-    paratop.press('q');
-    assert.equal((await paratop.waitForExit()).exitCode, 0);
-  });
+  test(
+    'escape sequences, BEL, blessed tags, huge and invalid-UTF-8 command lines: ' +
+      'inert, layout intact, title unchanged',
+    async () => {
+      const marker = `paratop-hostile-${process.pid}`;
+      const hostile = [
+        `${marker}-osc \x1b]0;pwned-title\x07 \x1b]2;pwned-st\x1b\\ bell\x07bell`,
+        `${marker}-csi \x1b[2J\x1b[H\x1b[31mred\x1b[0m \x1b[10;10Hmoved`,
+        `${marker}-tags {red-fg}{bold}tagged{/bold}{/red-fg}`,
+        `${marker}-long ${'x'.repeat(100_000)}`,
+      ];
+      for (const argument of hostile)
+        processes.push(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', argument], { stdio: 'ignore' }));
+      // argv[0] with bytes that are not UTF-8, set from a shell.
+      processes.push(spawn('bash', ['-c', `exec -a $'\\xff\\xfe${marker}-bytes\\xc3' sleep 600`], { stdio: 'ignore' }));
+      const paratop = new PtySession({ cols: 160, rows: 40, args: ['--no-lab'] });
+      session = paratop;
+      let bells = 0;
+      paratop.terminal.onBell(() => {
+        bells += 1;
+      });
+      await paratop.waitFor(TABLE_HEADER);
+      paratop.press(`/${marker}`);
+      paratop.press(KEYS.enter);
+      const screen = await paratop.waitUntil(
+        (text) => (text.match(new RegExp(marker, 'g')) ?? []).length >= 6,
+        'all hostile rows',
+      );
+      assert.match(screen, /\]0;pwned-title \]2;pwned-st\\ bellbell/, 'OSC and BEL are text, their ESC and BEL gone');
+      assert.match(screen, /\{red-fg\}\{bold\}tagged\{\/bold\}\{\/red-fg\}/);
+      assert.match(screen, /\[2J\[H\[31mred\[0m \[10;10Hmoved/);
+      assert.match(screen, /\ufffd\ufffdparatop-hostile-\d+-bytes\ufffd/);
+      assert.deepEqual(paratop.titles, [], 'nothing changed the terminal title');
+      assert.equal(bells, 0, 'no bell rang');
+      const lines = paratop.lines();
+      assert.match(lines[0] ?? '', /^paratop /, 'the header is still on the first row');
+      assert.match(lines.at(-1) ?? '', /F1Help/, 'the footer is still on the last row');
+      assert.ok(lines.every((line) => line.length <= 160));
+      paratop.press('q');
+      assert.equal((await paratop.waitForExit()).exitCode, 0);
+    },
+  );
 });
 
 describe('terminals', { timeout: 60_000 }, () => {

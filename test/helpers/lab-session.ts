@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { LabEngine, type StartOptions } from '../../src/lab/lab-engine.js';
 import type { RunResult } from '../../src/model/lab-types.js';
 import { childrenOf } from './proc-measure.js';
+
+/** "PID command line", for a message about a process still alive. */
+function describeProcess(pid: number): string {
+  try {
+    return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
+}
 
 export interface LabSession {
   engine: LabEngine;
@@ -24,7 +33,10 @@ export function labSession(): LabSession {
   let dataHome = '';
   let ownChildren: number[] = [];
   const previousDataHome = process.env.XDG_DATA_HOME;
-  const labChildren = (): number[] => childrenOf(process.pid).filter((pid) => !ownChildren.includes(pid));
+  // tsx's esbuild service is the test process's own child, and tsx may start it late (a module
+  // imported for the first time mid-test): it is not the lab's.
+  const labChildren = (): number[] =>
+    childrenOf(process.pid).filter((pid) => !ownChildren.includes(pid) && !/\/esbuild\b/.test(describeProcess(pid)));
   before(() => {
     dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
     process.env.XDG_DATA_HOME = dataHome;
@@ -43,7 +55,8 @@ export function labSession(): LabSession {
       await engine.start(id, options);
       const result = await engine.whenDone();
       assert.ok(result, `${id} left a result`);
-      assert.deepEqual(labChildren(), [], `${id} left no process behind`);
+      const left = labChildren();
+      assert.deepEqual(left, [], `${id} left processes behind: ${left.map(describeProcess).join(' | ')}`);
       return result;
     },
   };

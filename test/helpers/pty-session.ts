@@ -139,7 +139,9 @@ export class PtySession {
         // The bottom line first (status messages, errors): long failure output gets cut short.
         const bottom = screen.trimEnd().split('\n').at(-1) ?? '';
         throw new Error(
-          `timed out waiting for ${what}${this.exitStatus ? ' (paratop exited)' : ''}; the bottom line read:\n${bottom}\nthe screen showed:\n${screen}`,
+          `timed out waiting for ` +
+            `${what}${this.exitStatus ? ' (paratop exited)' : ''}; the bottom line ` +
+            `read:\n${bottom}\nthe screen showed:\n${screen}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));

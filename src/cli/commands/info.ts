@@ -35,7 +35,8 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
   if (latency)
     lines.push([
       'Latency',
-      `${ladderSummary(latency.steps).replace(/\.$/, '')} (measured ${latency.takenAt.slice(0, 16).replace('T', ' ')} UTC)`,
+      `${ladderSummary(latency.steps).replace(/\.$/, '')} (measured ` +
+        `${latency.takenAt.slice(0, 16).replace('T', ' ')} UTC)`,
     ]);
   await writeOut(lines.map(([label, value]) => `${label.padEnd(8)}${value}\n`).join(''));
   return 0;

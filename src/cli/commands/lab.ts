@@ -40,7 +40,10 @@ export async function runLabList(options: { json?: boolean }, cores: number): Pr
   const idWidth = Math.max(...entries.map((entry) => entry.id.length));
   const lines = entries.map(
     (entry) =>
-      `${entry.page}:${entry.key}  ${entry.id.padEnd(idWidth)}  ${entry.kind.padEnd(9)}  ${String(entry.defaultWorkers).padStart(2)} worker${entry.defaultWorkers === 1 ? ' ' : 's'}  ${entry.title} (${entry.lecture})${entry.reason ? ` [unavailable: ${entry.reason}]` : ''}`,
+      `${entry.page}:${entry.key}  ${entry.id.padEnd(idWidth)}  ` +
+      `${entry.kind.padEnd(9)}  ${String(entry.defaultWorkers).padStart(2)} ` +
+      `worker${entry.defaultWorkers === 1 ? ' ' : 's'}  ${entry.title} (${entry.lecture})` +
+      (entry.reason ? ` [unavailable: ${entry.reason}]` : ''),
   );
   await writeOut(`${[`${'KEY  ID'.padEnd(idWidth + 6)}  KIND       WORKERS     WHAT`, ...lines].join('\n')}\n`);
 }
@@ -79,7 +82,10 @@ function resultText(result: RunResult): string {
   for (const line of result.lines ?? []) lines.push(`  ${line}`);
   if (result.units > 0) {
     lines.push(
-      `  wall ${result.wallSeconds.toFixed(2)} s · CPU ${result.cpuSeconds?.toFixed(2) ?? '?'} s · cores used ${result.coresUsed?.toFixed(2) ?? '?'} · ${formatRate(result.unitsPerSecond)} work units/s · stopped: ${result.stoppedBy}`,
+      `  wall ${result.wallSeconds.toFixed(2)} s · CPU ` +
+        `${result.cpuSeconds?.toFixed(2) ?? '?'} s · cores used ` +
+        `${result.coresUsed?.toFixed(2) ?? '?'} · ` +
+        `${formatRate(result.unitsPerSecond)} work units/s · stopped: ${result.stoppedBy}`,
     );
     if (result.perCore)
       lines.push(`  per core: ${result.perCore.map((core) => `${core.id} ${core.busy.toFixed(0)}%`).join(' · ')}`);
@@ -88,11 +94,14 @@ function resultText(result: RunResult): string {
     for (const line of tableText(result.table)) lines.push(`  ${line}`);
   } else if (result.perWorker.length > 0) {
     lines.push(
-      `  ${'worker'.padEnd(16)} ${'PID'.padStart(7)} ${'TID'.padStart(7)} ${'units'.padStart(7)} ${'CPU s'.padStart(7)}`,
+      `  ${'worker'.padEnd(16)} ${'PID'.padStart(7)} ${'TID'.padStart(7)} ` +
+        `${'units'.padStart(7)} ${'CPU s'.padStart(7)}`,
     );
     for (const worker of result.perWorker) {
       lines.push(
-        `  ${worker.name.padEnd(16)} ${String(worker.pid).padStart(7)} ${String(worker.tid ?? '-').padStart(7)} ${formatRate(worker.units).padStart(7)} ${(worker.cpuSeconds?.toFixed(2) ?? '-').padStart(7)}`,
+        `  ${worker.name.padEnd(16)} ${String(worker.pid).padStart(7)} ` +
+          `${String(worker.tid ?? '-').padStart(7)} ` +
+          `${formatRate(worker.units).padStart(7)} ${(worker.cpuSeconds?.toFixed(2) ?? '-').padStart(7)}`,
       );
     }
   }
@@ -218,7 +227,11 @@ export async function runLabCompare(format: 'text' | 'json' | 'csv'): Promise<vo
   }
   const lines = rows.map(
     (row) =>
-      `${row.takenAt.slice(0, 19).replace('T', ' ')}  ${row.variant.padEnd(18)} ${String(row.workers).padStart(7)} ${row.wallSeconds.toFixed(2).padStart(7)} ${(row.cpuSeconds?.toFixed(2) ?? '-').padStart(7)} ${(row.coresUsed?.toFixed(2) ?? '-').padStart(7)} ${(row.speedup?.toFixed(2) ?? '-').padStart(7)}`,
+      `${row.takenAt.slice(0, 19).replace('T', ' ')}  ` +
+      `${row.variant.padEnd(18)} ${String(row.workers).padStart(7)} ` +
+      `${row.wallSeconds.toFixed(2).padStart(7)} ` +
+      `${(row.cpuSeconds?.toFixed(2) ?? '-').padStart(7)} ` +
+      `${(row.coresUsed?.toFixed(2) ?? '-').padStart(7)} ${(row.speedup?.toFixed(2) ?? '-').padStart(7)}`,
   );
   await writeOut(
     `${['when (UTC)           variant            workers  wall s   CPU s   cores speedup', ...lines].join('\n')}\n`,

@@ -27,7 +27,10 @@ interface SharedCache {
   nsPerLoad: number | null;
 }
 
-/** One worker this many times slower than the measured cache did not fit it (the boundary moves with the neighbours' use). */
+/**
+ * One worker this many times slower than the measured cache did not fit it (the boundary moves with the neighbours'
+ * use).
+ */
 const DID_NOT_FIT = 2;
 /** Then its set shrinks by this factor, at most this many times. */
 const SHRINK = 2 / 3;
@@ -164,25 +167,36 @@ export async function cacheSharingExperiment(context: ExperimentContext): Promis
     point.counters.kind === 'counted' ? `${(point.counters.missRate * 100).toFixed(1)}%` : '-';
   const unavailable = points.map((point) => point.counters).find((counters) => counters.kind === 'unavailable');
   const lines = [
-    `Each worker walks ${formatBytes(setBytes)} of its own; the cache one worker gets is ${formatBytes(cache.bytes)} (${cache.source}).`,
+    `Each worker walks ${formatBytes(setBytes)} of its own; the cache one ` +
+      `worker gets is ${formatBytes(cache.bytes)} (${cache.source}).`,
     ...(cache.measured
       ? []
       : [
-          'memory-hierarchy measures how much cache a working set really gets here (a VM may get far less than the CPU has): run it first for a set of that size.',
+          'memory-hierarchy measures how much cache a working set really gets here (a VM ' +
+            'may get far less than the CPU has): run it first for a set of that size.',
         ]),
     ...(shrunk.length > 0
       ? [
-          `One worker alone did not fit the cache with ${shrunk.join(', then ')}, slower than the ${cache.nsPerLoad?.toFixed(0)} ns measured for it: its set was made smaller.`,
+          `One worker alone did not fit the cache with ` +
+            `${shrunk.join(', then ')}, slower than the ` +
+            `${cache.nsPerLoad?.toFixed(0)} ns measured for it: its set was made smaller.`,
         ]
       : []),
     unavailable?.kind === 'unavailable'
       ? `No cache-miss counts: ${unavailable.reason}. The evidence is the time per load and the loads per second.`
       : 'Miss rate: cache misses / cache references, counted by the CPU (perf stat) over each timed window.',
-    `Past ${context.cores} workers they also take turns on the cores, and each turn finds the cache refilled with another worker's data.`,
+    `Past ${context.cores} workers they also take turns on the cores, and ` +
+      `each turn finds the cache refilled with another worker's data.`,
   ];
   const summary =
     one && most && most !== one
-      ? `1 worker: ${one.nsPerLoad.toFixed(1)} ns per load; ${most.workers} workers (${formatBytes(most.totalBytes)} in all, ${fits(most) === 'yes' ? 'within' : 'more than'} the ${formatBytes(holds)} cache): ${most.nsPerLoad.toFixed(1)} ns per load, each doing ${(most.loadsPerSecondPerWorker / one.loadsPerSecondPerWorker).toFixed(2)}x the loads per second of one alone.`
+      ? `1 worker: ${one.nsPerLoad.toFixed(1)} ns per load; ${most.workers} ` +
+        `workers (${formatBytes(most.totalBytes)} in all, ` +
+        `${fits(most) === 'yes' ? 'within' : 'more than'} the ` +
+        `${formatBytes(holds)} cache): ${most.nsPerLoad.toFixed(1)} ns per ` +
+        `load, each doing ` +
+        `${(most.loadsPerSecondPerWorker / one.loadsPerSecondPerWorker).toFixed(2)}x ` +
+        `the loads per second of one alone.`
       : 'Stopped before two counts were measured.';
   return experimentResult(
     {

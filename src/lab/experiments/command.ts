@@ -15,9 +15,12 @@ export function commandScenario(request: CommandRequest): ScenarioDefinition {
     title: request.display,
     lecture: 'your own program, watched as the lecture watches 0.py in Activity Monitor',
     lookFor:
-      'How many cores it keeps busy, and whether it does so with threads (one PID, many TIDs) or processes (many PIDs).',
+      'How many cores it keeps busy, and whether it does so with threads (one PID, ' +
+      'many TIDs) or processes (many PIDs).',
     explanation:
-      'Threads of one process share its memory and show as TIDs under one PID; processes each have their own PID and memory. CPU time over wall time says how many cores the program kept busy on average.',
+      'Threads of one process share its memory and show as TIDs under one PID; ' +
+      'processes each have their own PID and memory. CPU time over wall time says how ' +
+      'many cores the program kept busy on average.',
     kind: 'processes',
     procedure: 'command',
     mode: 'idle',
@@ -55,11 +58,13 @@ export function commandResult(outcome: CommandOutcome): RunResult {
   const threads = `${measured.peakThreads} thread${measured.peakThreads === 1 ? '' : 's'}`;
   const summary =
     `${howItEnded(outcome)} after ${measured.wallSeconds.toFixed(1)} s: ${cores}; ` +
-    `${processes(measured.processes.length)} in all, at most ${processes(measured.peakProcesses)} and ${threads} at once.`;
+    `${processes(measured.processes.length)} in all, at most ` +
+    `${processes(measured.peakProcesses)} and ${threads} at once.`;
   const lines: string[] = [];
   if (outcome.leftovers > 0) {
     lines.push(
-      `${processes(outcome.leftovers)} it left running (in the background) ${outcome.leftovers === 1 ? 'was' : 'were'} stopped with it.`,
+      `${processes(outcome.leftovers)} it left running (in the background) ` +
+        `${outcome.leftovers === 1 ? 'was' : 'were'} stopped with it.`,
     );
   }
   return {

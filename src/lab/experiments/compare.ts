@@ -99,7 +99,8 @@ export async function compareExperiment(context: ExperimentContext): Promise<Run
       lines:
         best && complete
           ? [
-              `Fastest: ${best.variant}. Each variant did the same ${totalUnits} units, timed from its start to its last worker's end.`,
+              `Fastest: ${best.variant}. Each variant did the same ${totalUnits} ` +
+                `units, timed from its start to its last worker's end.`,
               ...lines,
             ]
           : lines,

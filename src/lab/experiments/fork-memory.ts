@@ -99,11 +99,16 @@ function pythonReading(
   const [hold, read, after] = totals;
   if (!hold || !read || !after) return { summary: 'Stopped before every approach was measured.', verdict: '' };
   const summary =
-    `A ${megabytes} MB data set, ${workers} workers, ${figure} in all: ${formatBytes(read.pss)} when loaded before the fork and read by the children, ` +
-    `${formatBytes(after.pss)} when each child loads its part after the fork (${formatBytes(hold.pss)} if the children never touch the data).`;
+    `A ${megabytes} MB data set, ${workers} workers, ${figure} in all: ` +
+    `${formatBytes(read.pss)} when loaded before the fork and read by the ` +
+    `children, ` +
+    `${formatBytes(after.pss)} when each child loads its part after the ` +
+    `fork (${formatBytes(hold.pss)} if the children never touch the data).`;
   const verdict =
     read.pss > after.pss
-      ? 'Loading everything, then forking, cost more once the children used the data: reading a Python object writes its reference count, so copy-on-write copied the pages into every child.'
+      ? 'Loading everything, then forking, cost more once the children used the data: ' +
+        'reading a Python object writes its reference count, so copy-on-write copied the ' +
+        'pages into every child.'
       : 'Here loading first did not cost more in all: the children copied little of what they read.';
   return { summary, verdict };
 }
@@ -160,17 +165,25 @@ export async function forkMemoryExperiment(context: ExperimentContext): Promise<
     ? 'Stopped before every approach was measured.'
     : reading
       ? reading.summary
-      : `A ${megabytes} MB data set, ${workers} workers, ${figure} in all: ${formatBytes(loadFirst?.pss ?? 0)} when every process holds all of it, ${formatBytes(startFirst?.pss ?? 0)} when each worker loads only its part.`;
+      : `A ${megabytes} MB data set, ${workers} workers, ${figure} in all: ` +
+        `${formatBytes(loadFirst?.pss ?? 0)} when every process holds all of ` +
+        `it, ${formatBytes(startFirst?.pss ?? 0)} when each worker loads only ` +
+        `its part.`;
   const columns =
     figure === 'PSS'
-      ? 'RSS counts a shared page in every process that maps it; PSS splits it between them (so PSS adds up); USS is what only that process holds.'
-      : 'This kernel gives no PSS (no /proc/<pid>/smaps_rollup), so the totals add RSS, which counts a shared page in every process that maps it.';
+      ? 'RSS counts a shared page in every process that maps it; PSS splits it between ' +
+        'them (so PSS adds up); USS is what only that process holds.'
+      : 'This kernel gives no PSS (no /proc/<pid>/smaps_rollup), so the totals add RSS, ' +
+        'which counts a shared page in every process that maps it.';
   const lines = !complete
     ? []
     : reading
       ? [reading.verdict, columns, ...(pythonSaid ? [pythonSaid] : [])]
       : [
-          "Node has no fork(): every process here starts fresh. 'load, then start' gives the parent and each worker the whole data set, which is what fork() leaves each child once it has touched its copy; 'start, then load' gives each worker only its share.",
+          "Node has no fork(): every process here starts fresh. 'load, then start' gives " +
+            'the parent and each worker the whole data set, which is what fork() leaves each ' +
+            "child once it has touched its copy; 'start, then load' gives each worker only " +
+            'its share.',
           columns,
         ];
   const mb = (bytes: number | null): string => (bytes === null ? '-' : (bytes / 1024 / 1024).toFixed(1));

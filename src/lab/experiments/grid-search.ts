@@ -94,7 +94,9 @@ export async function gridSearchExperiment(context: ExperimentContext): Promise<
   const best = pool?.best ?? serial?.best ?? null;
   const speedup = complete && pool.seconds > 0 ? serial.seconds / pool.seconds : null;
   const summary = complete
-    ? `${points.length} fits: ${serial.seconds.toFixed(2)} s on one worker, ${pool.seconds.toFixed(2)} s on ${options.workers}: ${speedup?.toFixed(2)}x. Best: (${best?.params.join(', ')}).`
+    ? `${points.length} fits: ${serial.seconds.toFixed(2)} s on one worker, ` +
+      `${pool.seconds.toFixed(2)} s on ${options.workers}: ` +
+      `${speedup?.toFixed(2)}x. Best: (${best?.params.join(', ')}).`
     : 'Stopped before both runs were done.';
   return experimentResult(
     {

@@ -150,20 +150,28 @@ export async function ioBoundExperiment(context: ExperimentContext): Promise<Run
   const lines: string[] = python ? [pythonLine(python)] : [];
   if (ioOne && ioMany) {
     lines.push(
-      `I/O-bound: ${many} threads finished ${(speedup(ioMany) ?? 0).toFixed(1)}x as fast as 1, with ${ioMany.coresUsed.toFixed(2)} cores busy: they wait together.`,
+      `I/O-bound: ${many} threads finished ` +
+        `${(speedup(ioMany) ?? 0).toFixed(1)}x as fast as 1, with ` +
+        `${ioMany.coresUsed.toFixed(2)} cores busy: they wait together.`,
     );
   }
   if (cpuOne && cpuMany) {
     lines.push(
-      `CPU-bound: ${many} threads did ${(speedup(cpuMany) ?? 0).toFixed(2)}x the work of 1, on ${cpuMany.coresUsed.toFixed(2)} cores: they take turns on the lock.`,
+      `CPU-bound: ${many} threads did ${(speedup(cpuMany) ?? 0).toFixed(2)}x ` +
+        `the work of 1, on ${cpuMany.coresUsed.toFixed(2)} cores: they take ` +
+        `turns on the lock.`,
     );
   }
   for (const run of runs)
     lines.push(
-      `${run.work}-bound, ${run.threads} thread${run.threads === 1 ? '' : 's'}: ${run.bottleneck.component} (${run.bottleneck.why}).`,
+      `${run.work}-bound, ${run.threads} ` +
+        `thread${run.threads === 1 ? '' : 's'}: ${run.bottleneck.component} (${run.bottleneck.why}).`,
     );
   lines.push(
-    `The I/O is real: each request goes over a loopback socket to a service that answers after ${DELAY_MS} ms, and the waiting threads sleep in the kernel (state S). iowait counts only waits on disks, so it stays near 0 here.`,
+    `The I/O is real: each request goes over a loopback socket to a ` +
+      `service that answers after ${DELAY_MS} ms, and the waiting threads ` +
+      `sleep in the kernel (state S). iowait counts only waits on disks, so ` +
+      `it stays near 0 here.`,
   );
   if (runs.some((run) => !run.lockTimed))
     lines.push(
@@ -179,7 +187,10 @@ export async function ioBoundExperiment(context: ExperimentContext): Promise<Run
       stoppedBy: stopped ? 'asked' : 'finished',
       summary:
         ioOne && ioMany && cpuMany
-          ? `${many} I/O-bound threads: ${(speedup(ioMany) ?? 0).toFixed(1)}x faster than 1 on ${ioMany.coresUsed.toFixed(2)} cores; ${many} CPU-bound threads: ${(speedup(cpuMany) ?? 0).toFixed(2)}x, on ${cpuMany.coresUsed.toFixed(2)} cores.`
+          ? `${many} I/O-bound threads: ${(speedup(ioMany) ?? 0).toFixed(1)}x ` +
+            `faster than 1 on ${ioMany.coresUsed.toFixed(2)} cores; ${many} ` +
+            `CPU-bound threads: ${(speedup(cpuMany) ?? 0).toFixed(2)}x, on ` +
+            `${cpuMany.coresUsed.toFixed(2)} cores.`
           : `Stopped after ${runs.length} of ${plan.length} runs.`,
     },
     {

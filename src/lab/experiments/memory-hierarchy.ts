@@ -87,12 +87,15 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
   const lines = [
     reported.length > 0
       ? `Reported by the OS: ${cacheSummary(reported)} (${cacheSourceSummary(reported)}).`
-      : `The OS reports no cache sizes here; from these steps: ${cacheSummary(estimated)} (paratop info shows them as measured).`,
+      : `The OS reports no cache sizes here; from these steps: ` +
+        `${cacheSummary(estimated)} (paratop info shows them as measured).`,
   ];
   if (top && smallest && top !== smallest) {
     const past = largest > 0 ? ` (${(top.bytes / largest).toFixed(1)}x the largest cache)` : '';
     lines.push(
-      `At ${formatBytes(top.bytes)}${past}: ${formatNs(top.nsPerLoad)} per load, ${(top.nsPerLoad / smallest.nsPerLoad).toFixed(0)}x the ${formatNs(smallest.nsPerLoad)} of ${formatBytes(smallest.bytes)}.`,
+      `At ${formatBytes(top.bytes)}${past}: ${formatNs(top.nsPerLoad)} per ` +
+        `load, ${(top.nsPerLoad / smallest.nsPerLoad).toFixed(0)}x the ` +
+        `${formatNs(smallest.nsPerLoad)} of ${formatBytes(smallest.bytes)}.`,
     );
   }
   if (finished && (sizes.at(-1) ?? 0) < goal)
@@ -100,7 +103,9 @@ export async function memoryHierarchyExperiment(context: ExperimentContext): Pro
       `Stopped at ${formatBytes(sizes.at(-1) ?? 0)}: a quarter of the free memory (or 4 GiB) is as far as it goes.`,
     );
   lines.push(
-    'Each load waits for the one before (a pointer chase in random order: pages at random, and at random within each page), so no prefetcher can help: this is latency, not bandwidth. Grouping by page keeps TLB misses out of the figures.',
+    'Each load waits for the one before (a pointer chase in random order: pages at ' +
+      'random, and at random within each page), so no prefetcher can help: this is ' +
+      'latency, not bandwidth. Grouping by page keeps TLB misses out of the figures.',
   );
 
   const stepOf = (bytes: number): string =>

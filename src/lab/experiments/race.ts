@@ -52,8 +52,11 @@ function costLine(racy: CounterRun, fixed: CounterRun): string | null {
   if (racy.seconds <= 0 || fixed.counter === null) return null;
   const ratio = fixed.seconds / racy.seconds;
   return ratio >= 1
-    ? `Measured: the same increments took ${ratio.toFixed(1)}x as long with the mutex: the threads take turns and wait for each other.`
-    : `Measured: the mutex run was not slower this time (${ratio.toFixed(2)}x); the machine was probably busy during the unprotected run.`;
+    ? `Measured: the same increments took ${ratio.toFixed(1)}x as long with ` +
+        `the mutex: the threads take turns and wait for each other.`
+    : `Measured: the mutex run was not slower this time ` +
+        `(${ratio.toFixed(2)}x); the machine was probably busy during the ` +
+        `unprotected run.`;
 }
 
 /**
@@ -79,7 +82,8 @@ export async function raceExperiment(context: ExperimentContext): Promise<RunRes
   const cost = fixed ? costLine(racy, fixed) : null;
   const summary = stopped
     ? 'Stopped before the count was done.'
-    : `${options.workers} threads x ${increments} increments: expected ${expected}, got ${actual}: ${lostText(expected, actual)}.`;
+    : `${options.workers} threads x ${increments} increments: expected ` +
+      `${expected}, got ${actual}: ${lostText(expected, actual)}.`;
   return experimentResult(
     {
       scenarioId: scenario.id,

@@ -79,7 +79,8 @@ export async function sideBySideExperiment(context: ExperimentContext): Promise<
       wallSeconds: rows.length * 2 * (SECONDS + WARM_UP_MS / 1000),
       stoppedBy: stopped ? 'asked' : 'finished',
       summary: widest
-        ? `At ${widest.workers} threads: simulated GIL ${cores(widest.simulated)} cores, real GIL ${cores(widest.real)} cores.`
+        ? `At ${widest.workers} threads: simulated GIL ` +
+          `${cores(widest.simulated)} cores, real GIL ${cores(widest.real)} cores.`
         : 'Stopped before the first count was measured.',
     },
     {

@@ -5,7 +5,10 @@ import { experimentResult, perWorkerOfSteps } from '../run-results.js';
 import { unitsPerSecondOfOne } from './work-size.js';
 
 const DEFAULT_SECONDS_PER_COUNT = 2;
-/** More workers count as "still adding" only if they add at least this share of one worker's throughput: noise is smaller. */
+/**
+ * More workers count as "still adding" only if they add at least this share of one worker's throughput: noise is
+ * smaller.
+ */
 const KNEE_MARGIN = 0.5;
 
 export interface SweepPoint {
@@ -79,11 +82,15 @@ export async function sweepExperiment(context: ExperimentContext): Promise<RunRe
   const summary =
     knee === null
       ? 'Stopped before the first count was measured.'
-      : `Throughput rises up to ${knee} worker${knee === 1 ? '' : 's'} on this machine's ${context.cores} cores; more workers add less than half a worker's worth.`;
+      : `Throughput rises up to ${knee} worker${knee === 1 ? '' : 's'} on this ` +
+        `machine's ${context.cores} cores; more workers add less than half a ` +
+        `worker's worth.`;
   const switchLine =
     first && last && last !== first
       ? [
-          `Context switches per second: ${formatRate(first.contextSwitchesPerSecond)} with 1 worker, ${formatRate(last.contextSwitchesPerSecond)} with ${last.workers}.`,
+          `Context switches per second: ` +
+            `${formatRate(first.contextSwitchesPerSecond)} with 1 worker, ` +
+            `${formatRate(last.contextSwitchesPerSecond)} with ${last.workers}.`,
         ]
       : [];
   return experimentResult(

@@ -150,9 +150,13 @@ function creationNote(threads: Creation | null, count: number): string {
       ? ''
       : ` (${(threads.hostSeconds * 1000).toFixed(0)} ms here)`;
   return (
-    `Starting ${count} threads is timed inside their host process, from its first new Worker() to the last thread reporting in; ` +
-    `the host process's own start${host} is not included. A Node worker thread starts a JS engine of its own, so it costs more than a C or CPython thread. ` +
-    `Starting ${count} processes is timed from paratop launching the first to the last reporting in: each is a whole new Node runtime.`
+    `Starting ${count} threads is timed inside their host process, from ` +
+    `its first new Worker() to the last thread reporting in; ` +
+    `the host process's own start${host} is not included. A Node worker ` +
+    `thread starts a JS engine of its own, so it costs more than a C or ` +
+    `CPython thread. ` +
+    `Starting ${count} processes is timed from paratop launching the first ` +
+    `to the last reporting in: each is a whole new Node runtime.`
   );
 }
 
@@ -237,7 +241,10 @@ export async function versusExperiment(context: ExperimentContext): Promise<RunR
     threadStart && processStart ? (threadStart.seconds <= processStart.seconds ? 'threads' : 'processes') : null;
   const summary = stopped
     ? 'Stopped part-way; the rows measured so far are below.'
-    : `Measured here: ${faster ?? 'neither kind'} started faster; a fatal crash left ${fatal.threads ?? '-'} of 2 threads and ${fatal.processes ?? '-'} of 2 processes running; under the lock, threads kept ${cores(lockThreads)}, processes ${cores(lockProcesses)}.`;
+    : `Measured here: ${faster ?? 'neither kind'} started faster; a fatal ` +
+      `crash left ${fatal.threads ?? '-'} of 2 threads and ` +
+      `${fatal.processes ?? '-'} of 2 processes running; under the lock, ` +
+      `threads kept ${cores(lockThreads)}, processes ${cores(lockProcesses)}.`;
   return experimentResult(
     {
       scenarioId: scenario.id,

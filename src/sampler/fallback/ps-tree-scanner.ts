@@ -10,7 +10,10 @@ export function parsePsTime(text: string): number | null {
   return ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds);
 }
 
-/** Output of `ps -A -o pid=,ppid=,pgid=,time=,comm=` as links; ps has no session ID everywhere, so the group stands in. Pure. */
+/**
+ * Output of `ps -A -o pid=,ppid=,pgid=,time=,comm=` as links; ps has no session ID everywhere, so the group stands in.
+ * Pure.
+ */
 export function parsePsLinks(text: string): ProcessLink[] {
   const links: ProcessLink[] = [];
   for (const line of text.split('\n')) {

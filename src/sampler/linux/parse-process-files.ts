@@ -32,7 +32,7 @@ export interface StatFields {
  * /proc/<pid>/stat. The name sits in parentheses and may itself hold spaces and parentheses,
  * so it runs from the first "(" to the last ")"; the numbers follow, split only as far as the last
  * field needed (not all 52). This runs for every process on every scan, mostly as interpreted code
- * (see app/v8-lean-mode.ts), where the native split is ~3x faster than a character loop.
+ * (see app/v8-lean-mode.ts), where the native split is several times faster than a character loop.
  * `wanted` must be ascending and above 3.
  */
 export function statFields(text: string, wanted: readonly number[]): StatFields | null {

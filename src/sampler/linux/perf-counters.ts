@@ -27,10 +27,8 @@ export function parseCacheCounters(text: string): CacheCounters {
     return { kind: 'unavailable', reason: `perf gave no cache counters: ${text.trim().split('\n')[0] ?? 'no output'}` };
   }
   if (misses.startsWith('<') || references.startsWith('<')) {
-    return {
-      kind: 'unavailable',
-      reason: `this CPU or VM exposes no hardware cache counters (perf: ${misses.startsWith('<') ? misses : references})`,
-    };
+    const said = misses.startsWith('<') ? misses : references;
+    return { kind: 'unavailable', reason: `this CPU or VM exposes no hardware cache counters (perf: ${said})` };
   }
   const [missCount, referenceCount] = [Number(misses), Number(references)];
   if (!Number.isFinite(missCount) || !Number.isFinite(referenceCount) || referenceCount <= 0)

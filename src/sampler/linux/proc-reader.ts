@@ -20,7 +20,7 @@ export class ProcReader {
   /**
    * The buffer as readv's list. readvSync checks two arguments where readSync checks five, each
    * check allocating (Node wraps them to hide its own stack frames): with readSync those checks
-   * were ~32 of the sampler's ~143 KB/s of garbage at ~70 processes.
+   * were a fifth of the sampler's garbage.
    */
   private wholeBuffer = [this.buffer];
   private readonly byPath = new Map<string, KeptFile>();

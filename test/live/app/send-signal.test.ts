@@ -71,7 +71,9 @@ describe('sendSignal on real processes', { skip: process.platform !== 'linux' },
     });
     assert.deepEqual(denied, {
       ok: false,
-      text: `Not permitted to signal PID ${child.pid} (node): it belongs to postgres. Run paratop as postgres or as root.`,
+      text:
+        `Not permitted to signal PID ${child.pid} (node): it belongs to ` +
+        `postgres. Run paratop as postgres or as root.`,
     });
   });
 });

@@ -97,7 +97,9 @@ function runInFreshNode<T>(script: string, nodeFlags: readonly string[] = []): T
 /** Script lines that count V8's full (mark-compact) collections in `full`. */
 const COUNT_FULL_COLLECTIONS = `
   let full = 0;
-  new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (entry.detail.kind === 4) full += 1; }).observe({ entryTypes: ['gc'] });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.detail.kind === 4) full += 1;
+  }).observe({ entryTypes: ['gc'] });
 `;
 
 /** Lean-mode options for a script: fast checks, and no collections of lean mode's own unless asked for. */
@@ -157,7 +159,9 @@ describe('V8 lean until busy (real V8)', () => {
       import { leanUntilBusy, v8IsLean } from ${JSON.stringify(MODULE)};
       if (${lean}) leanUntilBusy(${leanOptions({ thresholdPercent: threshold })});
       const kinds = new Set();
-      new PerformanceObserver((list) => { for (const entry of list.getEntries()) kinds.add(entry.detail.kind); }).observe({ entryTypes: ['gc'] });
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) kinds.add(entry.detail.kind);
+      }).observe({ entryTypes: ['gc'] });
       // With threshold 0, keep busy (letting the checks run) until lean mode has ended.
       const until = Date.now() + 10_000;
       while (${threshold} === 0 && v8IsLean() && Date.now() < until) {
@@ -209,7 +213,8 @@ describe('V8 lean until busy (real V8)', () => {
     const guarded = run(4 * 1024 * 1024);
     assert.ok(guarded.full > 0, 'lean mode ran full collections');
     t.diagnostic(
-      `heap grew ${control.grewMB.toFixed(1)} MB without, ${guarded.grewMB.toFixed(1)} MB with (${guarded.full} full collections)`,
+      `heap grew ${control.grewMB.toFixed(1)} MB without, ` +
+        `${guarded.grewMB.toFixed(1)} MB with (${guarded.full} full collections)`,
     );
     assert.ok(guarded.grewMB < 15, `the heap stays near its floor: grew ${guarded.grewMB.toFixed(1)} MB`);
   });

@@ -24,7 +24,8 @@ describe('bench: pure parts', () => {
     );
     assert.equal(before.length, 2);
     assert.deepEqual(before[0], { busy: 20, total: 500 });
-    // cpu0: 10 busy ticks of 100; cpu1: 80 user + 5 nice + 10 system + 3 irq + 2 softirq = 100 busy of 110 (guest 50 is inside user).
+    // cpu0: 10 busy ticks of 100; cpu1: 80 user + 5 nice + 10 system + 3 irq + 2 softirq = 100 busy of 110 (guest 50 is
+    // inside user).
     assert.equal(busyPercent(before[0]!, after[0]!), 10);
     assert.ok(Math.abs(busyPercent(before[1]!, after[1]!)! - (100 / 110) * 100) < 1e-9);
     assert.equal(busyPercent(before[0]!, before[0]!), null);
@@ -51,32 +52,35 @@ describe('bench: pure parts', () => {
     assert.equal(nearestReading([], 1), null);
   });
 
-  test('lab speedups run only the steady experiments, python ones included, with targets from their definitions', () => {
-    const ids = speedupScenarios().map((scenario) => scenario.id);
-    assert.deepEqual(ids, [
-      'one-thread',
-      'free-threads',
-      'gil-threads',
-      'processes',
-      'threads-join',
-      'py-gil-threads',
-      'py-free-threads',
-      'py-processes',
-    ]);
-    assert.ok(SCENARIOS.length > ids.length);
-    const target = (id: string, freeThreaded = false): unknown => labTarget(findScenario(id)!, freeThreaded);
-    assert.equal(target('processes'), 'speedup');
-    assert.equal(target('free-threads'), 'speedup');
-    assert.equal(target('py-processes'), 'speedup');
-    assert.equal(target('gil-threads'), 'one-core');
-    assert.equal(target('py-gil-threads'), 'one-core');
-    assert.equal(target('py-gil-threads', true), null);
-    assert.equal(target('gil-threads', true), 'one-core');
-    assert.equal(target('one-thread'), null);
-    assert.equal(target('threads-join'), null);
-    assert.deepEqual(workerCounts(findScenario('processes')!, 2), [1, 2, 4]);
-    assert.deepEqual(workerCounts(findScenario('one-thread')!, 2), [1]);
-  });
+  test(
+    'lab speedups run only the steady experiments, python ones included, with ' + 'targets from their definitions',
+    () => {
+      const ids = speedupScenarios().map((scenario) => scenario.id);
+      assert.deepEqual(ids, [
+        'one-thread',
+        'free-threads',
+        'gil-threads',
+        'processes',
+        'threads-join',
+        'py-gil-threads',
+        'py-free-threads',
+        'py-processes',
+      ]);
+      assert.ok(SCENARIOS.length > ids.length);
+      const target = (id: string, freeThreaded = false): unknown => labTarget(findScenario(id)!, freeThreaded);
+      assert.equal(target('processes'), 'speedup');
+      assert.equal(target('free-threads'), 'speedup');
+      assert.equal(target('py-processes'), 'speedup');
+      assert.equal(target('gil-threads'), 'one-core');
+      assert.equal(target('py-gil-threads'), 'one-core');
+      assert.equal(target('py-gil-threads', true), null);
+      assert.equal(target('gil-threads', true), 'one-core');
+      assert.equal(target('one-thread'), null);
+      assert.equal(target('threads-join'), null);
+      assert.deepEqual(workerCounts(findScenario('processes')!, 2), [1, 2, 4]);
+      assert.deepEqual(workerCounts(findScenario('one-thread')!, 2), [1]);
+    },
+  );
 
   test('percentiles by nearest rank, timeouts included as their value', () => {
     const sorted = [...Array.from({ length: 19 }, () => 2), 1000];
@@ -95,7 +99,8 @@ describe('bench: pure parts', () => {
     const trace = [
       '100 10.000000 execve("/usr/bin/node", ["node"], 0x1 /* 3 vars */) = 0',
       '100 11.500000 clone3({flags=CLONE_VM|CLONE_FS|CLONE_THREAD|CLONE_SYSVSEM, child_tid=0x1}, 88) = 101',
-      '100 12.000000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x2) = 102',
+      '100 12.000000 clone(child_stack=NULL, ' +
+        'flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x2) = 102',
       '102 12.001000 execve("/bin/sh", ["/bin/sh", "-c", "ps"], 0x3 /* 3 vars */) = 0',
       '101 12.500000 --- SIGCHLD {si_signo=SIGCHLD} ---',
       '100 13.000000 vfork( <unfinished ...>',
@@ -118,8 +123,12 @@ const ESC = '\x1b';
 const at = (row: number): string => `${ESC}[${row};1H`;
 const plain = (text: string): string => text.padEnd(60);
 const selected = (text: string): string => `${ESC}[30;46m${text.padEnd(60)}${ESC}[0m`;
-const screen = (selectedRow: number, names: string[]): string =>
-  `${ESC}[2J${names.map((name, index) => `${at(index + 1)}${index + 1 === selectedRow ? selected(name) : plain(name)}`).join('')}`;
+const screen = (selectedRow: number, names: string[]): string => {
+  const rows = names.map(
+    (name, index) => `${at(index + 1)}${index + 1 === selectedRow ? selected(name) : plain(name)}`,
+  );
+  return `${ESC}[2J${rows.join('')}`;
+};
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('bench: the key-to-frame detector on canned output', () => {
@@ -160,56 +169,69 @@ describe('bench: the key-to-frame detector on canned output', () => {
   });
 });
 
-/** Small runs of the bench's parts against the real paratop, so `npm run bench` cannot rot unnoticed. No timing is asserted. */
+/**
+ * Small runs of the bench's parts against the real paratop, so `npm run bench` cannot rot unnoticed. No timing is
+ * asserted.
+ */
 describe('bench parts', { skip: process.platform !== 'linux', timeout: 60_000 }, () => {
-  test('a generated /proc tree has the asked number of processes, each with its own PID; 5% can be made busy', async () => {
-    const tree = generateProcTree(100);
-    const sampler = new LinuxSampler({ procRoot: tree.root });
-    try {
-      const processes = await sampler.sampleProcesses();
-      assert.equal(processes.length, 100);
-      assert.equal(new Set(processes.map((process) => process.pid)).size, 100);
-      const ticks = (): number[] =>
-        processes.map(
-          (process) => parsePidTicks(readFileSync(join(tree.root, String(process.pid), 'stat'), 'utf8')) ?? 0,
-        );
-      const before = ticks();
-      assert.equal(tree.makeBusy(0.05), 5);
-      const after = ticks();
-      assert.equal(after.filter((value, index) => value > (before[index] ?? 0)).length, 5);
-      assert.equal((await sampler.sampleProcesses()).length, 100);
-    } finally {
-      sampler.close();
-      tree.remove();
-    }
-  });
+  test(
+    'a generated /proc tree has the asked number of processes, each with its own ' + 'PID; 5% can be made busy',
+    async () => {
+      const tree = generateProcTree(100);
+      const sampler = new LinuxSampler({ procRoot: tree.root });
+      try {
+        const processes = await sampler.sampleProcesses();
+        assert.equal(processes.length, 100);
+        assert.equal(new Set(processes.map((process) => process.pid)).size, 100);
+        const ticks = (): number[] =>
+          processes.map(
+            (process) => parsePidTicks(readFileSync(join(tree.root, String(process.pid), 'stat'), 'utf8')) ?? 0,
+          );
+        const before = ticks();
+        assert.equal(tree.makeBusy(0.05), 5);
+        const after = ticks();
+        assert.equal(after.filter((value, index) => value > (before[index] ?? 0)).length, 5);
+        assert.equal((await sampler.sampleProcesses()).length, 100);
+      } finally {
+        sampler.close();
+        tree.remove();
+      }
+    },
+  );
 
-  test('accuracy compares paratop watch with the bench’s own /proc/stat reading, core by core, with a pinned core', async () => {
-    const result = await measureAccuracy(2);
-    assert.ok(result.intervals >= 2, `compared ${result.intervals} core-intervals`);
-    assert.ok(Number.isFinite(result.maxDifference));
-    assert.ok(Number.isFinite(result.skewMs.max));
-    assert.ok(result.pinned, 'the pinned core was read');
-  });
+  test(
+    'accuracy compares paratop watch with the bench’s own /proc/stat reading, core ' + 'by core, with a pinned core',
+    async () => {
+      const result = await measureAccuracy(2);
+      assert.ok(result.intervals >= 2, `compared ${result.intervals} core-intervals`);
+      assert.ok(Number.isFinite(result.maxDifference));
+      assert.ok(Number.isFinite(result.skewMs.max));
+      assert.ok(result.pinned, 'the pinned core was read');
+    },
+  );
 
-  test('lab speedups: a run measured by paratop and by the bench alike; python experiments skipped, not thrown, without python3', async () => {
-    const { points, skipped } = await measureLabSpeedups(0.6, () => undefined, {
-      scenarios: [findScenario('one-thread')!, findScenario('py-processes')!],
-      pythonCommand: '/nonexistent/python3',
-    });
-    assert.equal(points.length, 1);
-    const [point] = points;
-    assert.ok(point?.coresUsed !== null && point?.coresUsedProc !== null, 'both figures measured');
-    assert.ok(
-      Math.abs((point?.coresUsed ?? 0) - (point?.coresUsedProc ?? 0)) < 0.1,
-      `paratop ${point?.coresUsed}, /proc ${point?.coresUsedProc}`,
-    );
-    assert.deepEqual(
-      skipped.map((skip) => skip.scenario),
-      ['py-processes'],
-    );
-    assert.match(skipped[0]?.reason ?? '', /nonexistent/);
-  });
+  test(
+    'lab speedups: a run measured by paratop and by the bench alike; python ' +
+      'experiments skipped, not thrown, without python3',
+    async () => {
+      const { points, skipped } = await measureLabSpeedups(0.6, () => undefined, {
+        scenarios: [findScenario('one-thread')!, findScenario('py-processes')!],
+        pythonCommand: '/nonexistent/python3',
+      });
+      assert.equal(points.length, 1);
+      const [point] = points;
+      assert.ok(point?.coresUsed !== null && point?.coresUsedProc !== null, 'both figures measured');
+      assert.ok(
+        Math.abs((point?.coresUsed ?? 0) - (point?.coresUsedProc ?? 0)) < 0.1,
+        `paratop ${point?.coresUsed}, /proc ${point?.coresUsedProc}`,
+      );
+      assert.deepEqual(
+        skipped.map((skip) => skip.scenario),
+        ['py-processes'],
+      );
+      assert.match(skipped[0]?.reason ?? '', /nonexistent/);
+    },
+  );
 
   test('key latency times each press to a completed frame, timeouts counted', async () => {
     const result = await measureKeyLatency(5);

@@ -179,7 +179,8 @@ describe('headless output', () => {
       assert.ok(['sysfs', 'cpuid', 'cpuinfo', 'sysctl', 'measured'].includes(cache.source), cache.source);
       assert.ok(cache.bytes > 0);
     }
-    // Whatever this machine's OS offers (sysfs, or CPUID through getconf on VMs without it), an L1d it reports is shown.
+    // Whatever this machine's OS offers (sysfs, or CPUID through getconf on VMs without it), an L1d it reports is
+    // shown.
     if (process.platform === 'linux' && osReportsL1d())
       assert.ok(
         info.caches.some((cache) => cache.name === 'L1d'),
@@ -328,36 +329,42 @@ describe('paratop lab', () => {
     assert.ok(run.perWorker.every((worker) => !isAlive(worker.pid)));
   });
 
-  test('lab run memory-hierarchy --json: the table (bytes, ns per load), the steps, and the caches as info has them', () => {
-    const dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
-    try {
-      const env = { XDG_DATA_HOME: dataHome };
-      const result = paratop(['lab', 'run', 'memory-hierarchy', '--megabytes', '16', '--seconds', '1', '--json'], env);
-      assert.equal(result.status, 0, result.stderr);
-      const run = JSON.parse(result.stdout) as RunResult & {
-        details: { steps: { name: string; upToBytes: number; nsPerLoad: number }[]; reported: CacheLevel[] };
-      };
-      assert.deepEqual(run.table?.columns.slice(0, 3), ['bytes', 'working set', 'ns per load']);
-      assert.ok(
-        (run.table?.rows ?? []).every((row) => Number.isInteger(row[0]) && typeof row[2] === 'number' && row[2] > 0),
-      );
-      assert.equal(run.table?.rows.at(-1)?.[0], 16 * 1024 * 1024);
-      assert.ok(
-        run.details.steps.length >= 1 && run.details.steps.every((step) => step.upToBytes > 0 && step.nsPerLoad > 0),
-      );
-      const info = JSON.parse(paratop(['info', '--json'], env).stdout) as {
-        caches: CacheLevel[];
-        latency: { steps: unknown[] } | null;
-      };
-      assert.deepEqual(
-        run.details.reported,
-        info.caches.filter((cache) => cache.source !== 'measured'),
-      );
-      assert.deepEqual(info.latency?.steps, run.details.steps, 'info shows the ladder just measured');
-    } finally {
-      rmSync(dataHome, { recursive: true, force: true });
-    }
-  });
+  test(
+    'lab run memory-hierarchy --json: the table (bytes, ns per load), the steps, and ' + 'the caches as info has them',
+    () => {
+      const dataHome = mkdtempSync(join(tmpdir(), 'paratop-data-'));
+      try {
+        const env = { XDG_DATA_HOME: dataHome };
+        const result = paratop(
+          ['lab', 'run', 'memory-hierarchy', '--megabytes', '16', '--seconds', '1', '--json'],
+          env,
+        );
+        assert.equal(result.status, 0, result.stderr);
+        const run = JSON.parse(result.stdout) as RunResult & {
+          details: { steps: { name: string; upToBytes: number; nsPerLoad: number }[]; reported: CacheLevel[] };
+        };
+        assert.deepEqual(run.table?.columns.slice(0, 3), ['bytes', 'working set', 'ns per load']);
+        assert.ok(
+          (run.table?.rows ?? []).every((row) => Number.isInteger(row[0]) && typeof row[2] === 'number' && row[2] > 0),
+        );
+        assert.equal(run.table?.rows.at(-1)?.[0], 16 * 1024 * 1024);
+        assert.ok(
+          run.details.steps.length >= 1 && run.details.steps.every((step) => step.upToBytes > 0 && step.nsPerLoad > 0),
+        );
+        const info = JSON.parse(paratop(['info', '--json'], env).stdout) as {
+          caches: CacheLevel[];
+          latency: { steps: unknown[] } | null;
+        };
+        assert.deepEqual(
+          run.details.reported,
+          info.caches.filter((cache) => cache.source !== 'measured'),
+        );
+        assert.deepEqual(info.latency?.steps, run.details.steps, 'info shows the ladder just measured');
+      } finally {
+        rmSync(dataHome, { recursive: true, force: true });
+      }
+    },
+  );
 
   const mistakes: [string[], RegExp][] = [
     [['lab', 'run', 'warp-drive'], /unknown scenario "warp-drive"\. Scenarios: one-thread, free-threads/],

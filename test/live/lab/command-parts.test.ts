@@ -252,7 +252,8 @@ describe("a command's result", () => {
     });
     assert.equal(
       result.summary,
-      'exited with code 0 after 2.0 s: 1.80 cores busy on average; 2 processes in all, at most 2 processes and 4 threads at once.',
+      'exited with code 0 after 2.0 s: 1.80 cores busy on average; 2 processes in all, ' +
+        'at most 2 processes and 4 threads at once.',
     );
     assert.equal(result.coresUsed, 1.8);
     assert.deepEqual(result.exit, { code: 0, signal: null });

@@ -274,61 +274,72 @@ echo "rank done"
     }
   });
 
-  test('paratop killed with SIGKILL: a process that left the session (setsid) and was re-parented, once seen, ends too', async () => {
-    // A "daemon": setsid gives it a session of its own, and its parent (the subshell) ends after
-    // 3 s, so it is re-parented and only paratop's list of what it followed can lead to it.
-    const marker = `1001.${process.pid}`;
-    const tag = newTag();
-    const paratop = spawn(
-      process.execPath,
-      [BIN, 'lab', 'exec', '--json', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 302`],
-      {
-        stdio: 'ignore',
-        env: { ...process.env, [TAG_NAME]: tag },
-      },
-    );
-    let escaped = 0;
-    try {
-      const deadline = Date.now() + 15_000;
-      // Wait until it is no longer under paratop (re-parented); paratop, looking once a second, has seen it by then.
-      while (!(escaped > 0 && !descendantsOf(paratop.pid ?? 0).includes(escaped))) {
-        assert.ok(Date.now() < deadline, 'the daemon did not leave the tree');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        escaped = processesTagged(tag).find((entry) => entry.command === `sleep ${marker}`)?.pid ?? 0;
+  test(
+    'paratop killed with SIGKILL: a process that left the session (setsid) and was ' +
+      're-parented, once seen, ends too',
+    async () => {
+      // A "daemon": setsid gives it a session of its own, and its parent (the subshell) ends after
+      // 3 s, so it is re-parented and only paratop's list of what it followed can lead to it.
+      const marker = `1001.${process.pid}`;
+      const tag = newTag();
+      const paratop = spawn(
+        process.execPath,
+        [BIN, 'lab', 'exec', '--json', '--', 'sh', '-c', `(setsid sleep ${marker} & sleep 3); sleep 302`],
+        {
+          stdio: 'ignore',
+          env: { ...process.env, [TAG_NAME]: tag },
+        },
+      );
+      let escaped = 0;
+      try {
+        const deadline = Date.now() + 15_000;
+        // Wait until it is no longer under paratop (re-parented); paratop, looking once a second, has seen it by then.
+        while (!(escaped > 0 && !descendantsOf(paratop.pid ?? 0).includes(escaped))) {
+          assert.ok(Date.now() < deadline, 'the daemon did not leave the tree');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          escaped = processesTagged(tag).find((entry) => entry.command === `sleep ${marker}`)?.pid ?? 0;
+        }
+        paratop.kill('SIGKILL');
+        assert.ok(await allGone([escaped], 8000, isAlive), `the escaped sleep ${escaped} still runs`);
+        assert.deepEqual(await untilNoneTagged(tag, 3000), [], 'nothing of the command is left');
+      } finally {
+        paratop.kill('SIGKILL');
+        if (escaped && isAlive(escaped)) process.kill(escaped, 'SIGKILL');
       }
-      paratop.kill('SIGKILL');
-      assert.ok(await allGone([escaped], 8000, isAlive), `the escaped sleep ${escaped} still runs`);
-      assert.deepEqual(await untilNoneTagged(tag, 3000), [], 'nothing of the command is left');
-    } finally {
-      paratop.kill('SIGKILL');
-      if (escaped && isAlive(escaped)) process.kill(escaped, 'SIGKILL');
-    }
-  });
+    },
+  );
 });
 
 describe('a program that prints flat out', {
   skip: process.platform !== 'linux' && 'needs Linux',
   timeout: 60_000,
 }, () => {
-  test('the dashboard reads its output at a bounded rate: the program waits on its writes, nothing is lost', async () => {
-    const { LabEngine } = await import('../../../src/lab/lab-engine.js');
-    const engine = new LabEngine({ cores: CORES });
-    try {
-      // 3 MB of output at 1 MB/s: about 3 s instead of a few milliseconds.
-      await engine.startCommand(
-        { argv: ['sh', '-c', "head -c 3000000 /dev/zero | tr '\\0' y; echo; echo end"], display: 'flood', shell: true },
-        { outputPerSecond: 1_000_000 },
-      );
-      const result = await engine.whenDone();
-      assert.ok(result);
-      assert.ok(result.wallSeconds >= 2, `took ${result.wallSeconds.toFixed(2)} s`);
-      const output = engine.commandOutput();
-      assert.equal(output?.lines.at(-1)?.text, 'end');
-      assert.equal(output?.lines.at(-2)?.text.length, 2000, 'a 3 MB line is kept to its first 2,000 characters');
-    } finally {
-      engine.killNow();
-    }
-  });
+  test(
+    'the dashboard reads its output at a bounded rate: the program waits on its ' + 'writes, nothing is lost',
+    async () => {
+      const { LabEngine } = await import('../../../src/lab/lab-engine.js');
+      const engine = new LabEngine({ cores: CORES });
+      try {
+        // 3 MB of output at 1 MB/s: about 3 s instead of a few milliseconds.
+        await engine.startCommand(
+          {
+            argv: ['sh', '-c', "head -c 3000000 /dev/zero | tr '\\0' y; echo; echo end"],
+            display: 'flood',
+            shell: true,
+          },
+          { outputPerSecond: 1_000_000 },
+        );
+        const result = await engine.whenDone();
+        assert.ok(result);
+        assert.ok(result.wallSeconds >= 2, `took ${result.wallSeconds.toFixed(2)} s`);
+        const output = engine.commandOutput();
+        assert.equal(output?.lines.at(-1)?.text, 'end');
+        assert.equal(output?.lines.at(-2)?.text.length, 2000, 'a 3 MB line is kept to its first 2,000 characters');
+      } finally {
+        engine.killNow();
+      }
+    },
+  );
 });
 
 describe('starting again while a command is being stopped', {

@@ -81,37 +81,41 @@ describe('lab experiments, part two', { skip: process.platform !== 'linux', time
     assert.deepEqual(received, [1200, 1200, 1200, 1200, 1200, 1200]);
   });
 
-  test('compare: GIL-like threads no faster than serial; processes and lock-free threads near the core count; kept in the history', async () => {
-    const result = await run('compare-runtimes', { workers: 2, jobSeconds: 1.5 });
-    const details = result.details as {
-      totalUnits: number;
-      unitsDone: Record<string, number>;
-      rows: { variant: string; speedup: number | null; coresUsed: number | null }[];
-    };
-    const rows = details.rows;
-    // Exactly the same work for every variant, so the times compare.
-    assert.deepEqual(details.unitsDone, {
-      serial: details.totalUnits,
-      'GIL-like threads': details.totalUnits,
-      'lock-free threads': details.totalUnits,
-      processes: details.totalUnits,
-    });
-    const speedup = (variant: string): number => rows.find((row) => row.variant === variant)?.speedup ?? Number.NaN;
-    assert.ok(speedup('GIL-like threads') <= 1.3, `GIL-like speedup ${speedup('GIL-like threads')}`);
-    if (CORES >= 2) {
-      assert.ok(speedup('processes') >= 1.6, `processes speedup ${speedup('processes')}`);
-      assert.ok(speedup('lock-free threads') >= 1.6, `lock-free speedup ${speedup('lock-free threads')}`);
-    }
-    assert.equal(result.chart?.kind, 'bar');
-    assert.deepEqual(
-      result.chart?.series.map((series) => series.title),
-      ['wall s', 'CPU s', 'speedup x'],
-    );
-    assertWorkersRecorded(result, /^cmp-(serial|gil|free|proc)-\d$/);
-    const history = readCompareHistory();
-    assert.equal(history.length, 1);
-    assert.equal(history[0]?.rows.length, 4);
-  });
+  test(
+    'compare: GIL-like threads no faster than serial; processes and lock-free ' +
+      'threads near the core count; kept in the history',
+    async () => {
+      const result = await run('compare-runtimes', { workers: 2, jobSeconds: 1.5 });
+      const details = result.details as {
+        totalUnits: number;
+        unitsDone: Record<string, number>;
+        rows: { variant: string; speedup: number | null; coresUsed: number | null }[];
+      };
+      const rows = details.rows;
+      // Exactly the same work for every variant, so the times compare.
+      assert.deepEqual(details.unitsDone, {
+        serial: details.totalUnits,
+        'GIL-like threads': details.totalUnits,
+        'lock-free threads': details.totalUnits,
+        processes: details.totalUnits,
+      });
+      const speedup = (variant: string): number => rows.find((row) => row.variant === variant)?.speedup ?? Number.NaN;
+      assert.ok(speedup('GIL-like threads') <= 1.3, `GIL-like speedup ${speedup('GIL-like threads')}`);
+      if (CORES >= 2) {
+        assert.ok(speedup('processes') >= 1.6, `processes speedup ${speedup('processes')}`);
+        assert.ok(speedup('lock-free threads') >= 1.6, `lock-free speedup ${speedup('lock-free threads')}`);
+      }
+      assert.equal(result.chart?.kind, 'bar');
+      assert.deepEqual(
+        result.chart?.series.map((series) => series.title),
+        ['wall s', 'CPU s', 'speedup x'],
+      );
+      assertWorkersRecorded(result, /^cmp-(serial|gil|free|proc)-\d$/);
+      const history = readCompareHistory();
+      assert.equal(history.length, 1);
+      assert.equal(history[0]?.rows.length, 4);
+    },
+  );
 
   test('sweep: throughput stops rising past the core count, context switches keep climbing', async () => {
     const result = await run('sweep', { workers: 2 * CORES, jobSeconds: 1.2 });

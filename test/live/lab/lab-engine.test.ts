@@ -242,30 +242,33 @@ describe('messages at the edges of a run', () => {
     );
   });
 
-  test('stopped while working: the work is the count each worker sends as it stops, not the last periodic report', async () => {
-    const { launch } = scripted({
-      onStart(spec, say, pid) {
-        say({ type: 'ready', index: spec.firstIndex, pid, tid: pid, name: `proc-worker-${spec.firstIndex}` });
-        say({ type: 'progress', units: [0] });
-      },
-      onStop(_spec, say) {
-        // A periodic report already on its way when the stop came, then the worker's last, exact count.
-        say({ type: 'progress', units: [999] });
-        say({ type: 'progress', units: [1234], final: true });
-      },
-    });
-    const engine = new LabEngine({ cores: 2, launch });
-    await engine.start('processes', { workers: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const result = await engine.stop();
-    assert.equal(result?.units, 2468);
-    assert.deepEqual(
-      result?.perWorker.map((worker) => worker.units),
-      [1234, 1234],
-    );
-    assert.ok(
-      result && result.wallSeconds >= 0.25 && result.wallSeconds < 1,
-      `timed to the stop request: ${result?.wallSeconds}`,
-    );
-  });
+  test(
+    'stopped while working: the work is the count each worker sends as it stops, not ' + 'the last periodic report',
+    async () => {
+      const { launch } = scripted({
+        onStart(spec, say, pid) {
+          say({ type: 'ready', index: spec.firstIndex, pid, tid: pid, name: `proc-worker-${spec.firstIndex}` });
+          say({ type: 'progress', units: [0] });
+        },
+        onStop(_spec, say) {
+          // A periodic report already on its way when the stop came, then the worker's last, exact count.
+          say({ type: 'progress', units: [999] });
+          say({ type: 'progress', units: [1234], final: true });
+        },
+      });
+      const engine = new LabEngine({ cores: 2, launch });
+      await engine.start('processes', { workers: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const result = await engine.stop();
+      assert.equal(result?.units, 2468);
+      assert.deepEqual(
+        result?.perWorker.map((worker) => worker.units),
+        [1234, 1234],
+      );
+      assert.ok(
+        result && result.wallSeconds >= 0.25 && result.wallSeconds < 1,
+        `timed to the stop request: ${result?.wallSeconds}`,
+      );
+    },
+  );
 });

@@ -133,19 +133,22 @@ describe('real Python in the lab', {
     assert.ok(await allGone(pids, 5000, isAlive), 'the forked workers are gone too');
   });
 
-  test('the race: counter += 1 with work between read and write loses updates, a different number each run', async () => {
-    const actuals: number[] = [];
-    for (let run = 0; run < 4; run += 1) {
-      const result = await finite('py-race', { workers: 2, count: 100_000 });
-      assert.equal(result.expected, 200_000);
-      actuals.push(result.actual ?? Number.POSITIVE_INFINITY);
-    }
-    assert.ok(
-      actuals.some((actual) => actual < 200_000),
-      `no run lost an update: ${actuals.join(', ')}`,
-    );
-    assert.ok(new Set(actuals).size >= 2, `the runs differ: ${actuals.join(', ')}`);
-  });
+  test(
+    'the race: counter += 1 with work between read and write loses updates, a ' + 'different number each run',
+    async () => {
+      const actuals: number[] = [];
+      for (let run = 0; run < 4; run += 1) {
+        const result = await finite('py-race', { workers: 2, count: 100_000 });
+        assert.equal(result.expected, 200_000);
+        actuals.push(result.actual ?? Number.POSITIVE_INFINITY);
+      }
+      assert.ok(
+        actuals.some((actual) => actual < 200_000),
+        `no run lost an update: ${actuals.join(', ')}`,
+      );
+      assert.ok(new Set(actuals).size >= 2, `the runs differ: ${actuals.join(', ')}`);
+    },
+  );
 
   test('lost results with fork: the parent gets 0; with a multiprocessing.Queue, all', async () => {
     const lost = await finite('py-lost-results', { workers: 2, count: 500 });
@@ -155,21 +158,25 @@ describe('real Python in the lab', {
     assert.equal(queued.actual, 1000);
   });
 
-  test('fork memory: children that read the data copy it (reference counts); loading after the fork costs less in all', async () => {
-    const megabytes = 48;
-    const result = await finite('py-fork-memory', { workers: 2, megabytes });
-    // PSS: a page shared after fork() is split between its sharers, so the totals add up.
-    const totals = (result.details as { totals: { approach: string; pss: number }[] }).totals;
-    const [hold, read, after] = totals.map((row) => row.pss / 1024 / 1024);
-    assert.ok(hold !== undefined && read !== undefined && after !== undefined);
-    assert.ok(read > hold + megabytes, `reading copies the pages: ${read.toFixed(0)} MB vs ${hold.toFixed(0)} MB`);
-    assert.ok(
-      read > after + megabytes,
-      `load, then fork (${read.toFixed(0)} MB) costs more than fork, then load (${after.toFixed(0)} MB)`,
-    );
-    assert.match(result.summary, /PSS in all/);
-    assert.ok(result.perWorker.length === 9, 'the parent and both children of each approach are recorded');
-  });
+  test(
+    'fork memory: children that read the data copy it (reference counts); loading ' +
+      'after the fork costs less in all',
+    async () => {
+      const megabytes = 48;
+      const result = await finite('py-fork-memory', { workers: 2, megabytes });
+      // PSS: a page shared after fork() is split between its sharers, so the totals add up.
+      const totals = (result.details as { totals: { approach: string; pss: number }[] }).totals;
+      const [hold, read, after] = totals.map((row) => row.pss / 1024 / 1024);
+      assert.ok(hold !== undefined && read !== undefined && after !== undefined);
+      assert.ok(read > hold + megabytes, `reading copies the pages: ${read.toFixed(0)} MB vs ${hold.toFixed(0)} MB`);
+      assert.ok(
+        read > after + megabytes,
+        `load, then fork (${read.toFixed(0)} MB) costs more than fork, then load (${after.toFixed(0)} MB)`,
+      );
+      assert.match(result.summary, /PSS in all/);
+      assert.ok(result.perWorker.length === 9, 'the parent and both children of each approach are recorded');
+    },
+  );
 
   test('side by side: simulated and real GIL both near one core', { skip: NO_GIL }, async () => {
     const watched = watchCores(engine);

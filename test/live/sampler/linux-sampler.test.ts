@@ -176,36 +176,40 @@ describe('LinuxSampler on this machine', { skip: process.platform !== 'linux' },
 });
 
 describe('LinuxSampler follows a process that renames itself', { skip: process.platform !== 'linux' }, () => {
-  test('a new name (here a title set after start-up, as the lab workers do) shows its new command line at once', async () => {
-    const { spawn } = await import('node:child_process');
-    const { setTimeout: sleep } = await import('node:timers/promises');
-    // Renames itself on its first line of input: the test decides when, between two scans.
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        "process.stdin.once('data', () => { process.title = 'paratop-test-retitled'; process.stdout.write('done'); })",
-      ],
-      { stdio: ['pipe', 'pipe', 'ignore'] },
-    );
-    const linux = new LinuxSampler();
-    try {
-      let before: ProcessSample | undefined;
-      for (let tries = 0; tries < 50 && !before?.command.includes('process.stdin'); tries += 1) {
-        before = (await linux.sampleProcesses()).find((entry) => entry.pid === child.pid);
-        await sleep(20);
+  test(
+    'a new name (here a title set after start-up, as the lab workers do) shows its ' + 'new command line at once',
+    async () => {
+      const { spawn } = await import('node:child_process');
+      const { setTimeout: sleep } = await import('node:timers/promises');
+      // Renames itself on its first line of input: the test decides when, between two scans.
+      const child = spawn(
+        process.execPath,
+        [
+          '-e',
+          "process.stdin.once('data', () => { process.title = 'paratop-test-retitled'; " +
+            "process.stdout.write('done'); })",
+        ],
+        { stdio: ['pipe', 'pipe', 'ignore'] },
+      );
+      const linux = new LinuxSampler();
+      try {
+        let before: ProcessSample | undefined;
+        for (let tries = 0; tries < 50 && !before?.command.includes('process.stdin'); tries += 1) {
+          before = (await linux.sampleProcesses()).find((entry) => entry.pid === child.pid);
+          await sleep(20);
+        }
+        assert.match(before?.command ?? '', /process\.stdin/, 'first seen with its original command line');
+        const renamed = new Promise((resolve) => child.stdout?.once('data', resolve));
+        child.stdin?.write('go\n');
+        await renamed;
+        const after = byPid(await linux.sampleProcesses(), child.pid ?? 0);
+        assert.equal(after.command, 'paratop-test-retitled', 'the very next scan, not ten scans later');
+      } finally {
+        linux.close();
+        child.kill('SIGKILL');
       }
-      assert.match(before?.command ?? '', /process\.stdin/, 'first seen with its original command line');
-      const renamed = new Promise((resolve) => child.stdout?.once('data', resolve));
-      child.stdin?.write('go\n');
-      await renamed;
-      const after = byPid(await linux.sampleProcesses(), child.pid ?? 0);
-      assert.equal(after.command, 'paratop-test-retitled', 'the very next scan, not ten scans later');
-    } finally {
-      linux.close();
-      child.kill('SIGKILL');
-    }
-  });
+    },
+  );
 });
 
 describe('LinuxSampler keeps /proc files open between scans', { skip: process.platform !== 'linux' }, () => {
@@ -282,62 +286,70 @@ describe('LinuxSampler reads status only for processes that ran', () => {
   const RSS = /^(\d+ \(my \(odd\) name\) S(?: \S+){20} )(\d+)/;
   const THREADS = /^(\d+ \(my \(odd\) name\) S(?: \S+){16} )(\d+)/;
 
-  test('one that has not run (schedstat unchanged) switched 0 times; one that ran every scan; status re-read every 10th', async () => {
-    const { tree, bump, scan } = await setUp(true);
-    try {
-      const initial = byPid(await scan(0), 2944).ctxVoluntary ?? 0;
-      // A change schedstat does not show (a setuid, say) is only seen at the periodic re-read.
-      bump('2944/status', VOLUNTARY, 50);
-      for (let second = 1; second <= 9; second += 1) {
-        bump('2945/stat', /^(\d+ \(node\) S(?: \S+){10} )(\d+)/, 100);
-        bump('2945/status', VOLUNTARY, 20);
-        bump('2945/schedstat', RUNS, 20);
-        const processes = await scan(second);
-        assert.equal(
-          byPid(processes, 2944).ctxVoluntary,
-          initial,
-          `idle process status not re-read at second ${second}`,
-        );
-        assert.equal(byPid(processes, 2944).ctxPerSecond, 0, 'it has not run, so it has not switched');
-        assertClose(byPid(processes, 2945).ctxPerSecond, 20);
-        assertClose(byPid(processes, 2945).cpu, 100);
+  test(
+    'one that has not run (schedstat unchanged) switched 0 times; one that ran every ' +
+      'scan; status re-read every 10th',
+    async () => {
+      const { tree, bump, scan } = await setUp(true);
+      try {
+        const initial = byPid(await scan(0), 2944).ctxVoluntary ?? 0;
+        // A change schedstat does not show (a setuid, say) is only seen at the periodic re-read.
+        bump('2944/status', VOLUNTARY, 50);
+        for (let second = 1; second <= 9; second += 1) {
+          bump('2945/stat', /^(\d+ \(node\) S(?: \S+){10} )(\d+)/, 100);
+          bump('2945/status', VOLUNTARY, 20);
+          bump('2945/schedstat', RUNS, 20);
+          const processes = await scan(second);
+          assert.equal(
+            byPid(processes, 2944).ctxVoluntary,
+            initial,
+            `idle process status not re-read at second ${second}`,
+          );
+          assert.equal(byPid(processes, 2944).ctxPerSecond, 0, 'it has not run, so it has not switched');
+          assertClose(byPid(processes, 2945).ctxPerSecond, 20);
+          assertClose(byPid(processes, 2945).cpu, 100);
+        }
+        assert.equal(byPid(await scan(10), 2944).ctxVoluntary, initial + 50);
+        // It runs again after ten idle scans: its switches are counted over the last interval alone.
+        bump('2944/status', VOLUNTARY, 6);
+        bump('2944/schedstat', RUNS, 6);
+        assertClose(byPid(await scan(11), 2944).ctxPerSecond, 6);
+      } finally {
+        tree.remove();
       }
-      assert.equal(byPid(await scan(10), 2944).ctxVoluntary, initial + 50);
-      // It runs again after ten idle scans: its switches are counted over the last interval alone.
-      bump('2944/status', VOLUNTARY, 6);
-      bump('2944/schedstat', RUNS, 6);
-      assertClose(byPid(await scan(11), 2944).ctxPerSecond, 6);
-    } finally {
-      tree.remove();
-    }
-  });
+    },
+  );
 
-  test('an idle process (same stat line, no run) gets its previous sample again; any change makes a new one', async () => {
-    const { tree, bump, scan } = await setUp(true);
-    try {
-      await scan(0);
-      const second = byPid(await scan(1), 2944); // the first with rates: cpu 0, 0 switches a second
-      assert.deepEqual([second.cpu, second.ctxPerSecond], [0, 0]);
-      assert.equal(byPid(await scan(2), 2944), second, 'the same object: nothing was parsed or built');
-      // A run without a tick of CPU time (a brief wake-up): schedstat shows it, and switches count.
-      bump('2944/schedstat', RUNS, 1);
-      bump('2944/status', VOLUNTARY, 3);
-      const woke = byPid(await scan(3), 2944);
-      assert.notEqual(woke, second);
-      assertClose(woke.ctxPerSecond, 3);
-      const idleAgain = byPid(await scan(4), 2944);
-      assert.equal(byPid(await scan(5), 2944), idleAgain);
-      // Its one thread has not run, so its stat line is not even read: a change there (memory
-      // reclaimed, say) shows at the re-read due every 10th scan.
-      bump('2944/stat', RSS, -10);
-      let seenAt = 6;
-      for (; byPid(await scan(seenAt), 2944) === idleAgain; seenAt += 1) assert.ok(seenAt < 16, 'seen within 10 scans');
-      assert.ok(seenAt > 6, 'not read at the next scan, while its thread slept');
-      assert.ok(byPid(await scan(seenAt), 2944).rssBytes < idleAgain.rssBytes);
-    } finally {
-      tree.remove();
-    }
-  });
+  test(
+    'an idle process (same stat line, no run) gets its previous sample again; any ' + 'change makes a new one',
+    async () => {
+      const { tree, bump, scan } = await setUp(true);
+      try {
+        await scan(0);
+        const second = byPid(await scan(1), 2944); // the first with rates: cpu 0, 0 switches a second
+        assert.deepEqual([second.cpu, second.ctxPerSecond], [0, 0]);
+        assert.equal(byPid(await scan(2), 2944), second, 'the same object: nothing was parsed or built');
+        // A run without a tick of CPU time (a brief wake-up): schedstat shows it, and switches count.
+        bump('2944/schedstat', RUNS, 1);
+        bump('2944/status', VOLUNTARY, 3);
+        const woke = byPid(await scan(3), 2944);
+        assert.notEqual(woke, second);
+        assertClose(woke.ctxPerSecond, 3);
+        const idleAgain = byPid(await scan(4), 2944);
+        assert.equal(byPid(await scan(5), 2944), idleAgain);
+        // Its one thread has not run, so its stat line is not even read: a change there (memory
+        // reclaimed, say) shows at the re-read due every 10th scan.
+        bump('2944/stat', RSS, -10);
+        let seenAt = 6;
+        for (; byPid(await scan(seenAt), 2944) === idleAgain; seenAt += 1)
+          assert.ok(seenAt < 16, 'seen within 10 scans');
+        assert.ok(seenAt > 6, 'not read at the next scan, while its thread slept');
+        assert.ok(byPid(await scan(seenAt), 2944).rssBytes < idleAgain.rssBytes);
+      } finally {
+        tree.remove();
+      }
+    },
+  );
 
   test('a process of several threads: its stat line is read every scan, since any thread may have run', async () => {
     const { tree, bump, scan } = await setUp(true);

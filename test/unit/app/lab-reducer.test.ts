@@ -70,29 +70,32 @@ test('x stops what runs, or says nothing runs', () => {
   assert.match(run(start(), key('x')).state.status?.text ?? '', /No experiment is running/);
 });
 
-test('a thread experiment that starts running opens the thread view of its process; it closes when the run ends', () => {
-  const starting = run(start(), {
-    type: 'lab-changed',
-    run: snapshot({ phase: 'starting' }),
-    result: null,
-    output: null,
-  });
-  assert.equal(starting.state.threadPanel, null);
-  const running = run(starting.state, { type: 'lab-changed', run: snapshot({}), result: null, output: null });
-  assert.equal(running.state.threadPanel?.pid, 4000);
-  assert.equal(running.state.threadPanel?.name, 'gil-worker-main');
-  assert.deepEqual(running.effects, [{ type: 'sample-threads', pid: 4000 }]);
-  // Later readings of the same run do not reopen a view the user closed.
-  const closed = run(running.state, key('escape'), {
-    type: 'lab-changed',
-    run: snapshot({ elapsedSeconds: 2 }),
-    result: null,
-    output: null,
-  });
-  assert.equal(closed.state.threadPanel, null);
-  const ended = run(running.state, { type: 'lab-changed', run: null, result: null, output: null });
-  assert.equal(ended.state.threadPanel, null);
-});
+test(
+  'a thread experiment that starts running opens the thread view of its process; ' + 'it closes when the run ends',
+  () => {
+    const starting = run(start(), {
+      type: 'lab-changed',
+      run: snapshot({ phase: 'starting' }),
+      result: null,
+      output: null,
+    });
+    assert.equal(starting.state.threadPanel, null);
+    const running = run(starting.state, { type: 'lab-changed', run: snapshot({}), result: null, output: null });
+    assert.equal(running.state.threadPanel?.pid, 4000);
+    assert.equal(running.state.threadPanel?.name, 'gil-worker-main');
+    assert.deepEqual(running.effects, [{ type: 'sample-threads', pid: 4000 }]);
+    // Later readings of the same run do not reopen a view the user closed.
+    const closed = run(running.state, key('escape'), {
+      type: 'lab-changed',
+      run: snapshot({ elapsedSeconds: 2 }),
+      result: null,
+      output: null,
+    });
+    assert.equal(closed.state.threadPanel, null);
+    const ended = run(running.state, { type: 'lab-changed', run: null, result: null, output: null });
+    assert.equal(ended.state.threadPanel, null);
+  },
+);
 
 test('l hides and shows the panel, giving the table its rows back', () => {
   const hidden = run(start(), key('l')).state;
@@ -141,48 +144,52 @@ test('o shows the command output in the table area; arrows scroll it, End follow
   assert.deepEqual(closed.lab.output, output, 'the output is kept after the pane closes');
 });
 
-test('a latency ladder measured where the OS reports no cache puts its estimates on the machine line; reported sizes stay', () => {
-  const facts = {
-    hostname: 'vm',
-    os: 'Debian 12',
-    kernel: '6.1',
-    arch: 'x64',
-    cpuModel: 'Xeon',
-    physicalCores: 2,
-    logicalCores: 2,
-    memoryBytes: 2 ** 30,
-    swapBytes: 0,
-  };
-  const estimated = [{ name: 'L1d', bytes: 32768, sharedBy: null, lineBytes: 64, source: 'measured' as const }];
-  const ladder = {
-    scenarioId: 'memory-hierarchy',
-    title: 'The memory hierarchy, measured',
-    kind: 'processes' as const,
-    workers: 1,
-    wallSeconds: 20,
-    cpuSeconds: 20,
-    coresUsed: null,
-    units: 0,
-    unitsPerSecond: 0,
-    perCore: null,
-    speedup: null,
-    stoppedBy: 'finished' as const,
-    perWorker: [],
-    joined: [],
-    summary: 'L1 about 1.3 ns up to 32K, RAM about 120 ns.',
-    details: { estimated },
-  };
-  const bare = run(
-    start(),
-    { type: 'facts-read', facts: { ...facts, caches: [] } },
-    { type: 'lab-changed', run: null, result: ladder, output: null },
-  ).state;
-  assert.deepEqual(bare.facts?.caches, estimated);
-  const reported = [{ name: 'L1d', bytes: 49152, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const }];
-  const known = run(
-    start(),
-    { type: 'facts-read', facts: { ...facts, caches: reported } },
-    { type: 'lab-changed', run: null, result: ladder, output: null },
-  ).state;
-  assert.deepEqual(known.facts?.caches, reported);
-});
+test(
+  'a latency ladder measured where the OS reports no cache puts its estimates on ' +
+    'the machine line; reported sizes stay',
+  () => {
+    const facts = {
+      hostname: 'vm',
+      os: 'Debian 12',
+      kernel: '6.1',
+      arch: 'x64',
+      cpuModel: 'Xeon',
+      physicalCores: 2,
+      logicalCores: 2,
+      memoryBytes: 2 ** 30,
+      swapBytes: 0,
+    };
+    const estimated = [{ name: 'L1d', bytes: 32768, sharedBy: null, lineBytes: 64, source: 'measured' as const }];
+    const ladder = {
+      scenarioId: 'memory-hierarchy',
+      title: 'The memory hierarchy, measured',
+      kind: 'processes' as const,
+      workers: 1,
+      wallSeconds: 20,
+      cpuSeconds: 20,
+      coresUsed: null,
+      units: 0,
+      unitsPerSecond: 0,
+      perCore: null,
+      speedup: null,
+      stoppedBy: 'finished' as const,
+      perWorker: [],
+      joined: [],
+      summary: 'L1 about 1.3 ns up to 32K, RAM about 120 ns.',
+      details: { estimated },
+    };
+    const bare = run(
+      start(),
+      { type: 'facts-read', facts: { ...facts, caches: [] } },
+      { type: 'lab-changed', run: null, result: ladder, output: null },
+    ).state;
+    assert.deepEqual(bare.facts?.caches, estimated);
+    const reported = [{ name: 'L1d', bytes: 49152, sharedBy: 1, lineBytes: 64, source: 'sysfs' as const }];
+    const known = run(
+      start(),
+      { type: 'facts-read', facts: { ...facts, caches: reported } },
+      { type: 'lab-changed', run: null, result: ladder, output: null },
+    ).state;
+    assert.deepEqual(known.facts?.caches, reported);
+  },
+);

@@ -113,7 +113,8 @@ test('the lab and the workloads read the machine only through src/sampler/', () 
     // The platform folders are behind the sampler's interfaces.
     for (const { to } of local) assert.doesNotMatch(to, /^src\/sampler\/(linux|fallback)\//, `${file} imports ${to}`);
     const text = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-    if (file === 'scenarios/workloads/task-identity.ts') continue; // a thread learns its own TID, and names itself, from inside
+    // A thread learns its own TID, and names itself, from inside.
+    if (file === 'scenarios/workloads/task-identity.ts') continue;
     assert.doesNotMatch(text, /['"`]\/(proc|sys)\//, `${file} names /proc or /sys`);
     if (modules.some((name) => name === 'node:fs' || name === 'node:child_process')) {
       assert.ok(
@@ -122,4 +123,15 @@ test('the lab and the workloads read the machine only through src/sampler/', () 
       );
     }
   }
+});
+
+test('lines are at most 120 characters (the formatter breaks code; strings and comments are broken by hand)', () => {
+  const long: string[] = [];
+  for (const file of [...files, ...sourceFiles('test'), ...sourceFiles('bench')]) {
+    const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+    lines.forEach((line, index) => {
+      if ([...line].length > 120) long.push(`${file}:${index + 1}`);
+    });
+  }
+  assert.deepEqual(long, []);
 });

@@ -55,35 +55,38 @@ test('labels that fit are shown whole, with no key', () => {
   assert.equal(layout.panels[0]?.title, 'seconds for the whole grid');
 });
 
-test('lines of very different sizes get a panel each (neither lies flat); comparable ones share one, named in a key', () => {
-  const sweep: ResultChart = {
-    kind: 'line',
-    title: 'by number of workers',
-    labels: ['1', '2', '3', '4'],
-    series: [
-      { title: 'work units/s', values: [6800, 12500, 12900, 12800] },
-      { title: 'context switches/s', values: [6, 230, 340, 570] },
-    ],
-  };
-  assert.deepEqual(
-    chartLayout(sweep, RECT, true).panels.map((panel) => panel.title),
-    ['work units/s', 'context switches/s'],
-  );
-  const sideBySide: ResultChart = {
-    kind: 'line',
-    title: 'cores busy, by threads',
-    labels: ['1', '2'],
-    series: [
-      { title: 'simulated', values: [1, 1.02] },
-      { title: 'real', values: [0.99, 1.01] },
-    ],
-  };
-  const together = chartLayout(sideBySide, RECT, true);
-  assert.equal(together.panels.length, 1);
-  assert.match(together.key.join(' '), /simulated.*real/);
-  // Without colour two lines cannot be told apart: a panel each.
-  assert.equal(chartLayout(sideBySide, RECT, false).panels.length, 2);
-});
+test(
+  'lines of very different sizes get a panel each (neither lies flat); comparable ' + 'ones share one, named in a key',
+  () => {
+    const sweep: ResultChart = {
+      kind: 'line',
+      title: 'by number of workers',
+      labels: ['1', '2', '3', '4'],
+      series: [
+        { title: 'work units/s', values: [6800, 12500, 12900, 12800] },
+        { title: 'context switches/s', values: [6, 230, 340, 570] },
+      ],
+    };
+    assert.deepEqual(
+      chartLayout(sweep, RECT, true).panels.map((panel) => panel.title),
+      ['work units/s', 'context switches/s'],
+    );
+    const sideBySide: ResultChart = {
+      kind: 'line',
+      title: 'cores busy, by threads',
+      labels: ['1', '2'],
+      series: [
+        { title: 'simulated', values: [1, 1.02] },
+        { title: 'real', values: [0.99, 1.01] },
+      ],
+    };
+    const together = chartLayout(sideBySide, RECT, true);
+    assert.equal(together.panels.length, 1);
+    assert.match(together.key.join(' '), /simulated.*real/);
+    // Without colour two lines cannot be told apart: a panel each.
+    assert.equal(chartLayout(sideBySide, RECT, false).panels.length, 2);
+  },
+);
 
 test('the results view prints a table once, and the workers when the table has no PIDs', () => {
   const result: RunResult = {

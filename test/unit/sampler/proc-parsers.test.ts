@@ -105,7 +105,8 @@ test('/proc/meminfo from an old kernel without MemAvailable falls back to MemFre
 
 test('/proc/meminfo: a key matches at the start of a line only (SwapCached: is not Cached:)', () => {
   const memory = parseMeminfo(
-    'SwapCached:   7 kB\nMemTotal: 1000 kB\nMemFree: 400 kB\nMemAvailable: 600 kB\nCached: 100 kB\nSReclaimable: 20 kB\nSwapTotal: 0 kB\n',
+    'SwapCached:   7 kB\nMemTotal: 1000 kB\nMemFree: 400 kB\nMemAvailable: 600 ' +
+      'kB\nCached: 100 kB\nSReclaimable: 20 kB\nSwapTotal: 0 kB\n',
   );
   assert.equal(memory.cachedBytes, 120 * 1024);
   assert.equal(memory.availableBytes, 600 * 1024);
