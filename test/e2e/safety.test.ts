@@ -53,7 +53,8 @@ async function select(paratop: PtySession, pid: number): Promise<void> {
 
 /** Processes started by this paratop (they carry its tag) still alive, but for the shell of a thenStty session. */
 async function leftBehind(paratop: PtySession, tag: string): Promise<string[]> {
-  const shell = [paratop.ptyPid, ...childrenOf(paratop.ptyPid)];
+  // The test shell runs stty, then a sleep, after paratop: looked for afresh each time, as it may start late.
+  const shell = (): number[] => [paratop.ptyPid, ...childrenOf(paratop.ptyPid)];
   return (await untilNoneTagged(tag, 5000, shell)).map((entry) => `${entry.pid} ${entry.command}`);
 }
 

@@ -47,15 +47,18 @@ export function processesTagged(tag: string, except: readonly number[] = [], tag
   return found;
 }
 
-/** Wait until no process holds the tag; what still does on timeout. */
+/**
+ * Wait until no process holds the tag; what still does on timeout. `except` may be a function, asked
+ * at every look, for processes that come and go by design (a test shell's own commands).
+ */
 export async function untilNoneTagged(
   tag: string,
   timeoutMs = 5000,
-  except: readonly number[] = [],
+  except: readonly number[] | (() => readonly number[]) = [],
 ): Promise<Tagged[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const left = processesTagged(tag, except);
+    const left = processesTagged(tag, typeof except === 'function' ? except() : except);
     if (left.length === 0 || Date.now() > deadline) return left;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
