@@ -1,4 +1,4 @@
-import type { ProcessSample } from '../../src/model/types.js';
+import type { MachineFacts, ProcessSample } from '../../src/model/types.js';
 
 /** A process reading with dull defaults; tests set the fields they care about. */
 export function processSample(fields: Partial<ProcessSample> & { pid: number }): ProcessSample {
@@ -19,6 +19,23 @@ export function processSample(fields: Partial<ProcessSample> & { pid: number }):
     ctxVoluntary: 0,
     ctxInvoluntary: 0,
     ctxPerSecond: 0,
+    ...fields,
+  };
+}
+
+/** A small VM's machine facts, with no caches unless given. */
+export function machineFacts(fields: Partial<MachineFacts> = {}): MachineFacts {
+  return {
+    hostname: 'vm',
+    os: 'Debian 12',
+    kernel: '6.1',
+    arch: 'x64',
+    cpuModel: 'Xeon',
+    physicalCores: 2,
+    logicalCores: 2,
+    caches: [],
+    memoryBytes: 2 ** 30,
+    swapBytes: 0,
     ...fields,
   };
 }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { SCENARIOS } from '../../../src/lab/scenarios.js';
 import type { DashboardState } from '../../../src/model/dashboard-state.js';
 import { feed, key, startState } from '../../helpers/dashboard-events.js';
+import { machineFacts } from '../../helpers/samples.js';
 import type { RunSnapshot } from '../../../src/model/lab-types.js';
 
 const start = (): DashboardState =>
@@ -148,17 +149,7 @@ test(
   'a latency ladder measured where the OS reports no cache puts its estimates on ' +
     'the machine line; reported sizes stay',
   () => {
-    const facts = {
-      hostname: 'vm',
-      os: 'Debian 12',
-      kernel: '6.1',
-      arch: 'x64',
-      cpuModel: 'Xeon',
-      physicalCores: 2,
-      logicalCores: 2,
-      memoryBytes: 2 ** 30,
-      swapBytes: 0,
-    };
+    const facts = machineFacts();
     const estimated = [{ name: 'L1d', bytes: 32768, sharedBy: null, lineBytes: 64, source: 'measured' as const }];
     const ladder = {
       scenarioId: 'memory-hierarchy',
@@ -180,7 +171,7 @@ test(
     };
     const bare = run(
       start(),
-      { type: 'facts-read', facts: { ...facts, caches: [] } },
+      { type: 'facts-read', facts },
       { type: 'lab-changed', run: null, result: ladder, output: null },
     ).state;
     assert.deepEqual(bare.facts?.caches, estimated);

@@ -8,7 +8,7 @@ import { columnSpans } from '../../../src/model/columns.js';
 import { processBodyLines } from '../../../src/view/process-table.js';
 import { cell, displayWidth, fitToWidth } from '../../../src/view/text-fit.js';
 import { createTheme } from '../../../src/view/theme.js';
-import { processSample } from '../../helpers/samples.js';
+import { machineFacts, processSample } from '../../helpers/samples.js';
 
 const plain = createTheme(false);
 const coloured = createTheme(true);
@@ -119,19 +119,8 @@ test('machine line: every fact fits 80 columns, in shorter words; 160 columns ge
 
 test('info: each cache with where it came from; none reported says so and how to measure', async () => {
   const { machineSummaryLines } = await import('../../../src/model/machine-summary.js');
-  const base = {
-    hostname: 'vm',
-    os: 'Debian 12',
-    kernel: '6.1',
-    arch: 'x64',
-    cpuModel: 'Xeon',
-    physicalCores: 2,
-    logicalCores: 2,
-    memoryBytes: 2 ** 30,
-    swapBytes: 0,
-  };
-  const caches = (facts: typeof base & { caches: import('../../../src/model/types.js').CacheLevel[] }): string =>
-    new Map(machineSummaryLines(facts)).get('Caches') ?? '';
+  const base = machineFacts();
+  const caches = (facts: typeof base): string => new Map(machineSummaryLines(facts)).get('Caches') ?? '';
   const cpuid = [
     { name: 'L1d', bytes: 49152, sharedBy: null, lineBytes: 64, source: 'cpuid' as const },
     { name: 'L3', bytes: 532676608, sharedBy: null, lineBytes: 64, source: 'cpuid' as const },
