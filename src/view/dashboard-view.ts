@@ -139,16 +139,8 @@ export class DashboardView {
   private drawDashboard(state: DashboardState, layout: DashboardLayout): void {
     const { cols } = state.size;
     this.setVisible(this.tooSmall, false);
-    for (const lines of [
-      this.header,
-      this.facts,
-      this.cores,
-      this.memory,
-      this.tableHeader,
-      this.tableBody,
-      this.footer,
-    ])
-      this.setVisible(lines.element, true);
+    // Every line box but the lab panel, whose visibility is its own (shown below when it has room).
+    for (const lines of this.lineBoxes) if (lines !== this.lab) this.setVisible(lines.element, true);
     this.draw(this.header, layout.header, [headerLine(state, cols, this.theme)]);
     this.draw(this.facts, layout.facts, [
       this.factsMemo.get([state.facts, state.factsFailed, cols], () => factsLine(state, cols, this.theme)),
