@@ -51,6 +51,25 @@ export interface SystemSample {
   memory: MemorySample;
   loadAverage: [number, number, number];
   uptimeSeconds: number;
+  /** The kernel's own counters behind these figures; null where the platform gives none (the fallback). */
+  kernel: KernelCounters | null;
+}
+
+/**
+ * What /proc counts, as it counts it: what an exporter serves under node_exporter's names, so the
+ * figures match its to the byte and the tick.
+ */
+export interface KernelCounters {
+  /** When the machine booted, seconds since the epoch (/proc/stat btime). */
+  bootTimeSeconds: number;
+  /** Clock ticks per second of coreTimes (USER_HZ). */
+  ticksPerSecond: number;
+  /** Cumulative times per core since boot, clock ticks, by core number (an offline core leaves a hole). */
+  coreTimes: (CpuTimes | undefined)[];
+  /** /proc/meminfo's Cached (page cache alone; MemorySample.cachedBytes adds SReclaimable, as free(1) does). */
+  pageCacheBytes: number;
+  /** /proc/meminfo's SReclaimable. */
+  reclaimableSlabBytes: number;
 }
 
 export interface ProcessSample {

@@ -44,6 +44,7 @@ export class FakeSampler implements Sampler {
       },
       loadAverage: [0.1, 0.2, 0.3],
       uptimeSeconds: 1000 + this.calls.system,
+      kernel: null,
     };
   }
 

@@ -108,6 +108,7 @@ export class FallbackSampler implements Sampler {
       },
       loadAverage: this.source.loadAverage(),
       uptimeSeconds: this.source.uptimeSeconds(),
+      kernel: null,
     };
   }
 

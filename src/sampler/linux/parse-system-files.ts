@@ -52,6 +52,9 @@ export interface MemInfo {
   availableBytes: number;
   buffersBytes: number;
   cachedBytes: number;
+  /** Cached alone, and SReclaimable: cachedBytes is their sum. */
+  pageCacheBytes: number;
+  reclaimableSlabBytes: number;
   swapTotalBytes: number;
   swapFreeBytes: number;
 }
@@ -71,6 +74,8 @@ export function parseMeminfo(text: string): MemInfo {
   const bytes = (key: string): number => (meminfoKb(text, key) ?? 0) * 1024;
   const freeBytes = bytes('MemFree');
   const availableKb = meminfoKb(text, 'MemAvailable');
+  const pageCacheBytes = bytes('Cached');
+  const reclaimableSlabBytes = bytes('SReclaimable');
   return {
     totalBytes: bytes('MemTotal'),
     freeBytes,
@@ -78,7 +83,9 @@ export function parseMeminfo(text: string): MemInfo {
     availableBytes: availableKb === null ? freeBytes : availableKb * 1024,
     buffersBytes: bytes('Buffers'),
     // As free(1) does: page cache plus reclaimable slab.
-    cachedBytes: bytes('Cached') + bytes('SReclaimable'),
+    cachedBytes: pageCacheBytes + reclaimableSlabBytes,
+    pageCacheBytes,
+    reclaimableSlabBytes,
     swapTotalBytes: bytes('SwapTotal'),
     swapFreeBytes: bytes('SwapFree'),
   };

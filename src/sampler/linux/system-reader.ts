@@ -24,6 +24,13 @@ export class SystemReader {
       memory: toMemorySample(memory),
       loadAverage: parseLoadavg(this.source.reader.readKeepingOpen(`${this.source.root}/loadavg`) ?? ''),
       uptimeSeconds: this.source.uptime(),
+      kernel: {
+        bootTimeSeconds: stat.bootTime,
+        ticksPerSecond: this.source.hz,
+        coreTimes: stat.cores,
+        pageCacheBytes: memory.pageCacheBytes,
+        reclaimableSlabBytes: memory.reclaimableSlabBytes,
+      },
     };
   }
 

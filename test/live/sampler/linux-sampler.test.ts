@@ -61,6 +61,10 @@ describe('LinuxSampler over captured /proc trees', () => {
     assert.equal(system.cpu.total, 37.5);
     assert.deepEqual(system.loadAverage.length, 3);
     assert.equal(system.uptimeSeconds, 390.92);
+    // The kernel's own counters ride along, for the exporter's node_* figures.
+    assert.equal(system.kernel?.bootTimeSeconds, 1795570613);
+    assert.equal(system.kernel?.ticksPerSecond, 100);
+    assert.equal(system.kernel?.coreTimes.length, 2);
     assert.equal(system.memory.swapUsedBytes, 0);
   });
 

@@ -109,6 +109,8 @@ test('/proc/meminfo: a key matches at the start of a line only (SwapCached: is n
       'kB\nCached: 100 kB\nSReclaimable: 20 kB\nSwapTotal: 0 kB\n',
   );
   assert.equal(memory.cachedBytes, 120 * 1024);
+  assert.equal(memory.pageCacheBytes, 100 * 1024, 'Cached alone, as node_exporter exports it');
+  assert.equal(memory.reclaimableSlabBytes, 20 * 1024);
   assert.equal(memory.availableBytes, 600 * 1024);
   assert.equal(memory.totalBytes, 1000 * 1024);
 });
