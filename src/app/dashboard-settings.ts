@@ -1,3 +1,4 @@
+import type { ExportSettings } from '../export/export-settings.js';
 import type { CommandRequest } from '../lab/command-line.js';
 import type { SortOrder } from '../model/process-table.js';
 
@@ -14,4 +15,6 @@ export interface DashboardSettings {
   lab: boolean;
   /** `paratop run`: the command to start and follow as soon as the dashboard is up. */
   command?: CommandRequest;
+  /** --export: serve the figures to Prometheus while the dashboard runs. */
+  export?: ExportSettings;
 }

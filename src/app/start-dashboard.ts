@@ -15,6 +15,7 @@ import { colourWanted, createTheme } from '../view/theme.js';
 import { DashboardRuntime } from './dashboard-runtime.js';
 import { startDiagnostics } from './diagnostics.js';
 import { installShutdown } from './shutdown.js';
+import { startDashboardExporter } from './dashboard-exporter.js';
 
 /** The first real figures need two readings; this one comes sooner than a full interval. */
 const FIRST_TICK_MS = 500;
@@ -22,9 +23,17 @@ const FIRST_TICK_MS = 500;
 const QUIT_GRACE_MS = 4000;
 
 /** Opens the full-screen dashboard. Returns only through the shutdown path (process exit). */
-export async function startDashboard(sampler: Sampler, settings: DashboardSettings): Promise<never> {
+export async function startDashboard(direct: Sampler, settings: DashboardSettings): Promise<never> {
+  // With --export, the dashboard samples through the exporter's keeper, so a scrape reuses its readings.
+  const exported = settings.export ? await startDashboardExporter(direct, settings, settings.export) : null;
+  const sampler = exported?.sampler ?? direct;
   // Prime the counters before the screen opens, so the first frame already has processes.
-  const [system, processes] = await Promise.all([sampler.sampleSystem(), sampler.sampleProcesses()]);
+  const [system, processes] = await Promise.all([sampler.sampleSystem(), sampler.sampleProcesses()]).catch(
+    (error: unknown) => {
+      exported?.close();
+      throw error;
+    },
+  );
 
   const shutdown = installShutdown();
   let runtime: DashboardRuntime | undefined;
@@ -41,6 +50,10 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
   });
   // Registered first, so it runs last: whatever else fails on the way out, no workload survives.
   shutdown.onCleanUp(() => lab.killNow());
+  if (exported) {
+    exported.showLab(() => lab.snapshot());
+    shutdown.onCleanUp(() => exported.close());
+  }
   // Tests prove the crash path cleans up: this key throws, but only when the variable names it.
   const crashKey = process.env.PARATOP_TEST_CRASH_KEY;
   const screen = createScreen({
@@ -108,7 +121,11 @@ export async function startDashboard(sampler: Sampler, settings: DashboardSettin
 
   readMachineFactsApart().then(
     // Where the OS reports no cache, the last latency ladder measured here stands in, marked as measured.
-    (facts) => runtime?.dispatch({ type: 'facts-read', facts: withMeasuredCaches(facts) }),
+    (facts) => {
+      const machine = withMeasuredCaches(facts);
+      exported?.showCaches(machine.caches);
+      runtime?.dispatch({ type: 'facts-read', facts: machine });
+    },
     () => runtime?.dispatch({ type: 'facts-read', facts: null }),
   );
   return new Promise<never>(() => undefined);

@@ -1,5 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../lab/core-calculator.js';
+import { ExportConfigError } from '../export/export-error.js';
+import { type ListenAddress, parseListenAddress } from '../export/listen-address.js';
+import { type WebConfig, loadWebConfig } from '../export/web-config.js';
 import { COLUMN_KEYS, type ColumnKey, isColumnKey } from '../model/columns.js';
 
 /** Parsers for option values. Each error says what was given and what is accepted. */
@@ -85,4 +88,24 @@ export function parseDeadline(value: string): number {
   if (seconds === null || seconds <= 0)
     throw new InvalidArgumentError('It must be a duration such as 20m, 1h30m, 90s or a number of seconds.');
   return seconds;
+}
+
+/** Turns an exporter setting's error into commander's, which quotes the value and names the option. */
+function asArgumentError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ExportConfigError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
+/** ADDRESS:PORT for an exporter. */
+export function parseListen(value: string): ListenAddress {
+  return asArgumentError(() => parseListenAddress(value));
+}
+
+/** An exporter-toolkit web-config file, read and checked (certificate and key included) before anything starts. */
+export function parseWebConfigFile(value: string): WebConfig {
+  return asArgumentError(() => loadWebConfig(value));
 }

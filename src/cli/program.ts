@@ -8,15 +8,21 @@ import type { DashboardSettings } from '../app/dashboard-settings.js';
 import type { CalcFlags } from './commands/calc.js';
 import type { LabRunFlags } from './commands/lab.js';
 import type { CommandRequest } from '../lab/command-line.js';
+import { ExportListenError } from '../export/export-error.js';
+import { DEFAULT_EXPORT_PROCESSES, type ExportSettings } from '../export/export-settings.js';
+import { DEFAULT_LISTEN, type ListenAddress, parseListenAddress, wildcardWarning } from '../export/listen-address.js';
+import type { WebConfig } from '../export/web-config.js';
 import {
   parseChoice,
   parseColumn,
   parseDeadline,
   parseGrid,
   parseIntervalSeconds,
+  parseListen,
   parsePositiveInteger,
   parsePositiveNumber,
   parseSeconds,
+  parseWebConfigFile,
   parseWholeNumber,
 } from './option-parsers.js';
 import { readPackageVersion } from './package-info.js';
@@ -30,6 +36,52 @@ interface DashboardFlags {
   filter: string;
   tree?: boolean;
   lab: boolean;
+  export?: ListenAddress;
+  webConfig?: WebConfig;
+  exportProcesses: number;
+  exportCmdline?: boolean;
+}
+
+/** The exporter's options, shared by `serve` and the dashboard's --export. */
+interface ExportFlags {
+  webConfig?: WebConfig;
+  exportProcesses: number;
+  exportCmdline?: boolean;
+}
+
+const webConfigOption = (): Option =>
+  new Option(
+    '--web-config <file>',
+    'TLS and basic auth, in exporter-toolkit format (as node_exporter takes)',
+  ).argParser(parseWebConfigFile);
+const exportProcessesOption = (withDefault = true): Option => {
+  const made = new Option(
+    '--export-processes <n>',
+    'export the top <n> processes by CPU, and every lab worker',
+  ).argParser((value) => parsePositiveInteger(value, 100_000));
+  return withDefault ? made.default(DEFAULT_EXPORT_PROCESSES) : made;
+};
+const exportCmdlineOption = (): Option =>
+  new Option('--export-cmdline', 'export command lines as a label (they may hold passwords: off by default)');
+
+function exportSettings(listen: ListenAddress, flags: ExportFlags): ExportSettings {
+  const warning = wildcardWarning(listen, flags.webConfig !== undefined);
+  if (warning) process.stderr.write(`paratop: warning: ${warning}\n`);
+  return {
+    listen,
+    webConfig: flags.webConfig ?? null,
+    choices: { processes: flags.exportProcesses, cmdline: flags.exportCmdline ?? false },
+  };
+}
+
+/** The exporter binds before the screen opens: a port in use is a usage mistake, said plainly, exit 2. */
+async function runDashboardChecked(hooks: ProgramHooks, sampler: Sampler, settings: DashboardSettings): Promise<void> {
+  try {
+    await hooks.runDashboard(sampler, settings);
+  } catch (error) {
+    if (error instanceof ExportListenError) throw new UsageError(`--export: ${error.message}.`);
+    throw error;
+  }
 }
 
 /** The dashboard's options, on the program itself and again on `run` (where they come after `run`). */
@@ -57,11 +109,26 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     )
     .addOption(option('--filter <text>', 'only processes whose name or command line holds <text>', ''))
     .addOption(option('--tree', 'start in tree view'))
-    .addOption(option('--no-lab', 'start with the lab panel hidden (l shows it)'));
+    .addOption(option('--no-lab', 'start with the lab panel hidden (l shows it)'))
+    .addOption(
+      option('--export <address:port>', 'also serve the figures to Prometheus there (see paratop serve)').argParser(
+        parseListen,
+      ),
+    )
+    .addOption(webConfigOption())
+    .addOption(exportProcessesOption(withDefaults))
+    .addOption(exportCmdlineOption());
 }
 
 function dashboardSettings(flags: DashboardFlags): DashboardSettings {
+  if (!flags.export && (flags.webConfig || flags.exportCmdline)) {
+    throw new UsageError(
+      `${flags.webConfig ? '--web-config' : '--export-cmdline'} applies to the exporter: ` +
+        'give --export ADDRESS:PORT too.',
+    );
+  }
   return {
+    ...(flags.export ? { export: exportSettings(flags.export, flags) } : {}),
     intervalSeconds: flags.interval,
     processIntervalSeconds: flags.processInterval,
     readOnly: flags.readOnly ?? false,
@@ -160,8 +227,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
         const known = program.commands.map((sub) => sub.name()).join(', ');
         throw new UsageError(`unknown command "${command}". Commands: ${known}.`);
       }
+      const settings = dashboardSettings(flags);
       checkTerminal();
-      await hooks.runDashboard(await createSampler(samplerChoice()), dashboardSettings(flags));
+      await runDashboardChecked(hooks, await createSampler(samplerChoice()), settings);
     });
 
   const run = program
@@ -179,11 +247,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)),
     };
     const command = await checkedCommand(args, own.shell ?? false);
+    const settings = dashboardSettings(flags as DashboardFlags);
     checkTerminal();
-    await hooks.runDashboard(await createSampler(samplerChoice()), {
-      ...dashboardSettings(flags as DashboardFlags),
-      command,
-    });
+    await runDashboardChecked(hooks, await createSampler(samplerChoice()), { ...settings, command });
   });
 
   program
@@ -237,6 +303,29 @@ export function buildProgram(hooks: ProgramHooks): Command {
         intervalSeconds: flags.interval,
         count: flags.count ?? null,
       });
+    });
+
+  program
+    .command('serve')
+    .description(
+      "serve the machine's figures to Prometheus at http://ADDRESS:PORT/metrics, without a screen " +
+        "(node_exporter's names where they share a figure, paratop_ for the rest)",
+    )
+    .addOption(
+      new Option(
+        '--listen <address:port>',
+        'where to listen; every interface only when named (0.0.0.0:9464, [::]:9464)',
+      )
+        .default(parseListenAddress(DEFAULT_LISTEN), DEFAULT_LISTEN)
+        .argParser(parseListen),
+    )
+    .addOption(webConfigOption())
+    .addOption(exportProcessesOption())
+    .addOption(exportCmdlineOption())
+    .action(async (flags: ExportFlags & { listen: ListenAddress }) => {
+      const settings = exportSettings(flags.listen, flags);
+      const { runServe } = await import('./commands/serve.js');
+      await runServe(await createSampler(samplerChoice()), settings);
     });
 
   program

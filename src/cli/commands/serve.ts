@@ -1,0 +1,42 @@
+import { createCollector } from '../../export/collector.js';
+import { ExportListenError } from '../../export/export-error.js';
+import type { ExportSettings } from '../../export/export-settings.js';
+import { type RunningExporter, startExporter } from '../../export/exporter-server.js';
+import { LatestSamples } from '../../export/latest-samples.js';
+import type { CacheLevel } from '../../model/types.js';
+import { readCaches } from '../../sampler/caches/read-caches.js';
+import type { Sampler } from '../../sampler/sampler.js';
+import { UsageError } from '../usage-error.js';
+
+/** With nobody else sampling, a reading younger than this serves a scrape; older, the scrape reads once. */
+const SERVE_FRESH_MS = 1000;
+
+/** paratop serve: no screen, no timers; the figures are read when a scraper asks, until SIGINT or SIGTERM. */
+export async function runServe(sampler: Sampler, settings: ExportSettings): Promise<void> {
+  const samples = new LatestSamples(sampler, { systemMs: SERVE_FRESH_MS, processesMs: SERVE_FRESH_MS });
+  let caches: readonly CacheLevel[] = [];
+  let exporter: RunningExporter;
+  try {
+    exporter = await startExporter({
+      listen: settings.listen,
+      webConfig: settings.webConfig,
+      scrape: createCollector({ samples, caches: () => caches, choices: settings.choices }),
+    });
+  } catch (error) {
+    if (error instanceof ExportListenError) throw new UsageError(`--listen: ${error.message}.`);
+    throw error;
+  }
+  const stopped = new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
+  });
+  try {
+    // Read once now, so the first scrape already ranks processes by CPU over the time since.
+    await samples.latest();
+    // Cache sizes do not change while the machine runs: read once (getconf may run once).
+    caches = readCaches();
+    process.stderr.write(`paratop serve: listening on ${exporter.url}\n`);
+    await stopped;
+  } finally {
+    exporter.close();
+  }
+}
