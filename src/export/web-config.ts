@@ -87,7 +87,9 @@ function readOrSay(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new ExportConfigError(`cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`);
+    throw new ExportConfigError(
+      `The ${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? error}).`,
+    );
   }
 }
 
@@ -95,11 +97,12 @@ function readOrSay(file: string, what: string): Buffer {
 export function loadWebConfig(file: string): WebConfig {
   const path = resolve(file);
   const spec = (() => {
-    const text = readOrSay(path, 'the web-config file').toString('utf8');
+    const text = readOrSay(path, 'web-config file').toString('utf8');
     try {
       return parseWebConfig(text, dirname(path));
     } catch (error) {
-      if (error instanceof ExportConfigError) throw new ExportConfigError(`${path}: ${error.message}`);
+      if (error instanceof ExportConfigError)
+        throw new ExportConfigError(`${path} is no usable web-config: ${error.message}`);
       throw error;
     }
   })();
@@ -109,7 +112,9 @@ export function loadWebConfig(file: string): WebConfig {
     try {
       createSecureContext(tlsFiles);
     } catch (error) {
-      throw new ExportConfigError(`${path}: its certificate and key cannot serve TLS: ${(error as Error).message}.`);
+      throw new ExportConfigError(
+        `${path}: its cert_file and key_file cannot serve TLS (${(error as Error).message}).`,
+      );
     }
   }
   return { ...spec, file: path, tlsFiles };
