@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../../src/cli/program.js';
 import { runWatched } from '../../helpers/started.js';
@@ -54,4 +58,44 @@ describe('every option with a bad value', () => {
       if (process.platform === 'linux') assert.deepEqual(result.started, [], 'nothing was started');
     });
   }
+});
+
+/** The exporter's values, each with the words the message must hold: what was wrong and what is accepted. */
+describe('the exporter: bad values, a port in use, a web-config that cannot serve', () => {
+  const invalidYaml = join(tmpdir(), `paratop-bad-web-config-${process.pid}.yml`);
+  writeFileSync(invalidYaml, 'basic_auth_users:\n  alice: plain-text-password\n');
+  const cases: [string[], RegExp][] = [
+    [['serve', '--listen', 'nonsense'], /'nonsense'.*ADDRESS:PORT/],
+    [['serve', '--listen', '127.0.0.1:99999'], /'127\.0\.0\.1:99999'.*port from 0 to 65535/],
+    [['serve', '--web-config', '/nonexistent/web.yml'], /cannot be read \(ENOENT\)/],
+    [['serve', '--web-config', invalidYaml], /alice must be a bcrypt hash/],
+    [['serve', '--export-processes', '0'], /'0'.*whole number from 1/],
+    [['serve', '--export-processes', '-1'], /'-1'.*whole number from 1/],
+    [['serve', '--export-processes', 'abc'], /'abc'.*whole number from 1/],
+    [['--export', '127.0.0.1:99999'], /'127\.0\.0\.1:99999'/],
+    [['--web-config', invalidYaml], /bcrypt hash/],
+  ];
+  for (const [args, message] of cases) {
+    test(`paratop ${args.join(' ')}`, async () => {
+      const result = await runWatched(args, {}, 20_000);
+      assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
+      if (process.platform === 'linux') assert.deepEqual(result.started, [], 'nothing was started');
+    });
+  }
+
+  test('paratop serve on a port already in use says so', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as { port: number };
+    try {
+      const result = await runWatched(['serve', '--listen', `127.0.0.1:${port}`], {}, 20_000);
+      assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
+      if (process.platform === 'linux') assert.deepEqual(result.started, [], 'nothing was started');
+    } finally {
+      holder.close();
+    }
+  });
 });
