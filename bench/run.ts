@@ -11,6 +11,7 @@ import { cacheSummary, cacheSourceSummary } from '../src/model/machine-summary.j
 import { RESULTS_DIR } from './paths.js';
 import { processCount, sleep } from './pty-process.js';
 import { BUSY_FRACTION, type SamplerSpeed, measureSamplerSpeed } from './sampler-speed.js';
+import { type ScrapeSpeed, type ServeIdle, measureScrapeSpeed, measureServeIdle } from './serve-scrape.js';
 import {
   type ForkBaseline,
   type SelfCost,
@@ -25,7 +26,7 @@ import {
 } from './self-cost.js';
 
 /**
- * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start]
+ * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start,serve]
  * Prints each table as it is measured and writes everything (figures, targets met or missed with
  * the measured values, and the printed tables) to bench/results/<date>.json; --quick and --only
  * runs go to <date>-quick.json, <date>-<sections>.json, so they never replace a full run's file.
@@ -432,11 +433,57 @@ async function startUp(): Promise<StartUp[]> {
   return results;
 }
 
+/** The machine the scrape target speaks of: about 470 processes. */
+const SCRAPE_TARGET_PROCESSES = 470;
+
+async function serve(): Promise<{ scrapes: ScrapeSpeed[]; idle: ServeIdle }> {
+  const scrapes = await measureScrapeSpeed(quick, SCRAPE_TARGET_PROCESSES);
+  table(
+    'Serve: one scrape of /metrics in-process (ms): stale = it samples first (serve, scraped less often ' +
+      'than every second), fresh = it takes the latest readings (the dashboard with --export)',
+    ['processes', 'exported', 'format', 'stale median', 'stale p95', 'fresh median', 'body KiB', 'scrapes'],
+    scrapes.map((result) => [
+      result.processes,
+      result.exported,
+      result.format,
+      fixed(result.staleMedianMs),
+      fixed(result.staleP95Ms),
+      fixed(result.freshMedianMs),
+      fixed(result.bodyBytes / 1024, 0),
+      result.scrapes,
+    ]),
+  );
+  const big = scrapes.find(
+    (result) =>
+      result.processes >= SCRAPE_TARGET_PROCESSES - 20 && result.exported < 1000 && result.format === 'prometheus',
+  );
+  if (big)
+    check(
+      `scrape of ${big.processes} processes (samples first, top ${big.exported} exported)`,
+      '<= 10 ms',
+      `median ${fixed(big.staleMedianMs)} ms, p95 ${fixed(big.staleP95Ms)} ms`,
+      big.staleMedianMs <= 10,
+    );
+  const idle = await measureServeIdle(quick ? 10 : 30);
+  table(
+    `Serve: paratop serve's CPU (% of one core) over ${idle.windowSeconds} s at ${idle.processes} processes`,
+    ['nobody scraping', 'scraped every second'],
+    [[fixed(idle.idlePercent), fixed(idle.scrapedEverySecondPercent)]],
+  );
+  check(
+    'paratop serve with nobody scraping',
+    '< 0.1% of a core',
+    `${fixed(idle.idlePercent)}%`,
+    idle.idlePercent < 0.1,
+  );
+  return { scrapes, idle };
+}
+
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cores, node: process.version, processes: processCount(), loadAverage: loadavg() },
   quick,
-  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'start', 'lab', 'memory', 'self'],
+  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'start', 'lab', 'memory', 'self', 'serve'],
 };
 if (wanted('sampler')) report.sampler = await samplerSpeed();
 if (wanted('accuracy')) report.accuracy = await accuracy();
@@ -445,6 +492,7 @@ if (wanted('start')) report.startUp = await startUp();
 if (wanted('lab')) report.lab = await lab();
 if (wanted('memory')) report.memoryLadder = await memoryLadder();
 if (wanted('self')) report.selfCost = await selfCost();
+if (wanted('serve')) report.serve = await serve();
 report.targets = targets;
 
 table(
