@@ -29,6 +29,9 @@ export interface ServeIdle {
   /** % of one core used by `paratop serve` with nobody scraping, and scraped every second */
   idlePercent: number;
   scrapedEverySecondPercent: number;
+  /** GET /metrics over loopback, request to last byte, of the scrapes every second (each reads afresh) */
+  httpMedianMs: number;
+  httpP95Ms: number;
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -98,13 +101,28 @@ export async function measureScrapeSpeed(quick: boolean, target: number): Promis
   return results;
 }
 
-async function scrapeOnce(url: string): Promise<void> {
+async function scrapeOnce(url: string): Promise<number> {
+  const started = performance.now();
   const reply = await fetch(url);
   await reply.text();
+  return performance.now() - started;
 }
 
-/** `paratop serve` as a real process: its CPU over a window with nobody scraping, then scraped every second. */
-export async function measureServeIdle(windowSeconds: number): Promise<ServeIdle> {
+/**
+ * `paratop serve` as a real process (in V8's lean mode, as users run it): its CPU over a window with
+ * nobody scraping, then scraped every second; with idle processes added up to `target`, if given.
+ */
+export async function measureServeIdle(windowSeconds: number, target = 0): Promise<ServeIdle> {
+  const extra = Math.max(0, target - processCount());
+  const sleepers = extra > 0 ? startIdleProcesses(extra) : null;
+  try {
+    return await measureServe(windowSeconds);
+  } finally {
+    sleepers?.stop();
+  }
+}
+
+async function measureServe(windowSeconds: number): Promise<ServeIdle> {
   const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -126,16 +144,20 @@ export async function measureServeIdle(windowSeconds: number): Promise<ServeIdle
     const idle = cpu() - before;
     before = cpu();
     const started = performance.now();
+    const times: number[] = [];
     for (let second = 1; second <= windowSeconds; second += 1) {
-      await scrapeOnce(url);
+      times.push(await scrapeOnce(url));
       await sleep(Math.max(0, started + second * 1000 - performance.now()));
     }
     const scraped = cpu() - before;
+    times.sort((a, b) => a - b);
     return {
       windowSeconds,
       processes: processCount(),
       idlePercent: (idle / windowSeconds) * 100,
       scrapedEverySecondPercent: (scraped / windowSeconds) * 100,
+      httpMedianMs: percentile(times, 0.5),
+      httpP95Ms: percentile(times, 0.95),
     };
   } finally {
     child.kill('SIGKILL');
