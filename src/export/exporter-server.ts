@@ -88,6 +88,8 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, where)));
     server.listen({ host: options.listen.host || undefined, port: options.listen.port }, () => resolve());
   });
+  // Once listening, a failed accept (out of file descriptors, say) loses that one scrape, never the dashboard.
+  server.on('error', () => undefined);
   const { port } = server.address() as AddressInfo;
   const address = { host: options.listen.host, port };
   const shown = formatListenAddress(address.host === '' ? { host: '0.0.0.0', port } : address);
