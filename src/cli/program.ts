@@ -306,29 +306,6 @@ export function buildProgram(hooks: ProgramHooks): Command {
     });
 
   program
-    .command('serve')
-    .description(
-      "serve the machine's figures to Prometheus at http://ADDRESS:PORT/metrics, without a screen " +
-        "(node_exporter's names where they share a figure, paratop_ for the rest)",
-    )
-    .addOption(
-      new Option(
-        '--listen <address:port>',
-        'where to listen; every interface only when named (0.0.0.0:9464, [::]:9464)',
-      )
-        .default(parseListenAddress(DEFAULT_LISTEN), DEFAULT_LISTEN)
-        .argParser(parseListen),
-    )
-    .addOption(webConfigOption())
-    .addOption(exportProcessesOption())
-    .addOption(exportCmdlineOption())
-    .action(async (flags: ExportFlags & { listen: ListenAddress }) => {
-      const settings = exportSettings(flags.listen, flags);
-      const { runServe } = await import('./commands/serve.js');
-      await runServe(await createSampler(samplerChoice()), settings);
-    });
-
-  program
     .command('info')
     .description('the machine: CPU model, cores, caches, memory')
     .option('--json', 'print JSON')
@@ -420,6 +397,29 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(async (flags: CalcFlags) => {
       const { runCalc } = await import('./commands/calc.js');
       await runCalc(flags);
+    });
+
+  program
+    .command('serve')
+    .description(
+      "serve the machine's figures to Prometheus at http://ADDRESS:PORT/metrics, without a screen " +
+        "(node_exporter's names where they share a figure, paratop_ for the rest)",
+    )
+    .addOption(
+      new Option(
+        '--listen <address:port>',
+        'where to listen; every interface only when named (0.0.0.0:9464, [::]:9464)',
+      )
+        .default(parseListenAddress(DEFAULT_LISTEN), DEFAULT_LISTEN)
+        .argParser(parseListen),
+    )
+    .addOption(webConfigOption())
+    .addOption(exportProcessesOption())
+    .addOption(exportCmdlineOption())
+    .action(async (flags: ExportFlags & { listen: ListenAddress }) => {
+      const settings = exportSettings(flags.listen, flags);
+      const { runServe } = await import('./commands/serve.js');
+      await runServe(await createSampler(samplerChoice()), settings);
     });
 
   return program;
