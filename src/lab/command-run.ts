@@ -28,13 +28,8 @@ export interface CommandRunDeps {
   outputPerSecond?: number;
 }
 
-/** A process of the command, as last seen. */
-export interface CommandProcess {
-  pid: number;
-  ppid: number;
-  name: string;
-  /** CPU time of the process itself, seconds, as last read. */
-  cpuSeconds: number | null;
+/** A process of the command, as last seen (fields named as in ProcessSample and ProcessLink). */
+export interface CommandProcess extends Pick<ProcessLink, 'pid' | 'ppid' | 'name' | 'cpuSeconds'> {
   peakThreads: number;
   /** Seconds after the command started when it was first and last seen. */
   firstSeen: number;
@@ -243,7 +238,7 @@ export class CommandRun implements LiveGroup {
     if (this.readyAt === 0) return;
     const now = performance.now();
     const elapsed = (now - this.lastSampleAt) / 1000;
-    const followed = new Map([...this.live].map(([pid, link]) => [pid, link.startTicks]));
+    const followed = new Map([...this.live].map(([pid, link]) => [pid, link.startToken]));
     const members = followTree(this.deps.scanner.read(), followed, this.rootPid);
     const current = new Map(members.map((link) => [link.pid, link]));
     let changed = false;
@@ -269,8 +264,8 @@ export class CommandRun implements LiveGroup {
       this.seen.set(link.pid, {
         pid: link.pid,
         ppid: link.ppid,
-        name: toPrintable(link.comm),
-        cpuSeconds: link.ownCpuSeconds,
+        name: toPrintable(link.name),
+        cpuSeconds: link.cpuSeconds,
         peakThreads,
         firstSeen: entry?.firstSeen ?? since,
         lastSeen: since,
@@ -297,7 +292,7 @@ export class CommandRun implements LiveGroup {
    * process that left the session with setsid is not left running, provided paratop had seen it.
    */
   private tellKeeper(): void {
-    const processes = [...this.live.values()].map((link): [number, number] => [link.pid, link.startTicks]);
+    const processes = [...this.live.values()].map((link): [number, string] => [link.pid, link.startToken]);
     const text = JSON.stringify(processes);
     if (!this.keeper || text === this.toldKeeper) return;
     this.toldKeeper = text;
@@ -436,7 +431,7 @@ export class CommandRun implements LiveGroup {
   private threadStatesOf(link: ProcessLink, elapsed: number): WorkerState[] {
     const threads = this.deps.scanner.threads(link.pid);
     // Where threads cannot be seen (macOS), the process stands for its threads.
-    const rows = threads.length > 0 ? threads : [{ tid: null, name: link.comm, cpuSeconds: link.ownCpuSeconds }];
+    const rows = threads.length > 0 ? threads : [{ tid: null, name: link.name, cpuSeconds: link.cpuSeconds }];
     return rows.map((thread) => {
       const key = `${link.pid}/${thread.tid ?? ''}`;
       let index = this.threadIndex.get(key);
@@ -520,7 +515,7 @@ export class CommandRun implements LiveGroup {
     const now = new Map(this.deps.scanner.read().map((link) => [link.pid, link]));
     for (const link of this.live.values()) {
       const current = now.get(link.pid);
-      if (current && current.startTicks === link.startTicks && current.sid === this.rootPid) return true;
+      if (current && current.startToken === link.startToken && current.sid === this.rootPid) return true;
     }
     return false;
   }
@@ -528,10 +523,10 @@ export class CommandRun implements LiveGroup {
   /** A process of the tree by PID, unless the PID now belongs to someone else (it was reused). */
   private signalFollowed(pid: number, name: NodeJS.Signals): void {
     const link = this.live.get(pid);
-    if (link && this.deps.scanner.isSame(pid, link.startTicks)) signalQuietly(pid, name);
+    if (link && this.deps.scanner.isSame(pid, link.startToken)) signalQuietly(pid, name);
   }
 }
 
 function totalCpu(link: ProcessLink): number {
-  return (link.ownCpuSeconds ?? 0) + (link.reapedCpuSeconds ?? 0);
+  return (link.cpuSeconds ?? 0) + (link.reapedCpuSeconds ?? 0);
 }
