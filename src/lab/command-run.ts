@@ -4,6 +4,10 @@ import type { FromKeeper, KeeperSpec, ToKeeper } from './protocol.js';
 import type { StopReason, WorkerState } from '../model/lab-types.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import { OutputLog, type OutputLine } from '../model/output-log.js';
+import { deferred } from './deferred.js';
+import { OutputPump } from './output-pump.js';
+import { climbStopLadder, stopStages } from './stop-ladder.js';
+import { ThreadRows } from './thread-rows.js';
 import type { CpuTimes } from '../model/types.js';
 import { CommandLineError, type CommandRequest } from './command-line.js';
 import { workloadPath } from './launch-workload.js';
@@ -51,11 +55,6 @@ const START_TIMEOUT_MS = 15_000;
 /** How often output may trigger a redraw. */
 const OUTPUT_REDRAW_MS = 250;
 const POLL_MS = 100;
-/** Output intake is metered over windows this long. */
-const INTAKE_WINDOW_MS = 100;
-/** After the command ends, its last output is read until the pipes are quiet this long, at most DRAIN_MAX_MS. */
-const DRAIN_QUIET_MS = 50;
-const DRAIN_MAX_MS = 1000;
 
 /**
  * The user's command, started by the keeper in a session of its own, and followed as it runs: its
@@ -74,12 +73,12 @@ export class CommandRun implements LiveGroup {
   exit: { code: number | null; signal: string | null } | null = null;
   /** Processes of the command still running when it ended, stopped with it. */
   leftovers = 0;
+  private readonly ended = deferred();
   /** Resolves when the command itself has ended. */
-  readonly finished: Promise<void>;
+  readonly finished = this.ended.promise;
   private endedAt = 0;
   /** The command's run time as its parent (the keeper) measured it: exact even for a short command. */
   private exactWallSeconds: number | null = null;
-  private settleFinished: () => void = () => undefined;
   private readonly live = new Map<number, ProcessLink>();
   private readonly seen = new Map<number, CommandProcess>();
   /** CPU of processes that ended outside the tree's reach (reaped by init): their last reading. */
@@ -88,8 +87,7 @@ export class CommandRun implements LiveGroup {
   private rootFinalCpu: number | null = null;
   private rootLastCpu = 0;
   private threads: WorkerState[] = [];
-  private readonly threadIndex = new Map<string, number>();
-  private readonly threadCpu = new Map<string, number>();
+  private readonly threadRows = new ThreadRows();
   private lastSampleAt = 0;
   private coresAtStart: (CpuTimes | undefined)[] | null = null;
   private peakProcesses = 0;
@@ -97,21 +95,14 @@ export class CommandRun implements LiveGroup {
   private stopping: Promise<StopReason> | null = null;
   private redrawTimer: NodeJS.Timeout | undefined;
   private keeper: ResultPromise | null = null;
-  private intake = { windowStart: 0, taken: 0, paused: false };
-  private pipes: NodeJS.ReadableStream[] = [];
-  private draining = false;
-  private lastOutputAt = 0;
+  private pump: OutputPump | null = null;
   /** What the keeper was last told paratop follows, so an unchanged tree is not sent again. */
   private toldKeeper = '';
 
   private constructor(
     readonly request: CommandRequest,
     private readonly deps: CommandRunDeps,
-  ) {
-    this.finished = new Promise((resolve) => {
-      this.settleFinished = resolve;
-    });
-  }
+  ) {}
 
   get workerCount(): number {
     return this.live.size;
@@ -140,32 +131,23 @@ export class CommandRun implements LiveGroup {
       cleanup: true,
     });
     run.keeper = keeper;
-    const pipes = [keeper.stdout, keeper.stderr];
-    run.pipes = pipes;
-    for (const [stream, pipe] of [
+    const streams = [
       ['out', keeper.stdout],
       ['err', keeper.stderr],
-    ] as const) {
-      pipe.setEncoding('utf8');
-      pipe.on('data', (text: string) => {
-        run.print(stream, text);
-        run.meterIntake(text.length, pipes);
-      });
-    }
-    let started: () => void = () => undefined;
-    let failed: (error: Error) => void = () => undefined;
-    const running = new Promise<void>((resolve, reject) => {
-      started = resolve;
-      failed = reject;
+    ] as const;
+    run.pump = new OutputPump(streams, {
+      perSecond: deps.outputPerSecond,
+      onText: (stream, text) => run.print(stream, text),
     });
-    running.catch(() => undefined);
+    const running = deferred(true);
+    const failed = (error: Error): void => running.reject(error);
     void (async () => {
       try {
         for await (const message of keeper.getEachMessage()) {
           const fromKeeper = message as FromKeeper;
           if (fromKeeper.type === 'started') {
             run.begin(fromKeeper.pid);
-            started();
+            running.resolve();
           } else if (fromKeeper.type === 'spawn-failed')
             failed(new CommandLineError(`could not start ${request.display}: ${fromKeeper.message}`));
           else run.end(fromKeeper);
@@ -184,7 +166,7 @@ export class CommandRun implements LiveGroup {
       START_TIMEOUT_MS,
     );
     try {
-      await running;
+      await running.promise;
       return run;
     } catch (error) {
       run.killNow();
@@ -271,7 +253,10 @@ export class CommandRun implements LiveGroup {
         lastSeen: since,
         ended: false,
       });
-      threads.push(...this.threadStatesOf(link, elapsed));
+      const seen = this.deps.scanner.threads(link.pid);
+      // Where threads cannot be seen (macOS), the process stands for its threads.
+      const readings = seen.length > 0 ? seen : [{ tid: null, name: link.name, cpuSeconds: link.cpuSeconds }];
+      threads.push(...this.threadRows.rows(link.pid, readings, elapsed));
     }
     this.threads = threads;
     this.peakProcesses = Math.max(this.peakProcesses, members.length);
@@ -352,51 +337,10 @@ export class CommandRun implements LiveGroup {
     }
     // What it printed last may still be in the pipe (or held back by the intake limit): read it
     // first, so `lab exec` prints it before the result and the pane ends with it.
-    void this.drainOutput().then(() => {
-      this.settleFinished();
+    void (this.pump?.drain() ?? Promise.resolve()).then(() => {
+      this.ended.resolve();
       this.deps.onChange();
     });
-  }
-
-  /** Read what is left in the output pipes at full speed, until they are quiet (or a second passes). */
-  private async drainOutput(): Promise<void> {
-    this.intake.paused = false;
-    this.draining = true;
-    for (const pipe of this.pipes) pipe.resume();
-    const deadline = performance.now() + DRAIN_MAX_MS;
-    while (performance.now() < deadline && performance.now() - this.lastOutputAt < DRAIN_QUIET_MS) {
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_QUIET_MS / 2));
-    }
-  }
-
-  /**
-   * Stop reading output. A process that escaped the session may still hold the pipes; they must
-   * not keep paratop (or `lab exec`) waiting for it.
-   */
-  private releaseOutput(): void {
-    setTimeout(() => {
-      for (const pipe of this.pipes) (pipe as NodeJS.ReadableStream & { destroy(): void }).destroy();
-    }, DRAIN_MAX_MS).unref();
-  }
-
-  /** Past the output budget of this window: stop reading until the next one. */
-  private meterIntake(size: number, pipes: readonly NodeJS.ReadableStream[]): void {
-    const limit = this.deps.outputPerSecond;
-    if (!limit || this.intake.paused || this.draining) return;
-    const now = performance.now();
-    if (now - this.intake.windowStart >= INTAKE_WINDOW_MS) this.intake = { windowStart: now, taken: 0, paused: false };
-    this.intake.taken += size;
-    if (this.intake.taken < (limit * INTAKE_WINDOW_MS) / 1000) return;
-    this.intake.paused = true;
-    for (const pipe of pipes) pipe.pause();
-    setTimeout(
-      () => {
-        if (this.draining) return;
-        this.intake = { windowStart: performance.now(), taken: 0, paused: false };
-        for (const pipe of pipes) pipe.resume();
-      },
-      Math.max(0, this.intake.windowStart + INTAKE_WINDOW_MS - now),
-    );
   }
 
   /** A command that ended before the first look at /proc is still listed, with what the keeper knows. */
@@ -419,7 +363,6 @@ export class CommandRun implements LiveGroup {
   }
 
   private print(stream: OutputLine['stream'], text: string): void {
-    this.lastOutputAt = performance.now();
     this.output.append(stream, text);
     this.deps.onOutput?.(stream, text);
     this.redrawTimer ??= setTimeout(() => {
@@ -428,65 +371,32 @@ export class CommandRun implements LiveGroup {
     }, OUTPUT_REDRAW_MS);
   }
 
-  private threadStatesOf(link: ProcessLink, elapsed: number): WorkerState[] {
-    const threads = this.deps.scanner.threads(link.pid);
-    // Where threads cannot be seen (macOS), the process stands for its threads.
-    const rows = threads.length > 0 ? threads : [{ tid: null, name: link.name, cpuSeconds: link.cpuSeconds }];
-    return rows.map((thread) => {
-      const key = `${link.pid}/${thread.tid ?? ''}`;
-      let index = this.threadIndex.get(key);
-      if (index === undefined) {
-        index = this.threadIndex.size + 1;
-        this.threadIndex.set(key, index);
-      }
-      const before = this.threadCpu.get(key);
-      if (thread.cpuSeconds !== null) this.threadCpu.set(key, thread.cpuSeconds);
-      const cpu =
-        before !== undefined && thread.cpuSeconds !== null && elapsed > 0
-          ? Math.max(0, ((thread.cpuSeconds - before) / elapsed) * 100)
-          : null;
-      return {
-        index,
-        pid: link.pid,
-        tid: thread.tid,
-        name: toPrintable(thread.name),
-        units: 0,
-        cpuSeconds: thread.cpuSeconds,
-        cpu,
-        exit: null,
-      };
-    });
-  }
-
   private async stopInStages(): Promise<StopReason> {
     this.sample();
     const endedByItself = this.exit !== null;
     if (endedByItself) this.leftovers = this.live.size;
-    let stoppedBy: StopReason = endedByItself ? 'finished' : 'asked';
-    const stages: [NodeJS.Signals, number, StopReason][] = [
-      ['SIGINT', this.deps.stageMs.ask, 'asked'],
-      ['SIGTERM', this.deps.stageMs.terminate, 'terminated'],
-      ['SIGKILL', this.deps.stageMs.kill, 'killed'],
-    ];
+    const stages = stopStages(this.deps.stageMs, 'SIGINT');
     // Ctrl-C is for the command itself; what it left in the background ignores SIGINT (sh does
     // that to its & jobs), so leftovers start at SIGTERM.
     if (endedByItself) stages.shift();
     const done = (): boolean => this.exit !== null && this.live.size === 0;
-    for (const [name, waitMs, label] of stages) {
-      if (done()) break;
-      if (!endedByItself) stoppedBy = label;
-      this.signalAll(name);
-      const deadline = performance.now() + waitMs;
-      while (!done() && performance.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        this.sample();
-      }
-    }
+    const reason = await climbStopLadder(stages, {
+      done,
+      send: (stage) => this.signalAll(stage.signal ?? 'SIGINT'),
+      waitForEnd: async (ms) => {
+        const deadline = performance.now() + ms;
+        while (!done() && performance.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          this.sample();
+        }
+      },
+    });
     if (!done()) this.killNow();
     // The keeper's watch is over; on its way out it sweeps the session once more.
     this.keeper?.kill('SIGTERM');
-    this.releaseOutput();
-    return stoppedBy;
+    // A process that escaped the session may still hold the pipes: it must keep nobody waiting.
+    this.pump?.release();
+    return endedByItself ? 'finished' : (reason ?? 'asked');
   }
 
   /** The process group, and any process of the tree that has left it (every one, if the group cannot be trusted). */

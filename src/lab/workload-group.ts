@@ -3,7 +3,10 @@ import type { JoinedResult, ScenarioKind, StopReason, WorkerState } from '../mod
 import type { CpuTimes } from '../model/types.js';
 import type { LaunchedWorkload, WorkloadProgram, launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
+import { cpuPercent, perSecond } from '../model/cpu-load.js';
+import { deferred } from './deferred.js';
 import { signalQuietly } from './signal-quietly.js';
+import { climbStopLadder, stopStages } from './stop-ladder.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 
 export interface GroupOptions {
@@ -86,18 +89,14 @@ export class WorkloadGroup implements LiveGroup {
   private readonly countedAfterStop = new Set<number>();
   /** Every workload ended on being asked (none needed a signal), so each sent its last count. */
   private stoppedWhenAsked = false;
-  private settleFinished: () => void = () => undefined;
+  private readonly allFinished = deferred();
   /** Resolves when every worker process has said it finished, or has exited. */
-  readonly finished: Promise<void>;
+  readonly finished = this.allFinished.promise;
 
   private constructor(
     readonly options: GroupOptions,
     private readonly deps: GroupDeps,
-  ) {
-    this.finished = new Promise((resolve) => {
-      this.settleFinished = resolve;
-    });
-  }
+  ) {}
 
   get kind(): ScenarioKind {
     return this.options.kind;
@@ -125,14 +124,9 @@ export class WorkloadGroup implements LiveGroup {
     const group = new WorkloadGroup(options, deps);
     if (options.onMessage) group.listeners.push(options.onMessage);
     track(group);
-    let allReady: () => void = () => undefined;
-    let failed: (error: Error) => void = () => undefined;
-    const ready = new Promise<void>((resolve, reject) => {
-      allReady = resolve;
-      failed = reject;
-    });
     // It may fail while workers are still being launched, before anyone awaits it.
-    ready.catch(() => undefined);
+    const ready = deferred(true);
+    const failed = (error: Error): void => ready.reject(error);
     const timeout = setTimeout(
       () => failed(new Error(`workers did not start within ${READY_TIMEOUT_MS / 1000} s`)),
       READY_TIMEOUT_MS,
@@ -143,7 +137,7 @@ export class WorkloadGroup implements LiveGroup {
       if (group.readyAt !== 0 || group.launched.length < specs.length || group.states.size < options.workers) return;
       group.beginMeasuring();
       group.send({ type: 'go' });
-      allReady();
+      ready.resolve();
     };
     try {
       for (const spec of specs) {
@@ -166,11 +160,11 @@ export class WorkloadGroup implements LiveGroup {
             failed(new Error(`a worker ${how} while starting${end.stderr ? `: ${end.stderr.trim()}` : ''}`));
           for (const state of group.states.values())
             if (state.pid === entry.workload.pid && !state.exit) state.exit = how;
-          if (!group.alive()) group.settleFinished();
+          if (!group.alive()) group.allFinished.resolve();
           deps.onChange();
         });
       }
-      await ready;
+      await ready.promise;
       return group;
     } catch (error) {
       group.killNow();
@@ -247,7 +241,7 @@ export class WorkloadGroup implements LiveGroup {
       if (total !== null) {
         const before = this.lastWorkerCpu.get(state.index);
         state.cpuSeconds = total - (this.workerCpuAtReady.get(state.index) ?? total);
-        state.cpu = before !== undefined && elapsed > 0 ? Math.max(0, ((total - before) / elapsed) * 100) : null;
+        state.cpu = before === undefined ? null : cpuPercent(before, total, elapsed);
         this.lastWorkerCpu.set(state.index, total);
       }
       const ctx = state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
@@ -260,7 +254,7 @@ export class WorkloadGroup implements LiveGroup {
         this.lastCtx.set(state.index, ctx);
       }
     }
-    this.ctxPerSecond = counted && elapsed > 0 ? switches / elapsed : this.ctxPerSecond;
+    this.ctxPerSecond = (counted ? perSecond(0, switches, elapsed) : null) ?? this.ctxPerSecond;
     this.lastSampleAt = now;
   }
 
@@ -310,29 +304,23 @@ export class WorkloadGroup implements LiveGroup {
   }
 
   private async stopInStages(): Promise<StopReason> {
-    let stoppedBy: StopReason = this.alive() ? 'asked' : 'exited';
     const remaining = (): LaunchedWorkload[] =>
       this.launched.map(({ workload }) => workload).filter((workload) => workload.alive);
-    const stages: [NodeJS.Signals | null, number, StopReason][] = [
-      [null, this.deps.stageMs.ask, 'asked'],
-      ['SIGTERM', this.deps.stageMs.terminate, 'terminated'],
-      ['SIGKILL', this.deps.stageMs.kill, 'killed'],
-    ];
-    for (const [signal, waitMs, label] of stages) {
-      const workloads = remaining();
-      if (workloads.length === 0) break;
-      stoppedBy = label;
-      if (signal === null) this.stopAskedAt = performance.now();
-      for (const workload of workloads) {
-        if (signal) workload.kill(signal);
-        else workload.send({ type: 'stop' });
-      }
-      await allEnded(workloads, waitMs);
-    }
+    const reason = await climbStopLadder(stopStages(this.deps.stageMs, null), {
+      done: () => remaining().length === 0,
+      send: ({ signal }) => {
+        if (signal === null) this.stopAskedAt = performance.now();
+        for (const workload of remaining()) {
+          if (signal) workload.kill(signal);
+          else workload.send({ type: 'stop' });
+        }
+      },
+      waitForEnd: (ms) => allEnded(remaining(), ms),
+    });
     // Let the last progress messages, sent just before exit, be read.
     await new Promise((resolve) => setImmediate(resolve));
-    this.stoppedWhenAsked = stoppedBy === 'asked';
-    return stoppedBy;
+    this.stoppedWhenAsked = reason === 'asked';
+    return reason ?? 'exited';
   }
 
   private specs(switchIntervalMs: number, parentPid: number): WorkloadSpec[] {
@@ -389,7 +377,7 @@ export class WorkloadGroup implements LiveGroup {
         break;
       case 'finished':
         this.finishedCount += 1;
-        if (this.finishedCount === this.launched.length) this.settleFinished();
+        if (this.finishedCount === this.launched.length) this.allFinished.resolve();
         break;
       case 'error':
         for (const state of this.states.values())
@@ -438,13 +426,13 @@ export class WorkloadGroup implements LiveGroup {
   }
 }
 
-async function allEnded(workloads: readonly LaunchedWorkload[], timeoutMs: number): Promise<boolean> {
+async function allEnded(workloads: readonly LaunchedWorkload[], timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
   });
   try {
-    return await Promise.race([Promise.all(workloads.map((workload) => workload.ended)).then(() => true), late]);
+    await Promise.race([Promise.all(workloads.map((workload) => workload.ended)), late]);
   } finally {
     clearTimeout(timer);
   }
