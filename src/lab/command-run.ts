@@ -2,7 +2,6 @@ import { basename } from 'node:path';
 import type { ResultPromise } from 'execa';
 import type { FromKeeper, KeeperSpec, ToKeeper } from './protocol.js';
 import type { StopReason, WorkerState } from '../model/lab-types.js';
-import { toPrintable } from '../model/untrusted-text.js';
 import { OutputLog, type OutputLine } from '../model/output-log.js';
 import { deferred } from './deferred.js';
 import { OutputPump } from './output-pump.js';
@@ -12,7 +11,8 @@ import type { CpuTimes } from '../model/types.js';
 import { CommandLineError, type CommandRequest } from './command-line.js';
 import { workloadPath } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
-import type { ProcessLink, ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
+import type { ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
+import { type CommandProcess, CommandTree } from './command-tree.js';
 import { followTree } from './process-tree.js';
 import { signalQuietly } from './signal-quietly.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
@@ -30,15 +30,6 @@ export interface CommandRunDeps {
    * its writes, as it would on a slow terminal. None: as fast as it comes.
    */
   outputPerSecond?: number;
-}
-
-/** A process of the command, as last seen (fields named as in ProcessSample and ProcessLink). */
-export interface CommandProcess extends Pick<ProcessLink, 'pid' | 'ppid' | 'name' | 'cpuSeconds'> {
-  peakThreads: number;
-  /** Seconds after the command started when it was first and last seen. */
-  firstSeen: number;
-  lastSeen: number;
-  ended: boolean;
 }
 
 export interface CommandMeasure {
@@ -68,7 +59,6 @@ export class CommandRun implements LiveGroup {
   readonly ctxPerSecond = null;
   readonly output = new OutputLog();
   readyAt = 0;
-  rootPid = 0;
   /** How the command ended; null while it runs. */
   exit: { code: number | null; signal: string | null } | null = null;
   /** Processes of the command still running when it ended, stopped with it. */
@@ -79,19 +69,13 @@ export class CommandRun implements LiveGroup {
   private endedAt = 0;
   /** The command's run time as its parent (the keeper) measured it: exact even for a short command. */
   private exactWallSeconds: number | null = null;
-  private readonly live = new Map<number, ProcessLink>();
-  private readonly seen = new Map<number, CommandProcess>();
-  /** CPU of processes that ended outside the tree's reach (reaped by init): their last reading. */
-  private departedCpu = 0;
+  private readonly tree = new CommandTree();
   /** The command's own CPU time and its reaped descendants', from the keeper once it has ended. */
   private rootFinalCpu: number | null = null;
-  private rootLastCpu = 0;
   private threads: WorkerState[] = [];
   private readonly threadRows = new ThreadRows();
   private lastSampleAt = 0;
   private coresAtStart: (CpuTimes | undefined)[] | null = null;
-  private peakProcesses = 0;
-  private peakThreads = 0;
   private stopping: Promise<StopReason> | null = null;
   private redrawTimer: NodeJS.Timeout | undefined;
   private keeper: ResultPromise | null = null;
@@ -105,7 +89,11 @@ export class CommandRun implements LiveGroup {
   ) {}
 
   get workerCount(): number {
-    return this.live.size;
+    return this.tree.live().size;
+  }
+
+  get rootPid(): number {
+    return this.tree.rootPid;
   }
 
   /** Start the command through the keeper; resolves once it runs. `track` hears of the run at once. */
@@ -181,11 +169,11 @@ export class CommandRun implements LiveGroup {
   }
 
   livePids(): number[] {
-    return [...this.live.keys()];
+    return [...this.tree.live().keys()];
   }
 
   alive(): boolean {
-    return this.exit === null || this.live.size > 0;
+    return this.exit === null || this.tree.live().size > 0;
   }
 
   elapsedSeconds(): number {
@@ -196,11 +184,7 @@ export class CommandRun implements LiveGroup {
 
   /** The CPU time of the command and everything it started, ended processes included. */
   cpuSeconds(): number | null {
-    if (this.readyAt === 0) return null;
-    let total = this.departedCpu;
-    for (const link of this.live.values()) total += totalCpu(link);
-    if (!this.live.has(this.rootPid)) total += this.rootFinalCpu ?? this.rootLastCpu;
-    return total;
+    return this.readyAt === 0 ? null : this.tree.cpuSeconds(this.rootFinalCpu);
   }
 
   workerStates(): WorkerState[] {
@@ -220,50 +204,16 @@ export class CommandRun implements LiveGroup {
     if (this.readyAt === 0) return;
     const now = performance.now();
     const elapsed = (now - this.lastSampleAt) / 1000;
-    const followed = new Map([...this.live].map(([pid, link]) => [pid, link.startToken]));
-    const members = followTree(this.deps.scanner.read(), followed, this.rootPid);
-    const current = new Map(members.map((link) => [link.pid, link]));
-    let changed = false;
-    const before = new Set(this.live.keys());
-    for (const [pid, link] of this.live) {
-      if (current.has(pid)) continue;
-      // A child of a followed process is reaped by it: its time goes into the parent's reaped
-      // time (and so, up the chain, into the command's final figure). Only orphans' time is lost.
-      if (pid !== this.rootPid && !before.has(link.ppid)) this.departedCpu += totalCpu(link);
-      if (pid === this.rootPid) this.rootLastCpu = totalCpu(link);
-      this.live.delete(pid);
-      const entry = this.seen.get(pid);
-      if (entry) entry.ended = true;
-      changed = true;
-    }
-    const since = (now - this.readyAt) / 1000;
+    const members = followTree(this.deps.scanner.read(), this.tree.followed(), this.rootPid);
+    const changed = this.tree.update(members, (now - this.readyAt) / 1000);
     const threads: WorkerState[] = [];
     for (const link of members) {
-      if (!this.live.has(link.pid)) changed = true;
-      this.live.set(link.pid, link);
-      const entry = this.seen.get(link.pid);
-      const peakThreads = Math.max(entry?.peakThreads ?? 0, link.threads);
-      this.seen.set(link.pid, {
-        pid: link.pid,
-        ppid: link.ppid,
-        name: toPrintable(link.name),
-        cpuSeconds: link.cpuSeconds,
-        peakThreads,
-        firstSeen: entry?.firstSeen ?? since,
-        lastSeen: since,
-        ended: false,
-      });
       const seen = this.deps.scanner.threads(link.pid);
       // Where threads cannot be seen (macOS), the process stands for its threads.
       const readings = seen.length > 0 ? seen : [{ tid: null, name: link.name, cpuSeconds: link.cpuSeconds }];
       threads.push(...this.threadRows.rows(link.pid, readings, elapsed));
     }
     this.threads = threads;
-    this.peakProcesses = Math.max(this.peakProcesses, members.length);
-    this.peakThreads = Math.max(
-      this.peakThreads,
-      members.reduce((sum, link) => sum + link.threads, 0),
-    );
     this.lastSampleAt = now;
     if (changed) {
       this.tellKeeper();
@@ -277,7 +227,7 @@ export class CommandRun implements LiveGroup {
    * process that left the session with setsid is not left running, provided paratop had seen it.
    */
   private tellKeeper(): void {
-    const processes = [...this.live.values()].map((link): [number, string] => [link.pid, link.startToken]);
+    const processes = [...this.tree.live().values()].map((link): [number, string] => [link.pid, link.startToken]);
     const text = JSON.stringify(processes);
     if (!this.keeper || text === this.toldKeeper) return;
     this.toldKeeper = text;
@@ -297,9 +247,9 @@ export class CommandRun implements LiveGroup {
       cpuSeconds: this.cpuSeconds(),
       coresBefore: this.coresAtStart,
       coresAfter: this.deps.probe.coreTimes(),
-      processes: [...this.seen.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.pid - b.pid),
-      peakProcesses: this.peakProcesses,
-      peakThreads: this.peakThreads,
+      processes: this.tree.processes(),
+      peakProcesses: this.tree.peakProcesses,
+      peakThreads: this.tree.peakThreads,
     };
   }
 
@@ -312,14 +262,14 @@ export class CommandRun implements LiveGroup {
     clearTimeout(this.redrawTimer);
     if (this.rootPid > 0) {
       if (this.groupIsOurs()) signalQuietly(-this.rootPid, 'SIGKILL');
-      for (const pid of this.live.keys()) this.signalFollowed(pid, 'SIGKILL');
+      for (const pid of this.tree.live().keys()) this.signalFollowed(pid, 'SIGKILL');
     }
     // The keeper sweeps the command's session once more on its way out.
     this.keeper?.kill('SIGTERM');
   }
 
   private begin(pid: number): void {
-    this.rootPid = pid;
+    this.tree.rootPid = pid;
     this.readyAt = performance.now();
     this.lastSampleAt = this.readyAt;
     this.coresAtStart = this.deps.probe.coreTimes();
@@ -345,21 +295,12 @@ export class CommandRun implements LiveGroup {
 
   /** A command that ended before the first look at /proc is still listed, with what the keeper knows. */
   private rememberShortLivedRoot(): void {
-    if (this.rootPid <= 0 || this.seen.has(this.rootPid)) return;
-    const name = basename(this.request.argv[0] ?? '').slice(0, 15);
-    const lifetime = this.elapsedSeconds();
-    this.seen.set(this.rootPid, {
-      pid: this.rootPid,
+    this.tree.rememberUnseenRoot({
       ppid: this.keeper?.pid ?? 0,
-      name,
+      name: basename(this.request.argv[0] ?? '').slice(0, 15),
       cpuSeconds: this.rootFinalCpu,
-      peakThreads: 1,
-      firstSeen: 0,
-      lastSeen: lifetime,
-      ended: true,
+      lastSeen: this.elapsedSeconds(),
     });
-    this.peakProcesses = Math.max(this.peakProcesses, 1);
-    this.peakThreads = Math.max(this.peakThreads, 1);
   }
 
   private print(stream: OutputLine['stream'], text: string): void {
@@ -374,12 +315,12 @@ export class CommandRun implements LiveGroup {
   private async stopInStages(): Promise<StopReason> {
     this.sample();
     const endedByItself = this.exit !== null;
-    if (endedByItself) this.leftovers = this.live.size;
+    if (endedByItself) this.leftovers = this.tree.live().size;
     const stages = stopStages(this.deps.stageMs, 'SIGINT');
     // Ctrl-C is for the command itself; what it left in the background ignores SIGINT (sh does
     // that to its & jobs), so leftovers start at SIGTERM.
     if (endedByItself) stages.shift();
-    const done = (): boolean => this.exit !== null && this.live.size === 0;
+    const done = (): boolean => this.exit !== null && this.tree.live().size === 0;
     const reason = await climbStopLadder(stages, {
       done,
       send: (stage) => this.signalAll(stage.signal ?? 'SIGINT'),
@@ -404,7 +345,7 @@ export class CommandRun implements LiveGroup {
     if (this.rootPid <= 0) return;
     const group = this.groupIsOurs();
     if (group) signalQuietly(-this.rootPid, name);
-    for (const link of this.live.values())
+    for (const link of this.tree.live().values())
       if (!group || link.pgid !== this.rootPid) this.signalFollowed(link.pid, name);
   }
 
@@ -423,7 +364,7 @@ export class CommandRun implements LiveGroup {
     if (this.exit === null) return true;
     // One look at every process (on macOS each look is a `ps`), then each followed one checked in it.
     const now = new Map(this.deps.scanner.read().map((link) => [link.pid, link]));
-    for (const link of this.live.values()) {
+    for (const link of this.tree.live().values()) {
       const current = now.get(link.pid);
       if (current && current.startToken === link.startToken && current.sid === this.rootPid) return true;
     }
@@ -432,11 +373,7 @@ export class CommandRun implements LiveGroup {
 
   /** A process of the tree by PID, unless the PID now belongs to someone else (it was reused). */
   private signalFollowed(pid: number, name: NodeJS.Signals): void {
-    const link = this.live.get(pid);
+    const link = this.tree.live().get(pid);
     if (link && this.deps.scanner.isSame(pid, link.startToken)) signalQuietly(pid, name);
   }
-}
-
-function totalCpu(link: ProcessLink): number {
-  return (link.cpuSeconds ?? 0) + (link.reapedCpuSeconds ?? 0);
 }

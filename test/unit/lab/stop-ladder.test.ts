@@ -54,7 +54,11 @@ describe('the stop ladder', () => {
 
   test('the ask stage can be a signal (SIGINT, as Ctrl-C sends)', () => {
     assert.deepEqual(
-      stopStages({ ask: 1, terminate: 2, kill: 3 }, 'SIGINT').map((stage) => [stage.signal, stage.waitMs, stage.reason]),
+      stopStages({ ask: 1, terminate: 2, kill: 3 }, 'SIGINT').map((stage) => [
+        stage.signal,
+        stage.waitMs,
+        stage.reason,
+      ]),
       [
         ['SIGINT', 1, 'asked'],
         ['SIGTERM', 2, 'terminated'],
