@@ -4,6 +4,7 @@ import type { CpuTimes } from '../model/types.js';
 import type { LaunchedWorkload, WorkloadProgram, launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
 import { cpuPercent, perSecond } from '../model/cpu-load.js';
+import { CounterTrack } from './counter-track.js';
 import { deferred } from './deferred.js';
 import { signalQuietly } from './signal-quietly.js';
 import { climbStopLadder, stopStages } from './stop-ladder.js';
@@ -73,12 +74,11 @@ export class WorkloadGroup implements LiveGroup {
   /** What a Python workload said of itself. */
   python: { version: string; freeThreaded: boolean } | null = null;
   private readonly listeners: ((message: ToEngine, from: LaunchedWorkload) => void)[] = [];
-  private cpuAtReady = new Map<number, number>();
-  private workerCpuAtReady = new Map<number, number>();
-  private lastProcessCpu = new Map<number, number>();
-  private lastWorkerCpu = new Map<number, number>();
-  private lastCtx = new Map<number, number>();
-  private ctxAtReady = new Map<number, number>();
+  /** CPU seconds of each worker process, by PID. */
+  private readonly processCpu = new CounterTrack<number>();
+  /** CPU seconds and context switches of each worker, by its index. */
+  private readonly workerCpu = new CounterTrack<number>();
+  private readonly switches = new CounterTrack<number>();
   private lastSampleAt = 0;
   private coresAtReady: (CpuTimes | undefined)[] | null = null;
   private finishedCount = 0;
@@ -215,14 +215,7 @@ export class WorkloadGroup implements LiveGroup {
 
   /** CPU time of every worker process since measuring began; a dead one counts up to its last reading. */
   cpuSeconds(): number | null {
-    let total = 0;
-    for (const pid of this.pids()) {
-      const start = this.cpuAtReady.get(pid);
-      const latest = this.lastProcessCpu.get(pid);
-      if (start === undefined || latest === undefined) return null;
-      total += latest - start;
-    }
-    return total;
+    return this.processCpu.totalOver(this.pids());
   }
 
   /** Refresh per-worker CPU% and context switches from the kernel. */
@@ -232,26 +225,22 @@ export class WorkloadGroup implements LiveGroup {
     const elapsed = (now - this.lastSampleAt) / 1000;
     for (const pid of this.pids()) {
       const cpu = this.deps.probe.processCpuSeconds(pid);
-      if (cpu !== null) this.lastProcessCpu.set(pid, cpu);
+      if (cpu !== null) this.processCpu.read(pid, cpu);
     }
     let switches = 0;
     let counted = false;
     for (const state of this.states.values()) {
-      const total = this.workerCpu(state);
+      const total = this.readWorkerCpu(state);
       if (total !== null) {
-        const before = this.lastWorkerCpu.get(state.index);
-        state.cpuSeconds = total - (this.workerCpuAtReady.get(state.index) ?? total);
+        const before = this.workerCpu.read(state.index, total);
+        state.cpuSeconds = this.workerCpu.sinceStart(state.index);
         state.cpu = before === undefined ? null : cpuPercent(before, total, elapsed);
-        this.lastWorkerCpu.set(state.index, total);
       }
-      const ctx = state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
-      const ctxBefore = this.lastCtx.get(state.index);
-      if (ctx !== null) {
-        if (ctxBefore !== undefined) {
-          switches += Math.max(0, ctx - ctxBefore);
-          counted = true;
-        }
-        this.lastCtx.set(state.index, ctx);
+      const ctx = this.readSwitches(state);
+      const ctxBefore = ctx === null ? undefined : this.switches.read(state.index, ctx);
+      if (ctx !== null && ctxBefore !== undefined) {
+        switches += Math.max(0, ctx - ctxBefore);
+        counted = true;
       }
     }
     this.ctxPerSecond = (counted ? perSecond(0, switches, elapsed) : null) ?? this.ctxPerSecond;
@@ -395,32 +384,26 @@ export class WorkloadGroup implements LiveGroup {
     this.coresAtReady = this.deps.probe.coreTimes();
     for (const pid of this.pids()) {
       const cpu = this.deps.probe.processCpuSeconds(pid);
-      if (cpu === null) continue;
-      this.cpuAtReady.set(pid, cpu);
-      this.lastProcessCpu.set(pid, cpu);
+      if (cpu !== null) this.processCpu.start(pid, cpu);
     }
     for (const state of this.states.values()) {
-      const cpu = this.workerCpu(state);
-      if (cpu !== null) {
-        this.workerCpuAtReady.set(state.index, cpu);
-        this.lastWorkerCpu.set(state.index, cpu);
-      }
-      const ctx = state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
-      if (ctx !== null) {
-        this.lastCtx.set(state.index, ctx);
-        this.ctxAtReady.set(state.index, ctx);
-      }
+      const cpu = this.readWorkerCpu(state);
+      if (cpu !== null) this.workerCpu.start(state.index, cpu);
+      const ctx = this.readSwitches(state);
+      if (ctx !== null) this.switches.start(state.index, ctx);
     }
   }
 
   /** Context switches of every worker thread since measuring began (as of the last sample). */
   contextSwitchesSinceReady(): number | null {
-    let total = 0;
-    for (const [index, start] of this.ctxAtReady) total += (this.lastCtx.get(index) ?? start) - start;
-    return this.ctxAtReady.size > 0 ? total : null;
+    return this.switches.total();
   }
 
-  private workerCpu(state: WorkerState): number | null {
+  private readSwitches(state: WorkerState): number | null {
+    return state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
+  }
+
+  private readWorkerCpu(state: WorkerState): number | null {
     if (this.options.kind === 'processes' || state.tid === null) return this.deps.probe.processCpuSeconds(state.pid);
     return this.deps.probe.threadCpuSeconds(state.pid, state.tid);
   }
