@@ -56,9 +56,17 @@ export class HostPoller {
   /** One round now. Resolves within about the timeout, whatever the hosts do. */
   async poll(): Promise<HostRound> {
     const at = Date.now();
-    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]);
+    // A timer of its own, not AbortSignal.timeout: that one is unref'd, and a round must hold the process.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException('timed out', 'TimeoutError')), this.timeoutMs);
+    const signal = AbortSignal.any([this.stopping.signal, timeout.signal]);
     const context: PollContext = { signal, timeoutMs: this.timeoutMs, agents: this.agents };
-    const bySource = await Promise.all(this.sources.map((source) => source.read(context)));
+    let bySource: HostReading[][];
+    try {
+      bySource = await Promise.all(this.sources.map((source) => source.read(context)));
+    } finally {
+      clearTimeout(timer);
+    }
     const hosts: HostSample[] = [];
     for (const [index, readings] of bySource.entries()) {
       for (const reading of readings) {
