@@ -61,7 +61,8 @@ test("paratop's own /metrics: one process per PID, with comm and user", () => {
 
 test('hostile label values are made inert: no escapes, no bidi overrides, bounded length', () => {
   const body =
-    `paratop_process_cpu_seconds_total{pid="8",comm="\u001b]0;pwned\u0007\u202etxt.exe",user="${'u'.repeat(5000)}"} 1\n` +
+    'paratop_process_cpu_seconds_total{pid="8",comm="\u001b]0;pwned\u0007\u202etxt.exe",' +
+    `user="${'u'.repeat(5000)}"} 1\n` +
     'namedprocess_namegroup_cpu_seconds_total{groupname="\u001b[2Jclear",mode="user"} 1\n' +
     'node_cpu_seconds_total{cpu="../../etc",mode="user"} 1\nnode_cpu_seconds_total{cpu="0",mode="bogus"} 1\n';
   const counters = countersOf(body);
