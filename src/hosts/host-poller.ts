@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { hostSampleFrom } from '../model/host-rates.js';
@@ -60,6 +61,8 @@ export class HostPoller {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new DOMException('timed out', 'TimeoutError')), this.timeoutMs);
     const signal = AbortSignal.any([this.stopping.signal, timeout.signal]);
+    // Every request of the round listens to this one signal: hundreds of hosts are not a leak.
+    setMaxListeners(0, signal);
     const context: PollContext = { signal, timeoutMs: this.timeoutMs, agents: this.agents };
     let bySource: HostReading[][];
     try {
