@@ -30,13 +30,15 @@ describe('other hosts, scraped and through Prometheus', { skip }, () => {
   const started = new Started();
   const trees = [new FakeProcTree(8, 8_000_000), new FakeProcTree(64, 64_000_000)];
   const servers: net.Server[] = [];
-  const hosts: Record<'eight' | 'sixtyFour' | 'down' | 'silent' | 'loop' | 'endless', string> = {
+  const hosts: Record<'eight' | 'sixtyFour' | 'down' | 'silent' | 'loop' | 'endless' | 'failing' | 'tls', string> = {
     eight: '',
     sixtyFour: '',
     down: '',
     silent: '',
     loop: '',
     endless: '',
+    failing: '',
+    tls: '',
   };
   let ticker: NodeJS.Timeout | null = null;
 
@@ -72,6 +74,9 @@ describe('other hosts, scraped and through Prometheus', { skip }, () => {
         more();
       }),
     );
+    hosts.failing = await serve(http.createServer((_request, response) => response.writeHead(500).end('oops')));
+    // TLS asked of a plain-HTTP port: the handshake fails.
+    hosts.tls = `https://${hosts.failing}/metrics`;
     for (const host of [hosts.eight, hosts.sixtyFour]) {
       assert.ok(await untilAnswers(`http://${host}/metrics`), `node_exporter on ${host} did not start`);
     }
@@ -96,7 +101,7 @@ describe('other hosts, scraped and through Prometheus', { skip }, () => {
   const byHost = (record: HostsRecord): Map<string, HostRecord> =>
     new Map(record.hosts.map((host) => [host.host, host]));
 
-  test('snapshot --hosts: 8 and 64 cores with the fixtures memory; every bad host down with a sentence', async () => {
+  test('snapshot --hosts: 8 and 64 cores, the fixtures memory; each bad host down with a sentence', async () => {
     const list = Object.values(hosts).join(',');
     const began = performance.now();
     const result = await runWatched(['snapshot', '--hosts', list, '--json'], {}, 20_000);
@@ -124,12 +129,14 @@ describe('other hosts, scraped and through Prometheus', { skip }, () => {
       [hosts.silent, /is slow: connected, but no whole answer within 0\.8 s\.$/],
       [hosts.loop, /redirected more than 5 times \(a redirect loop\)\.$/],
       [hosts.endless, /sent more than 16 MB; paratop stopped reading there\.$|is slow/],
+      [hosts.failing, /answered HTTP 500 instead of metrics\.$/],
+      [hosts.tls, /^TLS with .* failed: the TLS handshake failed \(is it plain http\?\)\.$/],
     ];
     for (const [host, sentence] of expected) {
       const record = found.get(host);
       assert.equal(record?.up, false, host);
       assert.match(record?.error ?? '', sentence);
-      assert.ok(record?.error?.startsWith(host), 'the sentence names the host');
+      assert.ok(record?.error?.includes(host), 'the sentence names the host');
       assert.deepEqual(record?.cores, []);
     }
   });

@@ -56,3 +56,39 @@ test('start emits a round every interval to each subscriber until stop', async (
   await new Promise((resolve) => setTimeout(resolve, 150));
   assert.equal(rounds.length, seen, 'nothing after stop');
 });
+
+test('a host that was down and comes back is read again, and has rates from its second scrape back', async () => {
+  let scrape = 0;
+  const answers = [false, true, true];
+  const flaky: HostSource = {
+    kind: 'scrape',
+    label: 'flaky',
+    read: async () => {
+      const up = answers[scrape] ?? true;
+      scrape += 1;
+      const times = { user: scrape, nice: 0, system: 0, idle: scrape, iowait: 0, irq: 0, softirq: 0, steal: 0 };
+      const counters = {
+        cores: new Map([[0, times]]),
+        memory: null,
+        loadAverage: null,
+        bootTime: null,
+        processes: null,
+      };
+      return [{ ...reading('flaky', up, up ? null : 'flaky refused the connection.'), counters: up ? counters : null }];
+    },
+  };
+  const poller = new HostPoller([flaky], { intervalMs: 1000 });
+  try {
+    const rounds = [await poller.poll(), await poller.poll(), await poller.poll()];
+    assert.deepEqual(
+      rounds.map((round) => [round.hosts[0]?.up, round.hosts[0]?.cores?.[0]?.total ?? null]),
+      [
+        [false, null],
+        [true, null],
+        [true, 50],
+      ],
+    );
+  } finally {
+    await poller.stop();
+  }
+});
