@@ -78,20 +78,14 @@ async function measure(
  * node_exporter bodies of 64 cores scraped directly, served by a separate process on loopback.
  */
 export async function measureHostsCost(quick: boolean): Promise<HostsCost[]> {
-  const hosts = 200;
   const cores = 64;
   const exporters = quick ? 50 : 200;
   const rounds = quick ? 5 : 15;
+  const hostCounts = [200, 1000];
+  const script = new URL('./hosts-server.ts', import.meta.url).pathname;
   const server = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      new URL('./hosts-server.ts', import.meta.url).pathname,
-      String(hosts),
-      String(cores),
-      String(exporters),
-    ],
+    ['--import', 'tsx', script, String(cores), String(exporters), ...hostCounts.map(String)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   try {
@@ -99,16 +93,18 @@ export async function measureHostsCost(quick: boolean): Promise<HostsCost[]> {
       createInterface({ input: server.stdout }).once('line', resolve);
       server.once('exit', (code) => reject(new Error(`the bench's hosts server exited (${code})`)));
     });
-    const ports = JSON.parse(line) as { prometheus: number; exporters: number[] };
-    const prometheus = [createPrometheusSource(`http://127.0.0.1:${ports.prometheus}/`, 'job="lab"')];
+    const ports = JSON.parse(line) as { prometheus: Record<string, number>; exporters: number[] };
+    const results: HostsCost[] = [];
+    for (const hosts of hostCounts) {
+      const source = createPrometheusSource(`http://127.0.0.1:${ports.prometheus[hosts]}/`, 'job="lab"');
+      results.push(await measure('prometheus', [source], hosts, cores, 2, rounds));
+    }
     const scrapes = ports.exporters.map((port) => {
       const host = `127.0.0.1:${port}`;
       return createScrapeSource({ host, name: host, url: `http://${host}/metrics` });
     });
-    return [
-      await measure('prometheus', prometheus, hosts, cores, 2, rounds),
-      await measure('scrape', scrapes, exporters, cores, 2, rounds),
-    ];
+    results.push(await measure('scrape', scrapes, exporters, cores, 2, rounds));
+    return results;
   } finally {
     server.stdin.end();
     server.kill('SIGTERM');

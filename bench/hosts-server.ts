@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The bench's other hosts, in a process of their own so their CPU is not counted as paratop's:
- * a Prometheus query API answering for HOSTS instances of CORES cores, and EXPORTERS servers each
- * answering as a CORES-core node_exporter (the real captured body, its CPU lines for CORES cores,
- * counters moving on at every scrape). Prints {"prometheus": port, "exporters": [ports]} and serves
- * until stdin closes.
+ * EXPORTERS servers each answering as a CORES-core node_exporter (the real captured body, its CPU
+ * lines for CORES cores, counters moving on at every scrape), and for each HOSTS count a Prometheus
+ * query API answering for that many instances of CORES cores. Arguments: CORES EXPORTERS HOSTS...
+ * Prints {"prometheus": {"HOSTS": port}, "exporters": [ports]} and serves until stdin closes.
  */
-const [hosts = 200, cores = 64, exporters = 200] = process.argv.slice(2).map(Number);
+const [cores = 64, exporters = 200, ...hostCounts] = process.argv.slice(2).map(Number);
 
 const real = readFileSync(new URL('../test/fixtures/hosts/node-exporter-real.prom', import.meta.url), 'utf8');
 const rest = real
@@ -39,32 +39,46 @@ const vector = (result: { metric: Record<string, string>; value: number }[]): st
     },
   });
 
-const instances = Array.from({ length: hosts }, (_, index) => `node${index}:9100`);
-const answers = {
-  up: vector(instances.map((instance) => ({ metric: { __name__: 'up', instance, job: 'lab' }, value: 1 }))),
-  busy: vector(
-    instances.flatMap((instance) =>
-      Array.from({ length: cores }, (_, cpu) => ({ metric: { instance, cpu: String(cpu) }, value: (cpu % 10) / 10 })),
-    ),
-  ),
-  memory: vector(
-    instances.flatMap((instance) =>
-      ['MemTotal', 'MemFree', 'MemAvailable', 'Buffers', 'Cached', 'SReclaimable', 'SwapTotal', 'SwapFree'].map(
-        (field) => ({ metric: { __name__: `node_memory_${field}_bytes`, instance, job: 'lab' }, value: 2 ** 34 }),
+/** The four answers of one refresh, for `hosts` instances. */
+function answersFor(hosts: number): Record<'up' | 'busy' | 'memory' | 'load', string> {
+  const instances = Array.from({ length: hosts }, (_, index) => `node${index}:9100`);
+  const memoryFields = [
+    'MemTotal',
+    'MemFree',
+    'MemAvailable',
+    'Buffers',
+    'Cached',
+    'SReclaimable',
+    'SwapTotal',
+    'SwapFree',
+  ];
+  return {
+    up: vector(instances.map((instance) => ({ metric: { __name__: 'up', instance, job: 'lab' }, value: 1 }))),
+    busy: vector(
+      instances.flatMap((instance) =>
+        Array.from({ length: cores }, (_, cpu) => ({ metric: { instance, cpu: String(cpu) }, value: (cpu % 10) / 10 })),
       ),
     ),
-  ),
-  load: vector(
-    instances.flatMap((instance) =>
-      ['node_load1', 'node_load5', 'node_load15'].map((name) => ({
-        metric: { __name__: name, instance, job: 'lab' },
-        value: 1,
-      })),
+    memory: vector(
+      instances.flatMap((instance) =>
+        memoryFields.map((field) => ({
+          metric: { __name__: `node_memory_${field}_bytes`, instance, job: 'lab' },
+          value: 2 ** 34,
+        })),
+      ),
     ),
-  ),
-};
+    load: vector(
+      instances.flatMap((instance) =>
+        ['node_load1', 'node_load5', 'node_load15'].map((name) => ({
+          metric: { __name__: name, instance, job: 'lab' },
+          value: 1,
+        })),
+      ),
+    ),
+  };
+}
 
-function answer(query: string): string {
+function answer(answers: ReturnType<typeof answersFor>, query: string): string {
   if (query.startsWith('up{')) return answers.up;
   if (query.includes('node_cpu_seconds_total')) return answers.busy;
   if (query.includes('node_memory_')) return answers.memory;
@@ -75,12 +89,16 @@ const listen = (server: http.Server): Promise<number> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
 const servers: http.Server[] = [];
-const prometheus = http.createServer((request, response) => {
-  const query = new URL(request.url ?? '/', 'http://x').searchParams.get('query') ?? '';
-  response.writeHead(200, { 'content-type': 'application/json' }).end(answer(query));
-});
-servers.push(prometheus);
-const ports = { prometheus: await listen(prometheus), exporters: [] as number[] };
+const ports = { prometheus: {} as Record<number, number>, exporters: [] as number[] };
+for (const hosts of hostCounts) {
+  const answers = answersFor(hosts);
+  const prometheus = http.createServer((request, response) => {
+    const query = new URL(request.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+    response.writeHead(200, { 'content-type': 'application/json' }).end(answer(answers, query));
+  });
+  servers.push(prometheus);
+  ports.prometheus[hosts] = await listen(prometheus);
+}
 for (let index = 0; index < exporters; index += 1) {
   let scrape = 0;
   const server = http.createServer((_request, response) => {
