@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +16,8 @@ import {
   missing,
   untilAnswers,
 } from '../../helpers/fake-hosts.js';
-import { isAlive } from '../../helpers/processes.js';
+import { isAlive, waitForExit } from '../../helpers/processes.js';
+import { BIN } from '../../helpers/pty-session.js';
 import { runWatched } from '../../helpers/started.js';
 
 /**
@@ -161,6 +163,34 @@ describe('other hosts, scraped and through Prometheus', { skip }, () => {
         ],
       );
     }
+  });
+
+  test('snapshot --hosts-file: display names, comments; Ctrl-C ends watch with whole lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-hosts-file-'));
+    try {
+      const file = join(dir, 'hosts');
+      writeFileSync(file, `# the lab\n\n${hosts.eight}  Bench 8\n${hosts.down} # switched off\n`);
+      const result = await runWatched(['snapshot', '--hosts-file', file, '--json'], {}, 20_000);
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(
+        (JSON.parse(result.stdout) as HostsRecord).hosts.map((host) => [host.name, host.up]),
+        [
+          ['Bench 8', true],
+          [hosts.down, false],
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const watch = spawn(process.execPath, [BIN, 'watch', '--hosts', hosts.eight, '--interval', '0.2'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    watch.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+    while (out.split('\n').length < 3) await new Promise((resolve) => setTimeout(resolve, 50));
+    watch.kill('SIGINT');
+    assert.equal(await waitForExit(watch, 5000), 0);
+    for (const line of out.trim().split('\n')) assert.equal((JSON.parse(line) as HostsRecord).hosts.length, 1);
   });
 
   test('snapshot --prometheus: a real Prometheus scraping both exporters gives both hosts', {
