@@ -41,7 +41,8 @@ function requestOnce(
       if (!socket.connecting) onConnected();
       else socket.once(secure ? 'secureConnect' : 'connect', onConnected);
     });
-    request.once('error', reject);
+    // `on`, not `once`: a second error with no listener would end paratop; reject is idempotent.
+    request.on('error', reject);
     request.once('response', (response) => {
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
@@ -68,7 +69,7 @@ function requestOnce(
         }
         chunks.push(chunk);
       });
-      response.once('error', reject);
+      response.on('error', reject);
       response.once('aborted', () => reject(new Error('aborted')));
       response.once('end', () => {
         if (bytes <= maxBytes) resolve({ status, body: Buffer.concat(chunks).toString('utf8') });
