@@ -21,6 +21,22 @@ export interface HostPollerOptions {
   timeoutMs?: number;
 }
 
+/** A source must not reject; if one does all the same, it is one reading that says so, and the round goes on. */
+function failedReading(source: HostSource, at: number, error: unknown): HostReading {
+  const why = error instanceof Error ? `: ${error.message}` : '';
+  return {
+    host: source.label,
+    name: source.label,
+    source: source.kind,
+    at,
+    up: false,
+    error: `reading ${source.label} failed unexpectedly${why}.`,
+    scrapeMs: null,
+    counters: null,
+    figures: null,
+  };
+}
+
 /** A request's limit: four fifths of the interval, so a round ends before the next is due; at most 10 s. */
 export function hostTimeoutMs(intervalMs: number): number {
   return Math.max(50, Math.min(10_000, Math.floor(intervalMs * 0.8)));
@@ -66,7 +82,11 @@ export class HostPoller {
     const context: PollContext = { signal, timeoutMs: this.timeoutMs, agents: this.agents };
     let bySource: HostReading[][];
     try {
-      bySource = await Promise.all(this.sources.map((source) => source.read(context)));
+      bySource = await Promise.all(
+        this.sources.map((source) =>
+          source.read(context).catch((error: unknown) => [failedReading(source, at, error)]),
+        ),
+      );
     } finally {
       clearTimeout(timer);
     }

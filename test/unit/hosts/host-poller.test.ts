@@ -92,3 +92,26 @@ test('a host that was down and comes back is read again, and has rates from its 
     await poller.stop();
   }
 });
+
+test('a source that rejects (a bug) is one host down with a sentence; the round goes on', async () => {
+  const broken: HostSource = {
+    kind: 'scrape',
+    label: 'broken:1',
+    read: async () => {
+      throw new Error('boom');
+    },
+  };
+  const poller = new HostPoller([broken, fast], { intervalMs: 1000 });
+  try {
+    const round = await poller.poll();
+    assert.deepEqual(
+      round.hosts.map((host) => [host.host, host.up, host.error]),
+      [
+        ['broken:1', false, 'reading broken:1 failed unexpectedly: boom.'],
+        ['fast', true, null],
+      ],
+    );
+  } finally {
+    await poller.stop();
+  }
+});
