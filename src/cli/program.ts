@@ -139,7 +139,7 @@ function addHostsOptions(command: Command): Command {
     .addOption(
       new Option(
         '--hosts <list>',
-        "other hosts' exporters: HOST:PORT[,HOST:PORT...] (node_exporter, paratop)",
+        "other hosts' exporters: HOST:PORT[,HOST:PORT...] (node_exporter, process-exporter, paratop)",
       ).argParser((value: string, previous?: HostTarget[]) => parseHostList(value, previous)),
     )
     .addOption(
