@@ -1,13 +1,6 @@
 import type { Frame } from './frame.js';
 import { FRAME_PARTS } from './frame.js';
-import { displayWidth } from './text-fit.js';
-
-/** What blessed draws of tagged text: style tags dropped, escaped braces back to braces. Pure. */
-export function untagged(text: string): string {
-  return text.replace(/\{(\/?[\w\-,;!#]*)\}/g, (_tag, name: string) =>
-    name === 'open' ? '{' : name === 'close' ? '}' : '',
-  );
-}
+import { displayWidth, untagged } from './text-fit.js';
 
 /** A screen of cells; a wide character takes its cell and blanks the next. */
 class Grid {

@@ -6,6 +6,8 @@ import { coreMeterLines } from './core-meters.js';
 import { footerLine } from './footer.js';
 import { factsLine, headerLine } from './header.js';
 import { helpLines } from './help.js';
+import { hostDetailLines, hostsBodyLines, hostsHeaderLine } from './hosts-view.js';
+import { openHost } from '../model/hosts-state.js';
 import { KILL_DIALOG_HEIGHT, KILL_DIALOG_WIDTH, killDialogLines } from './kill-dialog.js';
 import { labPanelLines } from './lab-panel.js';
 import { memoryLines } from './memory-meters.js';
@@ -127,6 +129,14 @@ export class FrameComposer {
   ): { title: string; lines: string[]; chart: Frame['chart'] } {
     const { theme } = this;
     const { width, height, top, left } = layout.tableBody;
+    const hosts = state.hosts;
+    if (hosts?.shown) {
+      const host = openHost(hosts);
+      const lines = host
+        ? hostDetailLines(host, hosts, width, height, theme)
+        : hostsBodyLines(hosts, width, height, theme);
+      return { title: hostsHeaderLine(hosts, width, theme), lines, chart: null };
+    }
     const output = state.lab.output;
     if (state.outputOpen && output) {
       const [title = '', ...lines] = outputLines(output, width, height, state.outputScroll, theme);
