@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type Accuracy, measureAccuracy } from './accuracy.js';
+import { type HostsCost, measureHostsCost } from './hosts-cost.js';
 import { type KeyLatency, measureKeyLatency } from './key-latency.js';
 import { labTarget, measureLabSpeedups, speedupScenarios } from './lab-speedup.js';
 import { type MemoryLadder, measureMemoryLadder } from './memory-ladder.js';
@@ -26,7 +27,7 @@ import {
 } from './self-cost.js';
 
 /**
- * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start,serve]
+ * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start,hosts,serve]
  * Prints each table as it is measured and writes everything (figures, targets met or missed with
  * the measured values, and the printed tables) to bench/results/<date>.json; --quick and --only
  * runs go to <date>-quick.json, <date>-<sections>.json, so they never replace a full run's file.
@@ -433,6 +434,37 @@ async function startUp(): Promise<StartUp[]> {
   return results;
 }
 
+async function hostsCost(): Promise<HostsCost[]> {
+  const results = await measureHostsCost(quick);
+  table(
+    'Other hosts: the CPU of paratop polling them every 2 s (this process, /proc/self/stat), ' +
+      'the hosts served on loopback by a separate process; Prometheus: 4 queries a refresh ' +
+      'answering for every host; scrape: one 64-core node_exporter body per host',
+    ['how', 'hosts', 'cores each', 'rounds', 'CPU %', 'CPU ms / refresh', 'CPU ms / host', 'refresh ms', 'up', 'cores'],
+    results.map((result) => [
+      result.how,
+      result.hosts,
+      result.cores,
+      result.rounds,
+      fixed(result.cpuPercent),
+      fixed(result.cpuMsPerRound, 1),
+      fixed(result.cpuMsPerHost, 3),
+      fixed(result.roundMsMedian, 1),
+      result.hostsUp,
+      result.coresSeen,
+    ]),
+  );
+  const prometheus = results.find((result) => result.how === 'prometheus' && result.hosts === 200);
+  if (prometheus)
+    check(
+      `--prometheus, ${prometheus.hosts} hosts of ${prometheus.cores} cores at a 2 s refresh`,
+      '<= 3% of a core',
+      `${fixed(prometheus.cpuPercent)}% (${prometheus.coresSeen} cores read)`,
+      prometheus.cpuPercent <= 3 && prometheus.coresSeen === prometheus.hosts * prometheus.cores,
+    );
+  return results;
+}
+
 /** The machine the scrape target speaks of: about 470 processes. */
 const SCRAPE_TARGET_PROCESSES = 470;
 
@@ -495,7 +527,7 @@ const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cores, node: process.version, processes: processCount(), loadAverage: loadavg() },
   quick,
-  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'start', 'lab', 'memory', 'self', 'serve'],
+  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'start', 'lab', 'memory', 'self', 'hosts', 'serve'],
 };
 if (wanted('sampler')) report.sampler = await samplerSpeed();
 if (wanted('accuracy')) report.accuracy = await accuracy();
@@ -504,6 +536,7 @@ if (wanted('start')) report.startUp = await startUp();
 if (wanted('lab')) report.lab = await lab();
 if (wanted('memory')) report.memoryLadder = await memoryLadder();
 if (wanted('self')) report.selfCost = await selfCost();
+if (wanted('hosts')) report.hostsCost = await hostsCost();
 if (wanted('serve')) report.serve = await serve();
 report.targets = targets;
 

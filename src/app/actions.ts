@@ -34,4 +34,6 @@ export type Action =
   | { type: 'lab-toggle' }
   | { type: 'lab-page' }
   | { type: 'results-toggle' }
-  | { type: 'output-toggle' };
+  | { type: 'output-toggle' }
+  /** Between this machine and the other hosts (w). */
+  | { type: 'hosts-toggle' };

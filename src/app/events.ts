@@ -4,6 +4,7 @@ import type { CommandOutput, PythonInfo, RunResult, RunSnapshot } from '../model
 import type { KillSignal } from '../model/signals.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { KeyPress } from '../model/key-press.js';
+import type { HostSample } from '../model/host-sample.js';
 
 /** Everything that can happen to the dashboard: one closed union, one reducer. */
 export type DashboardEvent =
@@ -22,6 +23,8 @@ export type DashboardEvent =
   | { type: 'python-found'; python: PythonInfo }
   /** `paratop run`: a command to start, already checked. */
   | { type: 'lab-command'; request: CommandRequest }
+  /** A round of the other hosts (--hosts, --prometheus), started at `at` (ms since the epoch). */
+  | { type: 'hosts-polled'; hosts: HostSample[]; at: number }
   | { type: 'tick' };
 
 /** What the reducer asks the runtime to do in the world. */

@@ -51,6 +51,7 @@ const NORMAL: Record<string, Action> = {
   c: { type: 'lab-workers', change: 'cores' },
   m: { type: 'lab-workers', change: 'many' },
   l: { type: 'lab-toggle' },
+  w: { type: 'hosts-toggle' },
   ...Object.fromEntries(
     Array.from({ length: 9 }, (_, index) => [
       String(index + 1),

@@ -18,6 +18,7 @@ import { helpBox, layoutFor } from '../model/screen-layout.js';
 import type { Action } from './actions.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { keyToAction, keyWhenTooSmall } from './keymap.js';
+import { applyHostsAction, hostsPolled, settleHosts } from './hosts-reducer.js';
 import { applyLabAction, labChanged, labFailed } from './lab-reducer.js';
 import { EstimateError, describeEstimate, estimateFromLine } from '../lab/core-calculator.js';
 
@@ -159,7 +160,11 @@ function toggleOutput(state: DashboardState): DashboardState {
 }
 
 export function applyAction(state: DashboardState, action: Action): Step {
+  const onHosts = applyHostsAction(state, action);
+  if (onHosts) return same(onHosts);
   switch (action.type) {
+    case 'hosts-toggle':
+      return same(state);
     case 'quit':
       return { state, effects: [{ type: 'quit' }] };
     case 'move':
@@ -340,7 +345,7 @@ function runCalculator(state: DashboardState, line: string): DashboardState {
 /** A click: a column title sorts by it, a row selects it. Clicks under a dialog do nothing. */
 function mouseDown(state: DashboardState, x: number, y: number): Step {
   if (state.mode.kind === 'help') return same({ ...state, mode: { kind: 'normal' } });
-  if (state.mode.kind !== 'normal') return same(state);
+  if (state.mode.kind !== 'normal' || state.hosts?.shown) return same(state);
   const layout = layoutFor(state);
   if (layout.tooSmall) return same(state);
   if (y === layout.tableHeader.top && !state.threadPanel) {
@@ -400,8 +405,12 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
         : same(current);
     case 'resize':
       return same(
-        settle({ ...current, size: { cols: event.cols, rows: event.rows }, helpScrollLimit: event.helpScrollLimit }),
+        settleHosts(
+          settle({ ...current, size: { cols: event.cols, rows: event.rows }, helpScrollLimit: event.helpScrollLimit }),
+        ),
       );
+    case 'hosts-polled':
+      return same(hostsPolled(current, event.hosts, event.at));
     case 'notice':
       return same({ ...current, status: status(now, toPrintable(event.text), event.ok ? 'info' : 'error') });
     case 'lab-changed': {

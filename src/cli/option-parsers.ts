@@ -4,6 +4,8 @@ import { ExportConfigError } from '../export/export-error.js';
 import { type ListenAddress, parseListenAddress } from '../export/listen-address.js';
 import { type WebConfig, loadWebConfig } from '../export/web-config.js';
 import { COLUMN_KEYS, type ColumnKey, isColumnKey } from '../model/columns.js';
+import { type HostTarget, distinctTargets, hostTarget, hostsFromFileText } from '../hosts/host-target.js';
+import { parseSelector } from '../hosts/prometheus-queries.js';
 
 /** Parsers for option values. Each error says what was given and what is accepted. */
 
@@ -108,4 +110,62 @@ export function parseListen(value: string): ListenAddress {
 /** An exporter-toolkit web-config file, read and checked (certificate and key included) before anything starts. */
 export function parseWebConfigFile(value: string): WebConfig {
   return asArgumentError(() => loadWebConfig(value));
+}
+
+const HOSTS_ACCEPTED = 'It must be HOST:PORT[,HOST:PORT...] (e.g. node1:9100,10.0.0.7:9100) or http(s) URLs';
+
+/** --hosts, which may be given more than once: each adds its hosts to the ones before. */
+export function parseHostList(value: string, previous: readonly HostTarget[] = []): HostTarget[] {
+  const specs = value.split(',');
+  const targets: HostTarget[] = [];
+  for (const spec of specs) {
+    const target = hostTarget(spec);
+    if ('problem' in target) {
+      const which = specs.length > 1 ? ` "${spec.trim()}"` : '';
+      throw new InvalidArgumentError(`${HOSTS_ACCEPTED}; ${which ? `${which.trim()}: ` : ''}${target.problem}.`);
+    }
+    targets.push(target);
+  }
+  return distinctTargets([...previous, ...targets]);
+}
+
+/** The text of a --hosts-file: one HOST:PORT [name] a line, # comments, blank lines. */
+export function parseHostsFileText(text: string): HostTarget[] {
+  const targets = hostsFromFileText(text);
+  if ('problem' in targets) {
+    throw new InvalidArgumentError(
+      `Line ${targets.line}: ${targets.problem}. Each line must be HOST:PORT and an optional display name; ` +
+        '# starts a comment.',
+    );
+  }
+  if (targets.length === 0) throw new InvalidArgumentError('It names no host: each line must be HOST:PORT [name].');
+  return distinctTargets(targets);
+}
+
+/** A Prometheus server's base URL: http or https, no password (it would show in messages). */
+export function parsePrometheusUrl(value: string): string {
+  const accepted = 'It must be the http(s) URL of a Prometheus server, such as http://prometheus:9090.';
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InvalidArgumentError(accepted);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new InvalidArgumentError(accepted);
+  }
+  if (url.username || url.password) throw new InvalidArgumentError(`${accepted} A password in it would show.`);
+  return url.href;
+}
+
+/** --prometheus-selector: label matchers in braces, such as {job="lab"}. */
+export function parsePrometheusSelector(value: string): string {
+  const selector = parseSelector(value);
+  if (typeof selector !== 'string') {
+    throw new InvalidArgumentError(
+      'It must be label matchers in braces, such as {job="lab"} or {job="lab",instance=~"node.*"}; ' +
+        `${selector.problem}.`,
+    );
+  }
+  return selector;
 }

@@ -12,15 +12,21 @@ import { ExportListenError } from '../export/export-error.js';
 import { DEFAULT_EXPORT_PROCESSES, type ExportSettings } from '../export/export-settings.js';
 import { DEFAULT_LISTEN, type ListenAddress, parseListenAddress, wildcardWarning } from '../export/listen-address.js';
 import type { WebConfig } from '../export/web-config.js';
+import type { HostTarget } from '../hosts/host-target.js';
+import type { HostsChoice } from './commands/hosts.js';
+import { readHostsFile } from './hosts-file.js';
 import {
   parseChoice,
   parseColumn,
   parseDeadline,
   parseGrid,
+  parseHostList,
   parseIntervalSeconds,
   parseListen,
   parsePositiveInteger,
   parsePositiveNumber,
+  parsePrometheusSelector,
+  parsePrometheusUrl,
   parseSeconds,
   parseWebConfigFile,
   parseWholeNumber,
@@ -187,6 +193,51 @@ function selection(flags: SelectionFlags): { sort: SortOrder; filter: string; li
   return { sort: naturalOrder(flags.sort), filter: flags.filter, limit: flags.limit ?? null };
 }
 
+interface HostsFlags {
+  hosts?: HostTarget[];
+  hostsFile?: HostTarget[];
+  prometheus?: string;
+  prometheusSelector?: string;
+}
+
+/** Other machines, for snapshot and watch: exporters to scrape, or a Prometheus server to ask. */
+function addHostsOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--hosts <list>',
+        "other hosts' exporters: HOST:PORT[,HOST:PORT...] (node_exporter, process-exporter, paratop)",
+      ).argParser((value: string, previous?: HostTarget[]) => parseHostList(value, previous)),
+    )
+    .addOption(
+      new Option('--hosts-file <file>', 'hosts to scrape, one HOST:PORT [name] a line, # comments').argParser(
+        readHostsFile,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--prometheus <url>',
+        'ask a Prometheus server for every host it scrapes (one per instance)',
+      ).argParser(parsePrometheusUrl),
+    )
+    .addOption(
+      new Option(
+        '--prometheus-selector <matchers>',
+        'only the instances these label matchers select, e.g. {job="lab"}',
+      ).argParser(parsePrometheusSelector),
+    );
+}
+
+/** The hosts asked for, or null for this machine (the commands' behaviour without these options). */
+function hostsChoice(flags: HostsFlags): HostsChoice | null {
+  if (flags.prometheusSelector !== undefined && flags.prometheus === undefined) {
+    throw new UsageError('--prometheus-selector narrows --prometheus; give --prometheus URL too.');
+  }
+  const targets = [...(flags.hosts ?? []), ...(flags.hostsFile ?? [])];
+  if (targets.length === 0 && flags.prometheus === undefined) return null;
+  return { targets, prometheus: flags.prometheus ?? null, selector: flags.prometheusSelector ?? '' };
+}
+
 /** The dashboard draws on a terminal and reads keys from one; say what to use instead when there is none. */
 function checkTerminal(): void {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
@@ -252,7 +303,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     await runDashboardChecked(hooks, await createSampler(samplerChoice()), { ...settings, command });
   });
 
-  program
+  const snapshot = program
     .command('snapshot')
     .description('one reading over about a second: cores, memory, processes')
     .option('--json', 'print JSON')
@@ -262,9 +313,22 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .addOption(sortOption())
     .addOption(filterOption())
-    .addOption(limitOption())
-    .action(async (flags: SelectionFlags & { json?: boolean; csv?: boolean; interval: number }) => {
+    .addOption(limitOption());
+  addHostsOptions(snapshot).action(
+    async (flags: SelectionFlags & HostsFlags & { json?: boolean; csv?: boolean; interval: number }) => {
       if (flags.json && flags.csv) throw new UsageError('--json and --csv were both given; choose one.');
+      const hosts = hostsChoice(flags);
+      if (hosts) {
+        if (flags.csv) throw new UsageError("--csv is for this machine's processes; with other hosts use --json.");
+        const { runHostsSnapshot } = await import('./commands/hosts.js');
+        await runHostsSnapshot({
+          ...hosts,
+          format: flags.json ? 'json' : 'text',
+          intervalSeconds: flags.interval,
+          limit: flags.limit ?? null,
+        });
+        return;
+      }
       const format = flags.json ? 'json' : flags.csv ? 'csv' : 'text';
       const { runSnapshot } = await import('./commands/snapshot.js');
       await runSnapshot(await createSampler(samplerChoice()), {
@@ -272,9 +336,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
         format,
         intervalSeconds: flags.interval,
       });
-    });
+    },
+  );
 
-  program
+  const watch = program
     .command('watch')
     .description('a reading every interval, as NDJSON (one object per line) or CSV (one row per process)')
     .addOption(
@@ -294,8 +359,22 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .addOption(sortOption())
     .addOption(filterOption())
-    .addOption(limitOption())
-    .action(async (flags: SelectionFlags & { format: 'ndjson' | 'csv'; interval: number; count?: number }) => {
+    .addOption(limitOption());
+  addHostsOptions(watch).action(
+    async (flags: SelectionFlags & HostsFlags & { format: 'ndjson' | 'csv'; interval: number; count?: number }) => {
+      const hosts = hostsChoice(flags);
+      if (hosts) {
+        if (flags.format === 'csv')
+          throw new UsageError("--format csv is for this machine's processes; other hosts are ndjson.");
+        const { runHostsWatch } = await import('./commands/hosts.js');
+        await runHostsWatch({
+          ...hosts,
+          intervalSeconds: flags.interval,
+          count: flags.count ?? null,
+          limit: flags.limit ?? null,
+        });
+        return;
+      }
       const { runWatch } = await import('./commands/watch.js');
       await runWatch(await createSampler(samplerChoice()), {
         ...selection(flags),
@@ -303,7 +382,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
         intervalSeconds: flags.interval,
         count: flags.count ?? null,
       });
-    });
+    },
+  );
 
   program
     .command('info')

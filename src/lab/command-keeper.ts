@@ -16,10 +16,10 @@ const spec = JSON.parse(process.argv[2] ?? '{}') as KeeperSpec;
 process.title = 'paratop-keeper';
 const scanner = createTreeScanner();
 let rootPid: number | null = null;
-/** The command's processes paratop follows, PID -> start time (clock ticks after boot), as it last said. */
-let followed = new Map<number, number>();
-/** When the command was reaped, in clock ticks after boot; null while it has not been. */
-let reapedAtTicks: number | null = null;
+/** The command's processes paratop follows, PID -> start token, as it last said. */
+let followed = new Map<number, string>();
+/** When the command was reaped, on the clock of processes' start times; null while it has not been. */
+let reapedAt: number | null = null;
 
 function send(message: FromKeeper): void {
   if (process.connected) process.send?.(message);
@@ -30,9 +30,9 @@ function reapedCpuSeconds(): number | null {
   return scanner.one(process.pid)?.reapedCpuSeconds ?? null;
 }
 
-/** Now, in clock ticks after boot (the unit of a process's start time); where unknown, "forever". */
-function ticksNow(): number {
-  return scanner.ticksSinceBoot() ?? Number.MAX_SAFE_INTEGER;
+/** Now, on the clock of processes' start times; where start times are unknown, "forever". */
+function startClockNow(): number {
+  return scanner.startClockNow() ?? Number.MAX_SAFE_INTEGER;
 }
 
 /**
@@ -49,8 +49,7 @@ function members(): ProcessLink[] {
   const all = scanner.read();
   const trusted = new Map(followed);
   for (const link of all)
-    if (link.sid === root && (reapedAtTicks === null || link.startTicks <= reapedAtTicks))
-      trusted.set(link.pid, link.startTicks);
+    if (link.sid === root && (reapedAt === null || link.startedAt <= reapedAt)) trusted.set(link.pid, link.startToken);
   trusted.delete(process.pid);
   return followTree(all, trusted, -1).filter((link) => link.pid !== process.pid);
 }
@@ -67,9 +66,9 @@ function signalSession(signal: NodeJS.Signals): void {
   const found = members();
   // The group -root is the command's while the command is unreaped (we are its parent, so its PID
   // cannot be reused until we wait for it), or while one of its session, known to be its, lives.
-  if (reapedAtTicks === null || found.some((link) => link.sid === rootPid)) kill(-rootPid);
+  if (reapedAt === null || found.some((link) => link.sid === rootPid)) kill(-rootPid);
   // Those that left the group, or the session: each only if it still has the start time it had.
-  for (const link of found) if (scanner.isSame(link.pid, link.startTicks)) kill(link.pid);
+  for (const link of found) if (scanner.isSame(link.pid, link.startToken)) kill(link.pid);
 }
 
 let sweeping = false;
@@ -112,7 +111,7 @@ child.on('spawn', () => {
   send({ type: 'started', pid: child.pid ?? 0 });
 });
 child.on('exit', (code, signal) => {
-  reapedAtTicks = ticksNow();
+  reapedAt = startClockNow();
   send({
     type: 'exited',
     code,

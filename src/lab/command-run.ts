@@ -2,13 +2,17 @@ import { basename } from 'node:path';
 import type { ResultPromise } from 'execa';
 import type { FromKeeper, KeeperSpec, ToKeeper } from './protocol.js';
 import type { StopReason, WorkerState } from '../model/lab-types.js';
-import { toPrintable } from '../model/untrusted-text.js';
 import { OutputLog, type OutputLine } from '../model/output-log.js';
+import { deferred } from './deferred.js';
+import { OutputPump } from './output-pump.js';
+import { climbStopLadder, stopStages } from './stop-ladder.js';
+import { ThreadRows } from './thread-rows.js';
 import type { CpuTimes } from '../model/types.js';
 import { CommandLineError, type CommandRequest } from './command-line.js';
 import { workloadPath } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
-import type { ProcessLink, ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
+import type { ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
+import { type CommandProcess, CommandTree } from './command-tree.js';
 import { followTree } from './process-tree.js';
 import { signalQuietly } from './signal-quietly.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
@@ -28,20 +32,6 @@ export interface CommandRunDeps {
   outputPerSecond?: number;
 }
 
-/** A process of the command, as last seen. */
-export interface CommandProcess {
-  pid: number;
-  ppid: number;
-  name: string;
-  /** CPU time of the process itself, seconds, as last read. */
-  cpuSeconds: number | null;
-  peakThreads: number;
-  /** Seconds after the command started when it was first and last seen. */
-  firstSeen: number;
-  lastSeen: number;
-  ended: boolean;
-}
-
 export interface CommandMeasure {
   wallSeconds: number;
   cpuSeconds: number | null;
@@ -56,11 +46,6 @@ const START_TIMEOUT_MS = 15_000;
 /** How often output may trigger a redraw. */
 const OUTPUT_REDRAW_MS = 250;
 const POLL_MS = 100;
-/** Output intake is metered over windows this long. */
-const INTAKE_WINDOW_MS = 100;
-/** After the command ends, its last output is read until the pipes are quiet this long, at most DRAIN_MAX_MS. */
-const DRAIN_QUIET_MS = 50;
-const DRAIN_MAX_MS = 1000;
 
 /**
  * The user's command, started by the keeper in a session of its own, and followed as it runs: its
@@ -74,52 +59,41 @@ export class CommandRun implements LiveGroup {
   readonly ctxPerSecond = null;
   readonly output = new OutputLog();
   readyAt = 0;
-  rootPid = 0;
   /** How the command ended; null while it runs. */
   exit: { code: number | null; signal: string | null } | null = null;
   /** Processes of the command still running when it ended, stopped with it. */
   leftovers = 0;
+  private readonly ended = deferred();
   /** Resolves when the command itself has ended. */
-  readonly finished: Promise<void>;
+  readonly finished = this.ended.promise;
   private endedAt = 0;
   /** The command's run time as its parent (the keeper) measured it: exact even for a short command. */
   private exactWallSeconds: number | null = null;
-  private settleFinished: () => void = () => undefined;
-  private readonly live = new Map<number, ProcessLink>();
-  private readonly seen = new Map<number, CommandProcess>();
-  /** CPU of processes that ended outside the tree's reach (reaped by init): their last reading. */
-  private departedCpu = 0;
+  private readonly tree = new CommandTree();
   /** The command's own CPU time and its reaped descendants', from the keeper once it has ended. */
   private rootFinalCpu: number | null = null;
-  private rootLastCpu = 0;
   private threads: WorkerState[] = [];
-  private readonly threadIndex = new Map<string, number>();
-  private readonly threadCpu = new Map<string, number>();
+  private readonly threadRows = new ThreadRows();
   private lastSampleAt = 0;
   private coresAtStart: (CpuTimes | undefined)[] | null = null;
-  private peakProcesses = 0;
-  private peakThreads = 0;
   private stopping: Promise<StopReason> | null = null;
   private redrawTimer: NodeJS.Timeout | undefined;
   private keeper: ResultPromise | null = null;
-  private intake = { windowStart: 0, taken: 0, paused: false };
-  private pipes: NodeJS.ReadableStream[] = [];
-  private draining = false;
-  private lastOutputAt = 0;
+  private pump: OutputPump | null = null;
   /** What the keeper was last told paratop follows, so an unchanged tree is not sent again. */
   private toldKeeper = '';
 
   private constructor(
     readonly request: CommandRequest,
     private readonly deps: CommandRunDeps,
-  ) {
-    this.finished = new Promise((resolve) => {
-      this.settleFinished = resolve;
-    });
-  }
+  ) {}
 
   get workerCount(): number {
-    return this.live.size;
+    return this.tree.live().size;
+  }
+
+  get rootPid(): number {
+    return this.tree.rootPid;
   }
 
   /** Start the command through the keeper; resolves once it runs. `track` hears of the run at once. */
@@ -145,32 +119,23 @@ export class CommandRun implements LiveGroup {
       cleanup: true,
     });
     run.keeper = keeper;
-    const pipes = [keeper.stdout, keeper.stderr];
-    run.pipes = pipes;
-    for (const [stream, pipe] of [
+    const streams = [
       ['out', keeper.stdout],
       ['err', keeper.stderr],
-    ] as const) {
-      pipe.setEncoding('utf8');
-      pipe.on('data', (text: string) => {
-        run.print(stream, text);
-        run.meterIntake(text.length, pipes);
-      });
-    }
-    let started: () => void = () => undefined;
-    let failed: (error: Error) => void = () => undefined;
-    const running = new Promise<void>((resolve, reject) => {
-      started = resolve;
-      failed = reject;
+    ] as const;
+    run.pump = new OutputPump(streams, {
+      perSecond: deps.outputPerSecond,
+      onText: (stream, text) => run.print(stream, text),
     });
-    running.catch(() => undefined);
+    const running = deferred(true);
+    const failed = (error: Error): void => running.reject(error);
     void (async () => {
       try {
         for await (const message of keeper.getEachMessage()) {
           const fromKeeper = message as FromKeeper;
           if (fromKeeper.type === 'started') {
             run.begin(fromKeeper.pid);
-            started();
+            running.resolve();
           } else if (fromKeeper.type === 'spawn-failed')
             failed(new CommandLineError(`could not start ${request.display}: ${fromKeeper.message}`));
           else run.end(fromKeeper);
@@ -189,7 +154,7 @@ export class CommandRun implements LiveGroup {
       START_TIMEOUT_MS,
     );
     try {
-      await running;
+      await running.promise;
       return run;
     } catch (error) {
       run.killNow();
@@ -204,11 +169,11 @@ export class CommandRun implements LiveGroup {
   }
 
   livePids(): number[] {
-    return [...this.live.keys()];
+    return [...this.tree.live().keys()];
   }
 
   alive(): boolean {
-    return this.exit === null || this.live.size > 0;
+    return this.exit === null || this.tree.live().size > 0;
   }
 
   elapsedSeconds(): number {
@@ -219,11 +184,7 @@ export class CommandRun implements LiveGroup {
 
   /** The CPU time of the command and everything it started, ended processes included. */
   cpuSeconds(): number | null {
-    if (this.readyAt === 0) return null;
-    let total = this.departedCpu;
-    for (const link of this.live.values()) total += totalCpu(link);
-    if (!this.live.has(this.rootPid)) total += this.rootFinalCpu ?? this.rootLastCpu;
-    return total;
+    return this.readyAt === 0 ? null : this.tree.cpuSeconds(this.rootFinalCpu);
   }
 
   workerStates(): WorkerState[] {
@@ -243,47 +204,16 @@ export class CommandRun implements LiveGroup {
     if (this.readyAt === 0) return;
     const now = performance.now();
     const elapsed = (now - this.lastSampleAt) / 1000;
-    const followed = new Map([...this.live].map(([pid, link]) => [pid, link.startTicks]));
-    const members = followTree(this.deps.scanner.read(), followed, this.rootPid);
-    const current = new Map(members.map((link) => [link.pid, link]));
-    let changed = false;
-    const before = new Set(this.live.keys());
-    for (const [pid, link] of this.live) {
-      if (current.has(pid)) continue;
-      // A child of a followed process is reaped by it: its time goes into the parent's reaped
-      // time (and so, up the chain, into the command's final figure). Only orphans' time is lost.
-      if (pid !== this.rootPid && !before.has(link.ppid)) this.departedCpu += totalCpu(link);
-      if (pid === this.rootPid) this.rootLastCpu = totalCpu(link);
-      this.live.delete(pid);
-      const entry = this.seen.get(pid);
-      if (entry) entry.ended = true;
-      changed = true;
-    }
-    const since = (now - this.readyAt) / 1000;
+    const members = followTree(this.deps.scanner.read(), this.tree.followed(), this.rootPid);
+    const changed = this.tree.update(members, (now - this.readyAt) / 1000);
     const threads: WorkerState[] = [];
     for (const link of members) {
-      if (!this.live.has(link.pid)) changed = true;
-      this.live.set(link.pid, link);
-      const entry = this.seen.get(link.pid);
-      const peakThreads = Math.max(entry?.peakThreads ?? 0, link.threads);
-      this.seen.set(link.pid, {
-        pid: link.pid,
-        ppid: link.ppid,
-        name: toPrintable(link.comm),
-        cpuSeconds: link.ownCpuSeconds,
-        peakThreads,
-        firstSeen: entry?.firstSeen ?? since,
-        lastSeen: since,
-        ended: false,
-      });
-      threads.push(...this.threadStatesOf(link, elapsed));
+      const seen = this.deps.scanner.threads(link.pid);
+      // Where threads cannot be seen (macOS), the process stands for its threads.
+      const readings = seen.length > 0 ? seen : [{ tid: null, name: link.name, cpuSeconds: link.cpuSeconds }];
+      threads.push(...this.threadRows.rows(link.pid, readings, elapsed));
     }
     this.threads = threads;
-    this.peakProcesses = Math.max(this.peakProcesses, members.length);
-    this.peakThreads = Math.max(
-      this.peakThreads,
-      members.reduce((sum, link) => sum + link.threads, 0),
-    );
     this.lastSampleAt = now;
     if (changed) {
       this.tellKeeper();
@@ -297,7 +227,7 @@ export class CommandRun implements LiveGroup {
    * process that left the session with setsid is not left running, provided paratop had seen it.
    */
   private tellKeeper(): void {
-    const processes = [...this.live.values()].map((link): [number, number] => [link.pid, link.startTicks]);
+    const processes = [...this.tree.live().values()].map((link): [number, string] => [link.pid, link.startToken]);
     const text = JSON.stringify(processes);
     if (!this.keeper || text === this.toldKeeper) return;
     this.toldKeeper = text;
@@ -317,9 +247,9 @@ export class CommandRun implements LiveGroup {
       cpuSeconds: this.cpuSeconds(),
       coresBefore: this.coresAtStart,
       coresAfter: this.deps.probe.coreTimes(),
-      processes: [...this.seen.values()].sort((a, b) => a.firstSeen - b.firstSeen || a.pid - b.pid),
-      peakProcesses: this.peakProcesses,
-      peakThreads: this.peakThreads,
+      processes: this.tree.processes(),
+      peakProcesses: this.tree.peakProcesses,
+      peakThreads: this.tree.peakThreads,
     };
   }
 
@@ -332,14 +262,14 @@ export class CommandRun implements LiveGroup {
     clearTimeout(this.redrawTimer);
     if (this.rootPid > 0) {
       if (this.groupIsOurs()) signalQuietly(-this.rootPid, 'SIGKILL');
-      for (const pid of this.live.keys()) this.signalFollowed(pid, 'SIGKILL');
+      for (const pid of this.tree.live().keys()) this.signalFollowed(pid, 'SIGKILL');
     }
     // The keeper sweeps the command's session once more on its way out.
     this.keeper?.kill('SIGTERM');
   }
 
   private begin(pid: number): void {
-    this.rootPid = pid;
+    this.tree.rootPid = pid;
     this.readyAt = performance.now();
     this.lastSampleAt = this.readyAt;
     this.coresAtStart = this.deps.probe.coreTimes();
@@ -357,74 +287,23 @@ export class CommandRun implements LiveGroup {
     }
     // What it printed last may still be in the pipe (or held back by the intake limit): read it
     // first, so `lab exec` prints it before the result and the pane ends with it.
-    void this.drainOutput().then(() => {
-      this.settleFinished();
+    void (this.pump?.drain() ?? Promise.resolve()).then(() => {
+      this.ended.resolve();
       this.deps.onChange();
     });
   }
 
-  /** Read what is left in the output pipes at full speed, until they are quiet (or a second passes). */
-  private async drainOutput(): Promise<void> {
-    this.intake.paused = false;
-    this.draining = true;
-    for (const pipe of this.pipes) pipe.resume();
-    const deadline = performance.now() + DRAIN_MAX_MS;
-    while (performance.now() < deadline && performance.now() - this.lastOutputAt < DRAIN_QUIET_MS) {
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_QUIET_MS / 2));
-    }
-  }
-
-  /**
-   * Stop reading output. A process that escaped the session may still hold the pipes; they must
-   * not keep paratop (or `lab exec`) waiting for it.
-   */
-  private releaseOutput(): void {
-    setTimeout(() => {
-      for (const pipe of this.pipes) (pipe as NodeJS.ReadableStream & { destroy(): void }).destroy();
-    }, DRAIN_MAX_MS).unref();
-  }
-
-  /** Past the output budget of this window: stop reading until the next one. */
-  private meterIntake(size: number, pipes: readonly NodeJS.ReadableStream[]): void {
-    const limit = this.deps.outputPerSecond;
-    if (!limit || this.intake.paused || this.draining) return;
-    const now = performance.now();
-    if (now - this.intake.windowStart >= INTAKE_WINDOW_MS) this.intake = { windowStart: now, taken: 0, paused: false };
-    this.intake.taken += size;
-    if (this.intake.taken < (limit * INTAKE_WINDOW_MS) / 1000) return;
-    this.intake.paused = true;
-    for (const pipe of pipes) pipe.pause();
-    setTimeout(
-      () => {
-        if (this.draining) return;
-        this.intake = { windowStart: performance.now(), taken: 0, paused: false };
-        for (const pipe of pipes) pipe.resume();
-      },
-      Math.max(0, this.intake.windowStart + INTAKE_WINDOW_MS - now),
-    );
-  }
-
   /** A command that ended before the first look at /proc is still listed, with what the keeper knows. */
   private rememberShortLivedRoot(): void {
-    if (this.rootPid <= 0 || this.seen.has(this.rootPid)) return;
-    const name = basename(this.request.argv[0] ?? '').slice(0, 15);
-    const lifetime = this.elapsedSeconds();
-    this.seen.set(this.rootPid, {
-      pid: this.rootPid,
+    this.tree.rememberUnseenRoot({
       ppid: this.keeper?.pid ?? 0,
-      name,
+      name: basename(this.request.argv[0] ?? '').slice(0, 15),
       cpuSeconds: this.rootFinalCpu,
-      peakThreads: 1,
-      firstSeen: 0,
-      lastSeen: lifetime,
-      ended: true,
+      lastSeen: this.elapsedSeconds(),
     });
-    this.peakProcesses = Math.max(this.peakProcesses, 1);
-    this.peakThreads = Math.max(this.peakThreads, 1);
   }
 
   private print(stream: OutputLine['stream'], text: string): void {
-    this.lastOutputAt = performance.now();
     this.output.append(stream, text);
     this.deps.onOutput?.(stream, text);
     this.redrawTimer ??= setTimeout(() => {
@@ -433,65 +312,32 @@ export class CommandRun implements LiveGroup {
     }, OUTPUT_REDRAW_MS);
   }
 
-  private threadStatesOf(link: ProcessLink, elapsed: number): WorkerState[] {
-    const threads = this.deps.scanner.threads(link.pid);
-    // Where threads cannot be seen (macOS), the process stands for its threads.
-    const rows = threads.length > 0 ? threads : [{ tid: null, name: link.comm, cpuSeconds: link.ownCpuSeconds }];
-    return rows.map((thread) => {
-      const key = `${link.pid}/${thread.tid ?? ''}`;
-      let index = this.threadIndex.get(key);
-      if (index === undefined) {
-        index = this.threadIndex.size + 1;
-        this.threadIndex.set(key, index);
-      }
-      const before = this.threadCpu.get(key);
-      if (thread.cpuSeconds !== null) this.threadCpu.set(key, thread.cpuSeconds);
-      const cpu =
-        before !== undefined && thread.cpuSeconds !== null && elapsed > 0
-          ? Math.max(0, ((thread.cpuSeconds - before) / elapsed) * 100)
-          : null;
-      return {
-        index,
-        pid: link.pid,
-        tid: thread.tid,
-        name: toPrintable(thread.name),
-        units: 0,
-        cpuSeconds: thread.cpuSeconds,
-        cpu,
-        exit: null,
-      };
-    });
-  }
-
   private async stopInStages(): Promise<StopReason> {
     this.sample();
     const endedByItself = this.exit !== null;
-    if (endedByItself) this.leftovers = this.live.size;
-    let stoppedBy: StopReason = endedByItself ? 'finished' : 'asked';
-    const stages: [NodeJS.Signals, number, StopReason][] = [
-      ['SIGINT', this.deps.stageMs.ask, 'asked'],
-      ['SIGTERM', this.deps.stageMs.terminate, 'terminated'],
-      ['SIGKILL', this.deps.stageMs.kill, 'killed'],
-    ];
+    if (endedByItself) this.leftovers = this.tree.live().size;
+    const stages = stopStages(this.deps.stageMs, 'SIGINT');
     // Ctrl-C is for the command itself; what it left in the background ignores SIGINT (sh does
     // that to its & jobs), so leftovers start at SIGTERM.
     if (endedByItself) stages.shift();
-    const done = (): boolean => this.exit !== null && this.live.size === 0;
-    for (const [name, waitMs, label] of stages) {
-      if (done()) break;
-      if (!endedByItself) stoppedBy = label;
-      this.signalAll(name);
-      const deadline = performance.now() + waitMs;
-      while (!done() && performance.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        this.sample();
-      }
-    }
+    const done = (): boolean => this.exit !== null && this.tree.live().size === 0;
+    const reason = await climbStopLadder(stages, {
+      done,
+      send: (stage) => this.signalAll(stage.signal ?? 'SIGINT'),
+      waitForEnd: async (ms) => {
+        const deadline = performance.now() + ms;
+        while (!done() && performance.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          this.sample();
+        }
+      },
+    });
     if (!done()) this.killNow();
     // The keeper's watch is over; on its way out it sweeps the session once more.
     this.keeper?.kill('SIGTERM');
-    this.releaseOutput();
-    return stoppedBy;
+    // A process that escaped the session may still hold the pipes: it must keep nobody waiting.
+    this.pump?.release();
+    return endedByItself ? 'finished' : (reason ?? 'asked');
   }
 
   /** The process group, and any process of the tree that has left it (every one, if the group cannot be trusted). */
@@ -499,7 +345,7 @@ export class CommandRun implements LiveGroup {
     if (this.rootPid <= 0) return;
     const group = this.groupIsOurs();
     if (group) signalQuietly(-this.rootPid, name);
-    for (const link of this.live.values())
+    for (const link of this.tree.live().values())
       if (!group || link.pgid !== this.rootPid) this.signalFollowed(link.pid, name);
   }
 
@@ -518,20 +364,16 @@ export class CommandRun implements LiveGroup {
     if (this.exit === null) return true;
     // One look at every process (on macOS each look is a `ps`), then each followed one checked in it.
     const now = new Map(this.deps.scanner.read().map((link) => [link.pid, link]));
-    for (const link of this.live.values()) {
+    for (const link of this.tree.live().values()) {
       const current = now.get(link.pid);
-      if (current && current.startTicks === link.startTicks && current.sid === this.rootPid) return true;
+      if (current && current.startToken === link.startToken && current.sid === this.rootPid) return true;
     }
     return false;
   }
 
   /** A process of the tree by PID, unless the PID now belongs to someone else (it was reused). */
   private signalFollowed(pid: number, name: NodeJS.Signals): void {
-    const link = this.live.get(pid);
-    if (link && this.deps.scanner.isSame(pid, link.startTicks)) signalQuietly(pid, name);
+    const link = this.tree.live().get(pid);
+    if (link && this.deps.scanner.isSame(pid, link.startToken)) signalQuietly(pid, name);
   }
-}
-
-function totalCpu(link: ProcessLink): number {
-  return (link.ownCpuSeconds ?? 0) + (link.reapedCpuSeconds ?? 0);
 }

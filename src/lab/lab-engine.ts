@@ -14,6 +14,7 @@ import { python } from './python-runtime.js';
 import { createTaskProbe, createTreeScanner } from '../sampler/create-probes.js';
 import type { ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
+import { deferred } from './deferred.js';
 import { type GroupOptions, WorkloadGroup } from './workload-group.js';
 import { workerCountProblem } from './worker-counts.js';
 
@@ -166,10 +167,8 @@ export class LabEngine {
     // Two starts may wait on the same stop: the second must stop the first's run, not orphan it.
     while (this.run) await this.stop();
 
-    let firstGroup: (value: 'ready' | 'done') => void = () => undefined;
-    const started = new Promise<'ready' | 'done'>((resolve) => {
-      firstGroup = resolve;
-    });
+    const started = deferred<'ready' | 'done'>();
+    const firstGroup = (how: 'ready' | 'done'): void => started.resolve(how);
     const run: Run = {
       scenario,
       workers: options.workers,
@@ -199,7 +198,7 @@ export class LabEngine {
     );
     this.options.onChange?.();
     // A failure to start is the caller's to see; later failures end the run without a result.
-    await Promise.race([started, run.done]);
+    await Promise.race([started.promise, run.done]);
   }
 
   /** Stop the running experiment in stages and return its result (null when nothing runs). */

@@ -168,13 +168,13 @@ export interface KeeperSpec {
 
 /**
  * paratop to the command keeper: every process of the command paratop follows now, as
- * [pid, start time in clock ticks], sent whenever that set changes. If paratop dies, the keeper
- * ends these too (each checked to have the same start time), so a process that left the command's
+ * [pid, start token], sent whenever that set changes. If paratop dies, the keeper
+ * ends these too (each checked to have the same start token), so a process that left the command's
  * session (setsid) and was re-parented still ends with paratop, if paratop had seen it.
  */
 export interface ToKeeper {
   type: 'followed';
-  processes: [number, number][];
+  processes: [number, string][];
 }
 
 export function isToKeeper(message: unknown): message is ToKeeper {
@@ -183,7 +183,10 @@ export function isToKeeper(message: unknown): message is ToKeeper {
   return (
     type === 'followed' &&
     Array.isArray(processes) &&
-    processes.every((entry) => Array.isArray(entry) && entry.length === 2 && entry.every(Number.isInteger))
+    processes.every(
+      (entry) =>
+        Array.isArray(entry) && entry.length === 2 && Number.isInteger(entry[0]) && typeof entry[1] === 'string',
+    )
   );
 }
 

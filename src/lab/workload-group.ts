@@ -3,7 +3,11 @@ import type { JoinedResult, ScenarioKind, StopReason, WorkerState } from '../mod
 import type { CpuTimes } from '../model/types.js';
 import type { LaunchedWorkload, WorkloadProgram, launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
+import { cpuPercent, perSecond } from '../model/cpu-load.js';
+import { CounterTrack } from './counter-track.js';
+import { deferred } from './deferred.js';
 import { signalQuietly } from './signal-quietly.js';
+import { climbStopLadder, stopStages } from './stop-ladder.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 
 export interface GroupOptions {
@@ -70,12 +74,11 @@ export class WorkloadGroup implements LiveGroup {
   /** What a Python workload said of itself. */
   python: { version: string; freeThreaded: boolean } | null = null;
   private readonly listeners: ((message: ToEngine, from: LaunchedWorkload) => void)[] = [];
-  private cpuAtReady = new Map<number, number>();
-  private workerCpuAtReady = new Map<number, number>();
-  private lastProcessCpu = new Map<number, number>();
-  private lastWorkerCpu = new Map<number, number>();
-  private lastCtx = new Map<number, number>();
-  private ctxAtReady = new Map<number, number>();
+  /** CPU seconds of each worker process, by PID. */
+  private readonly processCpu = new CounterTrack<number>();
+  /** CPU seconds and context switches of each worker, by its index. */
+  private readonly workerCpu = new CounterTrack<number>();
+  private readonly switches = new CounterTrack<number>();
   private lastSampleAt = 0;
   private coresAtReady: (CpuTimes | undefined)[] | null = null;
   private finishedCount = 0;
@@ -86,18 +89,14 @@ export class WorkloadGroup implements LiveGroup {
   private readonly countedAfterStop = new Set<number>();
   /** Every workload ended on being asked (none needed a signal), so each sent its last count. */
   private stoppedWhenAsked = false;
-  private settleFinished: () => void = () => undefined;
+  private readonly allFinished = deferred();
   /** Resolves when every worker process has said it finished, or has exited. */
-  readonly finished: Promise<void>;
+  readonly finished = this.allFinished.promise;
 
   private constructor(
     readonly options: GroupOptions,
     private readonly deps: GroupDeps,
-  ) {
-    this.finished = new Promise((resolve) => {
-      this.settleFinished = resolve;
-    });
-  }
+  ) {}
 
   get kind(): ScenarioKind {
     return this.options.kind;
@@ -125,14 +124,9 @@ export class WorkloadGroup implements LiveGroup {
     const group = new WorkloadGroup(options, deps);
     if (options.onMessage) group.listeners.push(options.onMessage);
     track(group);
-    let allReady: () => void = () => undefined;
-    let failed: (error: Error) => void = () => undefined;
-    const ready = new Promise<void>((resolve, reject) => {
-      allReady = resolve;
-      failed = reject;
-    });
     // It may fail while workers are still being launched, before anyone awaits it.
-    ready.catch(() => undefined);
+    const ready = deferred(true);
+    const failed = (error: Error): void => ready.reject(error);
     const timeout = setTimeout(
       () => failed(new Error(`workers did not start within ${READY_TIMEOUT_MS / 1000} s`)),
       READY_TIMEOUT_MS,
@@ -143,7 +137,7 @@ export class WorkloadGroup implements LiveGroup {
       if (group.readyAt !== 0 || group.launched.length < specs.length || group.states.size < options.workers) return;
       group.beginMeasuring();
       group.send({ type: 'go' });
-      allReady();
+      ready.resolve();
     };
     try {
       for (const spec of specs) {
@@ -166,11 +160,11 @@ export class WorkloadGroup implements LiveGroup {
             failed(new Error(`a worker ${how} while starting${end.stderr ? `: ${end.stderr.trim()}` : ''}`));
           for (const state of group.states.values())
             if (state.pid === entry.workload.pid && !state.exit) state.exit = how;
-          if (!group.alive()) group.settleFinished();
+          if (!group.alive()) group.allFinished.resolve();
           deps.onChange();
         });
       }
-      await ready;
+      await ready.promise;
       return group;
     } catch (error) {
       group.killNow();
@@ -221,14 +215,7 @@ export class WorkloadGroup implements LiveGroup {
 
   /** CPU time of every worker process since measuring began; a dead one counts up to its last reading. */
   cpuSeconds(): number | null {
-    let total = 0;
-    for (const pid of this.pids()) {
-      const start = this.cpuAtReady.get(pid);
-      const latest = this.lastProcessCpu.get(pid);
-      if (start === undefined || latest === undefined) return null;
-      total += latest - start;
-    }
-    return total;
+    return this.processCpu.totalOver(this.pids());
   }
 
   /** Refresh per-worker CPU% and context switches from the kernel. */
@@ -238,29 +225,25 @@ export class WorkloadGroup implements LiveGroup {
     const elapsed = (now - this.lastSampleAt) / 1000;
     for (const pid of this.pids()) {
       const cpu = this.deps.probe.processCpuSeconds(pid);
-      if (cpu !== null) this.lastProcessCpu.set(pid, cpu);
+      if (cpu !== null) this.processCpu.read(pid, cpu);
     }
     let switches = 0;
     let counted = false;
     for (const state of this.states.values()) {
-      const total = this.workerCpu(state);
+      const total = this.readWorkerCpu(state);
       if (total !== null) {
-        const before = this.lastWorkerCpu.get(state.index);
-        state.cpuSeconds = total - (this.workerCpuAtReady.get(state.index) ?? total);
-        state.cpu = before !== undefined && elapsed > 0 ? Math.max(0, ((total - before) / elapsed) * 100) : null;
-        this.lastWorkerCpu.set(state.index, total);
+        const before = this.workerCpu.read(state.index, total);
+        state.cpuSeconds = this.workerCpu.sinceStart(state.index);
+        state.cpu = before === undefined ? null : cpuPercent(before, total, elapsed);
       }
-      const ctx = state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
-      const ctxBefore = this.lastCtx.get(state.index);
-      if (ctx !== null) {
-        if (ctxBefore !== undefined) {
-          switches += Math.max(0, ctx - ctxBefore);
-          counted = true;
-        }
-        this.lastCtx.set(state.index, ctx);
+      const ctx = this.readSwitches(state);
+      const ctxBefore = ctx === null ? undefined : this.switches.read(state.index, ctx);
+      if (ctx !== null && ctxBefore !== undefined) {
+        switches += Math.max(0, ctx - ctxBefore);
+        counted = true;
       }
     }
-    this.ctxPerSecond = counted && elapsed > 0 ? switches / elapsed : this.ctxPerSecond;
+    this.ctxPerSecond = (counted ? perSecond(0, switches, elapsed) : null) ?? this.ctxPerSecond;
     this.lastSampleAt = now;
   }
 
@@ -310,29 +293,23 @@ export class WorkloadGroup implements LiveGroup {
   }
 
   private async stopInStages(): Promise<StopReason> {
-    let stoppedBy: StopReason = this.alive() ? 'asked' : 'exited';
     const remaining = (): LaunchedWorkload[] =>
       this.launched.map(({ workload }) => workload).filter((workload) => workload.alive);
-    const stages: [NodeJS.Signals | null, number, StopReason][] = [
-      [null, this.deps.stageMs.ask, 'asked'],
-      ['SIGTERM', this.deps.stageMs.terminate, 'terminated'],
-      ['SIGKILL', this.deps.stageMs.kill, 'killed'],
-    ];
-    for (const [signal, waitMs, label] of stages) {
-      const workloads = remaining();
-      if (workloads.length === 0) break;
-      stoppedBy = label;
-      if (signal === null) this.stopAskedAt = performance.now();
-      for (const workload of workloads) {
-        if (signal) workload.kill(signal);
-        else workload.send({ type: 'stop' });
-      }
-      await allEnded(workloads, waitMs);
-    }
+    const reason = await climbStopLadder(stopStages(this.deps.stageMs, null), {
+      done: () => remaining().length === 0,
+      send: ({ signal }) => {
+        if (signal === null) this.stopAskedAt = performance.now();
+        for (const workload of remaining()) {
+          if (signal) workload.kill(signal);
+          else workload.send({ type: 'stop' });
+        }
+      },
+      waitForEnd: (ms) => allEnded(remaining(), ms),
+    });
     // Let the last progress messages, sent just before exit, be read.
     await new Promise((resolve) => setImmediate(resolve));
-    this.stoppedWhenAsked = stoppedBy === 'asked';
-    return stoppedBy;
+    this.stoppedWhenAsked = reason === 'asked';
+    return reason ?? 'exited';
   }
 
   private specs(switchIntervalMs: number, parentPid: number): WorkloadSpec[] {
@@ -389,7 +366,7 @@ export class WorkloadGroup implements LiveGroup {
         break;
       case 'finished':
         this.finishedCount += 1;
-        if (this.finishedCount === this.launched.length) this.settleFinished();
+        if (this.finishedCount === this.launched.length) this.allFinished.resolve();
         break;
       case 'error':
         for (const state of this.states.values())
@@ -407,44 +384,38 @@ export class WorkloadGroup implements LiveGroup {
     this.coresAtReady = this.deps.probe.coreTimes();
     for (const pid of this.pids()) {
       const cpu = this.deps.probe.processCpuSeconds(pid);
-      if (cpu === null) continue;
-      this.cpuAtReady.set(pid, cpu);
-      this.lastProcessCpu.set(pid, cpu);
+      if (cpu !== null) this.processCpu.start(pid, cpu);
     }
     for (const state of this.states.values()) {
-      const cpu = this.workerCpu(state);
-      if (cpu !== null) {
-        this.workerCpuAtReady.set(state.index, cpu);
-        this.lastWorkerCpu.set(state.index, cpu);
-      }
-      const ctx = state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
-      if (ctx !== null) {
-        this.lastCtx.set(state.index, ctx);
-        this.ctxAtReady.set(state.index, ctx);
-      }
+      const cpu = this.readWorkerCpu(state);
+      if (cpu !== null) this.workerCpu.start(state.index, cpu);
+      const ctx = this.readSwitches(state);
+      if (ctx !== null) this.switches.start(state.index, ctx);
     }
   }
 
   /** Context switches of every worker thread since measuring began (as of the last sample). */
   contextSwitchesSinceReady(): number | null {
-    let total = 0;
-    for (const [index, start] of this.ctxAtReady) total += (this.lastCtx.get(index) ?? start) - start;
-    return this.ctxAtReady.size > 0 ? total : null;
+    return this.switches.total();
   }
 
-  private workerCpu(state: WorkerState): number | null {
+  private readSwitches(state: WorkerState): number | null {
+    return state.tid === null ? null : this.deps.probe.contextSwitches(state.pid, state.tid);
+  }
+
+  private readWorkerCpu(state: WorkerState): number | null {
     if (this.options.kind === 'processes' || state.tid === null) return this.deps.probe.processCpuSeconds(state.pid);
     return this.deps.probe.threadCpuSeconds(state.pid, state.tid);
   }
 }
 
-async function allEnded(workloads: readonly LaunchedWorkload[], timeoutMs: number): Promise<boolean> {
+async function allEnded(workloads: readonly LaunchedWorkload[], timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
   });
   try {
-    return await Promise.race([Promise.all(workloads.map((workload) => workload.ended)).then(() => true), late]);
+    await Promise.race([Promise.all(workloads.map((workload) => workload.ended)), late]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,3 +1,5 @@
+import type { HostsState } from './hosts-state.js';
+import { initialHostsState } from './hosts-state.js';
 import type { CommandOutput, LabPage, PythonInfo, RunResult, RunSnapshot, ScenarioInfo } from './lab-types.js';
 import type { SortOrder } from './process-table.js';
 import type { ListCursor } from './selection.js';
@@ -108,6 +110,8 @@ export interface DashboardState {
   outputOpen: boolean;
   /** Lines scrolled back from the end of the output; 0 follows new output as it comes. */
   outputScroll: number;
+  /** Other hosts (--hosts, --prometheus); null when paratop watches only this machine. */
+  hosts: HostsState | null;
   /** ms since the epoch, as of the last event */
   now: number;
 }
@@ -131,13 +135,17 @@ export interface InitialSettings {
   tree: boolean;
   now: number;
   lab: { scenarios: readonly ScenarioInfo[]; cores: number; workers: Record<string, number>; visible: boolean };
+  /** Other hosts to show: where they come from (in words), and when a scrape counts as slow. */
+  hosts?: { label: string; slowMs: number } | null;
 }
 
 export function initialState(settings: InitialSettings): DashboardState {
+  const { hosts, ...rest } = settings;
   return {
-    ...settings,
+    ...rest,
+    hosts: hosts ? initialHostsState(hosts.label, hosts.slowMs) : null,
     lab: {
-      ...settings.lab,
+      ...rest.lab,
       focusId: null,
       run: null,
       result: null,

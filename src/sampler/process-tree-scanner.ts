@@ -1,18 +1,21 @@
-/** How one process hangs together with the others: enough to follow a command's process tree. */
-export interface ProcessLink {
-  pid: number;
-  ppid: number;
+import type { ProcessSample, ThreadSample } from '../model/types.js';
+
+/**
+ * How one process hangs together with the others: enough to follow a command's process tree. The
+ * fields it shares with the dashboard's ProcessSample have the same names and meaning.
+ */
+export interface ProcessLink extends Pick<ProcessSample, 'pid' | 'ppid' | 'name' | 'startToken' | 'startedAt'> {
   /** Process group and session: a command started by paratop leads both, and its children inherit them. */
   pgid: number;
   sid: number;
-  /** Start time after boot in clock ticks, so a reused PID is not taken for the process it replaced (0: unknown). */
-  startTicks: number;
-  comm: string;
   /** Seconds of CPU: the process itself, and the children it has waited for (null: unknown). */
-  ownCpuSeconds: number | null;
+  cpuSeconds: number | null;
   reapedCpuSeconds: number | null;
   threads: number;
 }
+
+/** A thread of a followed process, with its CPU time. */
+export type ThreadTime = Pick<ThreadSample, 'tid' | 'name' | 'cpuSeconds'>;
 
 /**
  * Every process on the machine, as links, for following a command's process tree. Synchronous: it runs
@@ -22,21 +25,14 @@ export interface ProcessLink {
 export interface ProcessTreeScanner {
   read(): ProcessLink[];
   /** The threads of one process, with their CPU time; empty where threads cannot be seen. */
-  threads(pid: number): { tid: number; name: string; cpuSeconds: number }[];
+  threads(pid: number): ThreadTime[];
   /**
-   * Whether `pid` is still the process that was followed (same start time), checked just before
+   * Whether `pid` is still the process that was followed (same start token), checked just before
    * a signal so a reused PID is never hit. Where start times are unknown (ps), whether it exists.
    */
-  isSame(pid: number, startTicks: number): boolean;
+  isSame(pid: number, startToken: string): boolean;
   /** One process read afresh; null when gone, a zombie, or not readable. */
   one(pid: number): ProcessLink | null;
-  /** Now, in clock ticks after boot (the unit of start times); null where unknown. */
-  ticksSinceBoot(): number | null;
-}
-
-/** A thread of a followed process, with its CPU time. */
-export interface ThreadTime {
-  tid: number;
-  name: string;
-  cpuSeconds: number;
+  /** Now, on the clock that `startedAt` is read from (ms since the epoch); null where start times are unknown. */
+  startClockNow(): number | null;
 }

@@ -13,6 +13,19 @@ const HINTS: [string, string][] = [
   ['F10', 'Quit'],
 ];
 
+/** This machine's view when other hosts are watched too: w is how to reach them. */
+const WITH_HOSTS_HINTS: [string, string][] = [...HINTS.slice(0, -1), ['w', 'Hosts'], ...HINTS.slice(-1)];
+
+/** In the hosts view: what works there. */
+const HOSTS_HINTS: [string, string][] = [
+  ['F1', 'Help'],
+  ['↑↓', 'Move'],
+  ['Enter', 'Details'],
+  ['Esc', 'Back'],
+  ['w', 'This machine'],
+  ['F10', 'Quit'],
+];
+
 const PROMPTS: Record<PromptPurpose, { label: string; help: string }> = {
   filter: { label: 'Filter: ', help: '  Enter keep · Esc clear' },
   // Both start from the last line given, which Ctrl-U clears.
@@ -42,7 +55,8 @@ export function footerLine(state: DashboardState, width: number, theme: Theme): 
   }
   let used = 0;
   let line = '';
-  for (const [key, label] of HINTS) {
+  const hints = state.hosts?.shown ? HOSTS_HINTS : state.hosts ? WITH_HOSTS_HINTS : HINTS;
+  for (const [key, label] of hints) {
     const plain = `${key}${label} `;
     if (used + plain.length > width) break;
     line += `${theme.paint(key, 'key')}${label} `;

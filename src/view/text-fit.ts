@@ -44,6 +44,13 @@ export function escapeTags(text: string): string {
   return blessedEscape(text);
 }
 
+/** What blessed draws of tagged text: style tags dropped, escaped braces back to braces. Pure. */
+export function untagged(text: string): string {
+  return text.replace(/\{(\/?[\w\-,;!#]*)\}/g, (_tag, name: string) =>
+    name === 'open' ? '{' : name === 'close' ? '}' : '',
+  );
+}
+
 /** Clip, pad and escape: plain text in, a safe fixed-width cell out. */
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   return escapeTags(fitToWidth(text, width, align));

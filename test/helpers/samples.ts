@@ -1,4 +1,5 @@
 import type { MachineFacts, ProcessSample } from '../../src/model/types.js';
+import type { HostSample } from '../../src/model/host-sample.js';
 
 /** A process reading with dull defaults; tests set the fields they care about. */
 export function processSample(fields: Partial<ProcessSample> & { pid: number }): ProcessSample {
@@ -36,6 +37,32 @@ export function machineFacts(fields: Partial<MachineFacts> = {}): MachineFacts {
     caches: [],
     memoryBytes: 2 ** 30,
     swapBytes: 0,
+    ...fields,
+  };
+}
+
+/** Another host as a round gives it: up, with `busy` % on each of its cores unless told otherwise. */
+export function hostSample(fields: Partial<HostSample> & { host: string }, busy: number[] = [10, 20]): HostSample {
+  return {
+    name: fields.host,
+    source: 'scrape',
+    at: 1000,
+    up: true,
+    error: null,
+    scrapeMs: 12,
+    cores: busy.map((total, id) => ({ id, user: total, system: 0, iowait: 0, steal: 0, idle: 100 - total, total })),
+    memory: {
+      totalBytes: 8 * 2 ** 30,
+      usedBytes: 2 * 2 ** 30,
+      availableBytes: 6 * 2 ** 30,
+      freeBytes: 4 * 2 ** 30,
+      buffersBytes: 0,
+      cachedBytes: 2 * 2 ** 30,
+      swapTotalBytes: 0,
+      swapUsedBytes: 0,
+    },
+    loadAverage: [0.5, 0.4, 0.3],
+    processes: null,
     ...fields,
   };
 }

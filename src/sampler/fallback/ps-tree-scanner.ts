@@ -25,9 +25,10 @@ export function parsePsLinks(text: string): ProcessLink[] {
       ppid: Number(ppid),
       pgid: Number(pgid),
       sid: Number(pgid),
-      startTicks: 0,
-      comm: basename(comm.trim()),
-      ownCpuSeconds: parsePsTime(time),
+      startToken: '',
+      startedAt: 0,
+      name: basename(comm.trim()),
+      cpuSeconds: parsePsTime(time),
       reapedCpuSeconds: null,
       threads: 1,
     });
@@ -54,7 +55,7 @@ export class PsTreeScanner implements ProcessTreeScanner {
     return this.read().find((link) => link.pid === pid) ?? null;
   }
 
-  ticksSinceBoot(): null {
+  startClockNow(): null {
     return null;
   }
 

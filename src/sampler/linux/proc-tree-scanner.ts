@@ -1,16 +1,17 @@
 import { readdirSync } from 'node:fs';
 import type { ProcessLink, ProcessTreeScanner, ThreadTime } from '../process-tree-scanner.js';
 import { statFields } from './parse-process-files.js';
-import { parseUptime } from './parse-system-files.js';
+import { parseProcStat, parseUptime } from './parse-system-files.js';
 import { ProcReader } from './proc-reader.js';
 
 const STAT_FIELDS = [4, 5, 6, 14, 15, 16, 17, 20, 22];
 
 /**
  * One /proc/<pid>/stat line as a link; null for a zombie, which has ended and only waits to be
- * reaped (by init, for an orphan, which may take its time). Pure.
+ * reaped (by init, for an orphan, which may take its time). The start token and time are made as
+ * the process scanner makes them, so a link and a ProcessSample of one process agree. Pure.
  */
-export function parseStatLink(text: string, hz = 100): ProcessLink | null {
+export function parseStatLink(text: string, hz = 100, bootTimeSeconds = 0): ProcessLink | null {
   const fields = statFields(text, STAT_FIELDS);
   if (!fields || fields.state === 'Z') return null;
   const [
@@ -30,9 +31,10 @@ export function parseStatLink(text: string, hz = 100): ProcessLink | null {
     ppid,
     pgid,
     sid,
-    startTicks,
-    comm: fields.comm,
-    ownCpuSeconds: (utime + stime) / hz,
+    startToken: String(startTicks),
+    startedAt: (bootTimeSeconds + startTicks / hz) * 1000,
+    name: fields.comm,
+    cpuSeconds: (utime + stime) / hz,
     reapedCpuSeconds: (cutime + cstime) / hz,
     threads,
   };
@@ -41,6 +43,7 @@ export function parseStatLink(text: string, hz = 100): ProcessLink | null {
 /** The process-tree scanner on Linux: /proc/<pid>/stat for each process, task/<tid>/stat for threads. */
 export class ProcTreeScanner implements ProcessTreeScanner {
   private readonly reader = new ProcReader();
+  private bootTimeSeconds: number | null = null;
 
   constructor(
     private readonly procRoot = '/proc',
@@ -52,23 +55,24 @@ export class ProcTreeScanner implements ProcessTreeScanner {
     for (const name of readdirSync(this.procRoot)) {
       const first = name.charCodeAt(0);
       if (first < 48 || first > 57) continue;
-      const link = parseStatLink(this.reader.read(`${this.procRoot}/${name}/stat`) ?? '', this.hz);
+      const link = this.parse(`${this.procRoot}/${name}/stat`);
       if (link) links.push(link);
     }
     return links;
   }
 
-  isSame(pid: number, startTicks: number): boolean {
-    return this.one(pid)?.startTicks === startTicks;
+  isSame(pid: number, startToken: string): boolean {
+    return this.one(pid)?.startToken === startToken;
   }
 
   one(pid: number): ProcessLink | null {
-    return parseStatLink(this.reader.read(`${this.procRoot}/${pid}/stat`) ?? '', this.hz);
+    return this.parse(`${this.procRoot}/${pid}/stat`);
   }
 
-  ticksSinceBoot(): number | null {
+  startClockNow(): number | null {
     const uptime = this.reader.read(`${this.procRoot}/uptime`);
-    return uptime === null ? null : Math.floor(parseUptime(uptime) * this.hz);
+    // Whole ticks, as start times are, so a process started now never reads as later than now.
+    return uptime === null ? null : (this.bootTime() + Math.floor(parseUptime(uptime) * this.hz) / this.hz) * 1000;
   }
 
   threads(pid: number): ThreadTime[] {
@@ -80,10 +84,20 @@ export class ProcTreeScanner implements ProcessTreeScanner {
     }
     const threads: ThreadTime[] = [];
     for (const tid of tids) {
-      const link = parseStatLink(this.reader.read(`${this.procRoot}/${pid}/task/${tid}/stat`) ?? '', this.hz);
-      if (link && link.ownCpuSeconds !== null)
-        threads.push({ tid: link.pid, name: link.comm, cpuSeconds: link.ownCpuSeconds });
+      const link = this.parse(`${this.procRoot}/${pid}/task/${tid}/stat`);
+      if (link && link.cpuSeconds !== null)
+        threads.push({ tid: link.pid, name: link.name, cpuSeconds: link.cpuSeconds });
     }
     return threads;
+  }
+
+  private parse(path: string): ProcessLink | null {
+    return parseStatLink(this.reader.read(path) ?? '', this.hz, this.bootTime());
+  }
+
+  /** Read once: the boot time does not change while paratop runs. */
+  private bootTime(): number {
+    this.bootTimeSeconds ??= parseProcStat(this.reader.read(`${this.procRoot}/stat`) ?? '').bootTime;
+    return this.bootTimeSeconds;
   }
 }

@@ -99,3 +99,34 @@ describe('the exporter: bad values, a port in use, a web-config that cannot serv
     }
   });
 });
+
+/** The other hosts' options, with the values a person gets wrong: the message names it and what is accepted. */
+describe('other hosts: bad values', () => {
+  const cases: [string[], RegExp][] = [
+    [['--hosts', ''], /argument '' is invalid\. It must be HOST:PORT\[,HOST:PORT\.\.\.\].*it is empty/],
+    [['--hosts', 'nonsense:port'], /argument 'nonsense:port' is invalid\. It must be HOST:PORT.*"port" is not a port/],
+    [['--hosts-file', '/nope'], /argument '\/nope' is invalid\. Cannot read it: there is no such file\. It must be/],
+    [['--prometheus', 'not-a-url'], /argument 'not-a-url' is invalid\. It must be the http\(s\) URL of a Prometheus/],
+    [['--prometheus-selector', 'job=lab'], /argument 'job=lab' is invalid\. It must be label matchers in braces/],
+  ];
+  for (const command of ['snapshot', 'watch']) {
+    for (const [args, message] of cases) {
+      test(`paratop ${command} ${args.map((arg) => (arg === '' ? "''" : arg)).join(' ')}`, async () => {
+        const result = await runWatched([command, ...args], {}, 20_000);
+        assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
+        assert.match(result.stderr, message);
+        assert.equal(result.stdout, '');
+        if (process.platform === 'linux') assert.deepEqual(result.started, [], 'nothing was started');
+      });
+    }
+  }
+
+  test('--prometheus-selector without --prometheus, and --csv with hosts', async () => {
+    const selector = await runWatched(['snapshot', '--prometheus-selector', '{job="lab"}']);
+    assert.equal(selector.status, 2);
+    assert.match(selector.stderr, /--prometheus-selector narrows --prometheus; give --prometheus URL too/);
+    const csv = await runWatched(['snapshot', '--hosts', 'a:1', '--csv']);
+    assert.equal(csv.status, 2);
+    assert.match(csv.stderr, /--csv is for this machine's processes; with other hosts use --json/);
+  });
+});

@@ -87,9 +87,10 @@ describe('following a process tree', () => {
     ppid,
     pgid: sid,
     sid,
-    startTicks,
-    comm: `p${pid}`,
-    ownCpuSeconds: 0,
+    startToken: String(startTicks),
+    startedAt: startTicks * 10,
+    name: `p${pid}`,
+    cpuSeconds: 0,
     reapedCpuSeconds: 0,
     threads: 1,
   });
@@ -106,7 +107,7 @@ describe('following a process tree', () => {
       link(301, 300, 300),
     ];
     // 102 left the session (setsid) but is a child of 101; 200 is an orphan in 102's session, once followed.
-    const members = followTree(links, new Map([[200, 200]]), 100).map((entry) => entry.pid);
+    const members = followTree(links, new Map([[200, '200']]), 100).map((entry) => entry.pid);
     assert.deepEqual(
       members.sort((a, b) => a - b),
       [100, 101, 102, 200],
@@ -114,7 +115,7 @@ describe('following a process tree', () => {
   });
 
   test('a reused PID (another start time) is not taken for the process that was followed', () => {
-    const members = followTree([link(1, 0, 1), link(400, 1, 400, 9999)], new Map([[400, 1234]]), 100);
+    const members = followTree([link(1, 0, 1), link(400, 1, 400, 9999)], new Map([[400, '1234']]), 100);
     assert.deepEqual(members, []);
   });
 
@@ -126,9 +127,9 @@ describe('following a process tree', () => {
     assert.equal(self.ppid, process.ppid);
     assert.ok(self.threads >= 1);
     assert.ok(source.threads(process.pid).some((thread) => thread.tid === process.pid));
-    assert.equal(source.isSame(process.pid, self.startTicks), true);
+    assert.equal(source.isSame(process.pid, self.startToken), true);
     assert.equal(
-      source.isSame(process.pid, self.startTicks + 1),
+      source.isSame(process.pid, `${self.startToken}1`),
       false,
       'another start time: a reused PID, not signalled',
     );
@@ -137,7 +138,7 @@ describe('following a process tree', () => {
   test('a zombie counts as ended: it only waits to be reaped', () => {
     const line = (state: string): string =>
       `77 (sleep) ${state} 1 77 77 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 12345 0 0`;
-    assert.equal(parseStatLink(line('S'))?.ownCpuSeconds, 0.08);
+    assert.equal(parseStatLink(line('S'))?.cpuSeconds, 0.08);
     assert.equal(parseStatLink(line('Z')), null);
   });
 });
@@ -155,13 +156,13 @@ describe('ps, where there is no /proc (macOS)', () => {
     const links = parsePsLinks(readFileSync(join(fixturesDir, 'ps-macos.txt'), 'utf8'));
     assert.equal(links.length, 6);
     const worker = links.find((entry) => entry.pid === 4712);
-    assert.deepEqual(worker && { ppid: worker.ppid, pgid: worker.pgid, comm: worker.comm, cpu: worker.ownCpuSeconds }, {
+    assert.deepEqual(worker && { ppid: worker.ppid, pgid: worker.pgid, name: worker.name, cpu: worker.cpuSeconds }, {
       ppid: 4711,
       pgid: 4711,
-      comm: 'Python',
+      name: 'Python',
       cpu: 59.99,
     });
-    assert.equal(links.find((entry) => entry.pid === 4713)?.comm, 'my solver');
+    assert.equal(links.find((entry) => entry.pid === 4713)?.name, 'my solver');
     assert.deepEqual(
       followTree(links, new Map(), 4711).map((entry) => entry.pid),
       [4711, 4712, 4713],
@@ -173,7 +174,7 @@ describe('ps, where there is no /proc (macOS)', () => {
     const links = parsePsLinks(execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,time=,comm='], { encoding: 'utf8' }));
     const self = links.find((entry) => entry.pid === process.pid);
     assert.equal(self?.ppid, process.ppid);
-    assert.equal(self?.comm, 'node');
+    assert.equal(self?.name, 'node');
   });
 });
 

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LinuxSampler } from '../../../src/sampler/linux/linux-sampler.js';
+import { ProcTreeScanner } from '../../../src/sampler/linux/proc-tree-scanner.js';
 import type { ProcessSample } from '../../../src/model/types.js';
 import { ProcTree, fixturesDir } from '../../helpers/fixtures.js';
 import { assertClose } from '../../helpers/assert-close.js';
@@ -163,6 +164,15 @@ describe('LinuxSampler over captured /proc trees', () => {
     const linux = sampler();
     assert.deepEqual(await linux.identify(2945), { pid: 2945, startToken: '38891' });
     assert.equal(await linux.identify(424242), null);
+  });
+
+  test("the tree scanner's link and the sampler's sample of a process share names and values", async () => {
+    tree.load('proc-t0');
+    const sample = byPid(await sampler().sampleProcesses(), 2945);
+    const link = new ProcTreeScanner(tree.root).one(2945);
+    assert.ok(link);
+    const shared = ['pid', 'ppid', 'name', 'startToken', 'startedAt'] as const;
+    for (const field of shared) assert.equal(link[field], sample[field], field);
   });
 });
 

@@ -13,11 +13,13 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** What each folder may import besides itself. Everything else is a layering mistake. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
-  'src/cli': ['src/app', 'src/lab', 'src/export', 'src/model', 'src/sampler', 'src/package-root.ts'],
-  'src/app': ['src/view', 'src/lab', 'src/export', 'src/model', 'src/sampler'],
+  'src/cli': ['src/app', 'src/hosts', 'src/lab', 'src/export', 'src/model', 'src/sampler', 'src/package-root.ts'],
+  'src/app': ['src/view', 'src/hosts', 'src/lab', 'src/export', 'src/model', 'src/sampler'],
   'src/view': ['src/model'],
   'src/model': [],
   'src/sampler': ['src/model'],
+  // Other machines, over the network: node's own HTTP client, no package.
+  'src/hosts': ['src/model'],
   'src/lab': ['src/model', 'src/sampler', 'src/package-root.ts'],
   'src/export': ['src/model', 'src/sampler'],
   // The programs the workers run know paratop only by the protocol.
@@ -127,6 +129,18 @@ test('the lab and the workloads read the machine only through src/sampler/', () 
   }
   // A reason kept for a file that no longer needs one would hide the next one that does.
   assert.deepEqual(Object.keys(LAB_FILE_ACCESS).sort(), [...touching].sort());
+});
+
+test('the host sources use node built-ins only and never read this machine', () => {
+  for (const file of files.filter((name) => name.startsWith('src/hosts/'))) {
+    const { modules } = importsOf(file);
+    assert.deepEqual(
+      modules.filter((name) => !name.startsWith('node:')),
+      [],
+      `${file} imports a package`,
+    );
+    assert.ok(!modules.includes('node:fs') && !modules.includes('node:child_process'), `${file} reads this machine`);
+  }
 });
 
 test('lines are at most 120 characters (the formatter breaks code; strings and comments are broken by hand)', () => {

@@ -1,0 +1,86 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HostPoller } from '../../hosts/host-poller.js';
+import type { HostSource } from '../../hosts/host-source.js';
+import type { HostTarget } from '../../hosts/host-target.js';
+import { createPrometheusSource } from '../../hosts/prometheus-source.js';
+import { createScrapeSource } from '../../hosts/scrape-source.js';
+import { formatBytes, formatPercent } from '../../model/format.js';
+import type { HostSample } from '../../model/host-sample.js';
+import { toHostsRecord } from '../output/host-records.js';
+import { writeOut } from '../output/write-out.js';
+
+/** Which other hosts to read: exporters to scrape, and a Prometheus server to ask. */
+export interface HostsChoice {
+  targets: HostTarget[];
+  prometheus: string | null;
+  /** label matchers, without braces; '' for none */
+  selector: string;
+}
+
+export interface HostsRunOptions extends HostsChoice {
+  intervalSeconds: number;
+  /** at most this many processes per host */
+  limit: number | null;
+}
+
+export function hostSources(choice: HostsChoice): HostSource[] {
+  const sources = choice.targets.map(createScrapeSource);
+  if (choice.prometheus !== null) sources.push(createPrometheusSource(choice.prometheus, choice.selector));
+  return sources;
+}
+
+function hostLine(host: HostSample): string {
+  const cores = host.cores ?? [];
+  const busy =
+    cores.length > 0 ? `${formatPercent(cores.reduce((sum, core) => sum + core.total, 0) / cores.length)}%` : '-';
+  const memory = host.memory ? `${formatBytes(host.memory.usedBytes)}/${formatBytes(host.memory.totalBytes)}` : '-';
+  const load = host.loadAverage ? host.loadAverage.map((value) => value.toFixed(2)).join(' ') : '-';
+  const state = host.up ? 'up' : 'down';
+  const error = host.error ? `  ${host.error}` : '';
+  return `${host.name}  ${state}  ${cores.length} cores ${busy}  mem ${memory}  load ${load}${error}\n`;
+}
+
+/** Two rounds an interval apart, so counters have rates; the second is printed. */
+export async function runHostsSnapshot(options: HostsRunOptions & { format: 'json' | 'text' }): Promise<void> {
+  const poller = new HostPoller(hostSources(options), { intervalMs: options.intervalSeconds * 1000 });
+  try {
+    const first = await poller.poll();
+    await sleep(Math.max(0, first.at + options.intervalSeconds * 1000 - Date.now()));
+    const round = await poller.poll();
+    if (options.format === 'json') {
+      await writeOut(`${JSON.stringify(toHostsRecord(round, options.intervalSeconds, options.limit), null, 2)}\n`);
+    } else {
+      await writeOut(round.hosts.map(hostLine).join(''));
+    }
+  } finally {
+    await poller.stop();
+  }
+}
+
+/** A round every interval, one NDJSON line each, until Ctrl-C or `count` lines. */
+export async function runHostsWatch(options: HostsRunOptions & { count: number | null }): Promise<void> {
+  const interrupted = new AbortController();
+  const stop = (): void => interrupted.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const poller = new HostPoller(hostSources(options), { intervalMs: options.intervalSeconds * 1000 });
+  try {
+    // The first round only primes the counters, as watch does for this machine.
+    await poller.poll();
+    let next = performance.now();
+    for (let taken = 0; options.count === null || taken < options.count; taken += 1) {
+      next += options.intervalSeconds * 1000;
+      try {
+        await sleep(Math.max(0, next - performance.now()), undefined, { signal: interrupted.signal });
+      } catch {
+        break;
+      }
+      const round = await poller.poll();
+      await writeOut(`${JSON.stringify(toHostsRecord(round, options.intervalSeconds, options.limit))}\n`);
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await poller.stop();
+  }
+}
