@@ -1,6 +1,6 @@
 /**
  * The series paratop reads from each kind of exporter, in one table so a renamed series is one edit.
- * paratop's own names follow the exporter being written beside this (issue 19); adjust them here.
+ * paratop's own names are those src/export/ writes (test/unit/export/hosts-round-trip.test.ts holds both to it).
  */
 export const METRIC_NAMES = {
   nodeExporter: {
@@ -22,7 +22,7 @@ export const METRIC_NAMES = {
   paratop: {
     /** labels pid, comm, user */
     cpuSeconds: 'paratop_process_cpu_seconds_total',
-    residentBytes: 'paratop_process_resident_bytes',
+    residentBytes: 'paratop_process_resident_memory_bytes',
     threads: 'paratop_process_threads',
   },
 } as const;
