@@ -8,8 +8,12 @@ import { readCaches } from '../../sampler/caches/read-caches.js';
 import type { Sampler } from '../../sampler/sampler.js';
 import { UsageError } from '../usage-error.js';
 
-/** With nobody else sampling, a reading younger than this serves a scrape; older, the scrape reads once. */
-const SERVE_FRESH_MS = 1000;
+/**
+ * With nobody else sampling, a reading younger than this serves a scrape; older, the scrape reads once.
+ * Scrapers asking at the same moment (a pair of Prometheus servers) share a reading, while a scraper's
+ * next scrape, even at paratop's own shortest interval (0.1 s), gets a new one: rates need two.
+ */
+const SERVE_FRESH_MS = 50;
 
 /** paratop serve: no screen, no timers; the figures are read when a scraper asks, until SIGINT or SIGTERM. */
 export async function runServe(sampler: Sampler, settings: ExportSettings): Promise<void> {

@@ -2,17 +2,18 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { type Served, get, noPromtool, promtoolProblems, startServe } from '../../helpers/exporter.js';
 import { processCpuSeconds } from '../../helpers/proc-measure.js';
+import { BIN } from '../../helpers/pty-session.js';
 import { waitForExit } from '../../helpers/processes.js';
 import { newTag, untilNoneTagged } from '../../helpers/started.js';
 
-/** serve's freshness window is 1 s: a scrape after this reads the processes afresh. */
-const STALE_AFTER_MS = 1200;
+/** Past serve's freshness window (50 ms) and its start-up reading: a scrape then reads the processes afresh. */
+const STALE_AFTER_MS = 300;
 const OPENMETRICS = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 describe('paratop serve, a real process on a loopback port', { timeout: 120_000 }, () => {
@@ -130,6 +131,28 @@ describe('paratop serve, a real process on a loopback port', { timeout: 120_000 
     assert.equal(reply.status, 200);
     assert.match(reply.body, /^node_load1 /m);
     await assert.rejects(get(served.url.replace(/^https/, 'http')), 'plain HTTP gets no answer it can read');
+    await stop(served);
+  });
+
+  test("paratop's own --hosts reads serve: cores with rates from two scrapes, memory, processes", async () => {
+    const served = await serve();
+    const host = new URL(served.url).host;
+    const snapshot = spawnSync(process.execPath, [BIN, 'snapshot', '--hosts', host, '--json'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(snapshot.status, 0, snapshot.stderr);
+    interface HostRecord {
+      up: boolean;
+      cores: unknown[];
+      memory: { totalBytes: number } | null;
+      processes: unknown[] | null;
+    }
+    const [reading] = (JSON.parse(snapshot.stdout) as { hosts: HostRecord[] }).hosts;
+    assert.ok(reading?.up, JSON.stringify(reading));
+    assert.equal(reading.cores.length, cpus().length, 'a CPU rate per core: two scrapes, two readings');
+    assert.ok((reading.memory?.totalBytes ?? 0) > 0);
+    assert.ok((reading.processes?.length ?? 0) > 0);
     await stop(served);
   });
 
