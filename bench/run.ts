@@ -471,8 +471,8 @@ const SCRAPE_TARGET_PROCESSES = 470;
 async function serve(): Promise<{ scrapes: ScrapeSpeed[]; real: ServeIdle[] }> {
   const scrapes = await measureScrapeSpeed(quick, SCRAPE_TARGET_PROCESSES);
   table(
-    'Serve: one scrape of /metrics in-process (ms): stale = it samples first (serve, scraped less often ' +
-      'than every second), fresh = it takes the latest readings (the dashboard with --export)',
+    'Serve: one scrape of /metrics in-process (ms): stale = it samples first (serve, but for scrapes ' +
+      'within 50 ms of another), fresh = it takes the latest readings (the dashboard with --export)',
     ['processes', 'exported', 'format', 'stale median', 'stale p95', 'fresh median', 'body KiB', 'scrapes'],
     scrapes.map((result) => [
       result.processes,

@@ -14,7 +14,7 @@ export interface ScrapeSpeed {
   /** processes exported one by one (the top N by CPU) */
   exported: number;
   format: 'prometheus' | 'openmetrics';
-  /** readings older than the freshness window: the scrape samples, then builds and writes */
+  /** readings older than the freshness window (serve's every scrape): the scrape samples, then builds and writes */
   staleMedianMs: number;
   staleP95Ms: number;
   /** readings fresh (the dashboard's, or another scrape's): it only builds and writes */
