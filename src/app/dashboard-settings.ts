@@ -1,4 +1,5 @@
 import type { ExportSettings } from '../export/export-settings.js';
+import type { HostsChoice } from '../hosts/host-choice.js';
 import type { CommandRequest } from '../lab/command-line.js';
 import type { SortOrder } from '../model/process-table.js';
 
@@ -13,6 +14,8 @@ export interface DashboardSettings {
   tree: boolean;
   /** Show the lab panel from the start. */
   lab: boolean;
+  /** Other hosts to watch in the hosts view (w): --hosts, --hosts-file, --prometheus. */
+  hosts?: HostsChoice;
   /** `paratop run`: the command to start and follow as soon as the dashboard is up. */
   command?: CommandRequest;
   /** --export: serve the figures to Prometheus while the dashboard runs. */

@@ -16,6 +16,7 @@ import { DashboardRuntime } from './dashboard-runtime.js';
 import { startDiagnostics } from './diagnostics.js';
 import { installShutdown } from './shutdown.js';
 import { startDashboardExporter } from './dashboard-exporter.js';
+import { createDashboardHosts } from './dashboard-hosts.js';
 
 /** The first real figures need two readings; this one comes sooner than a full interval. */
 const FIRST_TICK_MS = 500;
@@ -67,9 +68,12 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
       runtime?.dispatch({ type: 'resize', cols, rows, helpScrollLimit: helpScrollLimit(cols, rows) }),
   });
   shutdown.onCleanUp(() => screen.destroy());
+  const hosts = settings.hosts ? await createDashboardHosts(settings.hosts, settings) : null;
+  if (hosts) shutdown.onCleanUp(() => hosts.stop());
 
   const view = new DashboardView(screen, createTheme(colourWanted(process.env)));
   const state = initialState({
+    hosts: hosts && { label: hosts.label, slowMs: hosts.slowMs },
     size: { cols: Number(screen.width), rows: Number(screen.height) },
     helpScrollLimit: helpScrollLimit(Number(screen.width), Number(screen.height)),
     intervalMs: Math.round(settings.intervalSeconds * 1000),
@@ -102,6 +106,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   };
   runtime = new DashboardRuntime(state, { sampler, renderer: view, lab, onQuit: () => void quit() });
   shutdown.onCleanUp(() => runtime?.stop());
+  hosts?.start((found, at) => runtime?.dispatch({ type: 'hosts-polled', hosts: found, at }));
   runtime.dispatch({ type: 'system-sampled', sample: system, selfCpu: null });
   runtime.dispatch({ type: 'processes-sampled', processes });
   runtime.start(Math.min(FIRST_TICK_MS, state.intervalMs));

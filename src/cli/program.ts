@@ -13,7 +13,7 @@ import { DEFAULT_EXPORT_PROCESSES, type ExportSettings } from '../export/export-
 import { DEFAULT_LISTEN, type ListenAddress, parseListenAddress, wildcardWarning } from '../export/listen-address.js';
 import type { WebConfig } from '../export/web-config.js';
 import type { HostTarget } from '../hosts/host-target.js';
-import type { HostsChoice } from './commands/hosts.js';
+import type { HostsChoice } from '../hosts/host-choice.js';
 import { readHostsFile } from './hosts-file.js';
 import {
   parseChoice,
@@ -34,7 +34,7 @@ import {
 import { readPackageVersion } from './package-info.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
-interface DashboardFlags {
+interface DashboardFlags extends HostsFlags {
   interval: number;
   processInterval: number;
   readOnly?: boolean;
@@ -96,7 +96,7 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     const made = new Option(flags, description);
     return withDefaults && value !== undefined ? made.default(value) : made;
   };
-  return command
+  const withExport = command
     .addOption(
       option('--interval <seconds>', 'refresh interval of the meters, 0.1 to 3600', 1).argParser(parseIntervalSeconds),
     )
@@ -124,6 +124,7 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     .addOption(webConfigOption())
     .addOption(exportProcessesOption(withDefaults))
     .addOption(exportCmdlineOption());
+  return addHostsOptions(withExport);
 }
 
 function dashboardSettings(flags: DashboardFlags): DashboardSettings {
@@ -133,8 +134,10 @@ function dashboardSettings(flags: DashboardFlags): DashboardSettings {
         'give --export ADDRESS:PORT too.',
     );
   }
+  const hosts = hostsChoice(flags);
   return {
     ...(flags.export ? { export: exportSettings(flags.export, flags) } : {}),
+    ...(hosts ? { hosts } : {}),
     intervalSeconds: flags.interval,
     processIntervalSeconds: flags.processInterval,
     readOnly: flags.readOnly ?? false,
@@ -200,7 +203,7 @@ interface HostsFlags {
   prometheusSelector?: string;
 }
 
-/** Other machines, for snapshot and watch: exporters to scrape, or a Prometheus server to ask. */
+/** Other machines, for the dashboard, snapshot and watch: exporters to scrape, or a Prometheus server to ask. */
 function addHostsOptions(command: Command): Command {
   return command
     .addOption(

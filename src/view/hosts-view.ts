@@ -154,10 +154,10 @@ export function hostDetailLines(
   const health = hostHealth(host, hosts.slowMs);
   const facts = [
     toPrintable(host.name),
-    toPrintable(host.host),
+    host.name === host.host ? '' : toPrintable(host.host),
     health === 'down'
       ? `down: ${toPrintable(host.error ?? 'no answer')}`
-      : `${health}, scraped in ${host.scrapeMs ?? '-'} ms`,
+      : `${health}, scraped in ${host.scrapeMs === null ? '-' : Math.round(host.scrapeMs)} ms`,
     host.cores
       ? `${host.cores.length} cores, ${formatPercent(hostLoad(host))}% busy`
       : 'cores: waiting for a second reading',

@@ -1,32 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HostPoller } from '../../hosts/host-poller.js';
-import type { HostSource } from '../../hosts/host-source.js';
-import type { HostTarget } from '../../hosts/host-target.js';
-import { createPrometheusSource } from '../../hosts/prometheus-source.js';
-import { createScrapeSource } from '../../hosts/scrape-source.js';
+import { type HostsChoice, hostSources } from '../../hosts/host-choice.js';
 import { formatBytes, formatPercent } from '../../model/format.js';
 import type { HostSample } from '../../model/host-sample.js';
 import { toHostsRecord } from '../output/host-records.js';
 import { writeOut } from '../output/write-out.js';
 
-/** Which other hosts to read: exporters to scrape, and a Prometheus server to ask. */
-export interface HostsChoice {
-  targets: HostTarget[];
-  prometheus: string | null;
-  /** label matchers, without braces; '' for none */
-  selector: string;
-}
-
 export interface HostsRunOptions extends HostsChoice {
   intervalSeconds: number;
   /** at most this many processes per host */
   limit: number | null;
-}
-
-export function hostSources(choice: HostsChoice): HostSource[] {
-  const sources = choice.targets.map(createScrapeSource);
-  if (choice.prometheus !== null) sources.push(createPrometheusSource(choice.prometheus, choice.selector));
-  return sources;
 }
 
 function hostLine(host: HostSample): string {

@@ -109,10 +109,11 @@ describe('other hosts: bad values', () => {
     [['--prometheus', 'not-a-url'], /argument 'not-a-url' is invalid\. It must be the http\(s\) URL of a Prometheus/],
     [['--prometheus-selector', 'job=lab'], /argument 'job=lab' is invalid\. It must be label matchers in braces/],
   ];
-  for (const command of ['snapshot', 'watch']) {
+  // The dashboard (no sub-command) takes them too, for its hosts view.
+  for (const command of [[], ['snapshot'], ['watch']]) {
     for (const [args, message] of cases) {
-      test(`paratop ${command} ${args.map((arg) => (arg === '' ? "''" : arg)).join(' ')}`, async () => {
-        const result = await runWatched([command, ...args], {}, 20_000);
+      test(`paratop ${[...command, ...args].map((arg) => (arg === '' ? "''" : arg)).join(' ')}`, async () => {
+        const result = await runWatched([...command, ...args], {}, 20_000);
         assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
         assert.match(result.stderr, message);
         assert.equal(result.stdout, '');
