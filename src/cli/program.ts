@@ -109,9 +109,11 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     )
     .addOption(option('--read-only', 'disable killing processes'))
     .addOption(
-      option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command', 'cpu').argParser(
-        parseColumn,
-      ),
+      option(
+        '--sort <column>',
+        'sort by pid, user, cpu, mem, rss, threads, state, core, wait, ctxsw or command',
+        'cpu',
+      ).argParser(parseColumn),
     )
     .addOption(option('--filter <text>', 'only processes whose name or command line holds <text>', ''))
     .addOption(option('--tree', 'start in tree view'))
@@ -178,7 +180,7 @@ function samplerChoice(): SamplerChoice {
 }
 
 const sortOption = (): Option =>
-  new Option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command')
+  new Option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, core, wait, ctxsw or command')
     .default('cpu')
     .argParser(parseColumn);
 const filterOption = (): Option =>

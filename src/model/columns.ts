@@ -1,6 +1,17 @@
 import type { ProcessSample } from './types.js';
 
-export type ColumnKey = 'pid' | 'user' | 'cpu' | 'mem' | 'rss' | 'threads' | 'state' | 'ctxsw' | 'command';
+export type ColumnKey =
+  | 'pid'
+  | 'user'
+  | 'cpu'
+  | 'mem'
+  | 'rss'
+  | 'threads'
+  | 'state'
+  | 'core'
+  | 'wait'
+  | 'ctxsw'
+  | 'command';
 
 export interface Column {
   key: ColumnKey;
@@ -52,6 +63,16 @@ export const COLUMNS: readonly Column[] = [
     compare: byNumber((p) => p.threads),
   },
   { key: 'state', title: 'S', width: 1, align: 'left', descendingFirst: false, compare: byText((p) => p.state) },
+  // The core it last ran on (htop's PROCESSOR), and its share of the interval waiting for a core.
+  { key: 'core', title: 'CORE', width: 4, align: 'right', descendingFirst: false, compare: byNumber((p) => p.lastCpu) },
+  {
+    key: 'wait',
+    title: 'WAIT%',
+    width: 5,
+    align: 'right',
+    descendingFirst: true,
+    compare: byNumber((p) => p.waitPercent),
+  },
   {
     key: 'ctxsw',
     title: 'CTXSW',

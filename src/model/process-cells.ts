@@ -20,6 +20,10 @@ export function cellText(column: Column, process: ProcessSample): string {
       return process.threads === null ? '-' : String(process.threads);
     case 'state':
       return process.state;
+    case 'core':
+      return process.lastCpu === null ? '-' : String(process.lastCpu);
+    case 'wait':
+      return formatPercent(process.waitPercent);
     case 'ctxsw':
       return formatRate(process.ctxPerSecond);
     case 'command':

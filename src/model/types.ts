@@ -72,7 +72,7 @@ export interface KernelCounters {
   reclaimableSlabBytes: number;
 }
 
-export interface ProcessSample {
+export interface ProcessSample extends SchedulingFigures {
   pid: number;
   ppid: number;
   user: string;
@@ -101,7 +101,35 @@ export interface ProcessSample {
   ctxPerSecond: number | null;
 }
 
-export interface ThreadSample {
+/**
+ * Where and how a task was scheduled (Linux: stat field 39, schedstat, sched). Per process these
+ * are its main thread's, as the context switches are; null where the platform does not tell.
+ */
+export interface SchedulingFigures {
+  /** The core it last ran on (htop's PROCESSOR). */
+  lastCpu: number | null;
+  /** % of the interval it was runnable but waiting for a core (run-queue delay). */
+  waitPercent: number | null;
+  /** Seconds spent runnable but waiting, since it started. */
+  waitSeconds: number | null;
+  /** Moves between cores per second (threads only: the per-process scan does not read them). */
+  migrationsPerSecond: number | null;
+  /** Context switches per second: it blocked (a lock, I/O, sleep), and it was preempted. */
+  ctxVoluntaryPerSecond: number | null;
+  ctxInvoluntaryPerSecond: number | null;
+}
+
+/** For a platform, or a reading, that does not tell. */
+export const UNKNOWN_SCHEDULING: Readonly<SchedulingFigures> = {
+  lastCpu: null,
+  waitPercent: null,
+  waitSeconds: null,
+  migrationsPerSecond: null,
+  ctxVoluntaryPerSecond: null,
+  ctxInvoluntaryPerSecond: null,
+};
+
+export interface ThreadSample extends SchedulingFigures {
   tid: number;
   pid: number;
   /** Thread name (comm). Untrusted text. */

@@ -14,7 +14,17 @@ const THREAD_COLUMNS: {
   { title: 'TID', width: 7, align: 'right', text: (thread) => String(thread.tid) },
   { title: 'S', width: 1, align: 'left', text: (thread) => thread.state },
   { title: 'CPU%', width: 6, align: 'right', text: (thread) => formatPercent(thread.cpu) },
-  { title: 'CTXSW', width: 6, align: 'right', text: (thread) => formatRate(thread.ctxPerSecond) },
+  {
+    title: 'CORE',
+    width: 4,
+    align: 'right',
+    text: (thread) => (thread.lastCpu === null ? '-' : String(thread.lastCpu)),
+  },
+  { title: 'WAIT%', width: 5, align: 'right', text: (thread) => formatPercent(thread.waitPercent) },
+  // Blocked (a lock, I/O, sleep) against preempted (it wanted the core): the lecture's two kinds of waiting.
+  { title: 'VCSW', width: 5, align: 'right', text: (thread) => formatRate(thread.ctxVoluntaryPerSecond) },
+  { title: 'ICSW', width: 5, align: 'right', text: (thread) => formatRate(thread.ctxInvoluntaryPerSecond) },
+  { title: 'MIGR', width: 5, align: 'right', text: (thread) => formatRate(thread.migrationsPerSecond) },
   { title: 'TIME', width: 8, align: 'right', text: (thread) => `${thread.cpuSeconds.toFixed(1)}s` },
   { title: 'NAME', width: 0, align: 'left', text: (thread) => toPrintable(thread.name) },
 ];

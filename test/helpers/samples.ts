@@ -1,4 +1,4 @@
-import type { MachineFacts, ProcessSample } from '../../src/model/types.js';
+import { type MachineFacts, type ProcessSample, UNKNOWN_SCHEDULING } from '../../src/model/types.js';
 import type { HostSample } from '../../src/model/host-sample.js';
 
 /** A process reading with dull defaults; tests set the fields they care about. */
@@ -20,6 +20,7 @@ export function processSample(fields: Partial<ProcessSample> & { pid: number }):
     ctxVoluntary: 0,
     ctxInvoluntary: 0,
     ctxPerSecond: 0,
+    ...UNKNOWN_SCHEDULING,
     ...fields,
   };
 }

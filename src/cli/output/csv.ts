@@ -32,6 +32,10 @@ export const PROCESS_CSV_HEADER = [
   'rss',
   'threads',
   'ctx_per_second',
+  'ctx_voluntary_per_second',
+  'ctx_involuntary_per_second',
+  'last_cpu',
+  'wait_percent',
   'name',
   'command',
 ] as const;
@@ -48,6 +52,10 @@ export function processCsvRow(takenAt: string, process: ProcessRecord): string {
     process.rss,
     process.threads,
     process.ctxPerSecond,
+    process.ctxVoluntaryPerSecond,
+    process.ctxInvoluntaryPerSecond,
+    process.lastCpu,
+    process.waitPercent,
     process.name,
     process.command,
   ]);

@@ -20,6 +20,14 @@ export interface ProcessRecord {
   ctxVoluntary: number | null;
   ctxInvoluntary: number | null;
   ctxPerSecond: number | null;
+  ctxVoluntaryPerSecond: number | null;
+  ctxInvoluntaryPerSecond: number | null;
+  /** the core it last ran on */
+  lastCpu: number | null;
+  /** % of the interval runnable but waiting for a core (its main thread) */
+  waitPercent: number | null;
+  /** threads only; null for processes */
+  migrationsPerSecond: number | null;
 }
 
 const round = (value: number, places = 2): number => Math.round(value * 10 ** places) / 10 ** places;
@@ -42,6 +50,11 @@ export function toProcessRecord(process: ProcessSample): ProcessRecord {
     ctxVoluntary: process.ctxVoluntary,
     ctxInvoluntary: process.ctxInvoluntary,
     ctxPerSecond: roundOrNull(process.ctxPerSecond),
+    ctxVoluntaryPerSecond: roundOrNull(process.ctxVoluntaryPerSecond),
+    ctxInvoluntaryPerSecond: roundOrNull(process.ctxInvoluntaryPerSecond),
+    lastCpu: process.lastCpu,
+    waitPercent: roundOrNull(process.waitPercent),
+    migrationsPerSecond: roundOrNull(process.migrationsPerSecond),
   };
 }
 

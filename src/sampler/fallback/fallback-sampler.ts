@@ -8,6 +8,7 @@ import type {
   SystemSample,
   ThreadSample,
 } from '../../model/types.js';
+import { UNKNOWN_SCHEDULING } from '../../model/types.js';
 import type { Sampler } from '../sampler.js';
 import { type CpuTimeReading, type SystemInfoSource, systemInfoSource } from './system-info-source.js';
 
@@ -145,6 +146,7 @@ export class FallbackSampler implements Sampler {
         ctxVoluntary: null,
         ctxInvoluntary: null,
         ctxPerSecond: null,
+        ...UNKNOWN_SCHEDULING,
       });
     }
     this.previousCpuTimes = seen;

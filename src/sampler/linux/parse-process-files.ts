@@ -17,6 +17,8 @@ export interface PidStat {
   rssPages: number;
   /** A kernel thread (PF_KTHREAD): it has no command line, and no memory of its own. */
   kernelThread: boolean;
+  /** The core it last ran on (field 39); null on a kernel too old to say. */
+  lastCpu: number | null;
 }
 
 /** The fields of a /proc/<pid>/stat line: the name, the state, and the numbers asked for. */
@@ -52,7 +54,7 @@ export function statFields(text: string, wanted: readonly number[]): StatFields 
   };
 }
 
-const PID_STAT_FIELDS = [4, 9, 14, 15, 20, 22, 24];
+const PID_STAT_FIELDS = [4, 9, 14, 15, 20, 22, 24, 39];
 /** include/linux/sched.h */
 const PF_KTHREAD = 0x00200000;
 
@@ -67,6 +69,7 @@ export function parsePidStat(text: string): PidStat | null {
   const threads = values[4] ?? Number.NaN;
   const startTicks = values[5] ?? Number.NaN;
   const rssPages = values[6] ?? 0;
+  const lastCpu = values[7] ?? Number.NaN;
   if (!Number.isFinite(cpuTicks) || !Number.isFinite(startTicks)) return null;
   return {
     pid: fields.pid,
@@ -79,7 +82,22 @@ export function parsePidStat(text: string): PidStat | null {
     rssPages: Number.isFinite(rssPages) ? rssPages : 0,
     // The flags are an unsigned 32-bit field; & works on it as a signed one, which is fine for one bit.
     kernelThread: (flags & PF_KTHREAD) !== 0,
+    lastCpu: Number.isInteger(lastCpu) ? lastCpu : null,
   };
+}
+
+/** /proc/<pid>/schedstat: ns on a CPU, ns runnable but waiting for one, times run. Null when not three numbers. */
+export function parseSchedstat(text: string): { runNs: number; waitNs: number; slices: number } | null {
+  const [run, wait, slices] = text.trim().split(' ');
+  const numbers = [Number(run), Number(wait), Number(slices)];
+  if (numbers.some((value) => !Number.isFinite(value))) return null;
+  return { runNs: numbers[0] ?? 0, waitNs: numbers[1] ?? 0, slices: numbers[2] ?? 0 };
+}
+
+/** /proc/<pid>/task/<tid>/sched: the times the task moved to another core; null when absent. */
+export function parseMigrations(text: string): number | null {
+  const match = /^se\.nr_migrations\s*:\s*(\d+)/m.exec(text);
+  return match ? Number(match[1]) : null;
 }
 
 export interface PidStatus {

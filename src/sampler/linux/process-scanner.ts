@@ -1,7 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { cpuPercent, perSecond } from '../../model/cpu-load.js';
 import type { ProcessSample } from '../../model/types.js';
-import { type PidStat, type PidStatus, parseCmdline, parsePidStat, parsePidStatus } from './parse-process-files.js';
+import {
+  type PidStat,
+  type PidStatus,
+  parseCmdline,
+  parsePidStat,
+  parsePidStatus,
+  parseSchedstat,
+} from './parse-process-files.js';
 import type { KeptFile } from './proc-reader.js';
 import { type ProcSource, perSecondOfLife } from './proc-source.js';
 import type { SystemReader } from './system-reader.js';
@@ -71,6 +78,31 @@ interface ScanClock {
 const COMMAND_REFRESH_SCANS = 10;
 /** status is re-read this often even for a process that has not run, for a user that changed (setuid). */
 const STATUS_REFRESH_SCANS = 10;
+
+/** Context switches per second over the interval: both kinds, and each. */
+interface SwitchRates {
+  total: number | null;
+  voluntary: number | null;
+  involuntary: number | null;
+}
+
+const NO_SWITCHES: SwitchRates = { total: 0, voluntary: 0, involuntary: 0 };
+const UNKNOWN_SWITCHES: SwitchRates = { total: null, voluntary: null, involuntary: null };
+
+function switchesBetween(before: PidStatus, now: PidStatus, elapsed: number): SwitchRates {
+  const voluntary = perSecond(before.ctxVoluntary, now.ctxVoluntary, elapsed);
+  const involuntary = perSecond(before.ctxInvoluntary, now.ctxInvoluntary, elapsed);
+  return { total: voluntary === null || involuntary === null ? null : voluntary + involuntary, voluntary, involuntary };
+}
+
+/** A newcomer's switches over its life so far (null when it is older than the last scan). */
+function switchesOver(status: PidStatus, age: number | null): SwitchRates {
+  return {
+    total: perSecondOfLife(status.ctxVoluntary + status.ctxInvoluntary, age),
+    voluntary: perSecondOfLife(status.ctxVoluntary, age),
+    involuntary: perSecondOfLife(status.ctxInvoluntary, age),
+  };
+}
 
 function isPidName(name: string): boolean {
   const first = name.charCodeAt(0);
@@ -202,22 +234,25 @@ export class ProcessScanner {
     const idle = before !== undefined && schedText !== null && schedText === before.schedText;
     let status = before?.status;
     let statusScan = before?.statusScan ?? this.scanCount;
-    let ctxPerSecond: number | null = idle ? 0 : null;
+    let switchRates: SwitchRates = idle ? NO_SWITCHES : UNKNOWN_SWITCHES;
+    const age = (): number | null => this.source.ageIfNew(stat.startTicks, uptime, previousScan);
     if (!before || !idle || this.scanCount - before.statusScan >= STATUS_REFRESH_SCANS) {
       const text = this.readText(files.status);
       if (!text) return null;
       status = parsePidStatus(text);
-      const switches = status.ctxVoluntary + status.ctxInvoluntary;
       // Scans that skipped status saw no run, hence no switch: the change is all since the last scan.
-      ctxPerSecond = before
-        ? perSecond(before.status.ctxVoluntary + before.status.ctxInvoluntary, switches, uptime - before.scannedAt)
-        : perSecondOfLife(switches, this.source.ageIfNew(stat.startTicks, uptime, previousScan));
+      switchRates = before
+        ? switchesBetween(before.status, status, uptime - before.scannedAt)
+        : switchesOver(status, age());
       statusScan = this.scanCount;
     }
     if (!status) return null;
     const fresh =
       before && before.sample.name === stat.comm && this.scanCount - before.commandScan < COMMAND_REFRESH_SCANS;
     const cpuSeconds = stat.cpuTicks / hz;
+    const sched = schedText === null ? null : parseSchedstat(schedText);
+    const waitSeconds = sched ? sched.waitNs / 1e9 : null;
+    const waitBefore = before?.sample.waitSeconds ?? null;
     const rssBytes = stat.rssPages * this.pageSize;
     const sample: ProcessSample = {
       pid: stat.pid,
@@ -238,7 +273,18 @@ export class ProcessScanner {
       startToken: String(stat.startTicks),
       ctxVoluntary: status.ctxVoluntary,
       ctxInvoluntary: status.ctxInvoluntary,
-      ctxPerSecond,
+      ctxPerSecond: switchRates.total,
+      ctxVoluntaryPerSecond: switchRates.voluntary,
+      ctxInvoluntaryPerSecond: switchRates.involuntary,
+      lastCpu: stat.lastCpu,
+      waitSeconds,
+      waitPercent:
+        waitSeconds === null
+          ? null
+          : waitBefore !== null && before
+            ? cpuPercent(waitBefore, waitSeconds, uptime - before.scannedAt)
+            : perSecondOfLife(waitSeconds * 100, age()),
+      migrationsPerSecond: null,
     };
     return {
       sample,

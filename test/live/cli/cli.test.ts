@@ -158,7 +158,11 @@ describe('headless output', () => {
     ]);
     assert.equal(result.status, 0, result.stderr);
     const [header, row] = result.stdout.trim().split('\n');
-    assert.equal(header, 'taken_at,pid,ppid,user,state,cpu,mem_percent,rss,threads,ctx_per_second,name,command');
+    assert.equal(
+      header,
+      'taken_at,pid,ppid,user,state,cpu,mem_percent,rss,threads,ctx_per_second,' +
+        'ctx_voluntary_per_second,ctx_involuntary_per_second,last_cpu,wait_percent,name,command',
+    );
     assert.match(row ?? '', /,node,.*bin\/paratop watch --format csv/);
   });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { UNKNOWN_SCHEDULING } from '../../../src/model/types.js';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import { type LabControl, DashboardRuntime } from '../../../src/app/dashboard-runtime.js';
 import type { DashboardState } from '../../../src/model/dashboard-state.js';
@@ -172,6 +173,7 @@ test('an open thread view is read every tick, afresh when it opens', async () =>
       ctxVoluntary: 0,
       ctxInvoluntary: 0,
       ctxPerSecond: 0,
+      ...UNKNOWN_SCHEDULING,
     },
   ]);
   startRuntime().start(0);

@@ -5,8 +5,10 @@ import { test } from 'node:test';
 import { parsePasswd } from '../../../src/sampler/linux/parse-passwd.js';
 import {
   parseCmdline,
+  parseMigrations,
   parsePidStat,
   parsePidStatus,
+  parseSchedstat,
   statFields,
 } from '../../../src/sampler/linux/parse-process-files.js';
 import {
@@ -127,4 +129,23 @@ test('/etc/passwd: first name wins for a uid', () => {
   assert.equal(names.get(0), 'root');
   assert.equal(names.get(1000), 'student');
   assert.equal(names.size, 3);
+});
+
+test('/proc/<pid>/stat: the core it last ran on (field 39); null where the line is too short', () => {
+  const fields = Array.from({ length: 52 }, (_, index) => String(index + 1));
+  const line = (count: number): string => `77 (spin) R ${fields.slice(3, count).join(' ')}`;
+  assert.equal(parsePidStat(line(52))?.lastCpu, 39);
+  assert.equal(parsePidStat(line(30))?.lastCpu, null, 'an old kernel: not known, never 0');
+});
+
+test('schedstat: time on a core, time waiting for one, slices; anything else is unknown', () => {
+  assert.deepEqual(parseSchedstat('891771880 639098524 174\n'), { runNs: 891771880, waitNs: 639098524, slices: 174 });
+  assert.equal(parseSchedstat(''), null, 'a kernel without schedstat');
+  assert.equal(parseSchedstat('12 x 3'), null);
+});
+
+test('sched: migrations between cores, null when the line is missing', () => {
+  const text = 'spin (4242, #threads: 1)\n---\nse.exec_start : 1.0\nse.nr_migrations : 93\nnr_switches : 510\n';
+  assert.equal(parseMigrations(text), 93);
+  assert.equal(parseMigrations('nr_switches : 5\n'), null);
 });

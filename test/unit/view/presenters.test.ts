@@ -36,11 +36,11 @@ test('core meters before the second reading are empty, not 0% or 100%', () => {
 
 test('untrusted names: blessed tags escaped, controls stripped, clipped to the column', () => {
   const hostile = processSample({ pid: 42, command: `{red-fg}x{/red-fg} \x1b]0;pwned\x07 ${'y'.repeat(200)}` });
-  const [line] = processBodyLines([{ process: hostile, treePrefix: '' }], null, 0, 5, 80, plain);
+  const [line] = processBodyLines([{ process: hostile, treePrefix: '' }], null, 0, 5, 100, plain);
   assert.ok(line);
   assert.ok(line.includes('{open}red-fg{close}x{open}/red-fg{close}'), line);
   assert.ok(!line.includes('\x1b') && !line.includes('\x07'));
-  assert.equal(displayWidth(stripTags(line)), 80);
+  assert.equal(displayWidth(stripTags(line)), 100);
 });
 
 test('wide characters are clipped by display width, never split', () => {
