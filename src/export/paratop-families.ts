@@ -34,6 +34,8 @@ function processFamilies(figures: ScrapeFigures, choices: ExportChoices): Metric
   const resident: MetricSample[] = [];
   const threads: MetricSample[] = [];
   const switches: MetricSample[] = [];
+  const waiting: MetricSample[] = [];
+  const lastCpu: MetricSample[] = [];
   for (const process of chosen) {
     const labels: Labels = { pid: String(process.pid), comm: process.name, user: process.user };
     if (choices.cmdline) labels.cmdline = process.command;
@@ -44,6 +46,8 @@ function processFamilies(figures: ScrapeFigures, choices: ExportChoices): Metric
       switches.push({ labels: { ...labels, kind: 'voluntary' }, value: process.ctxVoluntary });
     if (process.ctxInvoluntary !== null)
       switches.push({ labels: { ...labels, kind: 'involuntary' }, value: process.ctxInvoluntary });
+    if (process.waitSeconds !== null) waiting.push({ labels, value: process.waitSeconds });
+    if (process.lastCpu !== null) lastCpu.push({ labels, value: process.lastCpu });
   }
   return [
     gauge(
@@ -61,6 +65,13 @@ function processFamilies(figures: ScrapeFigures, choices: ExportChoices): Metric
       'counter',
       switches,
     ),
+    family(
+      'paratop_process_wait_seconds',
+      "Time the process's main thread was runnable but waiting for a core (schedstat run delay).",
+      'counter',
+      waiting,
+    ),
+    family('paratop_process_last_cpu', 'The core the process last ran on.', 'gauge', lastCpu),
   ];
 }
 

@@ -140,6 +140,12 @@ test('processes: the top N by CPU, every lab worker besides, command lines only 
     switches.samples.slice(0, 2).map((sample) => sample.labels.kind),
     ['voluntary', 'involuntary'],
   );
+  // Scheduling: only where the sampler knew it (the fixtures' processes do not), never a made-up 0.
+  assert.equal(find(families, 'paratop_process_wait_seconds').samples.length, 0);
+  const waited = [processSample({ pid: 7, cpu: 90, waitSeconds: 2.5, lastCpu: 1 })];
+  const scheduled = buildFamilies(figures({ processes: waited }), { processes: 5, cmdline: false });
+  assert.deepEqual(find(scheduled, 'paratop_process_wait_seconds').samples[0]?.value, 2.5);
+  assert.deepEqual(find(scheduled, 'paratop_process_last_cpu').samples[0]?.value, 1);
   const withCommands = buildFamilies(figures({ processes }), { processes: 1, cmdline: true });
   assert.equal(find(withCommands, 'paratop_process_cpu_seconds').samples[0]?.labels.cmdline, '/bin/p2');
 });
