@@ -108,6 +108,10 @@ class WitnessProbe implements TaskProbe {
     return this.inner.threadState(pid, tid);
   }
 
+  placement(pid: number, tid: number): ReturnType<TaskProbe['placement']> {
+    return this.inner.placement(pid, tid);
+  }
+
   /** Workers' CPU (cores) and the rest of the machine's, between the first and the last reading of the cores. */
   independent(): { cores: number; other: number | null } | null {
     const first = this.marks[0];

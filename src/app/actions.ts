@@ -36,4 +36,6 @@ export type Action =
   | { type: 'results-toggle' }
   | { type: 'output-toggle' }
   /** Between this machine and the other hosts (w). */
-  | { type: 'hosts-toggle' };
+  | { type: 'hosts-toggle' }
+  /** The core map (g). */
+  | { type: 'core-map-toggle' };

@@ -2,6 +2,8 @@ import { type CommandRequest, CommandLineError } from '../lab/command-line.js';
 import { runnableCommand } from '../lab/command-request.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import type { Sampler } from '../sampler/sampler.js';
+import type { TaskProbe } from '../sampler/task-probe.js';
+import { CORE_MAP_SLICE_MS, type PlacedTask } from '../model/core-map.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { labProcessesChanged, processScanDue, processScanEveryMs } from '../model/scan-cadence.js';
 import { OwnCpuAverage } from '../model/cpu-load.js';
@@ -23,6 +25,8 @@ export interface RuntimeDeps {
   sampler: Sampler;
   renderer: Renderer;
   lab: LabControl;
+  /** Where the lab's threads run, for the core map; without it the map shows only the process scans. */
+  probe?: Pick<TaskProbe, 'placement'>;
   onQuit(): void;
   /** Wall-clock time, ms since the epoch (state timestamps, status expiry). */
   now?: () => number;
@@ -58,6 +62,7 @@ export class DashboardRuntime {
   private renderQueued = false;
   private stopped = false;
   private readonly ownCpu = new OwnCpuAverage(OWN_CPU_BLOCK_MS);
+  private placementTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly monotonic: () => number;
 
@@ -83,6 +88,7 @@ export class DashboardRuntime {
     this.generation += 1;
     clearTimeout(this.tickTimer);
     clearTimeout(this.statusTimer);
+    clearTimeout(this.placementTimer);
   }
 
   dispatch(event: DashboardEvent): void {
@@ -103,6 +109,10 @@ export class DashboardRuntime {
         return;
       case 'timing-changed':
         this.schedule(this.state.paused ? null : 0);
+        return;
+      case 'core-map-opened':
+        clearTimeout(this.placementTimer);
+        this.placeLabThreads();
         return;
       case 'sample-threads':
         // Asked for when a thread view opens: its first reading starts afresh.
@@ -217,6 +227,27 @@ export class DashboardRuntime {
     } catch (error) {
       this.reportFailure(`reading the threads of PID ${pid}`, error);
     }
+  }
+
+  /**
+   * While the core map is open and the lab runs, where each of its threads is, several times a
+   * second: a few small files per look. Without a run the map takes each process scan instead.
+   */
+  private placeLabThreads(): void {
+    if (this.stopped || !this.state.coreMap) return;
+    const probe = this.deps.probe;
+    const workers = this.state.lab.run?.workerStates ?? [];
+    if (probe && workers.length > 0 && !this.state.paused) {
+      const tasks: PlacedTask[] = [];
+      for (const worker of workers) {
+        const tid = worker.tid ?? worker.pid;
+        const place = probe.placement(worker.pid, tid);
+        if (place)
+          tasks.push({ key: `${worker.pid}/${tid}`, label: worker.name, cpu: place.cpu, running: place.state === 'R' });
+      }
+      this.dispatch({ type: 'placements-sampled', tasks });
+    }
+    this.placementTimer = setTimeout(() => this.placeLabThreads(), CORE_MAP_SLICE_MS);
   }
 
   /** paratop's own CPU use, % of one core, over the latest few seconds. */

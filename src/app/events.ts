@@ -5,6 +5,7 @@ import type { KillSignal } from '../model/signals.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { KeyPress } from '../model/key-press.js';
 import type { HostSample } from '../model/host-sample.js';
+import type { PlacedTask } from '../model/core-map.js';
 
 /** Everything that can happen to the dashboard: one closed union, one reducer. */
 export type DashboardEvent =
@@ -25,6 +26,8 @@ export type DashboardEvent =
   | { type: 'lab-command'; request: CommandRequest }
   /** A round of the other hosts (--hosts, --prometheus), started at `at` (ms since the epoch). */
   | { type: 'hosts-polled'; hosts: HostSample[]; at: number }
+  /** Where the lab's threads are now, for the core map. */
+  | { type: 'placements-sampled'; tasks: PlacedTask[] }
   | { type: 'tick' };
 
 /** What the reducer asks the runtime to do in the world. */
@@ -37,4 +40,6 @@ export type Effect =
   /** A command line typed at the r prompt: checked, then started as a run. */
   | { type: 'lab-run-command'; line: string }
   | { type: 'lab-start-command'; request: CommandRequest }
+  /** The core map opened: place the lab's threads several times a second while it is open. */
+  | { type: 'core-map-opened' }
   | { type: 'quit' };

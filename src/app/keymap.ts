@@ -52,6 +52,7 @@ const NORMAL: Record<string, Action> = {
   m: { type: 'lab-workers', change: 'many' },
   l: { type: 'lab-toggle' },
   w: { type: 'hosts-toggle' },
+  g: { type: 'core-map-toggle' },
   ...Object.fromEntries(
     Array.from({ length: 9 }, (_, index) => [
       String(index + 1),

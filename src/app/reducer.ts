@@ -19,6 +19,7 @@ import type { Action } from './actions.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { keyToAction, keyWhenTooSmall } from './keymap.js';
 import { applyHostsAction, hostsPolled, settleHosts } from './hosts-reducer.js';
+import { emptyCoreMap, type PlacedTask, withSlice } from '../model/core-map.js';
 import { applyLabAction, labChanged, labFailed } from './lab-reducer.js';
 import { EstimateError, describeEstimate, estimateFromLine } from '../lab/core-calculator.js';
 
@@ -165,6 +166,12 @@ export function applyAction(state: DashboardState, action: Action): Step {
   switch (action.type) {
     case 'hosts-toggle':
       return same(state);
+    case 'core-map-toggle':
+      if (state.coreMap) return same({ ...state, coreMap: null });
+      return {
+        state: { ...state, coreMap: emptyCoreMap(state.coreIds), outputOpen: false, resultsOpen: false },
+        effects: [{ type: 'core-map-opened' }],
+      };
     case 'quit':
       return { state, effects: [{ type: 'quit' }] };
     case 'move':
@@ -233,6 +240,7 @@ export function applyAction(state: DashboardState, action: Action): Step {
         return same(settle({ ...state, filter: '', mode: { kind: 'normal' } }));
       return same({ ...state, mode: { kind: 'normal' } });
     case 'back':
+      if (state.coreMap) return same({ ...state, coreMap: null });
       if (state.outputOpen) return same({ ...state, outputOpen: false });
       if (state.resultsOpen) return same({ ...state, resultsOpen: false });
       if (state.threadPanel) return same({ ...state, threadPanel: null });
@@ -362,6 +370,18 @@ function mouseDown(state: DashboardState, x: number, y: number): Step {
   );
 }
 
+/** Processes running now (state R), as the core map's tasks: their main thread, by name and PID. */
+function runningProcesses(processes: readonly ProcessSample[]): PlacedTask[] {
+  return processes
+    .filter((process) => process.state === 'R')
+    .map((process) => ({
+      key: `${process.pid}/${process.pid}`,
+      label: `${toPrintable(process.name)} ${process.pid}`,
+      cpu: process.lastCpu,
+      running: true,
+    }));
+}
+
 export function reduce(state: DashboardState, event: DashboardEvent, now: number): Step {
   const current = { ...state, now };
   switch (event.type) {
@@ -381,10 +401,18 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
           : current.coreHistory,
       });
     }
-    case 'processes-sampled':
+    case 'processes-sampled': {
+      // Without a lab run the map shows what each scan saw running.
+      const coreMap =
+        current.coreMap && !current.lab.run
+          ? withSlice(current.coreMap, runningProcesses(event.processes))
+          : current.coreMap;
       // While the kill dialog is open the list stays as the user saw it.
-      if (current.mode.kind === 'kill') return same({ ...current, heldProcesses: event.processes });
-      return same(withProcesses(current, event.processes));
+      if (current.mode.kind === 'kill') return same({ ...current, coreMap, heldProcesses: event.processes });
+      return same(withProcesses({ ...current, coreMap }, event.processes));
+    }
+    case 'placements-sampled':
+      return same(current.coreMap ? { ...current, coreMap: withSlice(current.coreMap, event.tasks) } : current);
     case 'threads-sampled': {
       const panel = current.threadPanel;
       if (!panel || panel.pid !== event.pid) return same(current);

@@ -9,6 +9,7 @@ import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
 import { withMeasuredCaches } from '../lab/memory-ladder-store.js';
 import type { Sampler } from '../sampler/sampler.js';
 import { DashboardView } from '../view/dashboard-view.js';
+import { createTaskProbe } from '../sampler/create-probes.js';
 import { helpScrollLimit } from '../view/help.js';
 import { createScreen } from '../view/screen.js';
 import { colourWanted, createTheme } from '../view/theme.js';
@@ -104,7 +105,8 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
     }
     shutdown.exit(0);
   };
-  runtime = new DashboardRuntime(state, { sampler, renderer: view, lab, onQuit: () => void quit() });
+  const probe = createTaskProbe();
+  runtime = new DashboardRuntime(state, { sampler, renderer: view, lab, probe, onQuit: () => void quit() });
   shutdown.onCleanUp(() => runtime?.stop());
   hosts?.start((found, at) => runtime?.dispatch({ type: 'hosts-polled', hosts: found, at }));
   runtime.dispatch({ type: 'system-sampled', sample: system, selfCpu: null });

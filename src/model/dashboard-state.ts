@@ -1,3 +1,4 @@
+import type { CoreMap } from './core-map.js';
 import type { HostsState } from './hosts-state.js';
 import { initialHostsState } from './hosts-state.js';
 import type { CommandOutput, LabPage, PythonInfo, RunResult, RunSnapshot, ScenarioInfo } from './lab-types.js';
@@ -110,6 +111,8 @@ export interface DashboardState {
   outputOpen: boolean;
   /** Lines scrolled back from the end of the output; 0 follows new output as it comes. */
   outputScroll: number;
+  /** The core map (g): who ran on which core, slice by slice; null while it is closed. */
+  coreMap: CoreMap | null;
   /** Other hosts (--hosts, --prometheus); null when paratop watches only this machine. */
   hosts: HostsState | null;
   /** ms since the epoch, as of the last event */
@@ -144,6 +147,7 @@ export function initialState(settings: InitialSettings): DashboardState {
   return {
     ...rest,
     hosts: hosts ? initialHostsState(hosts.label, hosts.slowMs) : null,
+    coreMap: null,
     lab: {
       ...rest.lab,
       focusId: null,

@@ -21,4 +21,6 @@ export interface TaskProbe {
    * unknown.
    */
   threadState(pid: number, tid: number): string | null;
+  /** Where one thread is now: the core it last ran on and its state (R: running or runnable); null when gone. */
+  placement(pid: number, tid: number): { cpu: number | null; state: string } | null;
 }

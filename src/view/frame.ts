@@ -2,6 +2,7 @@ import { labHighlights, processRows, threadRows } from '../model/dashboard-selec
 import type { DashboardState } from '../model/dashboard-state.js';
 import type { ResultChart } from '../model/lab-types.js';
 import { type DashboardLayout, MIN_COLS, MIN_ROWS, type Rect, helpBox, layoutFor } from '../model/screen-layout.js';
+import { coreMapHeaderLine, coreMapLines } from './core-map-view.js';
 import { coreMeterLines } from './core-meters.js';
 import { footerLine } from './footer.js';
 import { factsLine, headerLine } from './header.js';
@@ -136,6 +137,11 @@ export class FrameComposer {
         ? hostDetailLines(host, hosts, width, height, theme)
         : hostsBodyLines(hosts, width, height, theme);
       return { title: hostsHeaderLine(hosts, width, theme), lines, chart: null };
+    }
+    const map = state.coreMap;
+    if (map) {
+      const lines = coreMapLines(map, state.system?.cores ?? null, width, height, theme);
+      return { title: coreMapHeaderLine(map, state.lab.run !== null, width, theme), lines, chart: null };
     }
     const output = state.lab.output;
     if (state.outputOpen && output) {

@@ -20,4 +20,7 @@ export class UnknownTaskProbe implements TaskProbe {
   threadState(): null {
     return null;
   }
+  placement(): null {
+    return null;
+  }
 }

@@ -48,6 +48,11 @@ export class ProcTaskProbe implements TaskProbe {
     return parsePidStat(this.reader.read(`${this.procRoot}/${pid}/task/${tid}/stat`) ?? '')?.state ?? null;
   }
 
+  placement(pid: number, tid: number): { cpu: number | null; state: string } | null {
+    const stat = parsePidStat(this.reader.read(`${this.procRoot}/${pid}/task/${tid}/stat`) ?? '');
+    return stat ? { cpu: stat.lastCpu, state: stat.state } : null;
+  }
+
   private ticks(path: string): number | null {
     const stat = parsePidStat(this.reader.read(path) ?? '');
     return stat ? stat.cpuTicks / this.hz : null;

@@ -128,3 +128,34 @@ describe('untagged text', () => {
     assert.equal(untagged('{bold}x{/bold} {open}red-fg{close}'), 'x {red-fg}');
   });
 });
+
+describe('the core map (g)', () => {
+  test('a row per core with who ran there, the legend, and what it shows; Esc closes it', () => {
+    let state = feed(busyState(), key('g')).state;
+    assert.ok(state.coreMap);
+    const turn = (slice: number) => ({
+      type: 'placements-sampled' as const,
+      tasks: [
+        { key: '9/10', label: 'gil-worker-1', cpu: 0, running: slice % 2 === 0 },
+        { key: '9/11', label: 'gil-worker-2', cpu: 1, running: slice % 2 === 1 },
+      ],
+    });
+    for (let slice = 0; slice < 10; slice += 1) state = feed(state, turn(slice)).state;
+    const text = screen(state).join('\n');
+    assert.match(text, /CORE MAP/);
+    assert.match(text, /0 │ *A·A·A·A·A·│ +97\.0% busy, 0 waiting/);
+    assert.match(text, /1 │ *·B·B·B·B·B│ +12\.0% busy, 0 waiting/);
+    assert.match(text, /A gil-worker-1 · B gil-worker-2/);
+    assert.match(text, /One at a time/);
+    assert.equal(feed(state, key('escape')).state.coreMap, null);
+  });
+
+  test('without a lab run it shows what each process scan saw running', () => {
+    let state = feed(busyState(), key('g')).state;
+    const running = [processSample({ pid: 300, name: 'solver', state: 'R', lastCpu: 1, cpu: 99 })];
+    state = feed(state, { type: 'processes-sampled', processes: running }).state;
+    const text = screen(state).join('\n');
+    assert.match(text, /1 │ *A│/);
+    assert.match(text, /A solver 300/);
+  });
+});
