@@ -172,7 +172,8 @@ function headerText(lab: LabState): string {
     const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · o output` : `${run.phase}…`;
     return `RUN  ${run.title} · ${phase}`;
   }
-  const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · x stop · [ ] c m` : `${run.phase}…`;
+  const runKeys = 'x stop · [ ] c m · g map';
+  const phase = run.phase === 'running' ? `${run.elapsedSeconds.toFixed(0)} s · ${runKeys}` : `${run.phase}…`;
   return `LAB  ${run.title} · ${run.workers} worker${run.workers === 1 ? '' : 's'} · ${phase}`;
 }
 

@@ -387,7 +387,11 @@ describe('LinuxSampler reads status only for processes that ran', () => {
     try {
       await scan(0);
       bump('2944/status', VOLUNTARY, 30);
-      assertClose(byPid(await scan(1), 2944).ctxPerSecond, 30);
+      const seen = byPid(await scan(1), 2944);
+      assertClose(seen.ctxPerSecond, 30);
+      assertClose(seen.ctxVoluntaryPerSecond, 30);
+      assertClose(seen.ctxInvoluntaryPerSecond, 0);
+      assert.equal(seen.waitPercent, null, 'no schedstat: WAIT% unknown, never 0');
       assertClose(byPid(await scan(2), 2944).ctxPerSecond, 0);
     } finally {
       tree.remove();
