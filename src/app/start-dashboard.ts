@@ -8,6 +8,7 @@ import { initialState } from '../model/dashboard-state.js';
 import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
 import { withMeasuredCaches } from '../lab/memory-ladder-store.js';
 import type { Sampler } from '../sampler/sampler.js';
+import { effectiveCoreCount } from '../sampler/cpu-limits.js';
 import { DashboardView } from '../view/dashboard-view.js';
 import { helpScrollLimit } from '../view/help.js';
 import { createScreen } from '../view/screen.js';
@@ -38,7 +39,8 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
 
   const shutdown = installShutdown();
   let runtime: DashboardRuntime | undefined;
-  const cores = cpus().length;
+  // The lab's default worker counts follow the cores paratop may use here (CPU set, cgroup quota).
+  const cores = effectiveCoreCount();
   const lab = new LabEngine({
     cores,
     onChange: () =>

@@ -22,6 +22,11 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['t  F5', 'tree view: children under their parent'],
   ['H  Enter', 'threads of the selected process: TID, name, state, CPU%'],
   ['k  F9', 'send a signal to the selected process (asks first)'],
+  [
+    'a',
+    'pin the selected process (every thread; in the thread view, the thread) to cores: Space toggles a core, ' +
+      'a all, Enter applies',
+  ],
   ['Space', 'pause / resume sampling'],
   ['+  -', 'longer / shorter refresh interval'],
   ['?  h  F1', 'this help (arrows, PgUp PgDn scroll it)'],
