@@ -8,7 +8,7 @@ import { initialState } from '../model/dashboard-state.js';
 import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
 import { withMeasuredCaches } from '../lab/memory-ladder-store.js';
 import type { Sampler } from '../sampler/sampler.js';
-import { effectiveCoreCount } from '../sampler/cpu-limits.js';
+import { readCpuLimits } from '../sampler/cpu-limits.js';
 import { DashboardView } from '../view/dashboard-view.js';
 import { helpScrollLimit } from '../view/help.js';
 import { createScreen } from '../view/screen.js';
@@ -40,7 +40,8 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   const shutdown = installShutdown();
   let runtime: DashboardRuntime | undefined;
   // The lab's default worker counts follow the cores paratop may use here (CPU set, cgroup quota).
-  const cores = effectiveCoreCount();
+  const limits = readCpuLimits();
+  const cores = limits.effective;
   const lab = new LabEngine({
     cores,
     onChange: () =>
@@ -129,7 +130,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   readMachineFactsApart().then(
     // Where the OS reports no cache, the last latency ladder measured here stands in, marked as measured.
     (facts) => {
-      const machine = withMeasuredCaches(facts);
+      const machine = { ...withMeasuredCaches(facts), limits };
       exported?.showCaches(machine.caches);
       runtime?.dispatch({ type: 'facts-read', facts: machine });
     },

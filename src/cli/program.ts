@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { effectiveCoreCount } from '../sampler/cpu-limits.js';
 import { Command, CommanderError, Option } from 'commander';
 import { type ColumnKey, columnFor } from '../model/columns.js';
 import type { SortOrder } from '../model/process-table.js';
@@ -405,7 +405,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
       const { runLabList } = await import('./commands/lab.js');
-      await runLabList(flags, cpus().length);
+      await runLabList(flags, effectiveCoreCount());
     });
   lab
     .command('run')
@@ -440,7 +440,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--json', 'print JSON')
     .action(async (id: string, flags: LabRunFlags) => {
       const { runLabRun } = await import('./commands/lab.js');
-      process.exitCode = await runLabRun(id, flags, cpus().length);
+      process.exitCode = await runLabRun(id, flags, effectiveCoreCount());
     });
   lab
     .command('exec')
@@ -454,7 +454,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(async (args: string[], flags: { shell?: boolean; json?: boolean }) => {
       const command = await checkedCommand(args, flags.shell ?? false);
       const { runLabExec } = await import('./commands/exec.js');
-      process.exitCode = await runLabExec(command, flags, cpus().length);
+      process.exitCode = await runLabExec(command, flags, effectiveCoreCount());
     });
   lab
     .command('compare')
