@@ -107,7 +107,7 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
         2,
       ).argParser(parseIntervalSeconds),
     )
-    .addOption(option('--read-only', 'disable killing processes'))
+    .addOption(option('--read-only', 'disable killing processes and pinning them to cores'))
     .addOption(
       option('--sort <column>', 'sort by pid, user, cpu, mem, rss, threads, state, ctxsw or command', 'cpu').argParser(
         parseColumn,
