@@ -175,6 +175,7 @@ export class DashboardRuntime {
           identify: (pid) => this.deps.sampler.identify(pid),
           selfPid: this.state.selfPid,
           setAffinity: (pid, cores, allThreads) => this.affinity.set(pid, cores, allThreads),
+          hasThread: async (pid, tid) => (await this.affinity.read(pid, tid)).ok,
         }).then((outcome) => this.dispatch({ type: 'notice', ...outcome }));
         return;
     }

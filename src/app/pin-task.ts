@@ -13,6 +13,8 @@ export interface PinDeps {
   identify(pid: number): Promise<ProcessIdentity | null>;
   selfPid: number;
   setAffinity(pid: number, cores: readonly number[], allThreads: boolean): Promise<AffinityOutcome>;
+  /** Whether the thread is still one of the process's: a TID, too, may be reused by another process. */
+  hasThread(pid: number, tid: number): Promise<boolean>;
 }
 
 function whoIs(target: AffinityTarget): string {
@@ -41,6 +43,8 @@ export async function pinTask(target: AffinityTarget, cores: readonly number[], 
         `(${toPrintable(target.name)} exited and its PID was reused); nothing was changed.`,
     };
   }
+  if (target.tid !== null && !(await deps.hasThread(target.pid, target.tid)))
+    return { ok: false, text: `${who} has already exited; nothing was changed.` };
   const outcome = await deps.setAffinity(target.tid ?? target.pid, cores, target.tid === null);
   if (outcome.ok) {
     const scope = target.tid === null ? ', every thread' : '';

@@ -154,7 +154,7 @@ function affinityRead(state: DashboardState, event: Extract<DashboardEvent, { ty
   if (mode.kind !== 'affinity' || mode.target.pid !== event.pid || mode.target.tid !== event.tid) return same(state);
   if (!event.cores) {
     const why = event.reason ?? 'its cores could not be read.';
-    return same({ ...closeKillDialog(state), status: status(state.now, `Cannot pin: ${why}`, 'error') });
+    return same({ ...closeDialog(state), status: status(state.now, `Cannot pin: ${why}`, 'error') });
   }
   // A core the task may use but the meters do not list (offline since) still shows, so nothing is lost on Enter.
   const cores = [...new Set([...mode.cores, ...event.cores])].sort((a, b) => a - b);
@@ -164,7 +164,7 @@ function affinityRead(state: DashboardState, event: Extract<DashboardEvent, { ty
 function changeAffinity(state: DashboardState, action: Action): Step {
   const mode = state.mode;
   if (mode.kind !== 'affinity') return same(state);
-  if (action.type === 'affinity-cancel') return same(closeKillDialog(state));
+  if (action.type === 'affinity-cancel') return same(closeDialog(state));
   if (mode.chosen === null) return same(state);
   const chosen = mode.chosen;
   const core = mode.cores[mode.cursor];
@@ -192,7 +192,7 @@ function changeAffinity(state: DashboardState, action: Action): Step {
           status: status(state.now, 'Choose at least one core (Space), or Esc to cancel.', 'error'),
         });
       return {
-        state: closeKillDialog(state),
+        state: closeDialog(state),
         effects: [{ type: 'set-affinity', target: mode.target, cores: chosen }],
       };
     default:
@@ -201,7 +201,7 @@ function changeAffinity(state: DashboardState, action: Action): Step {
 }
 
 /** Closing a dialog (kill, affinity) unfreezes the list: readings that came in meanwhile are applied now. */
-function closeKillDialog(state: DashboardState): DashboardState {
+function closeDialog(state: DashboardState): DashboardState {
   const closed: DashboardState = { ...state, mode: { kind: 'normal' } };
   return state.heldProcesses ? withProcesses(closed, state.heldProcesses) : closed;
 }
@@ -339,10 +339,10 @@ export function applyAction(state: DashboardState, action: Action): Step {
     case 'kill-send': {
       if (state.mode.kind !== 'kill') return same(state);
       const signal = KILL_SIGNALS[state.mode.signalIndex]?.name ?? 'SIGTERM';
-      return { state: closeKillDialog(state), effects: [{ type: 'send-signal', target: state.mode.target, signal }] };
+      return { state: closeDialog(state), effects: [{ type: 'send-signal', target: state.mode.target, signal }] };
     }
     case 'kill-cancel':
-      return same(closeKillDialog(state));
+      return same(closeDialog(state));
     case 'affinity-open':
       return openAffinityDialog(state);
     case 'affinity-move':

@@ -107,6 +107,7 @@ describe('pinning real processes', {
       identify: (one) => sampler.identify(one),
       selfPid: process.pid,
       setAffinity: (one, cores, all) => affinity.set(one, cores, all),
+      hasThread: async (one, thread) => (await affinity.read(one, thread)).ok,
     });
     assert.equal(outcome.ok, true, outcome.text);
     assert.match(outcome.text, new RegExp(`Pinned thread ${tid} of PID ${pid}`));
@@ -137,6 +138,7 @@ describe('pinning real processes', {
         identify: (one) => sampler.identify(one),
         selfPid: process.pid,
         setAffinity: (one, cores, all) => new TasksetAffinity('/proc', wrapper).set(one, cores, all),
+        hasThread: async () => true,
       });
       assert.equal(outcome.ok, false);
       assert.match(outcome.text, /Not permitted to pin PID \d+ \(node\): it belongs to root\. Only root may change it/);

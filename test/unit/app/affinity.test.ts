@@ -132,7 +132,7 @@ describe('a: pin to cores', () => {
 
 describe('pinTask: the checks just before taskset', () => {
   const target: AffinityTarget = { pid: 300, tid: null, name: 'busy', user: 'student', startToken: '777' };
-  const deps = (token: string | null, outcome: AffinityOutcome = { ok: true }) => {
+  const deps = (token: string | null, outcome: AffinityOutcome = { ok: true }, threads: number[] = [301]) => {
     const calls: [number, readonly number[], boolean][] = [];
     return {
       calls,
@@ -143,6 +143,7 @@ describe('pinTask: the checks just before taskset', () => {
           calls.push([pid, cores, allThreads]);
           return outcome;
         },
+        hasThread: async (_pid: number, tid: number) => threads.includes(tid),
       },
     };
   };
@@ -160,6 +161,13 @@ describe('pinTask: the checks just before taskset', () => {
     const outcome = await pinTask({ ...target, tid: 301 }, [1], d);
     assert.deepEqual(calls, [[301, [1], false]]);
     assert.match(outcome.text, /Pinned thread 301 of PID 300 \(busy\) to core 1\./);
+  });
+
+  test('a thread no longer in the process (its TID may be reused elsewhere) is not touched', async () => {
+    const { calls, deps: d } = deps('777', { ok: true }, []);
+    const outcome = await pinTask({ ...target, tid: 301 }, [1], d);
+    assert.deepEqual(calls, []);
+    assert.match(outcome.text, /thread 301 of PID 300 \(busy\) has already exited/);
   });
 
   test('a reused PID, a gone process, PID 1 and paratop are never touched', async () => {
