@@ -23,6 +23,12 @@ export type Action =
   | { type: 'kill-choose'; step: 1 | -1 }
   | { type: 'kill-send' }
   | { type: 'kill-cancel' }
+  | { type: 'affinity-open' }
+  | { type: 'affinity-move'; step: 1 | -1 }
+  | { type: 'affinity-toggle' }
+  | { type: 'affinity-all' }
+  | { type: 'affinity-apply' }
+  | { type: 'affinity-cancel' }
   | { type: 'help-open' }
   | { type: 'help-close' }
   | { type: 'help-scroll'; move: CursorMove }

@@ -1,6 +1,7 @@
 import { type CommandRequest, CommandLineError } from '../lab/command-line.js';
 import { runnableCommand } from '../lab/command-request.js';
 import type { DashboardState } from '../model/dashboard-state.js';
+import { type CpuAffinity, createCpuAffinity } from '../sampler/cpu-affinity.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 import { CORE_MAP_SLICE_MS, type PlacedTask } from '../model/core-map.js';
@@ -8,6 +9,7 @@ import type { DashboardEvent, Effect } from './events.js';
 import { labProcessesChanged, processScanDue, processScanEveryMs } from '../model/scan-cadence.js';
 import { OwnCpuAverage } from '../model/cpu-load.js';
 import { reduce } from './reducer.js';
+import { pinTask } from './pin-task.js';
 import { sendSignal } from './send-signal.js';
 
 export interface Renderer {
@@ -27,6 +29,8 @@ export interface RuntimeDeps {
   lab: LabControl;
   /** Where the lab's threads run, for the core map; without it the map shows only the process scans. */
   probe?: Pick<TaskProbe, 'placement'>;
+  /** Reads and sets the cores a task may run on (a); this platform's own where not given. */
+  affinity?: CpuAffinity;
   onQuit(): void;
   /** Wall-clock time, ms since the epoch (state timestamps, status expiry). */
   now?: () => number;
@@ -65,6 +69,7 @@ export class DashboardRuntime {
   private placementTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly monotonic: () => number;
+  private readonly affinity: CpuAffinity;
 
   constructor(
     private state: DashboardState,
@@ -72,6 +77,7 @@ export class DashboardRuntime {
   ) {
     this.now = deps.now ?? Date.now;
     this.monotonic = deps.monotonic ?? (() => performance.now());
+    this.affinity = deps.affinity ?? createCpuAffinity();
   }
 
   get current(): DashboardState {
@@ -159,6 +165,28 @@ export class DashboardRuntime {
           this.dispatch({ type: 'notice', ...outcome });
           this.rescanSoon();
         });
+        return;
+      case 'read-affinity': {
+        const { pid, tid } = effect;
+        void this.affinity.read(pid, tid ?? undefined).then((reading) =>
+          this.dispatch({
+            type: 'affinity-read',
+            pid,
+            tid,
+            cores: reading.ok ? reading.cores : null,
+            reason: reading.ok ? null : reading.reason,
+          }),
+        );
+        return;
+      }
+      case 'set-affinity':
+        // taskset starts only here, after the user pressed Enter in the dialog.
+        void pinTask(effect.target, effect.cores, {
+          identify: (pid) => this.deps.sampler.identify(pid),
+          selfPid: this.state.selfPid,
+          setAffinity: (pid, cores, allThreads) => this.affinity.set(pid, cores, allThreads),
+          hasThread: async (pid, tid) => (await this.affinity.read(pid, tid)).ok,
+        }).then((outcome) => this.dispatch({ type: 'notice', ...outcome }));
         return;
     }
   }

@@ -1,5 +1,5 @@
 import type { CommandRequest } from '../lab/command-line.js';
-import type { KillTarget } from '../model/dashboard-state.js';
+import type { AffinityTarget, KillTarget } from '../model/dashboard-state.js';
 import type { CommandOutput, PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { KillSignal } from '../model/signals.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
@@ -28,11 +28,16 @@ export type DashboardEvent =
   | { type: 'hosts-polled'; hosts: HostSample[]; at: number }
   /** Where the lab's threads are now, for the core map. */
   | { type: 'placements-sampled'; tasks: PlacedTask[] }
+  /** The current affinity of the task an affinity dialog is about: its cores, or why they are unknown. */
+  | { type: 'affinity-read'; pid: number; tid: number | null; cores: number[] | null; reason: string | null }
   | { type: 'tick' };
 
 /** What the reducer asks the runtime to do in the world. */
 export type Effect =
   | { type: 'send-signal'; target: KillTarget; signal: KillSignal }
+  /** Read the cores a task may run on now, for the affinity dialog. */
+  | { type: 'read-affinity'; pid: number; tid: number | null }
+  | { type: 'set-affinity'; target: AffinityTarget; cores: number[] }
   | { type: 'timing-changed' }
   | { type: 'sample-threads'; pid: number }
   | { type: 'lab-start'; scenarioId: string; workers: number }

@@ -39,6 +39,7 @@ const NORMAL: Record<string, Action> = {
   enter: { type: 'threads-toggle' },
   k: { type: 'kill-open' },
   f9: { type: 'kill-open' },
+  a: { type: 'affinity-open' },
   '?': { type: 'help-open' },
   f1: { type: 'help-open' },
   h: { type: 'help-open' },
@@ -73,6 +74,22 @@ const KILL: Record<string, Action> = {
   escape: { type: 'kill-cancel' },
   q: { type: 'kill-cancel' },
   f10: { type: 'kill-cancel' },
+  'C-c': { type: 'quit' },
+};
+
+const AFFINITY: Record<string, Action> = {
+  up: { type: 'affinity-move', step: -1 },
+  k: { type: 'affinity-move', step: -1 },
+  'C-p': { type: 'affinity-move', step: -1 },
+  down: { type: 'affinity-move', step: 1 },
+  j: { type: 'affinity-move', step: 1 },
+  'C-n': { type: 'affinity-move', step: 1 },
+  space: { type: 'affinity-toggle' },
+  a: { type: 'affinity-all' },
+  enter: { type: 'affinity-apply' },
+  escape: { type: 'affinity-cancel' },
+  q: { type: 'affinity-cancel' },
+  f10: { type: 'affinity-cancel' },
   'C-c': { type: 'quit' },
 };
 
@@ -126,6 +143,8 @@ export function keyToAction(mode: Mode, key: KeyPress): Action | null {
     }
     case 'kill':
       return KILL[key.full] ?? null;
+    case 'affinity':
+      return AFFINITY[key.full] ?? (key.ch === ' ' ? (AFFINITY.space ?? null) : null);
     case 'prompt': {
       const bound = PROMPT[key.full];
       if (bound) return bound;

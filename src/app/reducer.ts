@@ -1,6 +1,12 @@
 import { columnFor, columnSpans, neighbourColumn, type ColumnKey } from '../model/columns.js';
 import { processIds, threadRows } from '../model/dashboard-selectors.js';
-import type { DashboardState, KillTarget, StatusMessage, ThreadPanel } from '../model/dashboard-state.js';
+import type {
+  AffinityTarget,
+  DashboardState,
+  KillTarget,
+  StatusMessage,
+  ThreadPanel,
+} from '../model/dashboard-state.js';
 import { appendEach } from '../model/history.js';
 import {
   type CursorMove,
@@ -112,8 +118,91 @@ function openKillDialog(state: DashboardState): Step {
   return same({ ...state, mode: { kind: 'kill', target, signalIndex: 0 } });
 }
 
-/** Closing the dialog unfreezes the list: readings that came in meanwhile are applied now. */
-function closeKillDialog(state: DashboardState): DashboardState {
+/** Refusals before the affinity dialog opens: as for kill, and pinning needs a selected task. */
+function affinityRefusal(state: DashboardState, process: ProcessSample | undefined): string | null {
+  if (state.readOnly) return 'Read-only mode (--read-only): pinning to cores is turned off.';
+  if (!process) return 'No process selected.';
+  if (process.pid <= 1) return `PID ${process.pid} is init; paratop will not pin it.`;
+  if (process.pid === state.selfPid) return 'That is paratop itself; paratop will not pin itself.';
+  return null;
+}
+
+/** a: the selected process, or in the thread view the selected thread; its current cores are read first. */
+function openAffinityDialog(state: DashboardState): Step {
+  const panel = state.threadPanel;
+  const pid = panel?.pid ?? state.cursor.selectedId;
+  const process = state.processes.find((candidate) => candidate.pid === pid);
+  const refusal = affinityRefusal(state, process);
+  if (refusal || !process) return same({ ...state, status: status(state.now, refusal ?? '', 'error') });
+  const thread = panel ? threadRows(state).find((candidate) => candidate.tid === panel.cursor.selectedId) : undefined;
+  if (panel && !thread) return same({ ...state, status: status(state.now, 'No thread selected.', 'error') });
+  const target: AffinityTarget = {
+    pid: process.pid,
+    tid: thread ? thread.tid : null,
+    name: thread ? thread.name : process.name,
+    user: process.user,
+    startToken: process.startToken,
+  };
+  return {
+    state: { ...state, mode: { kind: 'affinity', target, cores: state.coreIds, chosen: null, cursor: 0 } },
+    effects: [{ type: 'read-affinity', pid: target.pid, tid: target.tid }],
+  };
+}
+
+/** The task's current cores arrived: the dialog's boxes start from them; if they cannot be read, it closes. */
+function affinityRead(state: DashboardState, event: Extract<DashboardEvent, { type: 'affinity-read' }>): Step {
+  const mode = state.mode;
+  if (mode.kind !== 'affinity' || mode.target.pid !== event.pid || mode.target.tid !== event.tid) return same(state);
+  if (!event.cores) {
+    const why = event.reason ?? 'its cores could not be read.';
+    return same({ ...closeDialog(state), status: status(state.now, `Cannot pin: ${why}`, 'error') });
+  }
+  // A core the task may use but the meters do not list (offline since) still shows, so nothing is lost on Enter.
+  const cores = [...new Set([...mode.cores, ...event.cores])].sort((a, b) => a - b);
+  return same({ ...state, mode: { ...mode, cores, chosen: event.cores } });
+}
+
+function changeAffinity(state: DashboardState, action: Action): Step {
+  const mode = state.mode;
+  if (mode.kind !== 'affinity') return same(state);
+  if (action.type === 'affinity-cancel') return same(closeDialog(state));
+  if (mode.chosen === null) return same(state);
+  const chosen = mode.chosen;
+  const core = mode.cores[mode.cursor];
+  switch (action.type) {
+    case 'affinity-move': {
+      const count = mode.cores.length;
+      return same({ ...state, mode: { ...mode, cursor: (mode.cursor + action.step + count) % count } });
+    }
+    case 'affinity-toggle': {
+      if (core === undefined) return same(state);
+      const next = chosen.includes(core)
+        ? chosen.filter((one) => one !== core)
+        : [...chosen, core].sort((a, b) => a - b);
+      return same({ ...state, mode: { ...mode, chosen: next } });
+    }
+    case 'affinity-all': {
+      // Like htop's a: every core; pressed again with every core already chosen, none (to pick one from scratch).
+      const all = mode.cores.every((one) => chosen.includes(one));
+      return same({ ...state, mode: { ...mode, chosen: all ? [] : [...mode.cores] } });
+    }
+    case 'affinity-apply':
+      if (chosen.length === 0)
+        return same({
+          ...state,
+          status: status(state.now, 'Choose at least one core (Space), or Esc to cancel.', 'error'),
+        });
+      return {
+        state: closeDialog(state),
+        effects: [{ type: 'set-affinity', target: mode.target, cores: chosen }],
+      };
+    default:
+      return same(state);
+  }
+}
+
+/** Closing a dialog (kill, affinity) unfreezes the list: readings that came in meanwhile are applied now. */
+function closeDialog(state: DashboardState): DashboardState {
   const closed: DashboardState = { ...state, mode: { kind: 'normal' } };
   return state.heldProcesses ? withProcesses(closed, state.heldProcesses) : closed;
 }
@@ -258,10 +347,18 @@ export function applyAction(state: DashboardState, action: Action): Step {
     case 'kill-send': {
       if (state.mode.kind !== 'kill') return same(state);
       const signal = KILL_SIGNALS[state.mode.signalIndex]?.name ?? 'SIGTERM';
-      return { state: closeKillDialog(state), effects: [{ type: 'send-signal', target: state.mode.target, signal }] };
+      return { state: closeDialog(state), effects: [{ type: 'send-signal', target: state.mode.target, signal }] };
     }
     case 'kill-cancel':
-      return same(closeKillDialog(state));
+      return same(closeDialog(state));
+    case 'affinity-open':
+      return openAffinityDialog(state);
+    case 'affinity-move':
+    case 'affinity-toggle':
+    case 'affinity-all':
+    case 'affinity-apply':
+    case 'affinity-cancel':
+      return changeAffinity(state, action);
     case 'help-open':
       return same({ ...state, mode: { kind: 'help', scroll: 0 } });
     case 'help-scroll':
@@ -407,8 +504,9 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
         current.coreMap && !current.lab.run
           ? withSlice(current.coreMap, runningProcesses(event.processes))
           : current.coreMap;
-      // While the kill dialog is open the list stays as the user saw it.
-      if (current.mode.kind === 'kill') return same({ ...current, coreMap, heldProcesses: event.processes });
+      // While the kill or affinity dialog is open the list stays as the user saw it.
+      if (current.mode.kind === 'kill' || current.mode.kind === 'affinity')
+        return same({ ...current, coreMap, heldProcesses: event.processes });
       return same(withProcesses({ ...current, coreMap }, event.processes));
     }
     case 'placements-sampled':
@@ -454,6 +552,8 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
       };
     case 'python-found':
       return same({ ...current, lab: { ...current.lab, python: event.python } });
+    case 'affinity-read':
+      return affinityRead(current, event);
     case 'tick':
       return same(current);
   }

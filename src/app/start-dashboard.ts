@@ -8,6 +8,7 @@ import { initialState } from '../model/dashboard-state.js';
 import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
 import { withMeasuredCaches } from '../lab/memory-ladder-store.js';
 import type { Sampler } from '../sampler/sampler.js';
+import { readCpuLimits } from '../sampler/cpu-limits.js';
 import { DashboardView } from '../view/dashboard-view.js';
 import { createTaskProbe } from '../sampler/create-probes.js';
 import { helpScrollLimit } from '../view/help.js';
@@ -39,7 +40,9 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
 
   const shutdown = installShutdown();
   let runtime: DashboardRuntime | undefined;
-  const cores = cpus().length;
+  // The lab's default worker counts follow the cores paratop may use here (CPU set, cgroup quota).
+  const limits = readCpuLimits();
+  const cores = limits.effective;
   const lab = new LabEngine({
     cores,
     onChange: () =>
@@ -129,7 +132,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   readMachineFactsApart().then(
     // Where the OS reports no cache, the last latency ladder measured here stands in, marked as measured.
     (facts) => {
-      const machine = withMeasuredCaches(facts);
+      const machine = { ...withMeasuredCaches(facts), limits };
       exported?.showCaches(machine.caches);
       runtime?.dispatch({ type: 'facts-read', facts: machine });
     },

@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { effectiveCoreCount } from '../sampler/cpu-limits.js';
 import { Command, CommanderError, Option } from 'commander';
 import { type ColumnKey, columnFor } from '../model/columns.js';
 import type { SortOrder } from '../model/process-table.js';
@@ -107,7 +107,7 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
         2,
       ).argParser(parseIntervalSeconds),
     )
-    .addOption(option('--read-only', 'disable killing processes'))
+    .addOption(option('--read-only', 'disable killing processes and pinning them to cores'))
     .addOption(
       option(
         '--sort <column>',
@@ -407,7 +407,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
       const { runLabList } = await import('./commands/lab.js');
-      await runLabList(flags, cpus().length);
+      await runLabList(flags, effectiveCoreCount());
     });
   lab
     .command('run')
@@ -442,7 +442,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--json', 'print JSON')
     .action(async (id: string, flags: LabRunFlags) => {
       const { runLabRun } = await import('./commands/lab.js');
-      process.exitCode = await runLabRun(id, flags, cpus().length);
+      process.exitCode = await runLabRun(id, flags, effectiveCoreCount());
     });
   lab
     .command('exec')
@@ -456,7 +456,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .action(async (args: string[], flags: { shell?: boolean; json?: boolean }) => {
       const command = await checkedCommand(args, flags.shell ?? false);
       const { runLabExec } = await import('./commands/exec.js');
-      process.exitCode = await runLabExec(command, flags, cpus().length);
+      process.exitCode = await runLabExec(command, flags, effectiveCoreCount());
     });
   lab
     .command('compare')

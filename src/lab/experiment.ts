@@ -4,6 +4,7 @@ import type { CacheLevel } from '../model/types.js';
 import type { CommandRequest } from './command-line.js';
 import type { CommandRun } from './command-run.js';
 import type { LiveGroup } from './live-group.js';
+import type { CpuAffinity } from '../sampler/cpu-affinity.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 import type { GroupOptions, WorkloadGroup } from './workload-group.js';
 
@@ -30,6 +31,8 @@ export interface ExperimentContext {
   readonly options: StartOptions;
   readonly cores: number;
   readonly probe: TaskProbe;
+  /** Reads and sets which cores a task may run on (the pinned experiment). */
+  readonly affinity: CpuAffinity;
   /** Aborted when the user stops the run. */
   readonly signal: AbortSignal;
   startGroup(options: GroupOptions): Promise<WorkloadGroup>;

@@ -13,6 +13,7 @@ import type { LiveGroup } from './live-group.js';
 import { python } from './python-runtime.js';
 import { createTaskProbe, createTreeScanner } from '../sampler/create-probes.js';
 import type { ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
+import { type CpuAffinity, createCpuAffinity } from '../sampler/cpu-affinity.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 import { deferred } from './deferred.js';
 import { type GroupOptions, WorkloadGroup } from './workload-group.js';
@@ -23,6 +24,8 @@ export type { StartOptions } from './experiment.js';
 export interface LabEngineOptions {
   cores: number;
   probe?: TaskProbe;
+  /** Sets the cores of the workers (the pinned experiment); this platform's own by default. */
+  affinity?: CpuAffinity;
   launch?: typeof launchWorkload;
   /** Called when something worth redrawing changed: a phase, a new worker, or once a second while running. */
   onChange?: () => void;
@@ -70,6 +73,7 @@ export class LabEngine {
   /** Work per second with one worker, per scenario, from this session's runs: the speedup baseline. */
   private readonly baselines = new Map<string, number>();
   private readonly probe: TaskProbe;
+  private readonly affinity: CpuAffinity;
   private readonly launch: typeof launchWorkload;
   private readonly stageMs: { ask: number; terminate: number; kill: number };
   /** Samples the running workers every second; only while something runs, so an idle lab never wakes paratop. */
@@ -83,6 +87,7 @@ export class LabEngine {
 
   constructor(private readonly options: LabEngineOptions) {
     this.probe = options.probe ?? createTaskProbe();
+    this.affinity = options.affinity ?? createCpuAffinity();
     this.launch = options.launch ?? launchWorkload;
     this.stageMs = options.stageMs ?? { ask: 1500, terminate: 1000, kill: 1000 };
   }
@@ -259,6 +264,7 @@ export class LabEngine {
       options,
       cores: this.options.cores,
       probe: this.probe,
+      affinity: this.affinity,
       signal: run.abort.signal,
       startGroup: async (groupOptions: GroupOptions) => {
         if (run.abort.signal.aborted) throw new Error('stopped');

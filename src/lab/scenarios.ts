@@ -19,7 +19,8 @@ export type Procedure =
   | 'command'
   | 'memory-hierarchy'
   | 'cache-sharing'
-  | 'io-bound';
+  | 'io-bound'
+  | 'pinned';
 
 export interface ScenarioDefinition extends ScenarioInfo {
   procedure: Procedure;
@@ -546,6 +547,27 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     mode: 'io',
     namePrefix: 'py-io',
     defaultWorkers: 8,
+    finite: true,
+  },
+  {
+    id: 'pinned',
+    key: '5',
+    page: 4,
+    runtime: 'node',
+    title: 'Processes pinned to one core, then free',
+    lecture: "0.py's processes, pinned with taskset (htop's a)",
+    lookFor:
+      'Pinned to one core, the two processes get about 50% each; unpinned, about 100% each, on a core of their own.',
+    explanation:
+      'A process runs only on the cores its affinity allows. Two busy processes allowed one core take ' +
+      'turns on it, however many cores are idle; a container limited to 2 CPUs does the same to a ' +
+      'Pool() that starts one worker per host core.',
+    kind: 'processes',
+    procedure: 'pinned',
+    mode: 'spin',
+    namePrefix: 'pinned-worker',
+    defaultWorkers: 2,
+    fixedWorkers: 2,
     finite: true,
   },
 ];

@@ -18,6 +18,16 @@ export interface KillTarget {
   startToken: string;
 }
 
+/** The process, or one of its threads, an affinity dialog is about; re-identified by the process before pinning. */
+export interface AffinityTarget {
+  pid: number;
+  /** One thread (the thread view); null for the whole process, every thread. */
+  tid: number | null;
+  name: string;
+  user: string;
+  startToken: string;
+}
+
 export type PromptPurpose = 'filter' | 'calc' | 'run';
 
 export type Mode =
@@ -27,6 +37,11 @@ export type Mode =
    */
   | { kind: 'prompt'; purpose: PromptPurpose; draft: string }
   | { kind: 'kill'; target: KillTarget; signalIndex: number }
+  /**
+   * The cores a process or thread may run on (a): one checkbox per core, `chosen` null until its
+   * current affinity has been read; `cursor` is an index into `cores`.
+   */
+  | { kind: 'affinity'; target: AffinityTarget; cores: number[]; chosen: number[] | null; cursor: number }
   /** The help screen, scrolled down by this many lines (it may be taller than the terminal). */
   | { kind: 'help'; scroll: number };
 
@@ -95,7 +110,7 @@ export interface DashboardState {
   /** Busy % per core, oldest first, for the meters' history. */
   coreHistory: number[][];
   processes: ProcessSample[];
-  /** Readings that arrived while the list was frozen (kill dialog open); applied when it closes. */
+  /** Readings that arrived while the list was frozen (kill or affinity dialog open); applied when it closes. */
   heldProcesses: ProcessSample[] | null;
   order: SortOrder;
   filter: string;

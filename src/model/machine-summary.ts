@@ -1,4 +1,6 @@
 import { formatBytes } from './format.js';
+import { formatCpuList } from './cpu-list.js';
+import { type CpuLimits, quotaCores } from './cpu-limits.js';
 import type { CacheLevel, MachineFacts } from './types.js';
 
 /** What the header says where no source reported a cache (and none was measured yet). */
@@ -54,13 +56,6 @@ function lineSummary(caches: readonly CacheLevel[]): string {
   return sizes.length === 1 ? `${sizes[0]}-byte lines` : '';
 }
 
-/** "4 cores", or "4C/8T" with hyper-threads: the core count in a few characters. */
-export function compactCoreSummary(facts: MachineFacts): string {
-  return facts.physicalCores === facts.logicalCores
-    ? `${facts.logicalCores} cores`
-    : `${facts.physicalCores}C/${facts.logicalCores}T`;
-}
-
 /** "Debian GNU/Linux 12" -> "Debian 12": the distribution without its long family name. */
 export function compactOsName(os: string): string {
   return os
@@ -69,11 +64,60 @@ export function compactOsName(os: string): string {
     .trim();
 }
 
+/** Whether paratop may use fewer cores than the machine has (a CPU set, a cgroup quota). */
+function limited(facts: MachineFacts): CpuLimits | null {
+  const limits = facts.limits;
+  return limits && limits.effective < facts.logicalCores ? limits : null;
+}
+
 export function coreSummary(facts: MachineFacts): string {
   const physical = `${facts.physicalCores} physical`;
-  return facts.physicalCores === facts.logicalCores
-    ? `${physical} cores`
-    : `${physical} cores, ${facts.logicalCores} logical (hyper-threads)`;
+  const cores =
+    facts.physicalCores === facts.logicalCores
+      ? `${physical} cores`
+      : `${physical} cores, ${facts.logicalCores} logical (hyper-threads)`;
+  const limits = limited(facts);
+  return limits ? `${cores}, paratop may use ${limits.effective}` : cores;
+}
+
+/** "4 cores", or "4C/8T" with hyper-threads, and "(1 usable)" where a CPU set or quota allows fewer. */
+export function compactCoreSummary(facts: MachineFacts): string {
+  const cores =
+    facts.physicalCores === facts.logicalCores
+      ? `${facts.logicalCores} cores`
+      : `${facts.physicalCores}C/${facts.logicalCores}T`;
+  const limits = limited(facts);
+  return limits ? `${cores} (${limits.effective} usable)` : cores;
+}
+
+/** "0-3 (4 of 8 cores)": the CPU set paratop may run on. */
+export function cpuSetSummary(limits: CpuLimits): string {
+  if (!limits.allowed || limits.allowed.length === 0) return `not reported (all ${limits.online} cores assumed)`;
+  return `${formatCpuList(limits.allowed)} (${limits.allowed.length} of ${limits.online} cores)`;
+}
+
+/** "150000 us per 100000 us = 1.5 cores (/sys/fs/cgroup/cpu.max)", or "none". */
+export function quotaSummary(limits: CpuLimits): string {
+  const quota = limits.quota;
+  if (!quota) return 'none (no cgroup CPU quota)';
+  const cores = quota.quotaMicros / quota.periodMicros;
+  return (
+    `${quota.quotaMicros} us per ${quota.periodMicros} us = ${Number(cores.toFixed(2))} cores, ` +
+    `counted as ${quotaCores(quota)} (${quota.source})`
+  );
+}
+
+/** The lines `info` adds about the cores paratop may use, and what its defaults then assume. */
+export function cpuLimitLines(limits: CpuLimits): [string, string][] {
+  return [
+    ['CPU set', cpuSetSummary(limits)],
+    ['Quota', quotaSummary(limits)],
+    [
+      'Usable',
+      `${limits.effective} core${limits.effective === 1 ? '' : 's'}: the fewer of the CPU set and the quota ` +
+        "(the lab's default worker counts use this)",
+    ],
+  ];
 }
 
 export function machineSummaryLines(facts: MachineFacts): [string, string][] {
@@ -88,5 +132,6 @@ export function machineSummaryLines(facts: MachineFacts): [string, string][] {
         : `${cacheSummary(facts.caches)} (${cacheNotes(facts.caches)})`,
     ],
     ['Memory', `${formatBytes(facts.memoryBytes)} RAM, ${formatBytes(facts.swapBytes)} swap`],
+    ...(facts.limits ? cpuLimitLines(facts.limits) : []),
   ];
 }

@@ -1,3 +1,4 @@
+import type { CpuLimits } from './cpu-limits.js';
 /** Domain types shared by the sampler, the model and the views. Pure data, no behaviour. */
 
 /** Cumulative CPU time counters for one core (or all cores), in clock ticks, as /proc/stat gives them. */
@@ -178,4 +179,6 @@ export interface MachineFacts {
   caches: CacheLevel[];
   memoryBytes: number;
   swapBytes: number;
+  /** The cores paratop may use here (CPU set, cgroup quota); absent where not read. */
+  limits?: CpuLimits;
 }

@@ -16,6 +16,7 @@ type Box = Widgets.BoxElement;
 export class DashboardView {
   private readonly lineBoxes: Record<FramePartName, LineBox>;
   private readonly killDialog: Box;
+  private readonly affinityDialog: Box;
   private readonly help: Box;
   private readonly tooSmall: Box;
   private readonly drawn = new Map<Box, string>();
@@ -50,6 +51,7 @@ export class DashboardView {
         padding: { left: 1, right: 1 },
       });
     this.killDialog = overlay(' Send a signal ');
+    this.affinityDialog = overlay(' Pin to cores ');
     this.help = overlay(' Help ');
     this.tooSmall = box({ parent: screen, tags: true, hidden: true, top: 0, left: 0, width: '100%', height: '100%' });
     this.chart = new ResultChartView(screen);
@@ -82,6 +84,7 @@ export class DashboardView {
     const overlay = frame.overlay;
     for (const [widget, kind] of [
       [this.killDialog, 'kill'],
+      [this.affinityDialog, 'affinity'],
       [this.help, 'help'],
     ] as const) {
       const shown = overlay?.kind === kind;
@@ -99,7 +102,12 @@ export class DashboardView {
    */
   private flush(): void {
     // A chart sits over the table's box: redrawing that box alone would paint over it.
-    const overlayUp = this.killDialog.visible || this.help.visible || this.tooSmall.visible || this.chart.visible;
+    const overlayUp =
+      this.killDialog.visible ||
+      this.affinityDialog.visible ||
+      this.help.visible ||
+      this.tooSmall.visible ||
+      this.chart.visible;
     if (this.structureChanged || overlayUp) {
       // Anything may have drawn over the rows (a moved box, an overlay): every row is written again.
       for (const lines of Object.values(this.lineBoxes)) lines.invalidate();

@@ -9,6 +9,7 @@ import { factsLine, headerLine } from './header.js';
 import { helpLines } from './help.js';
 import { hostDetailLines, hostsBodyLines, hostsHeaderLine } from './hosts-view.js';
 import { openHost } from '../model/hosts-state.js';
+import { AFFINITY_DIALOG_WIDTH, affinityDialogHeight, affinityDialogLines } from './affinity-dialog.js';
 import { KILL_DIALOG_HEIGHT, KILL_DIALOG_WIDTH, killDialogLines } from './kill-dialog.js';
 import { labPanelLines } from './lab-panel.js';
 import { memoryLines } from './memory-meters.js';
@@ -31,7 +32,7 @@ export interface FramePart {
 
 /** A bordered box in the middle of the screen, over everything else. */
 export interface FrameOverlay {
-  kind: 'kill' | 'help';
+  kind: 'kill' | 'affinity' | 'help';
   label: string;
   width: number;
   height: number;
@@ -186,6 +187,12 @@ export class FrameComposer {
     if (mode.kind === 'kill') {
       const lines = killDialogLines(mode.target, mode.signalIndex, this.theme);
       return { kind: 'kill', label: ' Send a signal ', width: KILL_DIALOG_WIDTH, height: KILL_DIALOG_HEIGHT, lines };
+    }
+    if (mode.kind === 'affinity') {
+      const rows = state.size.rows;
+      const lines = affinityDialogLines(mode, rows, this.theme);
+      const height = affinityDialogHeight(mode, rows);
+      return { kind: 'affinity', label: ' Pin to cores ', width: AFFINITY_DIALOG_WIDTH, height, lines };
     }
     if (mode.kind === 'help') {
       const box = helpBox(state.size.cols, state.size.rows);

@@ -22,11 +22,16 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['t  F5', 'tree view: children under their parent'],
   ['H  Enter', 'threads of the selected process: TID, name, state, CPU%'],
   ['k  F9', 'send a signal to the selected process (asks first)'],
+  [
+    'a',
+    'pin the selected process (every thread; in the thread view, the thread) to cores: Space toggles a core, ' +
+      'a all, Enter applies',
+  ],
   ['Space', 'pause / resume sampling'],
   ['+  -', 'longer / shorter refresh interval'],
   ['?  h  F1', 'this help (arrows, PgUp PgDn scroll it)'],
   ['q  F10  Ctrl-C', 'quit (a running experiment is stopped first)'],
-  ['1 … 9', 'start an experiment of the lab page shown (1-5 on page 1, 1-9 on page 2, 1-8 on page 3, 1-4 on page 4)'],
+  ['1 … 9', 'start an experiment of the lab page shown (1-5 on page 1, 1-9 on page 2, 1-8 on page 3, 1-5 on page 4)'],
   [
     'Tab',
     'next lab page: 1 the first experiments, 2 the gotchas and comparisons, 3 real Python, 4 the machine (caches, I/O)',

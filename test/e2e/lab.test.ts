@@ -231,6 +231,7 @@ describe('the lab, page four: the machine', { timeout: 120_000 }, () => {
     '2': ['More workers, more cache misses', false],
     '3': ['I/O-bound against CPU-bound threads', false],
     '4': ['Python threads waiting on I/O', true],
+    '5': ['Processes pinned to one core, then free', false],
   };
   for (const [key, [title, python]] of Object.entries(titles)) {
     test(`page 4, key ${key} (${title}): q while it runs leaves nothing behind`, {

@@ -1,7 +1,9 @@
-import { cpus } from 'node:os';
 import { findScenario } from '../../lab/scenarios.js';
 import { readLadder, withMeasuredCaches } from '../../lab/memory-ladder-store.js';
+import { formatCpuList } from '../../model/cpu-list.js';
+import { quotaCores } from '../../model/cpu-limits.js';
 import { machineSummaryLines } from '../../model/machine-summary.js';
+import { readCpuLimits } from '../../sampler/cpu-limits.js';
 import { ladderSummary } from '../../model/memory-ladder.js';
 import { readMachineFacts } from '../../sampler/machine-facts.js';
 import type { Sampler } from '../../sampler/sampler.js';
@@ -11,13 +13,15 @@ import { writeOut } from '../output/write-out.js';
 const LADDER_ID = 'memory-hierarchy';
 
 export async function runInfo(sampler: Sampler, options: { json?: boolean; measure?: boolean }): Promise<number> {
-  const facts = await readMachineFacts();
+  // The cores paratop may use (CPU set, cgroup quota): what its defaults assume, as the container sees it.
+  const limits = readCpuLimits();
+  const facts = { ...(await readMachineFacts()), limits };
   if (options.measure) {
     const scenario = findScenario(LADDER_ID);
     if (!scenario) throw new Error(`${LADDER_ID} is missing from the lab`);
     process.stderr.write('Measuring the memory hierarchy (about 20 s; Ctrl-C stops it)…\n');
     const { runHeadless } = await import('./lab.js');
-    const result = await runHeadless(scenario, { workers: 1 }, cpus().length);
+    const result = await runHeadless(scenario, { workers: 1 }, limits.effective);
     if (result.stoppedBy !== 'finished')
       process.stderr.write(
         `The measurement was stopped (${result.stoppedBy}); what was kept is the last complete one.\n`,
@@ -28,7 +32,17 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
   const { caches } = withMeasuredCaches(facts);
   const latency = ladder ? { takenAt: ladder.takenAt, steps: ladder.steps } : null;
   if (options.json) {
-    await writeOut(`${JSON.stringify({ ...facts, caches, latency, sampler: sampler.kind }, null, 2)}\n`);
+    const cpuLimits = {
+      online: limits.online,
+      allowed: limits.allowed,
+      allowedList: limits.allowed ? formatCpuList(limits.allowed) : null,
+      quota: limits.quota && { ...limits.quota, cores: limits.quota.quotaMicros / limits.quota.periodMicros },
+      quotaCores: limits.quota ? quotaCores(limits.quota) : null,
+      effective: limits.effective,
+    };
+    const { limits: _, ...plain } = facts;
+    const json = { ...plain, caches, cpuLimits, latency, sampler: sampler.kind };
+    await writeOut(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
   const lines = [...machineSummaryLines({ ...facts, caches }), ['Sampler', sampler.kind] as [string, string]];

@@ -8,6 +8,7 @@ import { gridSearchExperiment } from './grid-search.js';
 import { ioBoundExperiment } from './io-bound.js';
 import { lostResultsExperiment } from './lost-results.js';
 import { memoryHierarchyExperiment } from './memory-hierarchy.js';
+import { pinnedExperiment } from './pinned.js';
 import { raceExperiment } from './race.js';
 import { sideBySideExperiment } from './side-by-side.js';
 import { steadyExperiment } from './steady.js';
@@ -28,6 +29,7 @@ const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
   'memory-hierarchy': memoryHierarchyExperiment,
   'io-bound': ioBoundExperiment,
   'cache-sharing': cacheSharingExperiment,
+  pinned: pinnedExperiment,
 };
 
 /** Which procedure carries out a scenario. */

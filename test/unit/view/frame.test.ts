@@ -109,6 +109,33 @@ describe('whole screens, composed from state without a terminal', () => {
     assert.match(text, /SIGTERM/);
   });
 
+  test('the affinity dialog: whose cores, one checkbox per core, the keys', () => {
+    const reading = feed(busyState(), key('a')).state;
+    assert.match(screen(reading).join('\n'), /Reading its current cores/);
+    const state = feed(reading, { type: 'affinity-read', pid: 300, tid: null, cores: [1], reason: null }).state;
+    const text = screen(state).join('\n');
+    assert.match(text, /Pin to cores/);
+    assert.match(text, /PID 300 {2}solver/);
+    assert.match(text, /every thread of the process/);
+    assert.match(text, /> \[ \] core 0/);
+    assert.match(text, / {2}\[x\] core 1/);
+    assert.match(text, /Chosen: 1 {2}\(1\)/);
+    assert.match(text, /Space toggle · a all · Enter apply · Esc cancel/);
+  });
+
+  test('the affinity dialog scrolls its cores on a short screen, keeping the cursor in view', () => {
+    const many = Array.from({ length: 64 }, (_, index) => index);
+    let state = feed(busyState(), key('a')).state;
+    state = feed(state, { type: 'affinity-read', pid: 300, tid: null, cores: many, reason: null }).state;
+    state = feed(state, ...Array.from({ length: 40 }, () => key('j'))).state;
+    const lines = screen(state);
+    assert.equal(lines.length, 30);
+    const text = lines.join('\n');
+    assert.match(text, /> \[x\] core 40/);
+    assert.doesNotMatch(text, /core 0\b/);
+    assert.match(text, /Enter apply/, 'the keys stay on screen');
+  });
+
   test('a wide terminal shows the lab beside the process list, on the same rows', () => {
     const wide = feed(busyState({ cols: 160, rows: 40 }), key('l')).state;
     assert.equal(wide.lab.visible, true);
