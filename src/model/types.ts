@@ -109,8 +109,9 @@ export interface ThreadSample {
   state: string;
   cpu: number | null;
   cpuSeconds: number;
-  ctxVoluntary: number;
-  ctxInvoluntary: number;
+  /** null where the platform does not count them per thread (the fallback). */
+  ctxVoluntary: number | null;
+  ctxInvoluntary: number | null;
   ctxPerSecond: number | null;
 }
 
