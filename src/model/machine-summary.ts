@@ -54,11 +54,20 @@ function lineSummary(caches: readonly CacheLevel[]): string {
   return sizes.length === 1 ? `${sizes[0]}-byte lines` : '';
 }
 
-/** "4 cores", or "4C/8T" with hyper-threads: the core count in a few characters. */
+/** "10P+4E": Apple silicon's kinds of core by their initials; empty where there is one kind. */
+function coreKindsShort(facts: MachineFacts): string {
+  const kinds = facts.coreKinds ?? [];
+  return kinds.length > 1 ? kinds.map((kind) => `${kind.physicalCores}${kind.name.charAt(0)}`).join('+') : '';
+}
+
+/** "4 cores", "4C/8T" with hyper-threads, "14 cores (10P+4E)": the core count in a few characters. */
 export function compactCoreSummary(facts: MachineFacts): string {
-  return facts.physicalCores === facts.logicalCores
-    ? `${facts.logicalCores} cores`
-    : `${facts.physicalCores}C/${facts.logicalCores}T`;
+  const kinds = coreKindsShort(facts);
+  const count =
+    facts.physicalCores === facts.logicalCores
+      ? `${facts.logicalCores} cores`
+      : `${facts.physicalCores}C/${facts.logicalCores}T`;
+  return kinds ? `${count} (${kinds})` : count;
 }
 
 /** "Debian GNU/Linux 12" -> "Debian 12": the distribution without its long family name. */
@@ -71,9 +80,12 @@ export function compactOsName(os: string): string {
 
 export function coreSummary(facts: MachineFacts): string {
   const physical = `${facts.physicalCores} physical`;
-  return facts.physicalCores === facts.logicalCores
-    ? `${physical} cores`
-    : `${physical} cores, ${facts.logicalCores} logical (hyper-threads)`;
+  const kinds = (facts.coreKinds ?? []).map((kind) => `${kind.physicalCores} ${kind.name.toLowerCase()}`);
+  const base =
+    facts.physicalCores === facts.logicalCores
+      ? `${physical} cores`
+      : `${physical} cores, ${facts.logicalCores} logical (hyper-threads)`;
+  return kinds.length > 1 ? `${base}: ${kinds.join(', ')}` : base;
 }
 
 export function machineSummaryLines(facts: MachineFacts): [string, string][] {

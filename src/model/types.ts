@@ -140,6 +140,14 @@ export interface CacheLevel {
   source: CacheSource;
 }
 
+/** One kind of core on a machine that has several (macOS's performance levels). */
+export interface CoreKind {
+  /** As macOS names it: "Performance", "Efficiency". */
+  name: string;
+  physicalCores: number;
+  logicalCores: number;
+}
+
 export interface MachineFacts {
   hostname: string;
   os: string;
@@ -148,6 +156,8 @@ export interface MachineFacts {
   cpuModel: string;
   physicalCores: number;
   logicalCores: number;
+  /** Apple silicon's kinds of core (performance, efficiency), as macOS's hw.perflevel* give them; absent elsewhere. */
+  coreKinds?: CoreKind[];
   caches: CacheLevel[];
   memoryBytes: number;
   swapBytes: number;

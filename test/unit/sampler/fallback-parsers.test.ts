@@ -2,8 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { compactCoreSummary, coreSummary } from '../../../src/model/machine-summary.js';
 import { parsePsProcesses } from '../../../src/sampler/fallback/parse-ps-processes.js';
 import { parsePsThreads } from '../../../src/sampler/fallback/parse-ps-threads.js';
+import {
+  SYSCTL_MACHINE_NAMES,
+  machineFactsFromSysctl,
+  parseSysctlMachine,
+} from '../../../src/sampler/fallback/parse-sysctl-machine.js';
 import { parseSwapUsage, parseVmStat, vmStatMemory } from '../../../src/sampler/fallback/parse-vm-stat.js';
 import { BSD_PS, PROCPS_PS, psProcessArgs, psThreadArgs } from '../../../src/sampler/fallback/ps-dialect.js';
 import { assertClose } from '../../helpers/assert-close.js';
@@ -148,5 +154,47 @@ describe('vm_stat and vm.swapusage (an M1 Pro, macOS 15.7)', () => {
   test('output of another shape gives nothing rather than a wrong figure', () => {
     assert.equal(vmStatMemory('vm_stat: command not found\n', total, null), null);
     assert.equal(parseSwapUsage(''), null);
+  });
+});
+
+describe('machine facts from sysctl (macOS)', () => {
+  const os = { hostname: 'mac', os: 'macOS 15.7.5', kernel: '24.6.0', arch: 'arm64', logicalCores: 1, memoryBytes: 1 };
+
+  test('Apple silicon (M4 Pro): 14 cores as 10 performance and 4 efficiency, memory, caches', () => {
+    const facts = machineFactsFromSysctl(bytes('macos/sysctl-hw-m4-pro.txt'), os);
+    assert.equal(facts.logicalCores, 14);
+    assert.equal(facts.physicalCores, 14);
+    assert.deepEqual(facts.coreKinds, [
+      { name: 'Performance', physicalCores: 10, logicalCores: 10 },
+      { name: 'Efficiency', physicalCores: 4, logicalCores: 4 },
+    ]);
+    assert.equal(facts.memoryBytes, 68719476736);
+    assert.equal(facts.cpuModel, 'unknown CPU', 'the capture has no machdep.cpu.brand_string');
+    assert.deepEqual(
+      facts.caches.map((cache) => [cache.name, cache.bytes, cache.sharedBy]),
+      [
+        ['L1d', 65536, 1],
+        ['L1i', 131072, 1],
+        ['L2', 4194304, 4],
+      ],
+    );
+    assert.equal(compactCoreSummary(facts), '14 cores (10P+4E)');
+    assert.equal(coreSummary(facts), '14 physical cores: 10 performance, 4 efficiency');
+  });
+
+  test('an Intel Mac: no performance levels, an L3; Node stands in for the counts sysctl did not give', () => {
+    const facts = machineFactsFromSysctl(bytes('macos/sysctl-hw-intel-2018.txt'), { ...os, logicalCores: 8 });
+    assert.equal(facts.coreKinds, undefined);
+    assert.equal(facts.logicalCores, 8);
+    assert.equal(facts.memoryBytes, 17179869184);
+    assert.equal(facts.caches.find((cache) => cache.name === 'L3')?.bytes, 8388608);
+    assert.equal(compactCoreSummary(facts), '8 cores');
+  });
+
+  test('the swap total rides along in the same sysctl run', () => {
+    const text = `${bytes('macos/sysctl-hw-m4-pro.txt')}${bytes('macos/swapusage-m1-pro.txt')}`;
+    assert.equal(machineFactsFromSysctl(text, os).swapBytes, 2048 * 2 ** 20);
+    assert.equal(parseSysctlMachine('').logicalCores, null);
+    assert.ok(SYSCTL_MACHINE_NAMES.includes('hw.perflevel1.physicalcpu'));
   });
 });

@@ -72,7 +72,10 @@ describe('FallbackSampler on a captured Mac', () => {
 
   test('processes: one ps per scan, CPU% from CPU-time deltas, ps itself left out', async () => {
     const mac = new CapturedMac();
-    const withPs = `${bytes('macos/ps-axo-t0.txt')}ps               99999 95204   501 student       R+     0:00.00   1200 Thu May 28 03:44:12 2026     ps -axww\n`;
+    const psRow =
+      'ps               99999 95204   501 student       R+     0:00.00   1200 ' +
+      'Thu May 28 03:44:12 2026     ps -axww';
+    const withPs = `${bytes('macos/ps-axo-t0.txt')}${psRow}\n`;
     mac.answer('ps -axww', withPs, bytes('macos/ps-axo-t1.txt'));
     const sampler = new FallbackSampler(mac);
     const first = await sampler.sampleProcesses();
