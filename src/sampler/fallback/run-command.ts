@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 
 /** A command's output as latin1 text (one character per byte, for fixed-width columns) and its exit code. */
 export interface CommandOutput {
@@ -15,10 +17,33 @@ export type RunCommand = (file: string, args: readonly string[]) => Promise<Comm
 /** The C locale: dates and decimals in ps and sysctl are then the same on every machine. */
 const C_LOCALE = { ...process.env, LC_ALL: 'C', LANG: 'C' };
 
+const resolved = new Map<string, string>();
+
+/**
+ * A program's path, looked up on the PATH once: given a bare name, every start would have the
+ * child try each PATH entry in turn (an execve per entry) before the one that exists.
+ */
+export function programPath(file: string, path = process.env.PATH ?? ''): string {
+  if (isAbsolute(file)) return file;
+  const known = resolved.get(file);
+  if (known) return known;
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, file), constants.X_OK);
+      resolved.set(file, join(dir, file));
+      return join(dir, file);
+    } catch {
+      // not in this folder
+    }
+  }
+  return file;
+}
+
 export const runCommand: RunCommand = (file, args) =>
   new Promise((resolve, reject) => {
     const child = execFile(
-      file,
+      programPath(file),
       args,
       { encoding: 'latin1', env: C_LOCALE, timeout: 10_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout) => {

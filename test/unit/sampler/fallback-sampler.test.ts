@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FallbackSampler } from '../../../src/sampler/fallback/fallback-sampler.js';
 import type { FallbackSource, NodeCoreTimes } from '../../../src/sampler/fallback/fallback-source.js';
-import type { CommandOutput } from '../../../src/sampler/fallback/run-command.js';
+import { type CommandOutput, programPath } from '../../../src/sampler/fallback/run-command.js';
 import { assertClose } from '../../helpers/assert-close.js';
 import { fixturesDir } from '../../helpers/fixtures.js';
 
@@ -136,5 +137,21 @@ describe('FallbackSampler on a captured Mac', () => {
     const sampler = new FallbackSampler(mac);
     assert.deepEqual(await sampler.identify(61677), { pid: 61677, startToken: 'Wed May 27 14:12:33 2026' });
     assert.equal(await sampler.identify(4242), null);
+  });
+});
+
+describe('programs started by path', () => {
+  test('looked up on the PATH once, so each start is one execve; unknown names are left to the system', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paratop-path-'));
+    try {
+      writeFileSync(join(dir, 'paratop-test-tool'), '#!/bin/sh\n', { mode: 0o755 });
+      const path = `${join(dir, 'missing')}${delimiter}${dir}`;
+      assert.equal(programPath('paratop-test-tool', path), join(dir, 'paratop-test-tool'));
+      assert.equal(programPath('paratop-test-tool', ''), join(dir, 'paratop-test-tool'), 'remembered');
+      assert.equal(programPath('paratop-no-such-tool', path), 'paratop-no-such-tool');
+      assert.equal(programPath('/bin/ps', path), '/bin/ps');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
