@@ -30,7 +30,8 @@ interface ThreadReading {
  */
 export class FallbackSampler implements Sampler {
   readonly kind = 'ps' as const;
-  readonly hasThreads = true;
+  /** macOS's ps -M and procps's -L list threads; other BSDs' -M means something else. */
+  readonly hasThreads: boolean;
 
   private readonly system: NodeSystemReader;
   private readonly dialect: PsDialect;
@@ -41,6 +42,7 @@ export class FallbackSampler implements Sampler {
   constructor(private readonly source: FallbackSource = nodeSource) {
     this.system = new NodeSystemReader(source);
     this.dialect = psDialectFor(source.platform);
+    this.hasThreads = source.platform === 'darwin' || source.platform === 'linux';
   }
 
   async sampleSystem(): Promise<SystemSample> {
@@ -81,6 +83,7 @@ export class FallbackSampler implements Sampler {
   }
 
   async sampleThreads(pid: number, restart = false): Promise<ThreadSample[] | null> {
+    if (!this.hasThreads) return null;
     if (restart) this.threadReadings.delete(pid);
     const { stdout } = await this.source.run('ps', psThreadArgs(this.dialect, pid));
     const rows = parsePsThreads(stdout, this.dialect, pid);

@@ -13,7 +13,7 @@ const bytes = (path: string): string => readFileSync(join(fixturesDir, path), 'l
 
 /** A Mac as captured: each command answers from a queue of outputs; every call is recorded. */
 class CapturedMac implements FallbackSource {
-  readonly platform = 'darwin' as const;
+  platform: NodeJS.Platform = 'darwin';
   readonly calls: string[] = [];
   clock = 0;
   cores: NodeCoreTimes[] = [
@@ -153,5 +153,16 @@ describe('programs started by path', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('FallbackSampler elsewhere', () => {
+  test("on another BSD no thread view: its ps -M is not macOS's", async () => {
+    const bsd = new CapturedMac();
+    bsd.platform = 'freebsd';
+    const sampler = new FallbackSampler(bsd);
+    assert.equal(sampler.hasThreads, false);
+    assert.equal(await sampler.sampleThreads(1, true), null);
+    assert.deepEqual(bsd.calls, []);
   });
 });
