@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type Accuracy, measureAccuracy } from './accuracy.js';
+import { type FallbackCost, measureFallbackCost } from './fallback-cost.js';
 import { type HostsCost, measureHostsCost } from './hosts-cost.js';
 import { type KeyLatency, measureKeyLatency } from './key-latency.js';
 import { labTarget, measureLabSpeedups, speedupScenarios } from './lab-speedup.js';
@@ -27,7 +28,7 @@ import {
 } from './self-cost.js';
 
 /**
- * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start,hosts,serve]
+ * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start,hosts,serve,fallback]
  * Prints each table as it is measured and writes everything (figures, targets met or missed with
  * the measured values, and the printed tables) to bench/results/<date>.json; --quick and --only
  * runs go to <date>-quick.json, <date>-<sections>.json, so they never replace a full run's file.
@@ -523,11 +524,66 @@ async function serve(): Promise<{ scrapes: ScrapeSpeed[]; real: ServeIdle[] }> {
   return { scrapes, real };
 }
 
+async function fallbackCost(): Promise<FallbackCost> {
+  const traceSeconds = quick ? 10 : 30;
+  const result = await measureFallbackCost(warmup, window, traceSeconds, (line) => console.log(line));
+  table(
+    `Samplers: the dashboard on /proc and on the fallback (PARATOP_SAMPLER=fallback, as macOS runs it), ` +
+      `1 s refresh, process list every 2 s, ${window} s after ${warmup} s warm-up in a 120x40 pseudo-terminal ` +
+      '(CPU = % of one core, the process and its reaped children: ps counted)',
+    ['sampler', 'processes', 'CPU %', 'RSS mean MB', 'RSS peak MB', 'machine forks'],
+    result.runs.map((run) => [
+      run.tool,
+      run.processes,
+      fixed(run.cpuPercent, 3),
+      fixed(run.rssMeanMb, 1),
+      fixed(run.rssPeakMb, 1),
+      run.machineForks,
+    ]),
+  );
+  if (result.traces.length > 0) {
+    table(
+      `Started by each, under strace -f (${traceSeconds} s after ${warmup} s warm-up; separate runs)`,
+      ['sampler', 'processes created', 'execve calls', 'programs run'],
+      result.traces.map((trace) => [
+        trace.tool,
+        trace.processes,
+        trace.execs,
+        Object.entries(trace.programs)
+          .sort(([, a], [, b]) => b - a)
+          .map(([program, count]) => `${program} ${count}`)
+          .join(', ') || '-',
+      ]),
+    );
+  } else if (result.traceSkipped) {
+    console.log(`\n(no strace check: ${result.traceSkipped})`);
+  }
+  const fallback = result.runs.find((run) => run.tool.includes('fallback'));
+  if (fallback)
+    check(
+      `fallback sampler's CPU at ${fallback.processes} processes`,
+      '<= 2% of a core',
+      `${fixed(fallback.cpuPercent, 3)}%`,
+      fallback.cpuPercent <= 2,
+    );
+  const traced = result.traces.find((trace) => trace.tool.includes('fallback'));
+  if (traced)
+    check(
+      `processes the fallback started in ${traced.windowSeconds} s (strace -f)`,
+      `<= ${result.childBudget} (one per process scan, one per refresh)`,
+      `${traced.processes}`,
+      traced.processes <= result.childBudget,
+    );
+  return result;
+}
+
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cores, node: process.version, processes: processCount(), loadAverage: loadavg() },
   quick,
-  sections: only ? [...only] : ['sampler', 'accuracy', 'keys', 'start', 'lab', 'memory', 'self', 'hosts', 'serve'],
+  sections: only
+    ? [...only]
+    : ['sampler', 'accuracy', 'keys', 'start', 'lab', 'memory', 'self', 'hosts', 'serve', 'fallback'],
 };
 if (wanted('sampler')) report.sampler = await samplerSpeed();
 if (wanted('accuracy')) report.accuracy = await accuracy();
@@ -538,6 +594,7 @@ if (wanted('memory')) report.memoryLadder = await memoryLadder();
 if (wanted('self')) report.selfCost = await selfCost();
 if (wanted('hosts')) report.hostsCost = await hostsCost();
 if (wanted('serve')) report.serve = await serve();
+if (wanted('fallback')) report.fallbackCost = await fallbackCost();
 report.targets = targets;
 
 table(

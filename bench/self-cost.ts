@@ -41,9 +41,11 @@ export interface SpawnTrace {
   execs: number;
   /** clone/clone3 with CLONE_THREAD: new threads (not spawning, shown for completeness) */
   threads: number;
+  /** execve calls that did not fail, by the program's file name (ps, cat, sh...) */
+  programs: Record<string, number>;
 }
 
-interface Tool {
+export interface Tool {
   name: string;
   command: string;
   args: string[];
@@ -141,13 +143,17 @@ export async function measureIdleForks(windowSeconds: number): Promise<ForkBasel
  * call is counted once, on its first line (a call cut by another thread's continues on a "resumed" line).
  */
 export function countSpawns(trace: string, from: number, to: number): Omit<SpawnTrace, 'tool' | 'windowSeconds'> {
-  const counts = { processes: 0, execs: 0, threads: 0 };
+  const counts = { processes: 0, execs: 0, threads: 0, programs: {} as Record<string, number> };
   for (const line of trace.split('\n')) {
     const match = /^(?:\[pid +)?\d+\]? +(\d+\.\d+) (fork|vfork|clone3?|execveat|execve)\(/.exec(line);
     if (!match || Number(match[1]) < from || Number(match[1]) >= to) continue;
     const call = match[2];
-    if (call === 'execve' || call === 'execveat') counts.execs += 1;
-    else if ((call === 'clone' || call === 'clone3') && line.includes('CLONE_THREAD')) counts.threads += 1;
+    if (call === 'execve' || call === 'execveat') {
+      counts.execs += 1;
+      // A failed try along the PATH is not a program run.
+      const program = /execve\("(?:[^"]*\/)?([^"/]+)"/.exec(line)?.[1];
+      if (program && !/= -1 E/.test(line)) counts.programs[program] = (counts.programs[program] ?? 0) + 1;
+    } else if ((call === 'clone' || call === 'clone3') && line.includes('CLONE_THREAD')) counts.threads += 1;
     else counts.processes += 1;
   }
   return counts;

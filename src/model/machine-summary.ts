@@ -56,6 +56,12 @@ function lineSummary(caches: readonly CacheLevel[]): string {
   return sizes.length === 1 ? `${sizes[0]}-byte lines` : '';
 }
 
+/** "10P+4E": Apple silicon's kinds of core by their initials; empty where there is one kind. */
+function coreKindsShort(facts: MachineFacts): string {
+  const kinds = facts.coreKinds ?? [];
+  return kinds.length > 1 ? kinds.map((kind) => `${kind.physicalCores}${kind.name.charAt(0)}`).join('+') : '';
+}
+
 /** "Debian GNU/Linux 12" -> "Debian 12": the distribution without its long family name. */
 export function compactOsName(os: string): string {
   return os
@@ -72,20 +78,27 @@ function limited(facts: MachineFacts): CpuLimits | null {
 
 export function coreSummary(facts: MachineFacts): string {
   const physical = `${facts.physicalCores} physical`;
-  const cores =
+  const kinds = (facts.coreKinds ?? []).map((kind) => `${kind.physicalCores} ${kind.name.toLowerCase()}`);
+  const base =
     facts.physicalCores === facts.logicalCores
       ? `${physical} cores`
       : `${physical} cores, ${facts.logicalCores} logical (hyper-threads)`;
+  const cores = kinds.length > 1 ? `${base}: ${kinds.join(', ')}` : base;
   const limits = limited(facts);
   return limits ? `${cores}, paratop may use ${limits.effective}` : cores;
 }
 
-/** "4 cores", or "4C/8T" with hyper-threads, and "(1 usable)" where a CPU set or quota allows fewer. */
+/**
+ * "4 cores", "4C/8T" with hyper-threads, "14 cores (10P+4E)" with kinds of core, and "(1 usable)"
+ * where a CPU set or quota allows fewer.
+ */
 export function compactCoreSummary(facts: MachineFacts): string {
-  const cores =
+  const count =
     facts.physicalCores === facts.logicalCores
       ? `${facts.logicalCores} cores`
       : `${facts.physicalCores}C/${facts.logicalCores}T`;
+  const kinds = coreKindsShort(facts);
+  const cores = kinds ? `${count} (${kinds})` : count;
   const limits = limited(facts);
   return limits ? `${cores} (${limits.effective} usable)` : cores;
 }

@@ -138,8 +138,9 @@ export interface ThreadSample extends SchedulingFigures {
   state: string;
   cpu: number | null;
   cpuSeconds: number;
-  ctxVoluntary: number;
-  ctxInvoluntary: number;
+  /** null where the platform does not count them per thread (the fallback). */
+  ctxVoluntary: number | null;
+  ctxInvoluntary: number | null;
   ctxPerSecond: number | null;
 }
 
@@ -168,6 +169,14 @@ export interface CacheLevel {
   source: CacheSource;
 }
 
+/** One kind of core on a machine that has several (macOS's performance levels). */
+export interface CoreKind {
+  /** As macOS names it: "Performance", "Efficiency". */
+  name: string;
+  physicalCores: number;
+  logicalCores: number;
+}
+
 export interface MachineFacts {
   hostname: string;
   os: string;
@@ -176,6 +185,8 @@ export interface MachineFacts {
   cpuModel: string;
   physicalCores: number;
   logicalCores: number;
+  /** Apple silicon's kinds of core (performance, efficiency), as macOS's hw.perflevel* give them; absent elsewhere. */
+  coreKinds?: CoreKind[];
   caches: CacheLevel[];
   memoryBytes: number;
   swapBytes: number;

@@ -5,8 +5,8 @@ import type { Sampler } from './sampler.js';
 export type SamplerChoice = 'auto' | 'linux' | 'fallback';
 
 /**
- * /proc where there is one (cheap, exact); systeminformation + pidusage elsewhere. The fallback is
- * loaded only when chosen: on Linux those libraries never take up paratop's memory.
+ * /proc where there is one (cheap, exact); elsewhere Node's own figures and one ps per scan. The
+ * fallback is loaded only when chosen.
  */
 export async function createSampler(choice: SamplerChoice = 'auto', procRoot = '/proc'): Promise<Sampler> {
   const linux =

@@ -6,7 +6,7 @@ import type { ProcessIdentity, ProcessSample, SystemSample, ThreadSample } from 
  */
 export interface Sampler {
   /** Which implementation this is, for `paratop info` and bug reports. */
-  readonly kind: 'linux-proc' | 'systeminformation';
+  readonly kind: 'linux-proc' | 'ps';
   /** Whether per-thread figures exist on this platform. */
   readonly hasThreads: boolean;
   /** Per-core load, memory, load average. Cheap: safe at a fast cadence. */

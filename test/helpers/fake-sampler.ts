@@ -3,7 +3,7 @@ import type { CoreUsage, ProcessIdentity, ProcessSample, SystemSample, ThreadSam
 import { processSample } from './samples.js';
 
 /**
- * The Sampler interface's third implementation, beside /proc and systeminformation: scripted
+ * The Sampler interface's third implementation, beside /proc and the fallback (Node and ps): scripted
  * readings, for tests of what drives a sampler (the dashboard's runtime). It counts every call, and
  * can be told to fail.
  */

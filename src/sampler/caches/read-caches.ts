@@ -20,7 +20,7 @@ export interface CacheSourcePaths {
 }
 
 /** stdout even when the command exits non-zero (sysctl does for a name it lacks, having printed the rest). */
-const runQuietly: RunCommand = (file, args) => {
+export const runQuietly: RunCommand = (file, args) => {
   try {
     return execFileSync(file, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
   } catch (error) {

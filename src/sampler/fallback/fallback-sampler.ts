@@ -1,165 +1,136 @@
-import type si from 'systeminformation';
 import { cpuPercent } from '../../model/cpu-load.js';
-import type {
-  CoreLoad,
-  CoreUsage,
-  ProcessIdentity,
-  ProcessSample,
-  SystemSample,
-  ThreadSample,
+import {
+  type ProcessIdentity,
+  type ProcessSample,
+  type SystemSample,
+  type ThreadSample,
+  UNKNOWN_SCHEDULING,
 } from '../../model/types.js';
-import { UNKNOWN_SCHEDULING } from '../../model/types.js';
 import type { Sampler } from '../sampler.js';
-import { type CpuTimeReading, type SystemInfoSource, systemInfoSource } from './system-info-source.js';
+import { type FallbackSource, nodeSource } from './fallback-source.js';
+import { NodeSystemReader } from './node-system-reader.js';
+import { type PsProcess, parsePsProcessLine, parsePsProcesses } from './parse-ps-processes.js';
+import { type PsThread, parsePsThreads } from './parse-ps-threads.js';
+import { type PsDialect, psDialectFor, psProcessArgs, psThreadArgs } from './ps-dialect.js';
 
-type CoreData = si.Systeminformation.CurrentLoadCpuData;
-type ProcessData = si.Systeminformation.ProcessesProcessData;
-
-/** systeminformation names states in words; the table shows ps's letters. */
-const STATE_LETTERS: Record<string, string> = {
-  running: 'R',
-  sleeping: 'S',
-  blocked: 'D',
-  stopped: 'T',
-  zombie: 'Z',
-  paging: 'W',
-  dead: 'X',
-  idle: 'I',
-};
-
-/** systeminformation's shares of an interval, in paratop's terms (it has no iowait figure). */
-function toCoreLoad(load: {
-  user: number;
-  nice: number;
-  system: number;
-  irq: number;
-  steal: number;
-  idle: number;
-  total: number;
-}): CoreLoad {
-  return {
-    user: load.user + load.nice,
-    system: load.system + load.irq,
-    iowait: 0,
-    steal: load.steal,
-    idle: load.idle,
-    total: load.total,
-  };
+/** What the previous scan saw of one process, for its CPU% over the interval. */
+interface Seen {
+  startToken: string;
+  cpuSeconds: number;
 }
 
-function toCoreUsage(core: CoreData, id: number): CoreUsage {
-  const {
-    loadUser: user,
-    loadNice: nice,
-    loadSystem: system,
-    loadIrq: irq,
-    loadSteal: steal,
-    loadIdle: idle,
-    load: total,
-  } = core;
-  return { id, ...toCoreLoad({ user, nice, system, irq, steal, idle, total }) };
-}
-
-function commandLine(process: ProcessData): string {
-  const command = [process.command, process.params].filter(Boolean).join(' ').trim();
-  return command || `[${process.name}]`;
+/** The previous reading of one process's threads. */
+interface ThreadReading {
+  at: number;
+  /** Keyed by TID; on BSD by the row's place, so a thread that comes or goes resets the rates. */
+  threads: Map<number, number>;
+  count: number;
 }
 
 /**
- * For platforms without /proc (macOS first). Slower and coarser: systeminformation runs `ps`, and
- * there are no per-thread figures or context switches. Used automatically where /proc is missing.
+ * For platforms without /proc (macOS first). Per-core load and memory from Node (and vm_stat on
+ * macOS, once a refresh); every process from one `ps` per scan, its CPU% from the change in CPU time;
+ * one process's threads from one `ps` while a thread view is open. Nothing is started per process.
+ * Coarser than /proc: no context switches, no iowait, and CPU time in ps's units (hundredths of a
+ * second on macOS, whole seconds from procps).
  */
 export class FallbackSampler implements Sampler {
-  readonly kind = 'systeminformation' as const;
-  readonly hasThreads = false;
+  readonly kind = 'ps' as const;
+  /** macOS's ps -M and procps's -L list threads; other BSDs' -M means something else. */
+  readonly hasThreads: boolean;
 
-  private primed = false;
-  private previousCpuTimes = new Map<number, CpuTimeReading & { startToken: string }>();
+  private readonly system: NodeSystemReader;
+  private readonly dialect: PsDialect;
+  private previousScan: { at: number; processes: Map<number, Seen> } | null = null;
+  private names = new Map<number, string>();
+  private threadReadings = new Map<number, ThreadReading>();
 
-  constructor(private readonly source: SystemInfoSource = systemInfoSource) {}
+  constructor(private readonly source: FallbackSource = nodeSource) {
+    this.system = new NodeSystemReader(source);
+    this.dialect = psDialectFor(source.platform);
+    this.hasThreads = source.platform === 'darwin' || source.platform === 'linux';
+  }
 
   async sampleSystem(): Promise<SystemSample> {
-    const [load, memory] = await Promise.all([this.source.currentLoad(), this.source.mem()]);
-    // systeminformation measures since its previous call; the first call measures since boot.
-    const measured = this.primed;
-    this.primed = true;
-    return {
-      at: Date.now(),
-      cores: measured ? load.cpus.map(toCoreUsage) : null,
-      cpu: measured
-        ? toCoreLoad({
-            user: load.currentLoadUser,
-            nice: load.currentLoadNice,
-            system: load.currentLoadSystem,
-            irq: load.currentLoadIrq,
-            steal: load.currentLoadSteal,
-            idle: load.currentLoadIdle,
-            total: load.currentLoad,
-          })
-        : null,
-      memory: {
-        totalBytes: memory.total,
-        usedBytes: memory.active,
-        availableBytes: memory.available,
-        freeBytes: memory.free,
-        buffersBytes: memory.buffers,
-        cachedBytes: memory.cached,
-        swapTotalBytes: memory.swaptotal,
-        swapUsedBytes: memory.swapused,
-      },
-      loadAverage: this.source.loadAverage(),
-      uptimeSeconds: this.source.uptimeSeconds(),
-      kernel: null,
-    };
+    return this.system.sample();
   }
 
   async sampleProcesses(): Promise<ProcessSample[]> {
-    const [{ list }, memory] = await Promise.all([this.source.processes(), this.source.mem()]);
-    const cpuTimes = await this.source.cpuTimes(list.map((process) => process.pid));
-    const seen = new Map<number, CpuTimeReading & { startToken: string }>();
+    const { stdout, exitCode, pid: psPid } = await this.source.run('ps', psProcessArgs(this.dialect));
+    const rows = parsePsProcesses(stdout, this.dialect).filter((row) => row.pid !== psPid);
+    // ps may exit non-zero having listed what it could (a process gone mid-read); with nothing, it failed.
+    if (rows.length === 0) throw new Error(`ps listed no processes (exit code ${exitCode})`);
+    const at = this.source.monotonic();
+    const total = this.system.totalBytes();
+    const before = this.previousScan;
+    const seen = new Map<number, Seen>();
+    const names = new Map<number, string>();
     const processes: ProcessSample[] = [];
-    for (const process of list) {
-      const reading = cpuTimes.get(process.pid);
-      if (!reading) continue; // gone between the two questions
-      const startToken = process.started;
-      const before = this.previousCpuTimes.get(process.pid);
-      seen.set(process.pid, { ...reading, startToken });
-      const rssBytes = process.memRss * 1024;
+    for (const row of rows) {
+      seen.set(row.pid, { startToken: row.startToken, cpuSeconds: row.cpuSeconds });
+      names.set(row.pid, row.name);
+      const previous = before?.processes.get(row.pid);
       processes.push({
-        pid: process.pid,
-        ppid: process.parentPid,
-        user: process.user,
-        uid: -1,
-        state: STATE_LETTERS[process.state] ?? '?',
-        name: process.name,
-        command: commandLine(process),
+        ...row,
         cpu:
-          before && before.startToken === startToken
-            ? cpuPercent(before.ctime / 1000, reading.ctime / 1000, (reading.timestamp - before.timestamp) / 1000)
+          before && previous?.startToken === row.startToken
+            ? cpuPercent(previous.cpuSeconds, row.cpuSeconds, (at - before.at) / 1000)
             : null,
-        cpuSeconds: reading.ctime / 1000,
-        rssBytes,
-        memPercent: memory.total > 0 ? (rssBytes / memory.total) * 100 : 0,
-        threads: null,
-        startedAt: Date.parse(process.started.replace(' ', 'T')),
-        startToken,
+        memPercent: total > 0 ? (row.rssBytes / total) * 100 : 0,
         ctxVoluntary: null,
         ctxInvoluntary: null,
         ctxPerSecond: null,
         ...UNKNOWN_SCHEDULING,
       });
     }
-    this.previousCpuTimes = seen;
+    this.previousScan = { at, processes: seen };
+    this.names = names;
+    for (const pid of this.threadReadings.keys()) if (!seen.has(pid)) this.threadReadings.delete(pid);
     return processes;
   }
 
-  async sampleThreads(): Promise<ThreadSample[] | null> {
-    return null;
+  async sampleThreads(pid: number, restart = false): Promise<ThreadSample[] | null> {
+    if (!this.hasThreads) return null;
+    if (restart) this.threadReadings.delete(pid);
+    const { stdout } = await this.source.run('ps', psThreadArgs(this.dialect, pid));
+    const rows = parsePsThreads(stdout, this.dialect, pid);
+    if (rows.length === 0) {
+      this.threadReadings.delete(pid);
+      return null; // gone (ps -p exits 1 and prints no row)
+    }
+    const at = this.source.monotonic();
+    const previous = this.threadReadings.get(pid);
+    const comparable = previous !== undefined && (this.dialect.id === 'procps' || previous.count === rows.length);
+    this.threadReadings.set(pid, {
+      at,
+      count: rows.length,
+      threads: new Map(rows.map((row) => [row.tid, row.cpuSeconds])),
+    });
+    return rows.map((row) => this.threadSample(pid, row, comparable ? previous : undefined, at));
   }
 
   async identify(pid: number): Promise<ProcessIdentity | null> {
-    const { list } = await this.source.processes();
-    const process = list.find((candidate) => candidate.pid === pid);
-    return process ? { pid, startToken: process.started } : null;
+    const { stdout } = await this.source.run('ps', psProcessArgs(this.dialect, pid));
+    for (const line of stdout.split('\n')) {
+      const row: PsProcess | null = parsePsProcessLine(line, this.dialect);
+      if (row?.pid === pid) return { pid, startToken: row.startToken };
+    }
+    return null;
+  }
+
+  private threadSample(pid: number, row: PsThread, previous: ThreadReading | undefined, at: number): ThreadSample {
+    const before = previous?.threads.get(row.tid);
+    return {
+      tid: row.tid,
+      pid,
+      name: row.name || this.names.get(pid) || '',
+      state: row.state,
+      cpu: previous && before !== undefined ? cpuPercent(before, row.cpuSeconds, (at - previous.at) / 1000) : null,
+      cpuSeconds: row.cpuSeconds,
+      ctxVoluntary: null,
+      ctxInvoluntary: null,
+      ctxPerSecond: null,
+      ...UNKNOWN_SCHEDULING,
+    };
   }
 }

@@ -106,9 +106,17 @@ describe('bench: pure parts', () => {
       '100 13.000000 vfork( <unfinished ...>',
       '100 13.000100 <... vfork resumed>) = 103',
       '100 20.000000 clone(child_stack=NULL, flags=SIGCHLD) = 104',
+      '104 20.001000 execve("/usr/local/bin/ps", ["ps"], 0x3 /* 3 vars */) = -1 ENOENT (No such file or directory)',
+      '104 20.002000 execve("/usr/bin/ps", ["ps"], 0x3 /* 3 vars */) = 0',
     ].join('\n');
-    assert.deepEqual(countSpawns(trace, 11, 20), { processes: 2, execs: 1, threads: 1 });
-    assert.deepEqual(countSpawns(trace, 0, 100), { processes: 3, execs: 2, threads: 1 });
+    assert.deepEqual(countSpawns(trace, 11, 20), { processes: 2, execs: 1, threads: 1, programs: { sh: 1 } });
+    // A failed try along the PATH counts as an execve call, not as a program run.
+    assert.deepEqual(countSpawns(trace, 0, 100), {
+      processes: 3,
+      execs: 4,
+      threads: 1,
+      programs: { node: 1, sh: 1, ps: 1 },
+    });
   });
 
   test('a stat line with more utime keeps everything else', () => {

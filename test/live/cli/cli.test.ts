@@ -113,7 +113,7 @@ describe('headless output', () => {
     assert.ok(snapshot.cores.every((core) => core.total >= 0 && core.total <= 100));
     assert.ok(snapshot.memory.totalBytes > 0);
     assert.equal(snapshot.machine.logicalCores, cpus().length);
-    assert.equal(snapshot.sampler, process.platform === 'linux' ? 'linux-proc' : 'systeminformation');
+    assert.equal(snapshot.sampler, process.platform === 'linux' ? 'linux-proc' : 'ps');
     const self = snapshot.processes.find((entry) => entry.command.includes('snapshot --json'));
     assert.ok(self, 'the snapshot sees itself');
     assert.equal(typeof self.cpu, 'number', 'a process alive for the whole window has a measured CPU%');
@@ -246,11 +246,11 @@ describe('headless output', () => {
     }
   });
 
-  test('the systeminformation fallback gives the same shape', () => {
+  test('the fallback (Node and ps) gives the same shape', () => {
     const result = paratop(['snapshot', '--json', '--limit', '3'], { PARATOP_SAMPLER: 'fallback' });
     assert.equal(result.status, 0, result.stderr);
     const snapshot = JSON.parse(result.stdout) as { sampler: string; cores: unknown[]; processes: unknown[] };
-    assert.equal(snapshot.sampler, 'systeminformation');
+    assert.equal(snapshot.sampler, 'ps');
     assert.equal(snapshot.cores.length, cpus().length);
     assert.equal(snapshot.processes.length, 3);
   });
