@@ -13,6 +13,11 @@ export class CounterTrack<Key> {
     this.latest.set(key, value);
   }
 
+  /** Whether measuring has a start for this counter. */
+  has(key: Key): boolean {
+    return this.atStart.has(key);
+  }
+
   /** Take a reading; returns the one before it (undefined for the first). */
   read(key: Key, value: number): number | undefined {
     const before = this.latest.get(key);

@@ -225,13 +225,16 @@ export class WorkloadGroup implements LiveGroup {
     const elapsed = (now - this.lastSampleAt) / 1000;
     for (const pid of this.pids()) {
       const cpu = this.deps.probe.processCpuSeconds(pid);
-      if (cpu !== null) this.processCpu.read(pid, cpu);
+      // A probe that answers late (ps on macOS) had nothing at the start: measuring starts at its first answer.
+      if (cpu !== null && !this.processCpu.has(pid)) this.processCpu.start(pid, cpu);
+      else if (cpu !== null) this.processCpu.read(pid, cpu);
     }
     let switches = 0;
     let counted = false;
     for (const state of this.states.values()) {
       const total = this.readWorkerCpu(state);
-      if (total !== null) {
+      if (total !== null && !this.workerCpu.has(state.index)) this.workerCpu.start(state.index, total);
+      else if (total !== null) {
         const before = this.workerCpu.read(state.index, total);
         state.cpuSeconds = this.workerCpu.sinceStart(state.index);
         state.cpu = before === undefined ? null : cpuPercent(before, total, elapsed);

@@ -1,13 +1,13 @@
 import { PsTreeScanner } from './fallback/ps-tree-scanner.js';
-import { UnknownTaskProbe } from './fallback/unknown-task-probe.js';
+import { PidusageTaskProbe } from './fallback/pidusage-task-probe.js';
 import { ProcTaskProbe } from './linux/proc-task-probe.js';
 import { ProcTreeScanner } from './linux/proc-tree-scanner.js';
 import type { ProcessTreeScanner } from './process-tree-scanner.js';
 import type { TaskProbe } from './task-probe.js';
 
-/** The lab's probes for this platform: /proc on Linux; elsewhere what ps gives, and no per-task figures. */
+/** The lab's probes for this platform: /proc on Linux; elsewhere what ps gives (pidusage), no per-thread figures. */
 export function createTaskProbe(): TaskProbe {
-  return process.platform === 'linux' ? new ProcTaskProbe() : new UnknownTaskProbe();
+  return process.platform === 'linux' ? new ProcTaskProbe() : new PidusageTaskProbe();
 }
 
 export function createTreeScanner(): ProcessTreeScanner {

@@ -3,7 +3,7 @@ import type { CpuTimes } from '../model/types.js';
 /**
  * What the lab reads of its own processes and threads (CPU time, context switches, memory, state) and
  * of the cores, from the kernel rather than trusted from the workloads. Linux: linux/proc-task-probe.ts;
- * elsewhere: fallback/unknown-task-probe.ts.
+ * elsewhere: fallback/pidusage-task-probe.ts.
  */
 export interface TaskProbe {
   /** A whole process, all its threads; null when gone or unknown. */
