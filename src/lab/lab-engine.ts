@@ -5,12 +5,13 @@ import { readCaches } from '../sampler/caches/read-caches.js';
 import type { OutputLine } from '../model/output-log.js';
 import type { CommandRequest } from './command-line.js';
 import { CommandRun } from './command-run.js';
-import type { Experiment, ExperimentContext, StartOptions } from './experiment.js';
+import type { CommandOutputListener, Experiment, ExperimentContext, StartOptions } from './experiment.js';
 import { commandScenario } from './experiments/command.js';
 import { experimentFor } from './experiments/index.js';
 import { launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
 import { python } from './python-runtime.js';
+import { ENGINE_PACKAGES, findEngine, gridEngineOf } from './engine-runtime.js';
 import { createTaskProbe, createTreeScanner } from '../sampler/create-probes.js';
 import type { ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
@@ -40,6 +41,18 @@ export class LabRequestError extends Error {
 }
 
 const SAMPLE_MS = 1000;
+
+/** One listener that tells both (either may be missing). */
+function bothListeners(
+  first: CommandOutputListener | undefined,
+  second: CommandOutputListener | undefined,
+): CommandOutputListener | undefined {
+  if (!first || !second) return first ?? second;
+  return (stream, text) => {
+    first(stream, text);
+    second(stream, text);
+  };
+}
 /** How long a stopped experiment gets to wind down before its workers are killed outright. */
 const STOP_GRACE_MS = 8000;
 
@@ -143,7 +156,14 @@ export class LabEngine {
     if (!scenario) throw new LabRequestError(`unknown scenario "${id}".`);
     const problem = workerCountProblem(scenario, options.workers, this.options.cores);
     if (problem) throw new LabRequestError(problem);
-    if (scenario.runtime === 'python') {
+    const engine = scenario.procedure === 'grid-search' ? gridEngineOf(scenario, options) : 'local';
+    if (engine !== 'local') {
+      const found = await findEngine(engine);
+      if (!found.available)
+        throw new LabRequestError(
+          `${scenario.id} on ${engine} needs ${ENGINE_PACKAGES[engine].title}: ${found.reason}.`,
+        );
+    } else if (scenario.runtime === 'python') {
       const found = await python();
       if (!found.available) throw new LabRequestError(`${scenario.id} runs real Python, and ${found.reason}.`);
     }
@@ -281,7 +301,7 @@ export class LabEngine {
         this.options.onChange?.();
         return group;
       },
-      startCommand: async (request: CommandRequest) => {
+      startCommand: async (request: CommandRequest, onOutput?: CommandOutputListener) => {
         if (run.abort.signal.aborted) throw new Error('stopped');
         this.scanner ??= createTreeScanner();
         const command = await CommandRun.start(
@@ -291,7 +311,7 @@ export class LabEngine {
             probe: this.probe,
             stageMs: this.stageMs,
             onChange: () => this.options.onChange?.(),
-            onOutput: run.onOutput,
+            onOutput: bothListeners(run.onOutput, onOutput),
             outputPerSecond: run.outputPerSecond,
           },
           (starting) => {

@@ -4,7 +4,7 @@ import type { OutputLine } from './output-log.js';
 
 export type ScenarioKind = 'threads' | 'processes';
 
-export type LabPage = 1 | 2 | 3 | 4;
+export type LabPage = 1 | 2 | 3 | 4 | 5;
 
 /** Whether real Python can be used here: its version and GIL, or why not. */
 export type PythonInfo =
@@ -18,6 +18,13 @@ export function pythonLine(python: { version: string; freeThreaded: boolean }): 
     : `Python ${python.version}, with its GIL.`;
 }
 
+/** What runs grid-search's fits: its own pool, or a distributed engine found on the machine. */
+export const GRID_ENGINES = ['local', 'dask', 'mpi'] as const;
+export type GridEngine = (typeof GRID_ENGINES)[number];
+
+/** Whether a distributed engine (Dask, MPI) can be used here: which Python has it, or why not and what to install. */
+export type EngineInfo = { available: true; line: string } | { available: false; reason: string };
+
 /** What the dashboard needs to know of a scenario: enough to list, start and explain it. */
 export interface ScenarioInfo {
   id: string;
@@ -26,6 +33,8 @@ export interface ScenarioInfo {
   page: LabPage;
   /** What runs the workers: paratop's own Node programs, or python3. */
   runtime: 'node' | 'python';
+  /** Runs on a distributed engine found on the machine (grid-search on Dask or MPI). */
+  engine?: 'dask' | 'mpi';
   title: string;
   /** The lecture step it reproduces. */
   lecture: string;
