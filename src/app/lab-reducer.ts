@@ -1,6 +1,12 @@
 import type { DashboardState, LabState, StatusMessage } from '../model/dashboard-state.js';
 import { EMPTY_CURSOR } from '../model/selection.js';
-import type { LabPage, RunResult, RunSnapshot, ScenarioInfo } from '../model/lab-types.js';
+import {
+  type LabPage,
+  type RunResult,
+  type RunSnapshot,
+  type ScenarioInfo,
+  unavailableReason,
+} from '../model/lab-types.js';
 import { LECTURE_MANY_THREADS, clampWorkers, workerLimit } from '../lab/worker-counts.js';
 import { cachesMeasuredBy } from '../model/memory-ladder.js';
 import type { Action } from './actions.js';
@@ -49,9 +55,8 @@ export function applyLabAction(state: DashboardState, action: LabAction): Step {
     case 'lab-start': {
       const scenario = lab.scenarios.find((candidate) => candidate.key === action.key && candidate.page === lab.page);
       if (!scenario) return { state, effects: [] };
-      if (scenario.runtime === 'python' && lab.python && !lab.python.available) {
-        return { state: say(state, `${scenario.title} needs python3: ${lab.python.reason}.`, 'error'), effects: [] };
-      }
+      const missing = unavailableReason(scenario, lab.python, lab.engines);
+      if (missing) return { state: say(state, `${scenario.title} ${missing}.`, 'error'), effects: [] };
       const workers = lab.workers[scenario.id] ?? 1;
       // No status line: the panel's title bar says "starting…" itself.
       const next = withLab(state, { visible: true, focusId: scenario.id, error: null });

@@ -426,6 +426,11 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
       };
     case 'python-found':
       return same({ ...current, lab: { ...current.lab, python: event.python } });
+    case 'engine-found':
+      return same({
+        ...current,
+        lab: { ...current.lab, engines: { ...current.lab.engines, [event.engine]: event.info } },
+      });
     case 'tick':
       return same(current);
   }

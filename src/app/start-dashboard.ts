@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { SCENARIOS } from '../lab/scenarios.js';
 import { LabEngine } from '../lab/lab-engine.js';
 import { python } from '../lab/python-runtime.js';
+import { engineLine, findEngine } from '../lab/engine-runtime.js';
 import { defaultWorkers } from '../lab/worker-counts.js';
 import type { DashboardSettings } from './dashboard-settings.js';
 import { initialState } from '../model/dashboard-state.js';
@@ -123,6 +124,16 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
       python: found.available ? { available: true, version: found.version, freeThreaded: found.freeThreaded } : found,
     }),
   );
+
+  // Dask and MPI show greyed, with the reason and what to install, where no Python has them.
+  for (const engine of ['dask', 'mpi'] as const)
+    void findEngine(engine).then((found) =>
+      runtime?.dispatch({
+        type: 'engine-found',
+        engine,
+        info: found.available ? { available: true, line: engineLine(found) } : found,
+      }),
+    );
 
   readMachineFactsApart().then(
     // Where the OS reports no cache, the last latency ladder measured here stands in, marked as measured.

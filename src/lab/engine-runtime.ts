@@ -29,7 +29,7 @@ export const ENGINE_PACKAGES: Record<DistributedEngine, { title: string; debian:
   mpi: { title: 'MPI (mpi4py and mpirun)', debian: 'openmpi-bin python3-mpi4py', pip: 'mpi4py' },
 };
 
-/** What each interpreter is asked: its path, its version, and the engine's version (import only; MPI is not started). */
+/** What each interpreter is asked: its path and version, and the engine's (mpi4py.MPI found, not loaded). */
 const PROBES: Record<DistributedEngine, string> = {
   dask: 'import sys, distributed; print(sys.executable, sys.version.split()[0], distributed.__version__)',
   mpi:
@@ -133,7 +133,7 @@ async function lookFor(
   return { available: false, engine, reason: engineMissing(engine, attempts) };
 }
 
-/** Which interpreter and engine ran, for the panel and the result: "Dask distributed 2022.12.1 under /usr/bin/python3 (3.11.2)". */
+/** Which interpreter and engine ran, for the panel and the result. */
 export function engineLine(found: FoundEngine): string {
   const what = found.engine === 'dask' ? 'Dask distributed' : 'mpi4py';
   const mpirun = found.mpirun ? `, launched by ${found.mpirun}` : '';

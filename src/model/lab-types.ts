@@ -25,6 +25,24 @@ export type GridEngine = (typeof GRID_ENGINES)[number];
 /** Whether a distributed engine (Dask, MPI) can be used here: which Python has it, or why not and what to install. */
 export type EngineInfo = { available: true; line: string } | { available: false; reason: string };
 
+/**
+ * Why a scenario cannot run here (its engine or python3 is missing), or null. An engine not yet
+ * looked for is no reason: the start itself then says.
+ */
+export function unavailableReason(
+  scenario: Pick<ScenarioInfo, 'runtime' | 'engine'>,
+  python: PythonInfo | null,
+  engines: Partial<Record<'dask' | 'mpi', EngineInfo>>,
+): string | null {
+  if (scenario.engine) {
+    const engine = engines[scenario.engine];
+    return engine && !engine.available
+      ? `needs ${scenario.engine === 'dask' ? 'Dask' : 'MPI'}: ${engine.reason}`
+      : null;
+  }
+  return scenario.runtime === 'python' && python && !python.available ? `needs python3: ${python.reason}` : null;
+}
+
 /** What the dashboard needs to know of a scenario: enough to list, start and explain it. */
 export interface ScenarioInfo {
   id: string;

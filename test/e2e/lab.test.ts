@@ -146,7 +146,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/4');
+    await paratop.waitFor('LAB 2/5');
     paratop.press('3');
     await paratop.waitFor("the parent's list holds 0");
     paratop.press('q');
@@ -158,7 +158,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/4');
+    await paratop.waitFor('LAB 2/5');
     paratop.press('7');
     await paratop.waitFor('Last run, Beware fork()', 20_000);
     paratop.press('v');
@@ -208,7 +208,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/4');
+      await paratop.waitFor('LAB 2/5');
       await quitWhileItRuns(paratop, tag, key);
     });
   }
@@ -221,7 +221,7 @@ describe('the lab, page four: the machine', { timeout: 120_000 }, () => {
   const toMachinePage = async (paratop: PtySession): Promise<void> => {
     for (const page of [2, 3, 4]) {
       paratop.press('\t');
-      await paratop.waitFor(`LAB ${page}/4`);
+      await paratop.waitFor(`LAB ${page}/5`);
     }
   };
 
@@ -276,7 +276,7 @@ describe('no workload of a multi-step experiment outlives the dashboard', { time
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/4');
+      await paratop.waitFor('LAB 2/5');
       paratop.press('6');
       await paratop.waitFor(/Now: [2-9] of/, 20_000);
       const pids = await waitForWorkloads(paratop.pid, 2);
@@ -294,9 +294,9 @@ describe('real Python in the dashboard', { skip: !hasPython() && 'python3 is not
 
   const toPythonPage = async (paratop: PtySession): Promise<void> => {
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/4');
+    await paratop.waitFor('LAB 2/5');
     paratop.press('\t');
-    await paratop.waitFor(/LAB 3\/4 \(Tab\) · Python \d/);
+    await paratop.waitFor(/LAB 3\/5 \(Tab\) · Python \d/);
   };
 
   test('page 3: pure-Python threads, one PID and a TID per thread in the thread view', async () => {
@@ -348,9 +348,9 @@ describe('the dashboard without Python', { timeout: 60_000 }, () => {
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/4');
+      await paratop.waitFor('LAB 2/5');
       paratop.press('\t');
-      const screen = await paratop.waitFor(/LAB 3\/4 \(Tab\) · python3 unavailable/);
+      const screen = await paratop.waitFor(/LAB 3\/5 \(Tab\) · python3 unavailable/);
       const lines = screen.split('\n');
       const rows = lines
         .map((line, y) => ({ line, y }))
