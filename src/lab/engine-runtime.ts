@@ -75,6 +75,7 @@ export function parseProbe(stdout: string): { python: string; pythonVersion: str
   const words = stdout.trim().split(/\s+/);
   if (words.length !== 3) return null;
   const [python = '', pythonVersion = '', version = ''] = words;
+  if (!/^\d+\.\d+/.test(pythonVersion) || !/^\d+\.\d+/.test(version)) return null;
   return { python, pythonVersion, version };
 }
 
