@@ -152,7 +152,7 @@ export function gridEngineResult(scenario: { id: string; title: string }, outcom
       engine: outcome.engine,
       python: outcome.found.python,
       engineVersion: outcome.found.version,
-      scheduler: spec.scheduler ?? null,
+      scheduler: tally.engine?.scheduler ?? spec.scheduler ?? null,
       grid: spec.grid,
       tasks: total,
       taskMs: spec.taskMs,
