@@ -38,7 +38,8 @@ test('why no interpreter will do, and what to install', () => {
 
 test("a failed probe's reason, short", () => {
   const traceback =
-    'Traceback (most recent call last):\n  File "<string>", line 1\nModuleNotFoundError: No module named \'distributed\'\n';
+    'Traceback (most recent call last):\n  File "<string>", line 1\n' +
+    "ModuleNotFoundError: No module named 'distributed'\n";
   assert.equal(probeProblem(traceback, undefined, 'python3'), 'no module distributed');
   assert.equal(probeProblem('', 'ENOENT', 'python3'), 'not on the PATH');
   assert.equal(probeProblem('', 'ENOENT', '/opt/python3'), 'not there');
