@@ -383,3 +383,53 @@ describe('the dashboard without Python', { timeout: 60_000 }, () => {
 function hasPython(): boolean {
   return spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
 }
+
+/** Whether /usr/bin/python3 or python3 has the engine (what paratop would find). */
+function hasEngine(module: string): boolean {
+  return ['python3', '/usr/bin/python3'].some((python) => spawnSync(python, ['-c', `import ${module}`]).status === 0);
+}
+
+describe('the lab, page five: the grid on Dask and MPI', { timeout: 120_000 }, () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  const toEnginePage = async (paratop: PtySession): Promise<void> => {
+    for (const page of [2, 3, 4, 5]) {
+      paratop.press('\t');
+      await paratop.waitFor(`LAB ${page}/5`);
+    }
+  };
+
+  test('1 starts a local Dask cluster: scheduler and workers in the panel, highlighted; q leaves nothing', {
+    skip: !hasEngine('distributed') && 'needs python3-distributed',
+  }, async () => {
+    const { paratop, tag } = tagged({ cols: 140, rows: 45 });
+    session = paratop;
+    await paratop.waitFor(TABLE_HEADER);
+    await toEnginePage(paratop);
+    await paratop.waitFor(/Dask found/, 20_000);
+    paratop.press('1');
+    const screen = await paratop.waitFor(/dask-worker-2/, 30_000);
+    assert.match(screen, /dask-scheduler/);
+    await paratop.waitFor(/dask: \d+ of 125 fits done/, 30_000);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit(20_000)).exitCode, 0);
+    assert.deepEqual(await leftBehind(tag), []);
+  });
+
+  test('2 runs the grid on mpirun; q mid-run leaves nothing', {
+    skip: !hasEngine('mpi4py') && 'needs openmpi-bin python3-mpi4py',
+  }, async () => {
+    const { paratop, tag } = tagged({ cols: 140, rows: 45 });
+    session = paratop;
+    await paratop.waitFor(TABLE_HEADER);
+    await toEnginePage(paratop);
+    await paratop.waitFor(/MPI found/, 20_000);
+    paratop.press('2');
+    await paratop.waitFor(/mpi-rank-2/, 30_000);
+    await paratop.waitFor(/mpi: \d+ of 125 fits done/, 30_000);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit(20_000)).exitCode, 0);
+    assert.deepEqual(await leftBehind(tag), []);
+  });
+});
