@@ -136,7 +136,11 @@ export class LabEngine {
       scenarioId: run.scenario.id,
       title: run.scenario.title,
       kind: group?.kind ?? run.scenario.kind,
-      workers: group?.workerCount ?? run.workers,
+      // An engine's run has a scheduler or mpirun besides its workers: the workers asked for are the count.
+      workers:
+        run.scenario.procedure === 'grid-search' && group instanceof CommandRun
+          ? run.workers
+          : (group?.workerCount ?? run.workers),
       phase,
       startedAt: run.startedAt,
       pids: group?.pids() ?? [],

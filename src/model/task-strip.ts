@@ -61,12 +61,10 @@ export function taskStrip(spans: readonly TaskSpan[], totalSeconds: number, colu
   return { rows, secondsPerColumn: perColumn, totalSeconds: total };
 }
 
-/** The strip as lines of text: each worker's name, its row, and its tasks; a time scale under them. */
+/** The strip as lines of text: each worker's name, its row, and how many tasks it did; a time scale under them. */
 export function stripLines(strip: TaskStrip): string[] {
   const nameWidth = Math.max(6, ...strip.rows.map((row) => row.worker.length));
-  const lines = strip.rows.map(
-    (row) => `${row.worker.padEnd(nameWidth)} |${row.cells}| ${row.tasks} task${row.tasks === 1 ? '' : 's'}`,
-  );
+  const lines = strip.rows.map((row) => `${row.worker.padEnd(nameWidth)} |${row.cells}| ${row.tasks}`);
   const width = strip.rows[0]?.cells.length ?? 0;
   const end = `${strip.totalSeconds.toFixed(1)} s`;
   lines.push(`${''.padEnd(nameWidth)} 0${end.padStart(Math.max(end.length, width + 1))}`);

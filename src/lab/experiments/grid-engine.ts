@@ -13,7 +13,8 @@ import { perCoreBusy } from '../run-results.js';
 /** Long enough to watch, and to kill a worker from the table before the grid is done. */
 export const ENGINE_TASK_MS = 200;
 const DEFAULT_GRID = [5, 5, 5];
-const STRIP_COLUMNS = 48;
+/** Narrow enough for the lab panel beside the process table. */
+const STRIP_COLUMNS = 32;
 /** Lines of the engine's own output kept, to say why a run ended early. */
 const TAIL_LINES = 20;
 
@@ -98,7 +99,7 @@ export function gridEngineResult(scenario: { id: string; title: string }, outcom
         ]
       : []),
     ...(tally.duplicates.length > 0 ? [`Reported done twice: ${tally.duplicates.join(', ')}.`] : []),
-    'Tasks over time, per worker (host PID):',
+    'Tasks over time per worker (host PID, then tasks done):',
     ...stripLines(strip),
   ];
   const coresUsed =

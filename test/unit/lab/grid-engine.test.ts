@@ -60,7 +60,7 @@ test('a finished grid: speedup against the serial estimate, the calculator besid
   const lines = (result.lines ?? []).join('\n');
   assert.match(lines, /Calculator for 2 cores: 2 rounds, 2\.00 s, 0\.0400 at 36 per core-hour; measured: 2\.50 s/);
   assert.match(lines, /Start-up \(cluster and connection\): 1\.00 s/);
-  assert.match(lines, /vm 1 +\|[█▓·]+\| 2 tasks/);
+  assert.match(lines, /vm 1 +\|[█▓·]{32}\| 2\n/);
   assert.deepEqual(result.table?.rows[2], [2, '2', 'vm', 1, '1.20', '2.20', 1]);
 });
 

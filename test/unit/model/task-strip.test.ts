@@ -23,8 +23,8 @@ test('a strip per worker: back-to-back tasks alternate marks, idle time is dots,
     ],
   );
   const lines = stripLines(strip);
-  assert.equal(lines[0], 'a      |██▓▓██| 3 tasks');
-  assert.equal(lines[1], 'b      |██▓▓··| 2 tasks');
+  assert.equal(lines[0], 'a      |██▓▓██| 3');
+  assert.equal(lines[1], 'b      |██▓▓··| 2');
   assert.match(lines[2] ?? '', /^ {7}0 +3\.0 s$/);
 });
 
