@@ -5,12 +5,12 @@ import type { CommandRequest } from './command-line.js';
 import type { CommandRun } from './command-run.js';
 import type { GridEngine } from './engine-runtime.js';
 import type { OutputLine } from '../model/output-log.js';
-
-/** Each piece of a command's output as it arrives. */
-export type CommandOutputListener = (stream: OutputLine['stream'], text: string) => void;
 import type { LiveGroup } from './live-group.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 import type { GroupOptions, WorkloadGroup } from './workload-group.js';
+
+/** Each piece of a command's output as it arrives. */
+export type CommandOutputListener = (stream: OutputLine['stream'], text: string) => void;
 
 /** How a run was asked for: the worker count, and settings some experiments take. */
 export interface StartOptions {
