@@ -51,6 +51,8 @@ export interface ExperimentContext {
   /** Stop a group in stages and forget it. */
   stopGroup(group: LiveGroup): Promise<RunResult['stoppedBy']>;
   step(text: string | null): void;
+  /** The hosts the run's workers are on, for the hosts view (grid-search on an engine). */
+  workerHosts(hosts: readonly string[]): void;
   /** Wait; resolves false at once if the run is stopped. */
   sleep(ms: number): Promise<boolean>;
   /** Wait for a group to finish by itself; false if the run was stopped first. */

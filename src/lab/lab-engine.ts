@@ -69,6 +69,7 @@ interface Run {
   onOutput?: (stream: OutputLine['stream'], text: string) => void;
   outputPerSecond?: number;
   step: string | null;
+  workerHosts: string[];
   stopping: boolean;
   done: Promise<RunResult | null>;
 }
@@ -151,6 +152,7 @@ export class LabEngine {
       elapsedSeconds,
       units: group?.units() ?? 0,
       coresUsed: cpu !== null && elapsedSeconds > 0 ? cpu / elapsedSeconds : null,
+      ...(run.workerHosts.length > 0 ? { workerHosts: run.workerHosts } : {}),
     };
   }
 
@@ -202,6 +204,7 @@ export class LabEngine {
       current: null,
       ...output,
       step: null,
+      workerHosts: [],
       stopping: false,
       done: Promise.resolve(null),
     };
@@ -337,6 +340,10 @@ export class LabEngine {
       },
       step: (text) => {
         run.step = text;
+        this.options.onChange?.();
+      },
+      workerHosts: (hosts) => {
+        run.workerHosts = [...hosts];
         this.options.onChange?.();
       },
       sleep: (ms) => {

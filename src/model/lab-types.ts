@@ -116,6 +116,8 @@ export interface RunSnapshot {
   units: number;
   /** CPU of all workload processes together since the run began, in cores (1.0 = one core busy). */
   coresUsed: number | null;
+  /** grid-search on an engine: the hosts its workers run on, lit in the hosts view. */
+  workerHosts?: string[];
 }
 
 export type StopReason = 'finished' | 'asked' | 'terminated' | 'killed' | 'exited';

@@ -202,6 +202,7 @@ export async function gridEngineExperiment(context: ExperimentContext, engine: D
   const tail: string[] = [];
   const splitters = { out: new LineSplitter(), err: new LineSplitter() };
   let done = 0;
+  const hosts = new Set<string>();
   const take = (line: string): void => {
     const event = parseGridLine(line);
     if (!event) {
@@ -211,6 +212,10 @@ export async function gridEngineExperiment(context: ExperimentContext, engine: D
       return;
     }
     events.push(event);
+    if ((event.event === 'start' || event.event === 'done' || event.event === 'worker') && !hosts.has(event.host)) {
+      hosts.add(event.host);
+      context.workerHosts([...hosts]);
+    }
     if (event.event === 'done') {
       done += 1;
       context.step(`${engine}: ${done} of ${total} fits done`);
