@@ -81,7 +81,8 @@ def fit(task, params, task_ms):
         for _ in range(1000):
             spins += 1
     score = -sum((value - 1.5) ** 2 for value in params) + (task % 7) / 100
-    return {"task": task, "params": params, "score": score, "host": host, "pid": pid, "start": start, "end": time.time()}
+    end = time.time()
+    return {"task": task, "params": params, "score": score, "host": host, "pid": pid, "start": start, "end": end}
 
 
 def free_port():
@@ -111,7 +112,7 @@ def start_role(role, name, args):
 
 
 def stop_all(children):
-    """End the local cluster: SIGTERM, a moment, SIGKILL; nothing of it is left listening."""
+    """End the local cluster: SIGINT, up to 3 seconds, SIGKILL; nothing of it is left listening."""
     # Workers first, then the scheduler, each as Ctrl-C would: distributed closes quietly then.
     for child in reversed(children):
         if child.poll() is None:
@@ -126,7 +127,7 @@ def stop_all(children):
 
 
 def run_grid(submit, as_completed, points):
-    """Submit every point, report each result as it comes; returns the grid's wall time."""
+    """Submit every point, report each result as it comes, then the grid's wall time."""
     started = time.time()
     send({"event": "submitted", "tasks": len(points), "t": started})
     futures = [submit(fit, task, params, TASK_MS) for task, params in enumerate(points)]
@@ -150,13 +151,8 @@ def dask_main():
         if not scheduler:
             port = free_port()
             scheduler = f"tcp://127.0.0.1:{port}"
-            children.append(
-                start_role(
-                    "dask-scheduler",
-                    "dask-scheduler",
-                    ["--host", "127.0.0.1", "--port", str(port), "--no-dashboard", "--dashboard-address", LOOPBACK_ANY],
-                )
-            )
+            args = ["--host", "127.0.0.1", "--port", str(port), "--no-dashboard", "--dashboard-address", LOOPBACK_ANY]
+            children.append(start_role("dask-scheduler", "dask-scheduler", args))
             for index in range(1, WORKERS + 1):
                 args = [scheduler, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"]
                 args += ["--dashboard-address", LOOPBACK_ANY]
@@ -180,7 +176,8 @@ def mpi_main():
     from mpi4py.futures import MPIPoolExecutor, as_completed
 
     name_process("grid-mpi")
-    send({"event": "engine", "engine": "mpi", "version": mpi4py.__version__, "library": MPI.Get_library_version().strip("\0 \n").splitlines()[0]})
+    library = MPI.Get_library_version().strip("\0 \n").splitlines()[0]
+    send({"event": "engine", "engine": "mpi", "version": mpi4py.__version__, "library": library})
     with MPIPoolExecutor(initializer=name_rank) as pool:
         # The ranks join the pool before the clock starts, as the Dask workers do.
         pool.bootup(wait=True)
