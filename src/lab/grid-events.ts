@@ -191,3 +191,41 @@ export function tallyGrid(events: readonly GridEvent[], startedAt: number | null
     processes: events.filter((event) => event.event === 'process'),
   };
 }
+
+/** The grid as it goes, for the panel's "Now" line: fits done, fits started again, the workers' hosts. */
+export class GridProgress {
+  done = 0;
+  /** Fits started again after their worker died (the engine reran them elsewhere). */
+  rerun = 0;
+  readonly hosts = new Set<string>();
+  private readonly started = new Set<number>();
+
+  constructor(
+    private readonly engine: string,
+    private readonly total: number,
+  ) {}
+
+  /** Take one event; true when the hosts seen changed. */
+  take(event: GridEvent): boolean {
+    if (event.event === 'done') this.done += 1;
+    if (event.event === 'start') {
+      if (this.started.has(event.task)) this.rerun += 1;
+      this.started.add(event.task);
+    }
+    if (
+      (event.event === 'start' || event.event === 'done' || event.event === 'worker') &&
+      !this.hosts.has(event.host)
+    ) {
+      this.hosts.add(event.host);
+      return true;
+    }
+    return false;
+  }
+
+  /** "dask: 40 of 125 fits done · 1 rerun after its worker died". */
+  line(): string {
+    const rerun =
+      this.rerun === 0 ? '' : ` · ${this.rerun} rerun after ${this.rerun === 1 ? 'its' : 'their'} worker died`;
+    return `${this.engine}: ${this.done} of ${this.total} fits done${rerun}`;
+  }
+}

@@ -6,7 +6,7 @@ import { estimateForCores } from '../core-calculator.js';
 import { type GridProgramSpec, engineCommand } from '../engine-command.js';
 import { type DistributedEngine, type EngineRuntime, engineLine, findEngine } from '../engine-runtime.js';
 import type { ExperimentContext } from '../experiment.js';
-import { type GridEvent, LineSplitter, parseGridLine, tallyGrid } from '../grid-events.js';
+import { type GridEvent, GridProgress, LineSplitter, parseGridLine, tallyGrid } from '../grid-events.js';
 import { workloadPath } from '../launch-workload.js';
 import { perCoreBusy } from '../run-results.js';
 
@@ -201,8 +201,7 @@ export async function gridEngineExperiment(context: ExperimentContext, engine: D
   const events: GridEvent[] = [];
   const tail: string[] = [];
   const splitters = { out: new LineSplitter(), err: new LineSplitter() };
-  let done = 0;
-  const hosts = new Set<string>();
+  const progress = new GridProgress(engine, total);
   const take = (line: string): void => {
     const event = parseGridLine(line);
     if (!event) {
@@ -212,14 +211,8 @@ export async function gridEngineExperiment(context: ExperimentContext, engine: D
       return;
     }
     events.push(event);
-    if ((event.event === 'start' || event.event === 'done' || event.event === 'worker') && !hosts.has(event.host)) {
-      hosts.add(event.host);
-      context.workerHosts([...hosts]);
-    }
-    if (event.event === 'done') {
-      done += 1;
-      context.step(`${engine}: ${done} of ${total} fits done`);
-    } else if (event.event === 'submitted') context.step(`${engine}: ${total} fits submitted`);
+    if (progress.take(event)) context.workerHosts([...progress.hosts]);
+    if (event.event === 'done' || event.event === 'start') context.step(progress.line());
   };
   const onOutput = (stream: OutputLine['stream'], text: string): void => {
     for (const line of splitters[stream].push(text)) take(line);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type GridEvent, LineSplitter, parseGridLine, tallyGrid } from '../../../src/lab/grid-events.js';
+import { type GridEvent, GridProgress, LineSplitter, parseGridLine, tallyGrid } from '../../../src/lab/grid-events.js';
 
 const line = (event: Record<string, unknown>): string => `@paratop-grid ${JSON.stringify(event)}`;
 
@@ -84,4 +84,15 @@ test('the tally: a task reported twice is counted once and named', () => {
   assert.equal(tally.tasks.length, 1);
   assert.deepEqual(tally.duplicates, [0]);
   assert.equal(tally.wallSeconds, null, 'not finished');
+});
+
+test('progress for the panel: fits done, a fit started again after its worker died, new hosts', () => {
+  const progress = new GridProgress('dask', 3);
+  assert.equal(progress.take(start(0, 1, 0)), true, 'a new host');
+  assert.equal(progress.take(start(1, 2, 0)), false);
+  progress.take(done(0, 1, 0, 1));
+  assert.equal(progress.line(), 'dask: 1 of 3 fits done');
+  progress.take(start(1, 1, 1));
+  assert.equal(progress.line(), 'dask: 1 of 3 fits done · 1 rerun after its worker died');
+  assert.deepEqual([...progress.hosts], ['vm']);
 });
