@@ -50,7 +50,12 @@ export function applyLabAction(state: DashboardState, action: LabAction): Step {
       return { state: withLab(state, { visible: !lab.visible }), effects: [] };
     case 'lab-page': {
       const pages = Math.max(...lab.scenarios.map((scenario) => scenario.page));
-      return { state: withLab(state, { visible: true, page: ((lab.page % pages) + 1) as LabPage }), effects: [] };
+      const page = ((lab.page % pages) + 1) as LabPage;
+      // Looking for an engine starts Pythons that import it: only once its page is shown.
+      const unknown = lab.scenarios.some(
+        (scenario) => scenario.page === page && scenario.engine && !lab.engines[scenario.engine],
+      );
+      return { state: withLab(state, { visible: true, page }), effects: unknown ? [{ type: 'find-engines' }] : [] };
     }
     case 'lab-start': {
       const scenario = lab.scenarios.find((candidate) => candidate.key === action.key && candidate.page === lab.page);

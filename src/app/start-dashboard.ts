@@ -105,7 +105,18 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
     }
     shutdown.exit(0);
   };
-  runtime = new DashboardRuntime(state, { sampler, renderer: view, lab, onQuit: () => void quit() });
+  // Dask and MPI show greyed, with the reason and what to install, where no Python has them.
+  const findEngines = (): void => {
+    for (const engine of ['dask', 'mpi'] as const)
+      void findEngine(engine).then((found) =>
+        runtime?.dispatch({
+          type: 'engine-found',
+          engine,
+          info: found.available ? { available: true, line: engineLine(found) } : found,
+        }),
+      );
+  };
+  runtime = new DashboardRuntime(state, { sampler, renderer: view, lab, onQuit: () => void quit(), findEngines });
   shutdown.onCleanUp(() => runtime?.stop());
   hosts?.start((found, at) => runtime?.dispatch({ type: 'hosts-polled', hosts: found, at }));
   runtime.dispatch({ type: 'system-sampled', sample: system, selfCpu: null });
@@ -124,16 +135,6 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
       python: found.available ? { available: true, version: found.version, freeThreaded: found.freeThreaded } : found,
     }),
   );
-
-  // Dask and MPI show greyed, with the reason and what to install, where no Python has them.
-  for (const engine of ['dask', 'mpi'] as const)
-    void findEngine(engine).then((found) =>
-      runtime?.dispatch({
-        type: 'engine-found',
-        engine,
-        info: found.available ? { available: true, line: engineLine(found) } : found,
-      }),
-    );
 
   readMachineFactsApart().then(
     // Where the OS reports no cache, the last latency ladder measured here stands in, marked as measured.
