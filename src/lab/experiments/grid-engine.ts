@@ -4,7 +4,7 @@ import { stripLines, taskStrip } from '../../model/task-strip.js';
 import type { CommandMeasure } from '../command-run.js';
 import { estimateForCores } from '../core-calculator.js';
 import { type GridProgramSpec, engineCommand } from '../engine-command.js';
-import { type DistributedEngine, type EngineRuntime, engineLine, findEngine } from '../engine-runtime.js';
+import { type DistributedEngine, type FoundEngine, engineLine, findEngine } from '../engine-runtime.js';
 import type { ExperimentContext } from '../experiment.js';
 import { type GridEvent, GridProgress, LineSplitter, parseGridLine, tallyGrid } from '../grid-events.js';
 import { workloadPath } from '../launch-workload.js';
@@ -20,7 +20,7 @@ const TAIL_LINES = 20;
 
 export interface GridEngineOutcome {
   engine: DistributedEngine;
-  found: Extract<EngineRuntime, { available: true }>;
+  found: FoundEngine;
   spec: GridProgramSpec;
   events: GridEvent[];
   /** The program's start, epoch seconds. */
