@@ -417,6 +417,23 @@ describe('the lab, page five: the grid on Dask and MPI', { timeout: 120_000 }, (
     assert.deepEqual(await leftBehind(tag), []);
   });
 
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    test(`${signal} to the dashboard while the Dask cluster runs: nothing of it is left`, {
+      skip: !hasEngine('distributed') && 'needs python3-distributed',
+    }, async () => {
+      const { paratop, tag } = tagged({ cols: 140, rows: 45 });
+      session = paratop;
+      await paratop.waitFor(TABLE_HEADER);
+      await toEnginePage(paratop);
+      await paratop.waitFor(/Dask found/, 20_000);
+      paratop.press('1');
+      await paratop.waitFor(/dask: \d+ of 125 fits done/, 30_000);
+      process.kill(paratop.pid, signal);
+      await paratop.waitForExit(20_000);
+      assert.deepEqual(await leftBehind(tag), []);
+    });
+  }
+
   test('2 runs the grid on mpirun; q mid-run leaves nothing', {
     skip: !hasEngine('mpi4py') && 'needs openmpi-bin python3-mpi4py',
   }, async () => {
