@@ -11,10 +11,12 @@ mpirun the driver is rank 0 and mpi4py.futures makes the other ranks the pool.
 """
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -147,6 +149,8 @@ def dask_main():
 
     children = []
     scheduler = SPEC.get("scheduler")
+    # The workers' scratch space is ours, and goes with the cluster.
+    scratch = tempfile.mkdtemp(prefix="paratop-dask-")
     try:
         if not scheduler:
             port = free_port()
@@ -156,7 +160,7 @@ def dask_main():
             for index in range(1, WORKERS + 1):
                 args = [scheduler, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"]
                 args += ["--dashboard-address", LOOPBACK_ANY]
-                args += ["--name", f"dask-worker-{index}", "--death-timeout", "30"]
+                args += ["--name", f"dask-worker-{index}", "--death-timeout", "30", "--local-directory", scratch]
                 children.append(start_role("dask-worker", f"dask-worker-{index}", args))
         send({"event": "engine", "engine": "dask", "version": distributed.__version__, "scheduler": scheduler})
         with Client(scheduler, timeout=START_TIMEOUT) as client:
@@ -168,6 +172,7 @@ def dask_main():
             run_grid(lambda *args: client.submit(*args, pure=False), as_completed, grid_points(GRID))
     finally:
         stop_all(children)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def mpi_main():
