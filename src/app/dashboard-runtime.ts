@@ -32,6 +32,8 @@ export interface RuntimeDeps {
   /** Reads and sets the cores a task may run on (a); this platform's own where not given. */
   affinity?: CpuAffinity;
   onQuit(): void;
+  /** Look for the distributed engines; what is found comes back as engine-found events. */
+  findEngines?(): void;
   /** Wall-clock time, ms since the epoch (state timestamps, status expiry). */
   now?: () => number;
   /** A monotonic clock, ms (when ticks are due); tests drive it and the timers by hand. */
@@ -123,6 +125,9 @@ export class DashboardRuntime {
       case 'sample-threads':
         // Asked for when a thread view opens: its first reading starts afresh.
         void this.sampleThreads(effect.pid, true);
+        return;
+      case 'find-engines':
+        this.deps.findEngines?.();
         return;
       case 'lab-start':
         this.deps.lab.start(effect.scenarioId, { workers: effect.workers }).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import type { CommandRequest } from '../lab/command-line.js';
 import type { AffinityTarget, KillTarget } from '../model/dashboard-state.js';
-import type { CommandOutput, PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
+import type { CommandOutput, EngineInfo, PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { KillSignal } from '../model/signals.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { KeyPress } from '../model/key-press.js';
@@ -22,6 +22,7 @@ export type DashboardEvent =
   | { type: 'lab-changed'; run: RunSnapshot | null; result: RunResult | null; output: CommandOutput | null }
   | { type: 'lab-failed'; message: string }
   | { type: 'python-found'; python: PythonInfo }
+  | { type: 'engine-found'; engine: 'dask' | 'mpi'; info: EngineInfo }
   /** `paratop run`: a command to start, already checked. */
   | { type: 'lab-command'; request: CommandRequest }
   /** A round of the other hosts (--hosts, --prometheus), started at `at` (ms since the epoch). */
@@ -47,4 +48,6 @@ export type Effect =
   | { type: 'lab-start-command'; request: CommandRequest }
   /** The core map opened: place the lab's threads several times a second while it is open. */
   | { type: 'core-map-opened' }
+  /** The engines page is shown: look for Dask and MPI (once; each look starts Pythons). */
+  | { type: 'find-engines' }
   | { type: 'quit' };

@@ -1,6 +1,12 @@
 import type { DashboardState, LabState, StatusMessage } from '../model/dashboard-state.js';
 import { EMPTY_CURSOR } from '../model/selection.js';
-import type { LabPage, RunResult, RunSnapshot, ScenarioInfo } from '../model/lab-types.js';
+import {
+  type LabPage,
+  type RunResult,
+  type RunSnapshot,
+  type ScenarioInfo,
+  unavailableReason,
+} from '../model/lab-types.js';
 import { LECTURE_MANY_THREADS, clampWorkers, workerLimit } from '../lab/worker-counts.js';
 import { cachesMeasuredBy } from '../model/memory-ladder.js';
 import type { Action } from './actions.js';
@@ -44,14 +50,18 @@ export function applyLabAction(state: DashboardState, action: LabAction): Step {
       return { state: withLab(state, { visible: !lab.visible }), effects: [] };
     case 'lab-page': {
       const pages = Math.max(...lab.scenarios.map((scenario) => scenario.page));
-      return { state: withLab(state, { visible: true, page: ((lab.page % pages) + 1) as LabPage }), effects: [] };
+      const page = ((lab.page % pages) + 1) as LabPage;
+      // Looking for an engine starts Pythons that import it: only once its page is shown.
+      const unknown = lab.scenarios.some(
+        (scenario) => scenario.page === page && scenario.engine && !lab.engines[scenario.engine],
+      );
+      return { state: withLab(state, { visible: true, page }), effects: unknown ? [{ type: 'find-engines' }] : [] };
     }
     case 'lab-start': {
       const scenario = lab.scenarios.find((candidate) => candidate.key === action.key && candidate.page === lab.page);
       if (!scenario) return { state, effects: [] };
-      if (scenario.runtime === 'python' && lab.python && !lab.python.available) {
-        return { state: say(state, `${scenario.title} needs python3: ${lab.python.reason}.`, 'error'), effects: [] };
-      }
+      const missing = unavailableReason(scenario, lab.python, lab.engines);
+      if (missing) return { state: say(state, `${scenario.title} ${missing}.`, 'error'), effects: [] };
       const workers = lab.workers[scenario.id] ?? 1;
       // No status line: the panel's title bar says "starting…" itself.
       const next = withLab(state, { visible: true, focusId: scenario.id, error: null });

@@ -554,6 +554,11 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
       return same({ ...current, lab: { ...current.lab, python: event.python } });
     case 'affinity-read':
       return affinityRead(current, event);
+    case 'engine-found':
+      return same({
+        ...current,
+        lab: { ...current.lab, engines: { ...current.lab.engines, [event.engine]: event.info } },
+      });
     case 'tick':
       return same(current);
   }

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { SCENARIOS } from '../lab/scenarios.js';
 import { LabEngine } from '../lab/lab-engine.js';
 import { python } from '../lab/python-runtime.js';
+import { engineLine, findEngine } from '../lab/engine-runtime.js';
 import { defaultWorkers } from '../lab/worker-counts.js';
 import type { DashboardSettings } from './dashboard-settings.js';
 import { initialState } from '../model/dashboard-state.js';
@@ -108,8 +109,26 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
     }
     shutdown.exit(0);
   };
+  // Dask and MPI show greyed, with the reason and what to install, where no Python has them.
+  const findEngines = (): void => {
+    for (const engine of ['dask', 'mpi'] as const)
+      void findEngine(engine).then((found) =>
+        runtime?.dispatch({
+          type: 'engine-found',
+          engine,
+          info: found.available ? { available: true, line: engineLine(found) } : found,
+        }),
+      );
+  };
   const probe = createTaskProbe();
-  runtime = new DashboardRuntime(state, { sampler, renderer: view, lab, probe, onQuit: () => void quit() });
+  runtime = new DashboardRuntime(state, {
+    sampler,
+    renderer: view,
+    lab,
+    probe,
+    onQuit: () => void quit(),
+    findEngines,
+  });
   shutdown.onCleanUp(() => runtime?.stop());
   hosts?.start((found, at) => runtime?.dispatch({ type: 'hosts-polled', hosts: found, at }));
   runtime.dispatch({ type: 'system-sampled', sample: system, selfCpu: null });

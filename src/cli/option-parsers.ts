@@ -169,3 +169,15 @@ export function parsePrometheusSelector(value: string): string {
   }
   return selector;
 }
+
+/** --scheduler: a Dask scheduler's address, as Dask writes it: tcp://HOST:PORT (or tls://). */
+export function parseSchedulerAddress(value: string): string {
+  const text = value.trim();
+  const match = /^(tcp|tls):\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535)
+    throw new InvalidArgumentError(
+      "It must be a Dask scheduler's address, tcp://HOST:PORT (or tls://HOST:PORT), e.g. tcp://10.0.0.5:8786.",
+    );
+  return text;
+}

@@ -15,6 +15,8 @@ import type { WebConfig } from '../export/web-config.js';
 import type { HostTarget } from '../hosts/host-target.js';
 import type { HostsChoice } from '../hosts/host-choice.js';
 import { readHostsFile } from './hosts-file.js';
+import { checkMpiHostfile } from './mpi-hostfile.js';
+import { GRID_ENGINES } from '../model/lab-types.js';
 import {
   parseChoice,
   parseColumn,
@@ -27,6 +29,7 @@ import {
   parsePositiveNumber,
   parsePrometheusSelector,
   parsePrometheusUrl,
+  parseSchedulerAddress,
   parseSeconds,
   parseWebConfigFile,
   parseWholeNumber,
@@ -438,6 +441,28 @@ export function buildProgram(hooks: ProgramHooks): Command {
       new Option('--task-ms <n>', 'grid-search: work of one fit, ms (default 40)').argParser((value) =>
         parsePositiveInteger(value, 60_000),
       ),
+    )
+    .addOption(
+      new Option('--engine <engine>', 'grid-search: what runs the fits: local (its own pool), dask or mpi').argParser(
+        parseChoice(GRID_ENGINES),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--scheduler <tcp://HOST:PORT>',
+        "grid-search on Dask: your cluster's scheduler (default: a local cluster on loopback)",
+      ).argParser(parseSchedulerAddress),
+    )
+    .addOption(
+      new Option('--hostfile <file>', "grid-search on MPI: mpirun's host file (default: this machine)").argParser(
+        checkMpiHostfile,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--price-per-core-hour <p>',
+        "grid-search on Dask or MPI: what one core costs, for the calculator's prediction",
+      ).argParser(parsePositiveNumber),
     )
     .option('--json', 'print JSON')
     .action(async (id: string, flags: LabRunFlags) => {

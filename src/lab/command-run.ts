@@ -46,6 +46,8 @@ const START_TIMEOUT_MS = 15_000;
 /** How often output may trigger a redraw. */
 const OUTPUT_REDRAW_MS = 250;
 const POLL_MS = 100;
+/** How long a stop waits for the keeper's last sweep (a second at most) and exit. */
+const KEEPER_EXIT_MS = 2000;
 
 /**
  * The user's command, started by the keeper in a session of its own, and followed as it runs: its
@@ -333,8 +335,11 @@ export class CommandRun implements LiveGroup {
       },
     });
     if (!done()) this.killNow();
-    // The keeper's watch is over; on its way out it sweeps the session once more.
+    // The keeper's watch is over; on its way out it sweeps the session once more. The run is over
+    // when the keeper has gone too, so that nothing of it is left when the result is given.
     this.keeper?.kill('SIGTERM');
+    if (this.keeper)
+      await Promise.race([this.keeper, new Promise((resolve) => setTimeout(resolve, KEEPER_EXIT_MS).unref())]);
     // A process that escaped the session may still hold the pipes: it must keep nobody waiting.
     this.pump?.release();
     return endedByItself ? 'finished' : (reason ?? 'asked');

@@ -57,6 +57,35 @@ export function coresForDeadline(input: {
   };
 }
 
+/**
+ * The other way round: what `cores` workers should take for the job (ceil(N / cores) rounds of T
+ * seconds) and cost, to set beside what a run on them took.
+ */
+export function estimateForCores(input: {
+  tasks: number;
+  taskSeconds: number;
+  cores: number;
+  pricePerCoreHour?: number | null;
+}): Omit<CoreEstimate, 'deadlineSeconds'> {
+  const { tasks, taskSeconds, cores } = input;
+  if (!(cores >= 1 && Number.isInteger(cores)))
+    throw new EstimateError(`cores must be a whole number of at least 1; got ${cores}.`);
+  const rounds = Math.ceil(tasks / cores);
+  const runtimeSeconds = rounds * taskSeconds;
+  const coreHours = (cores * runtimeSeconds) / 3600;
+  const price = input.pricePerCoreHour ?? null;
+  return {
+    tasks,
+    taskSeconds,
+    cores,
+    rounds,
+    runtimeSeconds,
+    coreHours,
+    pricePerCoreHour: price,
+    cost: price === null ? null : coreHours * price,
+  };
+}
+
 /** "20m", "1h30m", "90s", "1200" (seconds) -> seconds; null when it is not a duration. */
 export function parseDuration(text: string): number | null {
   const trimmed = text.trim().toLowerCase();

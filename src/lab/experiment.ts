@@ -3,10 +3,15 @@ import type { RunResult } from '../model/lab-types.js';
 import type { CacheLevel } from '../model/types.js';
 import type { CommandRequest } from './command-line.js';
 import type { CommandRun } from './command-run.js';
+import type { GridEngine } from './engine-runtime.js';
+import type { OutputLine } from '../model/output-log.js';
 import type { LiveGroup } from './live-group.js';
 import type { CpuAffinity } from '../sampler/cpu-affinity.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 import type { GroupOptions, WorkloadGroup } from './workload-group.js';
+
+/** Each piece of a command's output as it arrives. */
+export type CommandOutputListener = (stream: OutputLine['stream'], text: string) => void;
 
 /** How a run was asked for: the worker count, and settings some experiments take. */
 export interface StartOptions {
@@ -21,6 +26,14 @@ export interface StartOptions {
   grid?: number[];
   /** grid-search: one task's work, ms. */
   taskMs?: number;
+  /** grid-search: what runs the tasks (its own pool by default, or a distributed engine). */
+  engine?: GridEngine;
+  /** grid-search on Dask: the user's scheduler (tcp://HOST:PORT); none starts a local cluster. */
+  scheduler?: string;
+  /** grid-search on MPI: mpirun's host file. */
+  hostfile?: string;
+  /** grid-search: what one core costs per hour, for the calculator's prediction. */
+  pricePerCoreHour?: number;
   /** command: the user's program. */
   command?: CommandRequest;
 }
@@ -37,10 +50,12 @@ export interface ExperimentContext {
   readonly signal: AbortSignal;
   startGroup(options: GroupOptions): Promise<WorkloadGroup>;
   /** Start the user's command and follow its process tree (tracked and cleaned up like a group). */
-  startCommand(request: CommandRequest): Promise<CommandRun>;
+  startCommand(request: CommandRequest, onOutput?: CommandOutputListener): Promise<CommandRun>;
   /** Stop a group in stages and forget it. */
   stopGroup(group: LiveGroup): Promise<RunResult['stoppedBy']>;
   step(text: string | null): void;
+  /** The hosts the run's workers are on, for the hosts view (grid-search on an engine). */
+  workerHosts(hosts: readonly string[]): void;
   /** Wait; resolves false at once if the run is stopped. */
   sleep(ms: number): Promise<boolean>;
   /** Wait for a group to finish by itself; false if the run was stopped first. */

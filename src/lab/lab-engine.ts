@@ -5,12 +5,13 @@ import { readCaches } from '../sampler/caches/read-caches.js';
 import type { OutputLine } from '../model/output-log.js';
 import type { CommandRequest } from './command-line.js';
 import { CommandRun } from './command-run.js';
-import type { Experiment, ExperimentContext, StartOptions } from './experiment.js';
+import type { CommandOutputListener, Experiment, ExperimentContext, StartOptions } from './experiment.js';
 import { commandScenario } from './experiments/command.js';
 import { experimentFor } from './experiments/index.js';
 import { launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
 import { python } from './python-runtime.js';
+import { ENGINE_PACKAGES, findEngine, gridEngineOf } from './engine-runtime.js';
 import { createTaskProbe, createTreeScanner } from '../sampler/create-probes.js';
 import type { ProcessTreeScanner } from '../sampler/process-tree-scanner.js';
 import { type CpuAffinity, createCpuAffinity } from '../sampler/cpu-affinity.js';
@@ -43,6 +44,18 @@ export class LabRequestError extends Error {
 }
 
 const SAMPLE_MS = 1000;
+
+/** One listener that tells both (either may be missing). */
+function bothListeners(
+  first: CommandOutputListener | undefined,
+  second: CommandOutputListener | undefined,
+): CommandOutputListener | undefined {
+  if (!first || !second) return first ?? second;
+  return (stream, text) => {
+    first(stream, text);
+    second(stream, text);
+  };
+}
 /** How long a stopped experiment gets to wind down before its workers are killed outright. */
 const STOP_GRACE_MS = 8000;
 
@@ -59,6 +72,7 @@ interface Run {
   onOutput?: (stream: OutputLine['stream'], text: string) => void;
   outputPerSecond?: number;
   step: string | null;
+  workerHosts: string[];
   stopping: boolean;
   done: Promise<RunResult | null>;
 }
@@ -128,7 +142,11 @@ export class LabEngine {
       scenarioId: run.scenario.id,
       title: run.scenario.title,
       kind: group?.kind ?? run.scenario.kind,
-      workers: group?.workerCount ?? run.workers,
+      // An engine's run has a scheduler or mpirun besides its workers: the workers asked for are the count.
+      workers:
+        run.scenario.procedure === 'grid-search' && group instanceof CommandRun
+          ? run.workers
+          : (group?.workerCount ?? run.workers),
       phase,
       startedAt: run.startedAt,
       pids: group?.pids() ?? [],
@@ -139,6 +157,7 @@ export class LabEngine {
       elapsedSeconds,
       units: group?.units() ?? 0,
       coresUsed: cpu !== null && elapsedSeconds > 0 ? cpu / elapsedSeconds : null,
+      ...(run.workerHosts.length > 0 ? { workerHosts: run.workerHosts } : {}),
     };
   }
 
@@ -148,7 +167,14 @@ export class LabEngine {
     if (!scenario) throw new LabRequestError(`unknown scenario "${id}".`);
     const problem = workerCountProblem(scenario, options.workers, this.options.cores);
     if (problem) throw new LabRequestError(problem);
-    if (scenario.runtime === 'python') {
+    const engine = scenario.procedure === 'grid-search' ? gridEngineOf(scenario, options) : 'local';
+    if (engine !== 'local') {
+      const found = await findEngine(engine);
+      if (!found.available)
+        throw new LabRequestError(
+          `${scenario.id} on ${engine} needs ${ENGINE_PACKAGES[engine].title}: ${found.reason}.`,
+        );
+    } else if (scenario.runtime === 'python') {
       const found = await python();
       if (!found.available) throw new LabRequestError(`${scenario.id} runs real Python, and ${found.reason}.`);
     }
@@ -183,6 +209,7 @@ export class LabEngine {
       current: null,
       ...output,
       step: null,
+      workerHosts: [],
       stopping: false,
       done: Promise.resolve(null),
     };
@@ -287,7 +314,7 @@ export class LabEngine {
         this.options.onChange?.();
         return group;
       },
-      startCommand: async (request: CommandRequest) => {
+      startCommand: async (request: CommandRequest, onOutput?: CommandOutputListener) => {
         if (run.abort.signal.aborted) throw new Error('stopped');
         this.scanner ??= createTreeScanner();
         const command = await CommandRun.start(
@@ -297,7 +324,7 @@ export class LabEngine {
             probe: this.probe,
             stageMs: this.stageMs,
             onChange: () => this.options.onChange?.(),
-            onOutput: run.onOutput,
+            onOutput: bothListeners(run.onOutput, onOutput),
             outputPerSecond: run.outputPerSecond,
           },
           (starting) => {
@@ -319,6 +346,10 @@ export class LabEngine {
       },
       step: (text) => {
         run.step = text;
+        this.options.onChange?.();
+      },
+      workerHosts: (hosts) => {
+        run.workerHosts = [...hosts];
         this.options.onChange?.();
       },
       sleep: (ms) => {

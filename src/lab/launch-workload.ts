@@ -25,10 +25,10 @@ export interface LaunchedWorkload {
  * The compiled workload programs and paratop's command keeper (they run as plain node, in their own
  * processes), or the Python one.
  */
-export function workloadPath(program: WorkloadProgram | 'command-keeper'): string {
+export function workloadPath(program: WorkloadProgram | 'command-keeper' | 'python-grid'): string {
   const path =
-    program === 'python'
-      ? join(packageRoot(), 'scenarios', 'python', 'paratop_lab.py')
+    program === 'python' || program === 'python-grid'
+      ? join(packageRoot(), 'scenarios', 'python', program === 'python' ? 'paratop_lab.py' : 'paratop_grid.py')
       : program === 'command-keeper'
         ? join(packageRoot(), 'dist', 'src', 'lab', 'command-keeper.js')
         : join(packageRoot(), 'dist', 'scenarios', 'workloads', `${program}.js`);

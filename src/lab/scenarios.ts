@@ -570,6 +570,47 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     fixedWorkers: 2,
     finite: true,
   },
+  {
+    id: 'grid-dask',
+    key: '1',
+    page: 5,
+    runtime: 'python',
+    engine: 'dask',
+    title: 'Grid search on Dask',
+    lecture: 'final remarks: the grid search on an engine made for many machines',
+    lookFor:
+      'A scheduler and one worker process per core, each taking tasks as it frees up; kill a worker (k) and ' +
+      'Dask runs its tasks on the others.',
+    explanation:
+      'Dask distributed keeps the task list in its scheduler and hands tasks to workers, which may be on other ' +
+      'machines (--scheduler). A worker that dies loses only its running task: the scheduler gives it to another.',
+    kind: 'processes',
+    procedure: 'grid-search',
+    mode: 'tasks',
+    namePrefix: 'dask-worker',
+    defaultWorkers: 'cores',
+    finite: true,
+  },
+  {
+    id: 'grid-mpi',
+    key: '2',
+    page: 5,
+    runtime: 'python',
+    engine: 'mpi',
+    title: 'Grid search on MPI',
+    lecture: 'final remarks: the grid search on an engine made for many machines',
+    lookFor:
+      'mpirun, one rank that hands out tasks and one rank per worker; kill a rank (k) and mpirun ends the whole job.',
+    explanation:
+      'mpi4py.futures makes MPI ranks a pool: rank 0 runs the grid, the others take tasks. MPI jobs live and die ' +
+      'together: when one rank dies, mpirun stops them all.',
+    kind: 'processes',
+    procedure: 'grid-search',
+    mode: 'tasks',
+    namePrefix: 'mpi-rank',
+    defaultWorkers: 'cores',
+    finite: true,
+  },
 ];
 
 export function findScenario(id: string): ScenarioDefinition | undefined {

@@ -1,7 +1,15 @@
 import type { CoreMap } from './core-map.js';
 import type { HostsState } from './hosts-state.js';
 import { initialHostsState } from './hosts-state.js';
-import type { CommandOutput, LabPage, PythonInfo, RunResult, RunSnapshot, ScenarioInfo } from './lab-types.js';
+import type {
+  CommandOutput,
+  EngineInfo,
+  LabPage,
+  PythonInfo,
+  RunResult,
+  RunSnapshot,
+  ScenarioInfo,
+} from './lab-types.js';
 import type { SortOrder } from './process-table.js';
 import type { ListCursor } from './selection.js';
 import { EMPTY_CURSOR } from './selection.js';
@@ -77,6 +85,8 @@ export interface LabState {
   page: LabPage;
   /** Whether the Python experiments can run here; null until python3 has been looked for. */
   python: PythonInfo | null;
+  /** Whether Dask and MPI can run here; an engine is missing until it has been looked for. */
+  engines: Partial<Record<'dask' | 'mpi', EngineInfo>>;
   /** The core calculator's last question and answer (=). */
   calcInput: string;
   calcAnswer: string | null;
@@ -171,6 +181,7 @@ export function initialState(settings: InitialSettings): DashboardState {
       error: null,
       page: 1,
       python: null,
+      engines: {},
       calcInput: '125 70 20m',
       calcAnswer: null,
       commandInput: '',

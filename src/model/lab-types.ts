@@ -4,7 +4,7 @@ import type { OutputLine } from './output-log.js';
 
 export type ScenarioKind = 'threads' | 'processes';
 
-export type LabPage = 1 | 2 | 3 | 4;
+export type LabPage = 1 | 2 | 3 | 4 | 5;
 
 /** Whether real Python can be used here: its version and GIL, or why not. */
 export type PythonInfo =
@@ -18,6 +18,31 @@ export function pythonLine(python: { version: string; freeThreaded: boolean }): 
     : `Python ${python.version}, with its GIL.`;
 }
 
+/** What runs grid-search's fits: its own pool, or a distributed engine found on the machine. */
+export const GRID_ENGINES = ['local', 'dask', 'mpi'] as const;
+export type GridEngine = (typeof GRID_ENGINES)[number];
+
+/** Whether a distributed engine (Dask, MPI) can be used here: which Python has it, or why not and what to install. */
+export type EngineInfo = { available: true; line: string } | { available: false; reason: string };
+
+/**
+ * Why a scenario cannot run here (its engine or python3 is missing), or null. An engine not yet
+ * looked for is no reason: the start itself then says.
+ */
+export function unavailableReason(
+  scenario: Pick<ScenarioInfo, 'runtime' | 'engine'>,
+  python: PythonInfo | null,
+  engines: Partial<Record<'dask' | 'mpi', EngineInfo>>,
+): string | null {
+  if (scenario.engine) {
+    const engine = engines[scenario.engine];
+    return engine && !engine.available
+      ? `needs ${scenario.engine === 'dask' ? 'Dask' : 'MPI'}: ${engine.reason}`
+      : null;
+  }
+  return scenario.runtime === 'python' && python && !python.available ? `needs python3: ${python.reason}` : null;
+}
+
 /** What the dashboard needs to know of a scenario: enough to list, start and explain it. */
 export interface ScenarioInfo {
   id: string;
@@ -26,6 +51,8 @@ export interface ScenarioInfo {
   page: LabPage;
   /** What runs the workers: paratop's own Node programs, or python3. */
   runtime: 'node' | 'python';
+  /** Runs on a distributed engine found on the machine (grid-search on Dask or MPI). */
+  engine?: 'dask' | 'mpi';
   title: string;
   /** The lecture step it reproduces. */
   lecture: string;
@@ -89,6 +116,8 @@ export interface RunSnapshot {
   units: number;
   /** CPU of all workload processes together since the run began, in cores (1.0 = one core busy). */
   coresUsed: number | null;
+  /** grid-search on an engine: the hosts its workers run on, lit in the hosts view. */
+  workerHosts?: string[];
 }
 
 export type StopReason = 'finished' | 'asked' | 'terminated' | 'killed' | 'exited';

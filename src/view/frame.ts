@@ -136,7 +136,7 @@ export class FrameComposer {
       const host = openHost(hosts);
       const lines = host
         ? hostDetailLines(host, hosts, width, height, theme)
-        : hostsBodyLines(hosts, width, height, theme);
+        : hostsBodyLines(hosts, width, height, theme, state.lab.run?.workerHosts ?? []);
       return { title: hostsHeaderLine(hosts, width, theme), lines, chart: null };
     }
     const map = state.coreMap;

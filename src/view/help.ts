@@ -31,10 +31,15 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['+  -', 'longer / shorter refresh interval'],
   ['?  h  F1', 'this help (arrows, PgUp PgDn scroll it)'],
   ['q  F10  Ctrl-C', 'quit (a running experiment is stopped first)'],
-  ['1 … 9', 'start an experiment of the lab page shown (1-5 on page 1, 1-9 on page 2, 1-8 on page 3, 1-5 on page 4)'],
+  [
+    '1 … 9',
+    'start an experiment of the lab page shown (1-5 on page 1, 1-9 on page 2, 1-8 on page 3, 1-5 on page 4, ' +
+      '1-2 on page 5)',
+  ],
   [
     'Tab',
-    'next lab page: 1 the first experiments, 2 the gotchas and comparisons, 3 real Python, 4 the machine (caches, I/O)',
+    'next lab page: 1 the first experiments, 2 the gotchas and comparisons, 3 real Python, 4 the machine ' +
+      '(caches, I/O, pinning), 5 the grid on Dask and MPI',
   ],
   ['x', 'stop the experiment: ask, then SIGTERM, then SIGKILL'],
   ['[  ]', 'one worker fewer / more (restarts a running experiment)'],

@@ -1,4 +1,5 @@
 import { formatBytes, formatPercent } from '../model/format.js';
+import { isWorkerHost } from '../model/worker-hosts.js';
 import type { HostCoreUsage, HostProcessSample, HostSample } from '../model/host-sample.js';
 import {
   HOST_MAP_LABEL_WIDTH,
@@ -64,9 +65,17 @@ function memoryPercent(host: HostSample): number | null {
   return memory && memory.totalBytes > 0 ? (memory.usedBytes / memory.totalBytes) * 100 : null;
 }
 
-function hostRow(host: HostSample, hosts: HostsState, width: number, theme: Theme): string {
+function hostRow(
+  host: HostSample,
+  hosts: HostsState,
+  width: number,
+  theme: Theme,
+  workerHosts: readonly string[],
+): string {
   const health = hostHealth(host, hosts.slowMs);
-  const name = cell(toPrintable(host.name), 20);
+  // A host the lab's grid runs on is marked, and lit, while the run lasts.
+  const lit = isWorkerHost(host, workerHosts);
+  const name = lit ? theme.paint(cell(`● ${toPrintable(host.name)}`, 20), 'info') : cell(toPrintable(host.name), 20);
   const state = theme.paint(cell(health, 5), health === 'down' ? 'error' : health === 'slow' ? 'paused' : 'user');
   if (health === 'down') {
     const reason = toPrintable(host.error ?? 'no answer');
@@ -89,13 +98,20 @@ function hostRow(host: HostSample, hosts: HostsState, width: number, theme: Them
 }
 
 /** The summary line, the compact map when there are more hosts than rows, and the list's visible rows. */
-export function hostsBodyLines(hosts: HostsState, width: number, height: number, theme: Theme): string[] {
+export function hostsBodyLines(
+  hosts: HostsState,
+  width: number,
+  height: number,
+  theme: Theme,
+  workerHosts: readonly string[] = [],
+): string[] {
   const { up, down } = hostCounts(hosts.hosts);
   const summary =
     hosts.at === null
       ? `Asking ${hosts.sourceLabel}…`
       : `${hosts.hosts.length} host${hosts.hosts.length === 1 ? '' : 's'}: ${up} up, ${down} down · ` +
-        `${hosts.sourceLabel} · busiest first · Enter details · w this machine`;
+        `${hosts.sourceLabel} · busiest first · Enter details · w this machine` +
+        (workerHosts.length > 0 ? ' · ● the lab grid runs here' : '');
   const lines = [theme.paint(cell(toPrintable(summary), width), 'label')];
   const layout = hostsBodyLayout(hosts.hosts.length, width, height);
   for (let row = 0; row < layout.mapRows; row += 1) {
@@ -107,7 +123,7 @@ export function hostsBodyLines(hosts: HostsState, width: number, height: number,
   }
   const { scrollTop, selectedId } = hosts.cursor;
   for (const host of hosts.hosts.slice(scrollTop, scrollTop + layout.listHeight)) {
-    const text = hostRow(host, hosts, width, theme);
+    const text = hostRow(host, hosts, width, theme, workerHosts);
     lines.push(
       hosts.ids.get(hostKey(host)) === selectedId
         ? theme.paint(escapeTags(fitToWidth(untagged(text), width)), 'selected')

@@ -1,6 +1,13 @@
 import type { LabState } from '../model/dashboard-state.js';
 import { formatPercent, formatRate } from '../model/format.js';
-import { COMMAND_RUN_ID, pythonLine, type RunResult, type RunSnapshot, type WorkerState } from '../model/lab-types.js';
+import {
+  COMMAND_RUN_ID,
+  pythonLine,
+  type RunResult,
+  type RunSnapshot,
+  type WorkerState,
+  unavailableReason,
+} from '../model/lab-types.js';
 import { printableOutput } from './output-view.js';
 import type { Theme } from './theme.js';
 import { cell, clipToWidth, escapeTags, wrapText } from './text-fit.js';
@@ -65,7 +72,9 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
       role: 'dim',
       shorter: scenario.simulationBrief ? [scenario.simulationBrief] : [],
     });
-  if (scenario?.runtime === 'python' && lab.python?.available) {
+  const engine = scenario?.engine ? lab.engines[scenario.engine] : undefined;
+  if (engine?.available) blocks.push({ text: engine.line, role: 'dim' });
+  else if (scenario?.runtime === 'python' && !scenario.engine && lab.python?.available) {
     blocks.push({ text: pythonLine(lab.python), role: lab.python.freeThreaded ? 'error' : 'dim' });
   }
   if (scenario) blocks.push({ text: `Look for: ${scenario.lookFor}`, role: 'label' });
@@ -144,14 +153,14 @@ function scenarioBlocks(lab: LabState, compact: boolean): Block[] {
     ];
   }
   const titleWidth = Math.max(...page.map((scenario) => scenario.title.length));
-  const noPython = lab.python && !lab.python.available ? lab.python.reason : null;
   return page.map((scenario) => {
     const count = `×${lab.workers[scenario.id] ?? 1}`.padEnd(4);
     const text = `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  ${scenario.lecture}`;
-    // Greyed, with the reason, where python3 cannot be used.
-    if (scenario.runtime === 'python' && noPython)
+    // Greyed, with the reason, where python3 or the engine cannot be used.
+    const missing = unavailableReason(scenario, lab.python, lab.engines);
+    if (missing)
       return {
-        text: `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  needs python3: ${noPython}`,
+        text: `${scenario.key} ${count} ${scenario.title.padEnd(titleWidth)}  ${missing}`,
         clip: true,
         role: 'dim',
       };
@@ -179,6 +188,15 @@ function headerText(lab: LabState): string {
 
 /** On the Python page: which Python, and whether it has a GIL at all. */
 function pageNote(lab: LabState): string {
+  const engines = lab.scenarios.filter((scenario) => scenario.page === lab.page && scenario.engine);
+  if (engines.length > 0) {
+    const found = engines.map((scenario) => {
+      const info = scenario.engine ? lab.engines[scenario.engine] : undefined;
+      const name = scenario.engine === 'dask' ? 'Dask' : 'MPI';
+      return `${name} ${info ? (info.available ? 'found' : 'missing') : '…'}`;
+    });
+    return ` · ${found.join(' · ')}`;
+  }
   if (!lab.scenarios.some((scenario) => scenario.page === lab.page && scenario.runtime === 'python')) return '';
   if (!lab.python) return ' · looking for python3…';
   if (!lab.python.available) return ' · python3 unavailable';

@@ -146,7 +146,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/4');
+    await paratop.waitFor('LAB 2/5');
     paratop.press('3');
     await paratop.waitFor("the parent's list holds 0");
     paratop.press('q');
@@ -158,7 +158,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     session = paratop;
     await paratop.waitFor(TABLE_HEADER);
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/4');
+    await paratop.waitFor('LAB 2/5');
     paratop.press('7');
     await paratop.waitFor('Last run, Beware fork()', 20_000);
     paratop.press('v');
@@ -208,7 +208,7 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/4');
+      await paratop.waitFor('LAB 2/5');
       await quitWhileItRuns(paratop, tag, key);
     });
   }
@@ -221,7 +221,7 @@ describe('the lab, page four: the machine', { timeout: 120_000 }, () => {
   const toMachinePage = async (paratop: PtySession): Promise<void> => {
     for (const page of [2, 3, 4]) {
       paratop.press('\t');
-      await paratop.waitFor(`LAB ${page}/4`);
+      await paratop.waitFor(`LAB ${page}/5`);
     }
   };
 
@@ -277,7 +277,7 @@ describe('no workload of a multi-step experiment outlives the dashboard', { time
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/4');
+      await paratop.waitFor('LAB 2/5');
       paratop.press('6');
       await paratop.waitFor(/Now: [2-9] of/, 20_000);
       const pids = await waitForWorkloads(paratop.pid, 2);
@@ -295,9 +295,9 @@ describe('real Python in the dashboard', { skip: !hasPython() && 'python3 is not
 
   const toPythonPage = async (paratop: PtySession): Promise<void> => {
     paratop.press('\t');
-    await paratop.waitFor('LAB 2/4');
+    await paratop.waitFor('LAB 2/5');
     paratop.press('\t');
-    await paratop.waitFor(/LAB 3\/4 \(Tab\) · Python \d/);
+    await paratop.waitFor(/LAB 3\/5 \(Tab\) · Python \d/);
   };
 
   test('page 3: pure-Python threads, one PID and a TID per thread in the thread view', async () => {
@@ -349,9 +349,9 @@ describe('the dashboard without Python', { timeout: 60_000 }, () => {
       session = paratop;
       await paratop.waitFor(TABLE_HEADER);
       paratop.press('\t');
-      await paratop.waitFor('LAB 2/4');
+      await paratop.waitFor('LAB 2/5');
       paratop.press('\t');
-      const screen = await paratop.waitFor(/LAB 3\/4 \(Tab\) · python3 unavailable/);
+      const screen = await paratop.waitFor(/LAB 3\/5 \(Tab\) · python3 unavailable/);
       const lines = screen.split('\n');
       const rows = lines
         .map((line, y) => ({ line, y }))
@@ -384,3 +384,70 @@ describe('the dashboard without Python', { timeout: 60_000 }, () => {
 function hasPython(): boolean {
   return spawnSync('python3', ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)']).status === 0;
 }
+
+/** Whether /usr/bin/python3 or python3 has the engine (what paratop would find). */
+function hasEngine(module: string): boolean {
+  return ['python3', '/usr/bin/python3'].some((python) => spawnSync(python, ['-c', `import ${module}`]).status === 0);
+}
+
+describe('the lab, page five: the grid on Dask and MPI', { timeout: 120_000 }, () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.dispose());
+
+  const toEnginePage = async (paratop: PtySession): Promise<void> => {
+    for (const page of [2, 3, 4, 5]) {
+      paratop.press('\t');
+      await paratop.waitFor(`LAB ${page}/5`);
+    }
+  };
+
+  test('1 starts a local Dask cluster: scheduler and workers in the panel, highlighted; q leaves nothing', {
+    skip: !hasEngine('distributed') && 'needs python3-distributed',
+  }, async () => {
+    const { paratop, tag } = tagged({ cols: 140, rows: 45 });
+    session = paratop;
+    await paratop.waitFor(TABLE_HEADER);
+    await toEnginePage(paratop);
+    await paratop.waitFor(/Dask found/, 20_000);
+    paratop.press('1');
+    const screen = await paratop.waitFor(/dask-worker-2/, 30_000);
+    assert.match(screen, /dask-scheduler/);
+    await paratop.waitFor(/dask: \d+ of 125 fits done/, 30_000);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit(20_000)).exitCode, 0);
+    assert.deepEqual(await leftBehind(tag), []);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    test(`${signal} to the dashboard while the Dask cluster runs: nothing of it is left`, {
+      skip: !hasEngine('distributed') && 'needs python3-distributed',
+    }, async () => {
+      const { paratop, tag } = tagged({ cols: 140, rows: 45 });
+      session = paratop;
+      await paratop.waitFor(TABLE_HEADER);
+      await toEnginePage(paratop);
+      await paratop.waitFor(/Dask found/, 20_000);
+      paratop.press('1');
+      await paratop.waitFor(/dask: \d+ of 125 fits done/, 30_000);
+      process.kill(paratop.pid, signal);
+      await paratop.waitForExit(20_000);
+      assert.deepEqual(await leftBehind(tag), []);
+    });
+  }
+
+  test('2 runs the grid on mpirun; q mid-run leaves nothing', {
+    skip: !hasEngine('mpi4py') && 'needs openmpi-bin python3-mpi4py',
+  }, async () => {
+    const { paratop, tag } = tagged({ cols: 140, rows: 45 });
+    session = paratop;
+    await paratop.waitFor(TABLE_HEADER);
+    await toEnginePage(paratop);
+    await paratop.waitFor(/MPI found/, 20_000);
+    paratop.press('2');
+    await paratop.waitFor(/mpi-rank-2/, 30_000);
+    await paratop.waitFor(/mpi: \d+ of 125 fits done/, 30_000);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit(20_000)).exitCode, 0);
+    assert.deepEqual(await leftBehind(tag), []);
+  });
+});

@@ -5,7 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
  * that, their command line names the workload script), Python ones run paratop_lab.py. paratop's
  * short-lived helpers (the python3 version check, the machine-facts reader) match none of these.
  */
-export const WORKLOAD_MARKER = /paratop-lab|scenarios\/workloads\/(thread-host|process-worker)\.js|paratop_lab\.py/;
+export const WORKLOAD_MARKER =
+  /paratop-lab|scenarios\/workloads\/(thread-host|process-worker)\.js|paratop_lab\.py|paratop_grid\.py/;
 
 /** A process's command line, words joined by spaces; '' once it has gone. */
 export function commandLineOf(pid: number): string {

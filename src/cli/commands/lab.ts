@@ -3,9 +3,10 @@ import { SCENARIOS, type ScenarioDefinition, findScenario } from '../../lab/scen
 import type { StartOptions } from '../../lab/experiment.js';
 import { LabEngine } from '../../lab/lab-engine.js';
 import { python } from '../../lab/python-runtime.js';
+import { ENGINE_PACKAGES, type FoundEngine, engineLine, findEngine, gridEngineOf } from '../../lab/engine-runtime.js';
 import { defaultWorkers, workerCountProblem, workerLimit } from '../../lab/worker-counts.js';
 import { formatRate } from '../../model/format.js';
-import type { RunResult } from '../../model/lab-types.js';
+import type { GridEngine, RunResult } from '../../model/lab-types.js';
 import { tableText } from '../../model/result-table.js';
 import { csvLine } from '../output/csv.js';
 import { writeOut } from '../output/write-out.js';
@@ -13,6 +14,14 @@ import { UsageError } from '../usage-error.js';
 
 export async function runLabList(options: { json?: boolean }, cores: number): Promise<void> {
   const found = await python();
+  const engines = { dask: await findEngine('dask'), mpi: await findEngine('mpi') };
+  const missing = (scenario: ScenarioDefinition): string | null => {
+    if (scenario.engine) {
+      const engine = engines[scenario.engine];
+      return engine.available ? null : engine.reason;
+    }
+    return scenario.runtime === 'python' && !found.available ? found.reason : null;
+  };
   const entries = SCENARIOS.map((scenario) => ({
     id: scenario.id,
     key: scenario.key,
@@ -20,9 +29,12 @@ export async function runLabList(options: { json?: boolean }, cores: number): Pr
     title: scenario.title,
     kind: scenario.kind,
     runtime: scenario.runtime,
-    available: scenario.runtime !== 'python' || found.available,
-    reason: scenario.runtime === 'python' && !found.available ? found.reason : null,
-    ...(scenario.runtime === 'python' && found.available
+    available: missing(scenario) === null,
+    reason: missing(scenario),
+    ...(scenario.engine && engines[scenario.engine].available
+      ? { engine: engineLine(engines[scenario.engine] as FoundEngine) }
+      : {}),
+    ...(scenario.runtime === 'python' && !scenario.engine && found.available
       ? { python: found.version, freeThreaded: found.freeThreaded }
       : {}),
     defaultWorkers: defaultWorkers(scenario, cores),
@@ -55,8 +67,14 @@ export interface LabRunFlags {
   megabytes?: number;
   grid?: number[];
   taskMs?: number;
+  engine?: GridEngine;
+  scheduler?: string;
+  hostfile?: string;
+  pricePerCoreHour?: number;
   json?: boolean;
 }
+
+const GRID_IDS = ['grid-search', 'grid-dask', 'grid-mpi'];
 
 /** Settings only some experiments take, and which ones. */
 const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
@@ -70,8 +88,12 @@ const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
     key: 'megabytes',
     ids: ['fork-memory', 'py-fork-memory', 'memory-hierarchy', 'cache-sharing'],
   },
-  { flag: '--grid', key: 'grid', ids: ['grid-search'] },
-  { flag: '--task-ms', key: 'taskMs', ids: ['grid-search'] },
+  { flag: '--grid', key: 'grid', ids: GRID_IDS },
+  { flag: '--task-ms', key: 'taskMs', ids: GRID_IDS },
+  { flag: '--engine', key: 'engine', ids: ['grid-search'] },
+  { flag: '--scheduler', key: 'scheduler', ids: ['grid-search', 'grid-dask'] },
+  { flag: '--hostfile', key: 'hostfile', ids: ['grid-search', 'grid-mpi'] },
+  { flag: '--price-per-core-hour', key: 'pricePerCoreHour', ids: ['grid-search', 'grid-dask', 'grid-mpi'] },
 ];
 
 /** How long to let an experiment that runs until stopped run, when --seconds is not given. */
@@ -126,7 +148,18 @@ async function checkRequest(
   const workers = flags.workers ?? defaultWorkers(scenario, cores);
   const problem = workerCountProblem(scenario, workers, cores);
   if (problem) throw new UsageError(problem);
-  if (scenario.runtime === 'python') {
+  const engine = scenario.procedure === 'grid-search' ? gridEngineOf(scenario, flags) : 'local';
+  if (flags.scheduler !== undefined && engine !== 'dask')
+    throw new UsageError(`--scheduler is Dask's: give --engine dask with it (the engine here is ${engine}).`);
+  if (flags.hostfile !== undefined && engine !== 'mpi')
+    throw new UsageError(`--hostfile is mpirun's: give --engine mpi with it (the engine here is ${engine}).`);
+  if (flags.pricePerCoreHour !== undefined && engine === 'local')
+    throw new UsageError('--price-per-core-hour is for grid-search on an engine: give --engine dask or mpi with it.');
+  if (engine !== 'local') {
+    const found = await findEngine(engine);
+    if (!found.available)
+      throw new UsageError(`${scenario.id} on ${engine} needs ${ENGINE_PACKAGES[engine].title}: ${found.reason}.`);
+  } else if (scenario.runtime === 'python') {
     const found = await python();
     if (!found.available) throw new UsageError(`${scenario.id} runs real Python, and ${found.reason}.`);
   }
@@ -172,6 +205,10 @@ export async function runLabRun(id: string, flags: LabRunFlags, cores: number): 
     ...(flags.megabytes !== undefined ? { megabytes: flags.megabytes } : {}),
     ...(flags.grid !== undefined ? { grid: flags.grid } : {}),
     ...(flags.taskMs !== undefined ? { taskMs: flags.taskMs } : {}),
+    ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
+    ...(flags.scheduler !== undefined ? { scheduler: flags.scheduler } : {}),
+    ...(flags.hostfile !== undefined ? { hostfile: flags.hostfile } : {}),
+    ...(flags.pricePerCoreHour !== undefined ? { pricePerCoreHour: flags.pricePerCoreHour } : {}),
   };
   const result = await runHeadless(scenario, options, cores, flags.seconds);
   await writeOut(flags.json ? `${JSON.stringify(result, null, 2)}\n` : resultText(result));

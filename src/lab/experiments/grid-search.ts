@@ -1,7 +1,9 @@
 import { APPROX_MS_PER_UNIT } from '../protocol.js';
 import type { RunResult, WorkerState } from '../../model/lab-types.js';
 import { coresForDeadline, describeEstimate } from '../core-calculator.js';
+import { gridEngineOf } from '../engine-runtime.js';
 import type { ExperimentContext } from '../experiment.js';
+import { gridEngineExperiment } from './grid-engine.js';
 import { experimentResult, perWorkerOfSteps } from '../run-results.js';
 import type { WorkloadGroup } from '../workload-group.js';
 
@@ -62,6 +64,8 @@ async function runPool(
  */
 export async function gridSearchExperiment(context: ExperimentContext): Promise<RunResult> {
   const { scenario, options } = context;
+  const engine = gridEngineOf(scenario, options);
+  if (engine !== 'local') return gridEngineExperiment(context, engine);
   const grid = options.grid ?? DEFAULT_GRID;
   const points = gridPoints(grid);
   // A task of about `taskMs` of one core; the result says what one really took here.

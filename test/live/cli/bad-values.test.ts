@@ -131,3 +131,46 @@ describe('other hosts: bad values', () => {
     assert.match(csv.stderr, /--csv is for this machine's processes; with other hosts use --json/);
   });
 });
+
+/** grid-search's engine options: the value named, what is accepted, exit 2, nothing started. */
+describe('grid-search on an engine: bad values', () => {
+  const cases: [string[], RegExp][] = [
+    [['--engine', 'nonsense'], /argument 'nonsense' is invalid\. It must be one of local, dask, mpi/],
+    [
+      ['--engine', 'dask', '--scheduler', 'not-a-url'],
+      /'not-a-url' is invalid\. It must be a Dask scheduler's address, tcp:\/\/HOST:PORT/,
+    ],
+    [
+      ['--engine', 'mpi', '--hostfile', '/nope'],
+      /'\/nope' is invalid\. Cannot read it: there is no such file\. It must be mpirun's host file/,
+    ],
+    [['--task-ms', '0'], /'0' is invalid\. It must be a whole number from 1 to 60000/],
+    [['--engine', 'mpi', '--price-per-core-hour', '-1'], /'-1' is invalid\. It must be a number greater than 0/],
+    [
+      ['--scheduler', 'tcp://127.0.0.1:8786'],
+      /--scheduler is Dask's: give --engine dask with it \(the engine here is local\)/,
+    ],
+    [
+      ['--engine', 'dask', '--hostfile', '/etc/hostname'],
+      /--hostfile is mpirun's: give --engine mpi with it \(the engine here is dask\)/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    test(`paratop lab run grid-search ${args.join(' ')}`, async () => {
+      const result = await runWatched(['lab', 'run', 'grid-search', ...args], {}, 20_000);
+      assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
+      if (process.platform === 'linux') assert.deepEqual(result.started, [], 'nothing was started');
+    });
+  }
+
+  test('an engine no Python has: exit 2, with what to install', async () => {
+    // A PATH with nothing on it: mpirun is not found.
+    const result = await runWatched(['lab', 'run', 'grid-search', '--engine', 'mpi'], { PATH: '/nonexistent' }, 20_000);
+    assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
+    assert.match(result.stderr, /grid-search on mpi needs MPI \(mpi4py and mpirun\): mpirun was not found on the PATH/);
+    assert.match(result.stderr, /Install it: apt-get install openmpi-bin python3-mpi4py/);
+    assert.equal(result.stdout, '');
+  });
+});

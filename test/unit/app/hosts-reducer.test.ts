@@ -122,4 +122,37 @@ describe('the hosts view', () => {
     state = feed(state, key('end')).state;
     assert.equal(state.hosts?.cursor.index, 999);
   });
+
+  test("a host the lab's grid runs on is marked while the run lasts", () => {
+    const run = {
+      scenarioId: 'grid-dask',
+      title: 'Grid search on Dask',
+      kind: 'processes' as const,
+      workers: 2,
+      phase: 'running' as const,
+      startedAt: 500,
+      pids: [],
+      hostName: null,
+      step: 'dask: 3 of 125 fits done',
+      ctxPerSecond: null,
+      elapsedSeconds: 2,
+      units: 0,
+      coresUsed: null,
+      workerStates: [],
+      workerHosts: ['quiet.example.org'],
+    };
+    const lit = feed(withHosts(), round(1000), key('w'), { type: 'lab-changed', run, result: null, output: null });
+    const lines = screen(lit.state);
+    assert.match(lines.join('\n'), /● the lab grid runs here/);
+    assert.ok(
+      lines.some((line) => line.startsWith('● quiet:9100')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((line) => line.startsWith('gpu-box')),
+      'the others unmarked',
+    );
+    const over = feed(lit.state, { type: 'lab-changed', run: null, result: null, output: null });
+    assert.ok(!screen(over.state).some((line) => line.includes('●')), 'unmarked once it ends');
+  });
 });

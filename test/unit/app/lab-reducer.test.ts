@@ -184,3 +184,27 @@ test(
     assert.deepEqual(known.facts?.caches, reported);
   },
 );
+
+test('the engines are looked for when their page is first shown, not before; a missing one is refused', () => {
+  const toPage4 = run(start(), key('tab'), key('tab'), key('tab'));
+  assert.deepEqual(toPage4.effects, [], 'no engine looked for on pages 1 to 4');
+  const page5 = run(toPage4.state, key('tab'));
+  assert.equal(page5.state.lab.page, 5);
+  assert.deepEqual(page5.effects, [{ type: 'find-engines' }]);
+  const missing = {
+    available: false as const,
+    reason: 'mpirun was not found on the PATH. Install it: apt-get install',
+  };
+  const found = run(
+    page5.state,
+    { type: 'engine-found', engine: 'dask', info: { available: true, line: 'Dask distributed 1 under python3' } },
+    { type: 'engine-found', engine: 'mpi', info: missing },
+  ).state;
+  const again = run(found, key('tab'), key('tab'), key('tab'), key('tab'), key('tab'));
+  assert.equal(again.state.lab.page, 5);
+  assert.deepEqual(again.effects, [], 'once known, not again');
+  const refused = run(found, key('2'));
+  assert.deepEqual(refused.effects, []);
+  assert.match(refused.state.status?.text ?? '', /^Grid search on MPI needs MPI: mpirun was not found on the PATH/);
+  assert.deepEqual(run(found, key('1')).effects, [{ type: 'lab-start', scenarioId: 'grid-dask', workers: 1 }]);
+});

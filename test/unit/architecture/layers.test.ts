@@ -34,6 +34,7 @@ const LAB_FILE_ACCESS: Record<string, string> = {
   'src/lab/launch-workload.ts': 'starts the workload programs',
   'src/lab/command-keeper.ts': "starts the user's command",
   'src/lab/python-runtime.ts': 'asks python3 its version',
+  'src/lab/engine-runtime.ts': 'asks each python3 whether it has Dask or mpi4py',
 };
 
 function sourceFiles(folder: string): string[] {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EstimateError, coresForDeadline, estimateFromLine, parseDuration } from '../../../src/lab/core-calculator.js';
+import {
+  EstimateError,
+  coresForDeadline,
+  estimateForCores,
+  estimateFromLine,
+  parseDuration,
+} from '../../../src/lab/core-calculator.js';
 import { gridPoints } from '../../../src/lab/experiments/grid-search.js';
 import { kneeOf } from '../../../src/lab/experiments/sweep.js';
 
@@ -67,4 +73,13 @@ test('the sweep knee: the first count no larger count beats by half a worker or 
   // Every count adds a worker's worth: the knee is the last one measured.
   assert.equal(kneeOf(points(100, 200, 300)), 3);
   assert.equal(kneeOf([]), null);
+});
+
+test('the other way round: what a number of cores should take and cost', () => {
+  const estimate = estimateForCores({ tasks: 18, taskSeconds: 0.2, cores: 2, pricePerCoreHour: 3600 });
+  assert.equal(estimate.rounds, 9);
+  assert.ok(Math.abs(estimate.runtimeSeconds - 1.8) < 1e-9);
+  assert.ok(Math.abs((estimate.cost ?? 0) - 3.6) < 1e-9);
+  assert.equal(estimateForCores({ tasks: 125, taskSeconds: 70, cores: 8 }).rounds, 16);
+  assert.throws(() => estimateForCores({ tasks: 1, taskSeconds: 1, cores: 0 }), /cores must be a whole number/);
 });

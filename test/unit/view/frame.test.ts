@@ -142,9 +142,9 @@ describe('whole screens, composed from state without a terminal', () => {
     const lines = screen(wide);
     const row = lines.find((line) => line.includes('/opt/solver'));
     assert.ok(row, lines.join('\n'));
-    assert.match(lines.join('\n'), /LAB 1\/4/);
+    assert.match(lines.join('\n'), /LAB 1\/5/);
     assert.ok(
-      lines.some((line) => line.includes('PID') && line.includes('LAB 1/4')),
+      lines.some((line) => line.includes('PID') && line.includes('LAB 1/5')),
       'side by side',
     );
   });

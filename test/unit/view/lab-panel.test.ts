@@ -19,6 +19,7 @@ const lab = (fields: Partial<LabState>): LabState => ({
   error: null,
   page: 1,
   python: null,
+  engines: {},
   calcInput: '',
   calcAnswer: null,
   commandInput: '',
@@ -30,7 +31,7 @@ test('idle: every experiment of the page with its key, on one line each; Tab tur
   const first = labPanelLines(lab({}), 80, 12, plain);
   assert.equal(first.length, 1 + SCENARIOS.filter((scenario) => scenario.page === 1).length);
   assert.match(text(first), /^3 ×2 +Threads under a GIL-like lock/m);
-  assert.match(first[0] ?? '', /LAB 1\/4 \(Tab\) {2}1-5 start · ×N: \[ \] c m · r run · l hide/);
+  assert.match(first[0] ?? '', /LAB 1\/5 \(Tab\) {2}1-5 start · ×N: \[ \] c m · r run · l hide/);
   const second = text(labPanelLines(lab({ page: 2, workers: { race: 2 } }), 80, 12, plain));
   assert.match(second, /^1 ×2 +Race on a shared counter/m);
   assert.match(second, /^9 .*Threads vs processes, measured/m);
@@ -158,4 +159,23 @@ test('layout: the panel sits under the table at 80x24 and beside it on wide scre
   assert.equal(wide.tableBody.width + 1 + wide.lab.width, 160);
   assert.equal(dashboardLayout(80, 24, 2, false).lab, null);
   assert.ok(dashboardLayout(60, 15, 2, true).tableBody.height >= 3, 'the smallest screen still shows processes');
+});
+
+test('page 5: Dask and MPI rows greyed with the reason and what to install, or the engine found', () => {
+  const missing = {
+    available: false as const,
+    reason:
+      'no Python here has Dask distributed (python3: no module distributed). ' +
+      'Install it: apt-get install python3-distributed',
+  };
+  const found = { available: true as const, line: 'mpi4py 3.1.4 under /usr/bin/python3 (Python 3.11.2)' };
+  const shown = text(labPanelLines(lab({ page: 5, engines: { dask: missing, mpi: found } }), 200, 12, plain));
+  assert.match(shown, /LAB 5\/5 \(Tab\) · Dask missing · MPI found/);
+  assert.match(
+    shown,
+    /1 .*Grid search on Dask +needs Dask: no Python here has Dask distributed .*apt-get install python3-distributed/,
+  );
+  assert.match(shown, /2 .*Grid search on MPI +final remarks/);
+  const looking = text(labPanelLines(lab({ page: 5 }), 200, 12, plain));
+  assert.match(looking, /Dask … · MPI …/);
 });
