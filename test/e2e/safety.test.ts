@@ -267,7 +267,7 @@ describe('hostile process names and command lines', { timeout: 60_000 }, () => {
         processes.push(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', argument], { stdio: 'ignore' }));
       // argv[0] with bytes that are not UTF-8, set from a shell.
       processes.push(spawn('bash', ['-c', `exec -a $'\\xff\\xfe${marker}-bytes\\xc3' sleep 600`], { stdio: 'ignore' }));
-      const paratop = new PtySession({ cols: 160, rows: 40, args: ['--no-lab'] });
+      const paratop = new PtySession({ cols: 180, rows: 40, args: ['--no-lab'] });
       session = paratop;
       let bells = 0;
       paratop.terminal.onBell(() => {
@@ -289,7 +289,7 @@ describe('hostile process names and command lines', { timeout: 60_000 }, () => {
       const lines = paratop.lines();
       assert.match(lines[0] ?? '', /^paratop /, 'the header is still on the first row');
       assert.match(lines.at(-1) ?? '', /F1Help/, 'the footer is still on the last row');
-      assert.ok(lines.every((line) => line.length <= 160));
+      assert.ok(lines.every((line) => line.length <= 180));
       paratop.press('q');
       assert.equal((await paratop.waitForExit()).exitCode, 0);
     },
