@@ -18,7 +18,6 @@ import { colourWanted, createTheme } from '../view/theme.js';
 import { DashboardRuntime } from './dashboard-runtime.js';
 import { startDiagnostics } from './diagnostics.js';
 import { installShutdown } from './shutdown.js';
-import { startDashboardExporter } from './dashboard-exporter.js';
 import { createDashboardHosts } from './dashboard-hosts.js';
 
 /** The first real figures need two readings; this one comes sooner than a full interval. */
@@ -29,7 +28,10 @@ const QUIT_GRACE_MS = 4000;
 /** Opens the full-screen dashboard. Returns only through the shutdown path (process exit). */
 export async function startDashboard(direct: Sampler, settings: DashboardSettings): Promise<never> {
   // With --export, the dashboard samples through the exporter's keeper, so a scrape reuses its readings.
-  const exported = settings.export ? await startDashboardExporter(direct, settings, settings.export) : null;
+  // Loaded only with --export: prom-client, bcrypt and TLS are most of a start-up's modules otherwise.
+  const exported = settings.export
+    ? await (await import('./dashboard-exporter.js')).startDashboardExporter(direct, settings, settings.export)
+    : null;
   const sampler = exported?.sampler ?? direct;
   // Prime the counters before the screen opens, so the first frame already has processes.
   const [system, processes] = await Promise.all([sampler.sampleSystem(), sampler.sampleProcesses()]).catch(

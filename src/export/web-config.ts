@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import { ExportConfigError } from './export-error.js';
 
 /**
@@ -43,6 +43,8 @@ function refuseUnknown(record: Record<string, unknown>, known: readonly string[]
 export function parseWebConfig(text: string, folder: string): WebConfigSpec {
   let document: unknown;
   try {
+    // Loaded when a web-config is given: the option is checked while the command line is parsed (sync).
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     document = parse(text);
   } catch (error) {
     throw new ExportConfigError(`it is not valid YAML: ${(error as Error).message.split('\n')[0]}`);

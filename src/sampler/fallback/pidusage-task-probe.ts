@@ -1,5 +1,4 @@
 import { cpus } from 'node:os';
-import pidusage from 'pidusage';
 import type { CpuTimes } from '../../model/types.js';
 import type { TaskProbe } from '../task-probe.js';
 
@@ -22,7 +21,8 @@ export class PidusageTaskProbe implements TaskProbe {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = false;
 
-  constructor(private readonly usage: Usage = pidusage as unknown as Usage) {}
+  /** `usage`: pidusage itself unless given; loaded on the first question, so Linux never loads it. */
+  constructor(private usage?: Usage) {}
 
   processCpuSeconds(pid: number): number | null {
     this.ask(pid);
@@ -81,6 +81,7 @@ export class PidusageTaskProbe implements TaskProbe {
     }
     this.inFlight = true;
     try {
+      this.usage ??= (await import('pidusage')).default as unknown as Usage;
       const answers = await this.usage(pids);
       for (const pid of pids) {
         const answer = answers[String(pid)];
