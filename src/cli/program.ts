@@ -321,10 +321,19 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .addOption(sortOption())
     .addOption(filterOption())
-    .addOption(limitOption());
+    .addOption(limitOption())
+    .addOption(
+      new Option('--threads <pid>', "also that process's threads: core, WAIT%, switches, migrations").argParser(
+        (value) => parsePositiveInteger(value, 4_194_304),
+      ),
+    );
   addHostsOptions(snapshot).action(
-    async (flags: SelectionFlags & HostsFlags & { json?: boolean; csv?: boolean; interval: number }) => {
+    async (
+      flags: SelectionFlags & HostsFlags & { json?: boolean; csv?: boolean; interval: number; threads?: number },
+    ) => {
       if (flags.json && flags.csv) throw new UsageError('--json and --csv were both given; choose one.');
+      if (flags.threads !== undefined && flags.csv)
+        throw new UsageError('--threads gives a second table: use --json or the text output, not --csv.');
       const hosts = hostsChoice(flags);
       if (hosts) {
         if (flags.csv) throw new UsageError("--csv is for this machine's processes; with other hosts use --json.");
@@ -343,6 +352,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
         ...selection(flags),
         format,
         intervalSeconds: flags.interval,
+        threadsOf: flags.threads ?? null,
       });
     },
   );

@@ -1,4 +1,4 @@
-import type { CoreUsage, MachineFacts, ProcessSample, SystemSample } from '../../model/types.js';
+import type { CoreUsage, MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../../model/types.js';
 
 /** The JSON shapes paratop prints. Stable names, units in docs/command-line.md: bytes, %, seconds. */
 
@@ -70,6 +70,39 @@ function toCoreRecord(core: CoreUsage): CoreUsage {
   };
 }
 
+/** One thread of `snapshot --threads PID`: the thread view's figures. */
+export interface ThreadRecord {
+  tid: number;
+  pid: number;
+  name: string;
+  state: string;
+  cpu: number | null;
+  cpuSeconds: number;
+  lastCpu: number | null;
+  waitPercent: number | null;
+  migrationsPerSecond: number | null;
+  ctxPerSecond: number | null;
+  ctxVoluntaryPerSecond: number | null;
+  ctxInvoluntaryPerSecond: number | null;
+}
+
+export function toThreadRecord(thread: ThreadSample): ThreadRecord {
+  return {
+    tid: thread.tid,
+    pid: thread.pid,
+    name: thread.name,
+    state: thread.state,
+    cpu: roundOrNull(thread.cpu),
+    cpuSeconds: round(thread.cpuSeconds),
+    lastCpu: thread.lastCpu,
+    waitPercent: roundOrNull(thread.waitPercent),
+    migrationsPerSecond: roundOrNull(thread.migrationsPerSecond),
+    ctxPerSecond: roundOrNull(thread.ctxPerSecond),
+    ctxVoluntaryPerSecond: roundOrNull(thread.ctxVoluntaryPerSecond),
+    ctxInvoluntaryPerSecond: roundOrNull(thread.ctxInvoluntaryPerSecond),
+  };
+}
+
 export interface SampleRecord {
   takenAt: string;
   sampler: string;
@@ -80,6 +113,8 @@ export interface SampleRecord {
   loadAverage: [number, number, number];
   uptimeSeconds: number;
   processes: ProcessRecord[];
+  /** `snapshot --threads PID`: that process's threads over the same window. */
+  threads?: ThreadRecord[];
   machine?: MachineFacts;
 }
 

@@ -174,3 +174,14 @@ describe('grid-search on an engine: bad values', () => {
     assert.equal(result.stdout, '');
   });
 });
+
+describe('snapshot --threads: a PID that is not there, and CSV', () => {
+  test('no such process, and --threads with --csv: exit 2, saying which', async () => {
+    const gone = await runWatched(['snapshot', '--threads', '4194303']);
+    assert.equal(gone.status, 2);
+    assert.match(gone.stderr, /--threads 4194303: no such process/);
+    const csv = await runWatched(['snapshot', '--csv', '--threads', String(process.pid)]);
+    assert.equal(csv.status, 2);
+    assert.match(csv.stderr, /--threads gives a second table: use --json or the text output, not --csv/);
+  });
+});

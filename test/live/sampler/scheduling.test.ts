@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
 import { LinuxSampler } from '../../../src/sampler/linux/linux-sampler.js';
 import { isAlive, waitForExit } from '../../helpers/processes.js';
+import { BIN } from '../../helpers/pty-session.js';
 
 /** Busy loops pinned with taskset (util-linux), so where they run and how long they wait is known. */
 function tasksetMissing(): string | false {
@@ -67,6 +68,25 @@ describe('where tasks run and how long they wait for a core', { skip: tasksetMis
     assert.ok(thread?.waitPercent !== null && (thread?.waitPercent ?? 0) > 40, `thread WAIT% ${thread?.waitPercent}`);
     assert.equal(thread?.migrationsPerSecond, 0, 'pinned to one core: no migrations');
     for (const child of four) child.kill('SIGKILL');
+  });
+
+  test("snapshot --json --threads PID: that process's threads with their core and waiting, as JSON", () => {
+    const last = cpus().length - 1;
+    const child = spin(String(last));
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'snapshot', '--json', '--limit', '1', '--threads', String(child.pid)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const record = JSON.parse(result.stdout) as { threads: { tid: number; lastCpu: number; waitPercent: number }[] };
+    assert.equal(record.threads.length, 1);
+    assert.equal(record.threads[0]?.tid, child.pid);
+    assert.equal(record.threads[0]?.lastCpu, last);
+    assert.equal(typeof record.threads[0]?.waitPercent, 'number');
+    child.kill('SIGKILL');
   });
 
   test('a thread that sleeps waits for nothing: WAIT% near 0, its switches voluntary', async () => {
