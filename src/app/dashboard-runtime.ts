@@ -106,6 +106,8 @@ export class DashboardRuntime {
     this.state = step.state;
     if (labProcessesChanged(before, this.state)) this.rescanSoon();
     for (const effect of step.effects) this.run(effect);
+    // A run's threads are placed while it runs (the panel reads the map), and whenever the map is open.
+    if (this.placementTimer === undefined && (this.state.coreMap || this.state.lab.run)) this.placeLabThreads();
     this.expireStatusLater();
     this.queueRender();
   }
@@ -117,10 +119,6 @@ export class DashboardRuntime {
         return;
       case 'timing-changed':
         this.schedule(this.state.paused ? null : 0);
-        return;
-      case 'core-map-opened':
-        clearTimeout(this.placementTimer);
-        this.placeLabThreads();
         return;
       case 'sample-threads':
         // Asked for when a thread view opens: its first reading starts afresh.
@@ -267,20 +265,21 @@ export class DashboardRuntime {
    * second: a few small files per look. Without a run the map takes each process scan instead.
    */
   private placeLabThreads(): void {
-    if (this.stopped || !this.state.coreMap) return;
+    this.placementTimer = undefined;
+    if (this.stopped || !(this.state.coreMap || this.state.lab.run)) return;
+    // Set before dispatching: the dispatch below must not start a second loop.
+    this.placementTimer = setTimeout(() => this.placeLabThreads(), CORE_MAP_SLICE_MS);
     const probe = this.deps.probe;
     const workers = this.state.lab.run?.workerStates ?? [];
-    if (probe && workers.length > 0 && !this.state.paused) {
-      const tasks: PlacedTask[] = [];
-      for (const worker of workers) {
-        const tid = worker.tid ?? worker.pid;
-        const place = probe.placement(worker.pid, tid);
-        if (place)
-          tasks.push({ key: `${worker.pid}/${tid}`, label: worker.name, cpu: place.cpu, running: place.state === 'R' });
-      }
-      this.dispatch({ type: 'placements-sampled', tasks });
+    if (!probe || workers.length === 0 || this.state.paused) return;
+    const tasks: PlacedTask[] = [];
+    for (const worker of workers) {
+      const tid = worker.tid ?? worker.pid;
+      const place = probe.placement(worker.pid, tid);
+      if (place)
+        tasks.push({ key: `${worker.pid}/${tid}`, label: worker.name, cpu: place.cpu, running: place.state === 'R' });
     }
-    this.placementTimer = setTimeout(() => this.placeLabThreads(), CORE_MAP_SLICE_MS);
+    this.dispatch({ type: 'placements-sampled', tasks });
   }
 
   /** paratop's own CPU use, % of one core, over the latest few seconds. */

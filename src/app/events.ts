@@ -46,8 +46,6 @@ export type Effect =
   /** A command line typed at the r prompt: checked, then started as a run. */
   | { type: 'lab-run-command'; line: string }
   | { type: 'lab-start-command'; request: CommandRequest }
-  /** The core map opened: place the lab's threads several times a second while it is open. */
-  | { type: 'core-map-opened' }
   /** The engines page is shown: look for Dask and MPI (once; each look starts Pythons). */
   | { type: 'find-engines' }
   | { type: 'quit' };

@@ -1,5 +1,6 @@
 import type { DashboardState, LabState, StatusMessage } from '../model/dashboard-state.js';
 import { EMPTY_CURSOR } from '../model/selection.js';
+import { emptyCoreMap } from '../model/core-map.js';
 import {
   type LabPage,
   type RunResult,
@@ -115,6 +116,9 @@ export function labChanged(state: DashboardState, run: RunSnapshot | null, resul
   const effects: Effect[] = [];
   const hostPid = run?.kind === 'threads' ? run.pids[0] : undefined;
   const justRunning = run?.phase === 'running' && (before?.phase !== 'running' || before.startedAt !== run.startedAt);
+  // Each run's own map of where its threads ran, from its start; none between runs.
+  if (justRunning) next = withLab(next, { map: emptyCoreMap(state.coreIds) });
+  else if (!run) next = withLab(next, { map: null });
   // Experiments of several steps (run.step set) change their workers as they go: no thread view for them.
   if (justRunning && hostPid !== undefined && state.hasThreads && run.step === null) {
     const name = run.hostName ?? run.title;

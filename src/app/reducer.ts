@@ -257,10 +257,7 @@ export function applyAction(state: DashboardState, action: Action): Step {
       return same(state);
     case 'core-map-toggle':
       if (state.coreMap) return same({ ...state, coreMap: null });
-      return {
-        state: { ...state, coreMap: emptyCoreMap(state.coreIds), outputOpen: false, resultsOpen: false },
-        effects: [{ type: 'core-map-opened' }],
-      };
+      return same({ ...state, coreMap: emptyCoreMap(state.coreIds), outputOpen: false, resultsOpen: false });
     case 'quit':
       return { state, effects: [{ type: 'quit' }] };
     case 'move':
@@ -509,8 +506,11 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
         return same({ ...current, coreMap, heldProcesses: event.processes });
       return same(withProcesses({ ...current, coreMap }, event.processes));
     }
-    case 'placements-sampled':
-      return same(current.coreMap ? { ...current, coreMap: withSlice(current.coreMap, event.tasks) } : current);
+    case 'placements-sampled': {
+      const coreMap = current.coreMap && withSlice(current.coreMap, event.tasks);
+      const map = current.lab.map && withSlice(current.lab.map, event.tasks);
+      return same({ ...current, coreMap, lab: { ...current.lab, map } });
+    }
     case 'threads-sampled': {
       const panel = current.threadPanel;
       if (!panel || panel.pid !== event.pid) return same(current);

@@ -94,6 +94,8 @@ export interface LabState {
   commandInput: string;
   /** What the latest command printed (kept after it ends); null before any ran. */
   output: CommandOutput | null;
+  /** Where the running experiment's threads ran (the core map's data), for the panel's reading; null between runs. */
+  map: CoreMap | null;
 }
 
 export interface DashboardState {
@@ -186,6 +188,7 @@ export function initialState(settings: InitialSettings): DashboardState {
       calcAnswer: null,
       commandInput: '',
       output: null,
+      map: null,
     },
     resultsOpen: false,
     outputOpen: false,

@@ -1,3 +1,4 @@
+import { coreMapReading } from '../model/core-map.js';
 import type { LabState } from '../model/dashboard-state.js';
 import { formatPercent, formatRate } from '../model/format.js';
 import {
@@ -104,6 +105,9 @@ function runningBlocks(lab: LabState, run: RunSnapshot): Block[] {
         }
       : { text: workers, shorter: [`PIDs: ${compact}`] },
   );
+  // What the core map sees of this run's threads, measured, in a sentence (g shows the map itself).
+  const reading = lab.map ? coreMapReading(lab.map) : null;
+  if (reading) blocks.push({ text: `Seen: ${reading}`, role: 'label' });
   if (scenario) blocks.push({ text: scenario.explanation, role: 'dim', optional: true });
   return blocks;
 }

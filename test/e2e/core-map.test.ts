@@ -15,9 +15,11 @@ describe('the core map in a pseudo-terminal', { skip: process.platform !== 'linu
     await paratop.waitFor(/PID USER +CPU%/);
     paratop.press('3');
     await paratop.waitFor(/gil-worker-2/);
+    // The panel reads the map from the run's start, open or not.
+    await paratop.waitFor(/Seen: One at a time/, 20_000);
     paratop.press('g');
     const map = await paratop.waitUntil(
-      (text) => /One at a time/.test(text),
+      (text) => /CORE MAP/.test(text) && /^One at a time/m.test(text),
       'the map saying the threads take turns',
       20_000,
     );

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SCENARIOS } from '../../../src/lab/scenarios.js';
 import type { LabState } from '../../../src/model/dashboard-state.js';
+import { emptyCoreMap, withSlice } from '../../../src/model/core-map.js';
 import { dashboardLayout } from '../../../src/model/screen-layout.js';
 import { labPanelLines } from '../../../src/view/lab-panel.js';
 import { createTheme } from '../../../src/view/theme.js';
@@ -24,6 +25,7 @@ const lab = (fields: Partial<LabState>): LabState => ({
   calcAnswer: null,
   commandInput: '',
   output: null,
+  map: null,
   ...fields,
 });
 
@@ -178,4 +180,34 @@ test('page 5: Dask and MPI rows greyed with the reason and what to install, or t
   assert.match(shown, /2 .*Grid search on MPI +final remarks/);
   const looking = text(labPanelLines(lab({ page: 5 }), 200, 12, plain));
   assert.match(looking, /Dask … · MPI …/);
+});
+
+test('while a run goes on, the panel says what the core map sees of its threads, measured', () => {
+  let map = emptyCoreMap([0, 1]);
+  for (let slice = 0; slice < 10; slice += 1)
+    map = withSlice(map, [
+      { key: '1/2', label: 'gil-worker-1', cpu: 0, running: slice % 2 === 0 },
+      { key: '1/3', label: 'gil-worker-2', cpu: 1, running: slice % 2 === 1 },
+    ]);
+  const running = lab({
+    map,
+    run: {
+      scenarioId: 'gil-threads',
+      title: 'Threads under a GIL-like lock',
+      kind: 'threads',
+      workers: 2,
+      phase: 'running',
+      startedAt: 0,
+      pids: [1],
+      hostName: 'gil-worker-main',
+      step: null,
+      ctxPerSecond: null,
+      elapsedSeconds: 3,
+      units: 100,
+      coresUsed: 1,
+      workerStates: [],
+    },
+  });
+  assert.match(text(labPanelLines(running, 120, 14, plain)), /Seen: One at a time/);
+  assert.doesNotMatch(text(labPanelLines({ ...running, map: null }, 120, 14, plain)), /Seen:/);
 });
