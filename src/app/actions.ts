@@ -44,4 +44,6 @@ export type Action =
   /** Between this machine and the other hosts (w). */
   | { type: 'hosts-toggle' }
   /** The core map (g). */
-  | { type: 'core-map-toggle' };
+  | { type: 'core-map-toggle' }
+  /** The CORE and WAIT% columns of the process table (e). */
+  | { type: 'scheduling-columns-toggle' };

@@ -54,6 +54,7 @@ const NORMAL: Record<string, Action> = {
   l: { type: 'lab-toggle' },
   w: { type: 'hosts-toggle' },
   g: { type: 'core-map-toggle' },
+  e: { type: 'scheduling-columns-toggle' },
   ...Object.fromEntries(
     Array.from({ length: 9 }, (_, index) => [
       String(index + 1),

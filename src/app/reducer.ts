@@ -1,5 +1,5 @@
 import { columnFor, columnSpans, neighbourColumn, type ColumnKey } from '../model/columns.js';
-import { processIds, threadRows } from '../model/dashboard-selectors.js';
+import { processIds, tableColumns, threadRows } from '../model/dashboard-selectors.js';
 import type {
   AffinityTarget,
   DashboardState,
@@ -255,6 +255,13 @@ export function applyAction(state: DashboardState, action: Action): Step {
   switch (action.type) {
     case 'hosts-toggle':
       return same(state);
+    case 'scheduling-columns-toggle': {
+      const shown = !(state.schedulingColumns ?? state.lab.run !== null);
+      const text = shown
+        ? 'CORE (the core each process last ran on) and WAIT% (time waiting for a core) shown; e hides them.'
+        : 'CORE and WAIT% hidden; e shows them.';
+      return same({ ...state, schedulingColumns: shown, status: status(state.now, text) });
+    }
     case 'core-map-toggle':
       if (state.coreMap) return same({ ...state, coreMap: null });
       return same({ ...state, coreMap: emptyCoreMap(state.coreIds), outputOpen: false, resultsOpen: false });
@@ -272,7 +279,11 @@ export function applyAction(state: DashboardState, action: Action): Step {
         }),
       );
     case 'sort-step': {
-      const key = neighbourColumn(state.order.key, action.step);
+      const key = neighbourColumn(
+        state.order.key,
+        action.step,
+        tableColumns(state).map((column) => column.key),
+      );
       return same(settle({ ...state, order: { key, descending: columnFor(key).descendingFirst } }));
     }
     case 'sort-invert':
@@ -451,7 +462,8 @@ function mouseDown(state: DashboardState, x: number, y: number): Step {
   const layout = layoutFor(state);
   if (layout.tooSmall) return same(state);
   if (y === layout.tableHeader.top && !state.threadPanel) {
-    const span = columnSpans(layout.tableHeader.width).find((candidate) => x >= candidate.start && x < candidate.end);
+    const spans = columnSpans(layout.tableHeader.width, tableColumns(state));
+    const span = spans.find((candidate) => x >= candidate.start && x < candidate.end);
     return span ? same(sortBy(state, span.key)) : same(state);
   }
   const body = layout.tableBody;

@@ -103,11 +103,19 @@ export function isColumnKey(text: string): text is ColumnKey {
   return (COLUMN_KEYS as readonly string[]).includes(text);
 }
 
-/** The column `step` places to the right (negative: left) of `key`, wrapping round. */
-export function neighbourColumn(key: ColumnKey, step: number): ColumnKey {
-  const index = COLUMN_KEYS.indexOf(key);
-  const count = COLUMN_KEYS.length;
-  return COLUMN_KEYS[(((index + step) % count) + count) % count] ?? key;
+/** Where and how tasks were scheduled: shown on demand, and while the lab runs (they cost table width). */
+export const SCHEDULING_COLUMNS: readonly ColumnKey[] = ['core', 'wait'];
+
+/** The table's columns, with or without the scheduling ones. */
+export function shownColumns(scheduling: boolean): readonly Column[] {
+  return scheduling ? COLUMNS : COLUMNS.filter((column) => !SCHEDULING_COLUMNS.includes(column.key));
+}
+
+/** The column `step` places to the right (negative: left) of `key` among `keys`, wrapping round. */
+export function neighbourColumn(key: ColumnKey, step: number, keys: readonly ColumnKey[] = COLUMN_KEYS): ColumnKey {
+  const index = Math.max(0, keys.indexOf(key));
+  const count = keys.length;
+  return keys[(((index + step) % count) + count) % count] ?? key;
 }
 
 export interface ColumnSpan {
@@ -118,10 +126,10 @@ export interface ColumnSpan {
 }
 
 /** Where each column sits on a line of `width`; COMMAND takes what is left. */
-export function columnSpans(width: number): ColumnSpan[] {
+export function columnSpans(width: number, columns: readonly Column[] = COLUMNS): ColumnSpan[] {
   const spans: ColumnSpan[] = [];
   let at = 0;
-  for (const column of COLUMNS) {
+  for (const column of columns) {
     const columnWidth = column.width > 0 ? column.width : Math.max(0, width - at);
     spans.push({ key: column.key, start: at, end: at + columnWidth });
     at += columnWidth + 1;

@@ -1,3 +1,4 @@
+import { type Column, shownColumns } from './columns.js';
 import { activeFilter, type DashboardState } from './dashboard-state.js';
 import { type TableRow, tableRows } from './process-table.js';
 import type { ProcessSample, ThreadSample } from './types.js';
@@ -71,4 +72,9 @@ export function labHighlights(state: DashboardState): { pids: Set<number>; tids:
     };
   }
   return lastHighlights;
+}
+
+/** The process table's columns now: the scheduling ones when asked for (e), or by default while the lab runs. */
+export function tableColumns(state: DashboardState): readonly Column[] {
+  return shownColumns(state.schedulingColumns ?? state.lab.run !== null);
 }

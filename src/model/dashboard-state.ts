@@ -138,6 +138,8 @@ export interface DashboardState {
   outputOpen: boolean;
   /** Lines scrolled back from the end of the output; 0 follows new output as it comes. */
   outputScroll: number;
+  /** The CORE and WAIT% columns (e): shown, hidden, or null for "while the lab runs". */
+  schedulingColumns: boolean | null;
   /** The core map (g): who ran on which core, slice by slice; null while it is closed. */
   coreMap: CoreMap | null;
   /** Other hosts (--hosts, --prometheus); null when paratop watches only this machine. */
@@ -175,6 +177,7 @@ export function initialState(settings: InitialSettings): DashboardState {
     ...rest,
     hosts: hosts ? initialHostsState(hosts.label, hosts.slowMs) : null,
     coreMap: null,
+    schedulingColumns: null,
     lab: {
       ...rest.lab,
       focusId: null,

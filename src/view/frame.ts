@@ -1,4 +1,4 @@
-import { labHighlights, processRows, threadRows } from '../model/dashboard-selectors.js';
+import { labHighlights, processRows, tableColumns, threadRows } from '../model/dashboard-selectors.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import type { ResultChart } from '../model/lab-types.js';
 import { type DashboardLayout, MIN_COLS, MIN_ROWS, type Rect, helpBox, layoutFor } from '../model/screen-layout.js';
@@ -169,17 +169,18 @@ export class FrameComposer {
     }
     const { selectedId, scrollTop } = state.cursor;
     const rows = processRows(state);
+    const columns = tableColumns(state);
     // Between process scans (the meters tick more often) the rows are the same objects: no work.
     const lines = this.tableMemo.get(
-      [rows, state.processes.length, selectedId, scrollTop, height, width, highlights.pids],
+      [rows, state.processes.length, selectedId, scrollTop, height, width, highlights.pids, columns],
       () => {
-        const body = processBodyLines(rows, selectedId, scrollTop, height, width, theme, highlights.pids);
+        const body = processBodyLines(rows, selectedId, scrollTop, height, width, theme, highlights.pids, columns);
         if (body.length === 0 && state.processes.length > 0)
           body.push(escapeTags('No process matches the filter. Esc clears it.'));
         return body;
       },
     );
-    return { title: processHeaderLine(state, width, theme), lines, chart: null };
+    return { title: processHeaderLine(state, width, theme, columns), lines, chart: null };
   }
 
   private overlay(state: DashboardState): FrameOverlay | null {

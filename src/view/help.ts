@@ -45,6 +45,7 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['[  ]', 'one worker fewer / more (restarts a running experiment)'],
   ['c  m', 'as many workers as cores / 11, as in the lecture'],
   ['l', 'show / hide the lab panel'],
+  ['e', 'CORE and WAIT% columns: the core a process last ran on, its time waiting for one (on while the lab runs)'],
   ['g', 'the core map: which thread ran on which core, slice by slice, and who waits for a core'],
   ['w', "other hosts (--hosts, --prometheus), busiest first; Enter shows a host's cores and processes"],
   ['v', "the last experiment's table and chart"],

@@ -9,9 +9,14 @@ function widthOf(span: ColumnSpan): number {
   return span.end - span.start;
 }
 
-export function processHeaderLine(state: DashboardState, width: number, theme: Theme): string {
-  const spans = columnSpans(width);
-  const parts = COLUMNS.map((column, index) => {
+export function processHeaderLine(
+  state: DashboardState,
+  width: number,
+  theme: Theme,
+  columns: readonly Column[] = COLUMNS,
+): string {
+  const spans = columnSpans(width, columns);
+  const parts = columns.map((column, index) => {
     const span = spans[index];
     if (!span) return '';
     const sorted = column.key === state.order.key;
@@ -43,11 +48,12 @@ export function processBodyLines(
   width: number,
   theme: Theme,
   highlighted: ReadonlySet<number> = new Set(),
+  columns: readonly Column[] = COLUMNS,
 ): string[] {
-  const spans = columnSpans(width);
+  const spans = columnSpans(width, columns);
   const lines: string[] = [];
   for (const row of rows.slice(scrollTop, scrollTop + height)) {
-    const text = escapeTags(rowText(row, spans, COLUMNS));
+    const text = escapeTags(rowText(row, spans, columns));
     const pid = row.process.pid;
     lines.push(
       pid === selectedPid

@@ -186,3 +186,47 @@ describe('the core map (g)', () => {
     assert.match(text, /A solver 300/);
   });
 });
+
+describe('the scheduling columns (CORE, WAIT%)', () => {
+  const header = (state: DashboardState): string => screen(state).find((line) => line.includes('PID USER')) ?? '';
+
+  test('hidden by default, shown with e and hidden again; sort keys skip them while hidden', () => {
+    const state = busyState();
+    assert.doesNotMatch(header(state), /CORE|WAIT%/);
+    const shown = feed(state, key('e')).state;
+    assert.match(header(shown), /S CORE WAIT% +CTXSW COMMAND/);
+    assert.doesNotMatch(header(feed(shown, key('e')).state), /CORE/);
+    // From STATE, the next column is CTXSW while the scheduling ones are hidden.
+    let sorted = feed(state, ...Array.from({ length: 4 }, () => key('s'))).state;
+    assert.equal(sorted.order.key, 'state');
+    sorted = feed(sorted, key('s')).state;
+    assert.equal(sorted.order.key, 'ctxsw');
+  });
+
+  test('shown while the lab runs, unless hidden with e', () => {
+    const run = {
+      type: 'lab-changed' as const,
+      output: null,
+      result: null,
+      run: {
+        scenarioId: 'processes',
+        title: 'Processes',
+        kind: 'processes' as const,
+        workers: 2,
+        phase: 'running' as const,
+        startedAt: 1,
+        pids: [300],
+        hostName: null,
+        step: null,
+        ctxPerSecond: null,
+        elapsedSeconds: 1,
+        units: 0,
+        coresUsed: null,
+        workerStates: [],
+      },
+    };
+    const running = feed(busyState(), run).state;
+    assert.match(header(running), /CORE WAIT%/);
+    assert.doesNotMatch(header(feed(running, key('e')).state), /CORE/);
+  });
+});
