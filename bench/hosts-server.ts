@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MEMORY_FIELDS } from '../src/hosts/metric-names.js';
 
 /**
  * The bench's other hosts, in a process of their own so their CPU is not counted as paratop's:
@@ -42,16 +43,6 @@ const vector = (result: { metric: Record<string, string>; value: number }[]): st
 /** The four answers of one refresh, for `hosts` instances. */
 function answersFor(hosts: number): Record<'up' | 'busy' | 'memory' | 'load', string> {
   const instances = Array.from({ length: hosts }, (_, index) => `node${index}:9100`);
-  const memoryFields = [
-    'MemTotal',
-    'MemFree',
-    'MemAvailable',
-    'Buffers',
-    'Cached',
-    'SReclaimable',
-    'SwapTotal',
-    'SwapFree',
-  ];
   return {
     up: vector(instances.map((instance) => ({ metric: { __name__: 'up', instance, job: 'lab' }, value: 1 }))),
     busy: vector(
@@ -61,7 +52,7 @@ function answersFor(hosts: number): Record<'up' | 'busy' | 'memory' | 'load', st
     ),
     memory: vector(
       instances.flatMap((instance) =>
-        memoryFields.map((field) => ({
+        MEMORY_FIELDS.map((field) => ({
           metric: { __name__: `node_memory_${field}_bytes`, instance, job: 'lab' },
           value: 2 ** 34,
         })),

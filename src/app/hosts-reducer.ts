@@ -1,4 +1,4 @@
-import type { DashboardState, StatusMessage } from '../model/dashboard-state.js';
+import type { DashboardState } from '../model/dashboard-state.js';
 import type { HostSample } from '../model/host-sample.js';
 import {
   type HostsState,
@@ -12,12 +12,7 @@ import {
 import { layoutFor } from '../model/screen-layout.js';
 import { moveCursor, moveCursorTo, settleCursor } from '../model/selection.js';
 import type { Action } from './actions.js';
-
-const STATUS_MS = 5000;
-
-function say(state: DashboardState, text: string, tone: StatusMessage['tone'] = 'info'): DashboardState {
-  return { ...state, status: { text, tone, until: state.now + STATUS_MS } };
-}
+import { say } from './status-line.js';
 
 /** Rows of the host list on screen now (the summary and the compact map take the rest). */
 function listHeight(state: DashboardState, hosts: HostsState): number {

@@ -1,4 +1,4 @@
-import type { DashboardState, LabState, StatusMessage } from '../model/dashboard-state.js';
+import type { DashboardState, LabState } from '../model/dashboard-state.js';
 import { EMPTY_CURSOR } from '../model/selection.js';
 import { emptyCoreMap } from '../model/core-map.js';
 import {
@@ -12,18 +12,13 @@ import { LECTURE_MANY_THREADS, clampWorkers, workerLimit } from '../lab/worker-c
 import { cachesMeasuredBy } from '../model/memory-ladder.js';
 import type { Action } from './actions.js';
 import type { Effect } from './events.js';
+import { say } from './status-line.js';
 
 type LabAction = Extract<Action, { type: 'lab-start' | 'lab-stop' | 'lab-workers' | 'lab-toggle' | 'lab-page' }>;
 
 interface Step {
   state: DashboardState;
   effects: Effect[];
-}
-
-const STATUS_MS = 5000;
-
-function say(state: DashboardState, text: string, tone: StatusMessage['tone'] = 'info'): DashboardState {
-  return { ...state, status: { text, tone, until: state.now + STATUS_MS } };
 }
 
 function withLab(state: DashboardState, lab: Partial<LabState>): DashboardState {

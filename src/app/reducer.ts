@@ -1,12 +1,6 @@
 import { columnFor, columnSpans, neighbourColumn, type ColumnKey } from '../model/columns.js';
 import { processIds, tableColumns, threadRows } from '../model/dashboard-selectors.js';
-import type {
-  AffinityTarget,
-  DashboardState,
-  KillTarget,
-  StatusMessage,
-  ThreadPanel,
-} from '../model/dashboard-state.js';
+import type { AffinityTarget, DashboardState, KillTarget, ThreadPanel } from '../model/dashboard-state.js';
 import { appendEach } from '../model/history.js';
 import {
   type CursorMove,
@@ -28,6 +22,7 @@ import { applyHostsAction, hostsPolled, settleHosts } from './hosts-reducer.js';
 import { emptyCoreMap, type PlacedTask, withSlice } from '../model/core-map.js';
 import { applyLabAction, labChanged, labFailed } from './lab-reducer.js';
 import { EstimateError, describeEstimate, estimateFromLine } from '../lab/core-calculator.js';
+import { status } from './status-line.js';
 
 export interface Step {
   state: DashboardState;
@@ -38,13 +33,8 @@ export interface Step {
 export const HISTORY_CAPACITY = 120;
 /** The refresh intervals `+` and `-` step through, ms. */
 export const INTERVAL_STEPS = [250, 500, 1000, 2000, 3000, 5000, 10_000];
-const STATUS_MS = 5000;
 
 const same = (state: DashboardState): Step => ({ state, effects: [] });
-
-function status(now: number, text: string, tone: StatusMessage['tone'] = 'info'): StatusMessage {
-  return { text, tone, until: now + STATUS_MS };
-}
 
 function tableHeight(state: DashboardState): number {
   return layoutFor(state).tableBody.height;

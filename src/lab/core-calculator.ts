@@ -40,21 +40,9 @@ export function coresForDeadline(input: {
     );
   }
   const cores = Math.ceil(tasks / roundsThatFit);
-  const rounds = Math.ceil(tasks / cores);
-  const runtimeSeconds = rounds * taskSeconds;
-  const coreHours = (cores * runtimeSeconds) / 3600;
-  const price = input.pricePerCoreHour ?? null;
-  return {
-    tasks,
-    taskSeconds,
-    deadlineSeconds,
-    cores,
-    rounds,
-    runtimeSeconds,
-    coreHours,
-    pricePerCoreHour: price,
-    cost: price === null ? null : coreHours * price,
-  };
+  const plan = estimateForCores({ tasks, taskSeconds, cores, pricePerCoreHour: input.pricePerCoreHour });
+  // The deadline third, as before, so calc --json keeps its order.
+  return Object.assign({ tasks, taskSeconds, deadlineSeconds }, plan);
 }
 
 /**

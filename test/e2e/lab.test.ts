@@ -394,22 +394,24 @@ describe('the lab, page five: the grid on Dask and MPI', { timeout: 120_000 }, (
   let session: PtySession | undefined;
   afterEach(() => session?.dispose());
 
-  const toEnginePage = async (paratop: PtySession): Promise<void> => {
+  /** A tagged dashboard on the engines page, `key` pressed once the engine was found. */
+  const startEngine = async (key: '1' | '2', found: RegExp): Promise<{ paratop: PtySession; tag: string }> => {
+    const started = tagged({ cols: 140, rows: 45 });
+    session = started.paratop;
+    await started.paratop.waitFor(TABLE_HEADER);
     for (const page of [2, 3, 4, 5]) {
-      paratop.press('\t');
-      await paratop.waitFor(`LAB ${page}/5`);
+      started.paratop.press('\t');
+      await started.paratop.waitFor(`LAB ${page}/5`);
     }
+    await started.paratop.waitFor(found, 20_000);
+    started.paratop.press(key);
+    return started;
   };
 
   test('1 starts a local Dask cluster: scheduler and workers in the panel, highlighted; q leaves nothing', {
     skip: !hasEngine('distributed') && 'needs python3-distributed',
   }, async () => {
-    const { paratop, tag } = tagged({ cols: 140, rows: 45 });
-    session = paratop;
-    await paratop.waitFor(TABLE_HEADER);
-    await toEnginePage(paratop);
-    await paratop.waitFor(/Dask found/, 20_000);
-    paratop.press('1');
+    const { paratop, tag } = await startEngine('1', /Dask found/);
     const screen = await paratop.waitFor(/dask-worker-2/, 30_000);
     assert.match(screen, /dask-scheduler/);
     await paratop.waitFor(/dask: \d+ of 125 fits done/, 30_000);
@@ -422,12 +424,7 @@ describe('the lab, page five: the grid on Dask and MPI', { timeout: 120_000 }, (
     test(`${signal} to the dashboard while the Dask cluster runs: nothing of it is left`, {
       skip: !hasEngine('distributed') && 'needs python3-distributed',
     }, async () => {
-      const { paratop, tag } = tagged({ cols: 140, rows: 45 });
-      session = paratop;
-      await paratop.waitFor(TABLE_HEADER);
-      await toEnginePage(paratop);
-      await paratop.waitFor(/Dask found/, 20_000);
-      paratop.press('1');
+      const { paratop, tag } = await startEngine('1', /Dask found/);
       await paratop.waitFor(/dask: \d+ of 125 fits done/, 30_000);
       process.kill(paratop.pid, signal);
       await paratop.waitForExit(20_000);
@@ -438,12 +435,7 @@ describe('the lab, page five: the grid on Dask and MPI', { timeout: 120_000 }, (
   test('2 runs the grid on mpirun; q mid-run leaves nothing', {
     skip: !hasEngine('mpi4py') && 'needs openmpi-bin python3-mpi4py',
   }, async () => {
-    const { paratop, tag } = tagged({ cols: 140, rows: 45 });
-    session = paratop;
-    await paratop.waitFor(TABLE_HEADER);
-    await toEnginePage(paratop);
-    await paratop.waitFor(/MPI found/, 20_000);
-    paratop.press('2');
+    const { paratop, tag } = await startEngine('2', /MPI found/);
     await paratop.waitFor(/mpi-rank-2/, 30_000);
     await paratop.waitFor(/mpi: \d+ of 125 fits done/, 30_000);
     paratop.press('q');

@@ -1,4 +1,10 @@
-import { type MachineFacts, type ProcessSample, UNKNOWN_SCHEDULING } from '../../src/model/types.js';
+import {
+  type CpuTimes,
+  type MachineFacts,
+  type ProcessSample,
+  type SystemSample,
+  UNKNOWN_SCHEDULING,
+} from '../../src/model/types.js';
 import type { HostSample } from '../../src/model/host-sample.js';
 
 /** A process reading with dull defaults; tests set the fields they care about. */
@@ -65,5 +71,33 @@ export function hostSample(fields: Partial<HostSample> & { host: string }, busy:
     loadAverage: [0.5, 0.4, 0.3],
     processes: null,
     ...fields,
+  };
+}
+
+/** A reading with the kernel's own counters, as the exporter turns into node_exporter's series. */
+export function kernelSystemSample(coreTimes: (CpuTimes | undefined)[]): SystemSample {
+  return {
+    at: 1_800_000_000_000,
+    cores: null,
+    cpu: null,
+    memory: {
+      totalBytes: 8000,
+      usedBytes: 1000,
+      availableBytes: 6000,
+      freeBytes: 5000,
+      buffersBytes: 300,
+      cachedBytes: 1700,
+      swapTotalBytes: 4000,
+      swapUsedBytes: 1000,
+    },
+    loadAverage: [0.5, 0.25, 0.125],
+    uptimeSeconds: 100,
+    kernel: {
+      bootTimeSeconds: 1_799_999_900,
+      ticksPerSecond: 100,
+      coreTimes,
+      pageCacheBytes: 1500,
+      reclaimableSlabBytes: 200,
+    },
   };
 }

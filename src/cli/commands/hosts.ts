@@ -5,6 +5,7 @@ import { formatBytes, formatPercent } from '../../model/format.js';
 import type { HostSample } from '../../model/host-sample.js';
 import { toHostsRecord } from '../output/host-records.js';
 import { writeOut } from '../output/write-out.js';
+import { everyInterval } from './every-interval.js';
 
 export interface HostsRunOptions extends HostsChoice {
   intervalSeconds: number;
@@ -42,28 +43,15 @@ export async function runHostsSnapshot(options: HostsRunOptions & { format: 'jso
 
 /** A round every interval, one NDJSON line each, until Ctrl-C or `count` lines. */
 export async function runHostsWatch(options: HostsRunOptions & { count: number | null }): Promise<void> {
-  const interrupted = new AbortController();
-  const stop = (): void => interrupted.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   const poller = new HostPoller(hostSources(options), { intervalMs: options.intervalSeconds * 1000 });
   try {
     // The first round only primes the counters, as watch does for this machine.
     await poller.poll();
-    let next = performance.now();
-    for (let taken = 0; options.count === null || taken < options.count; taken += 1) {
-      next += options.intervalSeconds * 1000;
-      try {
-        await sleep(Math.max(0, next - performance.now()), undefined, { signal: interrupted.signal });
-      } catch {
-        break;
-      }
+    await everyInterval(options, async () => {
       const round = await poller.poll();
       await writeOut(`${JSON.stringify(toHostsRecord(round, options.intervalSeconds, options.limit))}\n`);
-    }
+    });
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
     await poller.stop();
   }
 }

@@ -5,33 +5,11 @@ import { expose } from '../../../src/export/exposition.js';
 import { countersFromSeries } from '../../../src/hosts/exporter-readers.js';
 import { isWantedMetric } from '../../../src/hosts/metric-names.js';
 import { parsePrometheusText } from '../../../src/hosts/prometheus-text.js';
-import type { SystemSample } from '../../../src/model/types.js';
-import { processSample } from '../../helpers/samples.js';
+import { kernelSystemSample, processSample } from '../../helpers/samples.js';
 
-const system: SystemSample = {
-  at: 1_800_000_000_000,
-  cores: null,
-  cpu: null,
-  memory: {
-    totalBytes: 8000,
-    usedBytes: 1000,
-    availableBytes: 6000,
-    freeBytes: 5000,
-    buffersBytes: 300,
-    cachedBytes: 1700,
-    swapTotalBytes: 4000,
-    swapUsedBytes: 1000,
-  },
-  loadAverage: [0.5, 0.25, 0.125],
-  uptimeSeconds: 100,
-  kernel: {
-    bootTimeSeconds: 1_799_999_900,
-    ticksPerSecond: 100,
-    coreTimes: [{ user: 150, nice: 1, system: 20, idle: 1000, iowait: 3, irq: 0, softirq: 2, steal: 5 }],
-    pageCacheBytes: 1500,
-    reclaimableSlabBytes: 200,
-  },
-};
+const system = kernelSystemSample([
+  { user: 150, nice: 1, system: 20, idle: 1000, iowait: 3, irq: 0, softirq: 2, steal: 5 },
+]);
 
 /** The two halves of issue 19 agree: what `paratop serve` writes, `--hosts` reads back unchanged. */
 test('what serve exports, the hosts reader reads: cores, memory, load, boot time, processes', async () => {

@@ -5,37 +5,13 @@ import { expose } from '../../../src/export/exposition.js';
 import type { MetricFamily, ScrapeFigures } from '../../../src/export/metric-family.js';
 import { exportedProcesses } from '../../../src/export/paratop-families.js';
 import type { RunSnapshot } from '../../../src/model/lab-types.js';
-import type { SystemSample } from '../../../src/model/types.js';
-import { processSample } from '../../helpers/samples.js';
+import { kernelSystemSample, processSample } from '../../helpers/samples.js';
 
-const system: SystemSample = {
-  at: 1_800_000_000_000,
-  cores: null,
-  cpu: null,
-  memory: {
-    totalBytes: 8000,
-    usedBytes: 1000,
-    availableBytes: 6000,
-    freeBytes: 5000,
-    buffersBytes: 300,
-    cachedBytes: 1700,
-    swapTotalBytes: 4000,
-    swapUsedBytes: 1000,
-  },
-  loadAverage: [0.5, 0.25, 0.125],
-  uptimeSeconds: 100,
-  kernel: {
-    bootTimeSeconds: 1_799_999_900,
-    ticksPerSecond: 100,
-    coreTimes: [
-      { user: 150, nice: 1, system: 20, idle: 1000, iowait: 3, irq: 0, softirq: 2, steal: 5 },
-      undefined,
-      { user: 10, nice: 0, system: 10, idle: 2000, iowait: 0, irq: 0, softirq: 0, steal: 0 },
-    ],
-    pageCacheBytes: 1500,
-    reclaimableSlabBytes: 200,
-  },
-};
+const system = kernelSystemSample([
+  { user: 150, nice: 1, system: 20, idle: 1000, iowait: 3, irq: 0, softirq: 2, steal: 5 },
+  undefined,
+  { user: 10, nice: 0, system: 10, idle: 2000, iowait: 0, irq: 0, softirq: 0, steal: 0 },
+]);
 
 const lab: RunSnapshot = {
   scenarioId: 'gil-threads',

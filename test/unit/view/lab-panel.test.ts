@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SCENARIOS } from '../../../src/lab/scenarios.js';
 import type { LabState } from '../../../src/model/dashboard-state.js';
+import type { RunSnapshot } from '../../../src/model/lab-types.js';
 import { emptyCoreMap, withSlice } from '../../../src/model/core-map.js';
 import { dashboardLayout } from '../../../src/model/screen-layout.js';
 import { labPanelLines } from '../../../src/view/lab-panel.js';
@@ -29,6 +30,25 @@ const lab = (fields: Partial<LabState>): LabState => ({
   ...fields,
 });
 
+/** A GIL-like run under way; tests set what they look at. */
+const gilRun = (fields: Partial<RunSnapshot>): RunSnapshot => ({
+  scenarioId: 'gil-threads',
+  title: 'Threads under a GIL-like lock',
+  kind: 'threads',
+  workers: 2,
+  phase: 'running',
+  startedAt: 0,
+  pids: [4000],
+  hostName: 'gil-worker-main',
+  step: null,
+  ctxPerSecond: null,
+  elapsedSeconds: 3,
+  units: 15000,
+  coresUsed: 1,
+  workerStates: [],
+  ...fields,
+});
+
 test('idle: every experiment of the page with its key, on one line each; Tab turns the page', () => {
   const first = labPanelLines(lab({}), 80, 12, plain);
   assert.equal(first.length, 1 + SCENARIOS.filter((scenario) => scenario.page === 1).length);
@@ -42,19 +62,7 @@ test('idle: every experiment of the page with its key, on one line each; Tab tur
 test('running: what to look for, the figures, the PID and each TID with its name; GIL simulation said plainly', () => {
   const lines = labPanelLines(
     lab({
-      run: {
-        scenarioId: 'gil-threads',
-        title: 'Threads under a GIL-like lock',
-        kind: 'threads',
-        workers: 2,
-        phase: 'running',
-        startedAt: 0,
-        pids: [4000],
-        hostName: 'gil-worker-main',
-        step: null,
-        ctxPerSecond: null,
-        elapsedSeconds: 3,
-        units: 15000,
+      run: gilRun({
         coresUsed: 1.01,
         workerStates: [
           { index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 7000, cpuSeconds: 1.5, cpu: 51, exit: null },
@@ -69,7 +77,7 @@ test('running: what to look for, the figures, the PID and each TID with its name
             exit: 'killed by SIGTERM',
           },
         ],
-      },
+      }),
     }),
     80,
     12,
@@ -88,24 +96,12 @@ test('running: what to look for, the figures, the PID and each TID with its name
 
 test('a small panel keeps the figures and drops the explanations first', () => {
   const running = lab({
-    run: {
-      scenarioId: 'gil-threads',
-      title: 'Threads under a GIL-like lock',
-      kind: 'threads',
+    run: gilRun({
       workers: 1,
-      phase: 'running',
-      startedAt: 0,
-      pids: [4000],
-      hostName: 'gil-worker-main',
-      step: null,
-      ctxPerSecond: null,
-      elapsedSeconds: 3,
-      units: 15000,
-      coresUsed: 1,
       workerStates: [
         { index: 1, pid: 4000, tid: 4010, name: 'gil-worker-1', units: 7000, cpuSeconds: 1.5, cpu: 51, exit: null },
       ],
-    },
+    }),
   });
   const shown = text(labPanelLines(running, 80, 6, plain));
   assert.match(shown, /cores busy/);
@@ -129,22 +125,11 @@ test('11 threads at 80x24 (a 7-line panel): the simulation notice and every TID 
     exit: null,
   }));
   const running = lab({
-    run: {
-      scenarioId: 'gil-threads',
-      title: 'Threads under a GIL-like lock',
-      kind: 'threads',
+    run: gilRun({
       workers: 11,
-      phase: 'running',
-      startedAt: 0,
-      pids: [4000],
-      hostName: 'gil-worker-main',
-      step: null,
       ctxPerSecond: 900,
-      elapsedSeconds: 3,
-      units: 15000,
-      coresUsed: 1,
       workerStates,
-    },
+    }),
   });
   const shown = text(labPanelLines(running, 80, 8, plain));
   assert.match(shown, /Simulates CPython's GIL/);
@@ -191,22 +176,10 @@ test('while a run goes on, the panel says what the core map sees of its threads,
     ]);
   const running = lab({
     map,
-    run: {
-      scenarioId: 'gil-threads',
-      title: 'Threads under a GIL-like lock',
-      kind: 'threads',
-      workers: 2,
-      phase: 'running',
-      startedAt: 0,
+    run: gilRun({
       pids: [1],
-      hostName: 'gil-worker-main',
-      step: null,
-      ctxPerSecond: null,
-      elapsedSeconds: 3,
       units: 100,
-      coresUsed: 1,
-      workerStates: [],
-    },
+    }),
   });
   assert.match(text(labPanelLines(running, 120, 14, plain)), /Seen: One at a time/);
   assert.doesNotMatch(text(labPanelLines({ ...running, map: null }, 120, 14, plain)), /Seen:/);

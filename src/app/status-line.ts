@@ -1,0 +1,14 @@
+import type { DashboardState, StatusMessage } from '../model/dashboard-state.js';
+
+/** How long a message stays on the bottom line. */
+const STATUS_MS = 5000;
+
+/** A message for the bottom line, shown from `now` for a few seconds. */
+export function status(now: number, text: string, tone: StatusMessage['tone'] = 'info'): StatusMessage {
+  return { text, tone, until: now + STATUS_MS };
+}
+
+/** The state with `text` on the bottom line. */
+export function say(state: DashboardState, text: string, tone: StatusMessage['tone'] = 'info'): DashboardState {
+  return { ...state, status: status(state.now, text, tone) };
+}
