@@ -8,6 +8,7 @@ import { type KeyLatency, measureKeyLatency } from './key-latency.js';
 import { labTarget, measureLabSpeedups, speedupScenarios } from './lab-speedup.js';
 import { type MemoryLadder, measureMemoryLadder } from './memory-ladder.js';
 import { type StartUp, measureStartUp } from './start-up.js';
+import { SPINNERS, type WaitCheck, measureWaitCheck } from './wait-check.js';
 import { formatBytes } from '../src/model/format.js';
 import { cacheSummary, cacheSourceSummary } from '../src/model/machine-summary.js';
 import { RESULTS_DIR } from './paths.js';
@@ -28,7 +29,7 @@ import {
 } from './self-cost.js';
 
 /**
- * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start,hosts,serve,fallback]
+ * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start,hosts,serve,fallback,wait]
  * Prints each table as it is measured and writes everything (figures, targets met or missed with
  * the measured values, and the printed tables) to bench/results/<date>.json; --quick and --only
  * runs go to <date>-quick.json, <date>-<sections>.json, so they never replace a full run's file.
@@ -374,6 +375,60 @@ async function accuracy(): Promise<Accuracy> {
   return result;
 }
 
+async function waitCheck(): Promise<WaitCheck> {
+  const result = await measureWaitCheck(quick ? 4 : 8);
+  const skipped = [
+    result.perfSkipped && `perf sched not used: ${result.perfSkipped}`,
+    result.schedstatSkipped && `/proc/schedstat not used: ${result.schedstatSkipped}`,
+  ].filter(Boolean);
+  table(
+    `WAIT% (paratop watch, per-task schedstat) against perf sched latency (scheduler tracepoints) over ` +
+      `${result.windowSeconds} s: ${SPINNERS} busy loops pinned to core ${result.core}, one mostly sleeping process` +
+      (result.coreWaitingTasks === null
+        ? ''
+        : `; /proc/schedstat says ${fixed(result.coreWaitingTasks)} tasks waited on core ${result.core} on average`) +
+      (skipped.length > 0 ? `. ${skipped.join('; ')}` : ''),
+    ['task', 'pid', 'paratop WAIT%', 'perf sched WAIT%', 'known load'],
+    result.tasks.map((task) => [
+      task.what,
+      task.pid,
+      fixed(task.paratopWaitPercent, 1),
+      fixed(task.perfWaitPercent, 1),
+      fixed(task.expectedWaitPercent, 0),
+    ]),
+  );
+  const differences = result.tasks.flatMap((task) =>
+    task.paratopWaitPercent !== null && task.perfWaitPercent !== null
+      ? [Math.abs(task.paratopWaitPercent - task.perfWaitPercent)]
+      : [],
+  );
+  if (!result.perfSkipped)
+    check(
+      'WAIT% vs perf sched latency, per task',
+      'within 5 points',
+      differences.length > 0 ? `max ${fixed(Math.max(...differences), 1)} points` : 'no task compared',
+      differences.length === result.tasks.length && Math.max(...differences) <= 5,
+    );
+  const spinners = result.tasks.filter((task) => task.what === 'spinner');
+  const spinnerWaits = spinners.map((task) => task.paratopWaitPercent ?? Number.NaN);
+  check(
+    `WAIT% of ${SPINNERS} loops on one core (known load ${fixed(spinners[0]?.expectedWaitPercent, 0)}%)`,
+    'each within 10 points',
+    spinnerWaits.map((wait) => fixed(wait, 1)).join(', '),
+    spinners.every((task) => Math.abs((task.paratopWaitPercent ?? Number.NaN) - task.expectedWaitPercent) <= 10),
+  );
+  if (result.coreWaitingTasks !== null) {
+    const paratopWaiting = spinnerWaits.reduce((sum, wait) => sum + wait / 100, 0);
+    check(
+      `tasks waiting on core ${result.core}: paratop's spinners vs /proc/schedstat`,
+      'within 0.3 (other tasks wait there too)',
+      `${fixed(paratopWaiting)} vs ${fixed(result.coreWaitingTasks)}`,
+      Math.abs(paratopWaiting - result.coreWaitingTasks) <= 0.3,
+    );
+  }
+  return result;
+}
+
 async function memoryLadder(): Promise<MemoryLadder> {
   const ladder = await measureMemoryLadder(quick ? 8 : 20);
   table(
@@ -583,10 +638,11 @@ const report: Record<string, unknown> = {
   quick,
   sections: only
     ? [...only]
-    : ['sampler', 'accuracy', 'keys', 'start', 'lab', 'memory', 'self', 'hosts', 'serve', 'fallback'],
+    : ['sampler', 'accuracy', 'wait', 'keys', 'start', 'lab', 'memory', 'self', 'hosts', 'serve', 'fallback'],
 };
 if (wanted('sampler')) report.sampler = await samplerSpeed();
 if (wanted('accuracy')) report.accuracy = await accuracy();
+if (wanted('wait')) report.waitCheck = await waitCheck();
 if (wanted('keys')) report.keyLatency = await keyLatency();
 if (wanted('start')) report.startUp = await startUp();
 if (wanted('lab')) report.lab = await lab();

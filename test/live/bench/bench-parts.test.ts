@@ -10,6 +10,7 @@ import { busyPercent, parseCoreTicks, parsePidTicks } from '../../../bench/proc-
 import { fixturesDir } from '../../helpers/fixtures.js';
 import { addUtime, generateProcTree } from '../../../bench/proc-tree.js';
 import { countSpawns } from '../../../bench/self-cost.js';
+import { measureWaitCheck, parseCoreRunDelays, parsePerfLatency, SPINNERS } from '../../../bench/wait-check.js';
 import { SCENARIOS, findScenario } from '../../../src/lab/scenarios.js';
 import { LinuxSampler } from '../../../src/sampler/linux/linux-sampler.js';
 
@@ -117,6 +118,41 @@ describe('bench: pure parts', () => {
       threads: 1,
       programs: { node: 1, sh: 1, ps: 1 },
     });
+  });
+
+  test('perf sched latency rows: delay is the average times the switches; other lines skipped', () => {
+    const text = [
+      ' -----------------------------------------------------------------',
+      '  Task                  |   Runtime ms  | Switches | Avg delay ms    | Max delay ms    |',
+      '  sh:5024               |    752.181 ms |      188 | avg:  11.935 ms | max:  15.968 ms | max start: 1.0 s',
+      '  a:b (odd):77          |      0.070 ms |        1 | avg:   0.000 ms | max:   0.000 ms | max start: 0.0 s',
+      '  TOTAL:                |   2999.600 ms |      750 |',
+    ].join('\n');
+    const rows = parsePerfLatency(text);
+    assert.deepEqual(
+      rows.map((row) => row.pid),
+      [5024, 77],
+    );
+    assert.ok(Math.abs((rows[0]?.delayMs ?? 0) - 11.935 * 188) < 1e-9);
+    assert.equal(rows[1]?.delayMs, 0);
+  });
+
+  test('/proc/schedstat: the run delay of each cpu line (field 8), domain lines skipped', () => {
+    const text = [
+      'version 15',
+      'timestamp 4295',
+      'cpu0 0 0 100 40 50 20 9000000000 1500000000 300',
+      'domain0 3 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35',
+      'cpu1 0 0 10 4 5 2 900 150 30',
+      'cpu2 0 0 10',
+    ].join('\n');
+    assert.deepEqual(
+      [...parseCoreRunDelays(text)],
+      [
+        [0, 1500000000],
+        [1, 150],
+      ],
+    );
   });
 
   test('a stat line with more utime keeps everything else', () => {
@@ -240,6 +276,18 @@ describe('bench parts', { skip: process.platform !== 'linux', timeout: 60_000 },
       assert.match(skipped[0]?.reason ?? '', /nonexistent/);
     },
   );
+
+  test('the WAIT% check reads every task it started and ends them; perf and /proc/schedstat say why not used', async () => {
+    const result = await measureWaitCheck(2);
+    assert.equal(result.tasks.length, SPINNERS + 1);
+    for (const task of result.tasks) {
+      assert.notEqual(task.paratopWaitPercent, null, `paratop read ${task.what} ${task.pid}`);
+      assert.equal(task.perfWaitPercent === null, result.perfSkipped !== null, `perf figure of ${task.pid}`);
+      assert.throws(() => process.kill(task.pid, 0), /ESRCH/, `${task.pid} ended`);
+    }
+    assert.equal(result.coreWaitingTasks === null, result.schedstatSkipped !== null);
+    if (result.schedstatSkipped) assert.match(result.schedstatSkipped, /CONFIG_SCHEDSTATS/);
+  });
 
   test('key latency times each press to a completed frame, timeouts counted', async () => {
     const result = await measureKeyLatency(5);
