@@ -18,7 +18,7 @@ export type DashboardEvent =
   | { type: 'wheel'; direction: 'up' | 'down' }
   /** The terminal's new size, and how far the help can scroll at it (the view measures that). */
   | { type: 'resize'; cols: number; rows: number; helpScrollLimit: number }
-  | { type: 'notice'; text: string; ok: boolean }
+  | { type: 'notice'; text: string; ok: boolean; seconds?: number }
   | { type: 'lab-changed'; run: RunSnapshot | null; result: RunResult | null; output: CommandOutput | null }
   | { type: 'lab-failed'; message: string }
   | { type: 'python-found'; python: PythonInfo }

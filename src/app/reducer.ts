@@ -540,7 +540,10 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
     case 'hosts-polled':
       return same(hostsPolled(current, event.hosts, event.at));
     case 'notice':
-      return same({ ...current, status: status(now, toPrintable(event.text), event.ok ? 'info' : 'error') });
+      return same({
+        ...current,
+        status: status(now, toPrintable(event.text), event.ok ? 'info' : 'error', event.seconds),
+      });
     case 'lab-changed': {
       const step = labChanged({ ...current, lab: { ...current.lab, output: event.output } }, event.run, event.result);
       return { state: settle(step.state), effects: step.effects };

@@ -4,7 +4,7 @@ import { LabEngine } from '../lab/lab-engine.js';
 import { python } from '../lab/python-runtime.js';
 import { engineLine, findEngine } from '../lab/engine-runtime.js';
 import { defaultWorkers } from '../lab/worker-counts.js';
-import type { DashboardSettings } from './dashboard-settings.js';
+import { type DashboardSettings, persistedSettings } from './dashboard-settings.js';
 import { initialState } from '../model/dashboard-state.js';
 import { readMachineFactsApart } from '../sampler/machine-facts-apart.js';
 import { withMeasuredCaches } from '../lab/memory-ladder-store.js';
@@ -22,6 +22,8 @@ import { createDashboardHosts } from './dashboard-hosts.js';
 
 /** The first real figures need two readings; this one comes sooner than a full interval. */
 const FIRST_TICK_MS = 500;
+/** A problem in the settings file stays on the bottom line longer than other messages: it is read once. */
+const SETTINGS_PROBLEM_SECONDS = 15;
 /** On q, a running experiment gets this long to stop in stages before paratop kills it and exits. */
 const QUIT_GRACE_MS = 4000;
 
@@ -42,6 +44,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   );
 
   const shutdown = installShutdown();
+  const settingsLabel = settings.settingsFile?.label ?? '';
   let runtime: DashboardRuntime | undefined;
   // The lab's default worker counts follow the cores paratop may use here (CPU set, cgroup quota).
   const limits = readCpuLimits();
@@ -72,17 +75,17 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
     onMouseDown: (x, y) => runtime?.dispatch({ type: 'mouse-down', x, y }),
     onWheel: (direction) => runtime?.dispatch({ type: 'wheel', direction }),
     onResize: (cols, rows) =>
-      runtime?.dispatch({ type: 'resize', cols, rows, helpScrollLimit: helpScrollLimit(cols, rows) }),
+      runtime?.dispatch({ type: 'resize', cols, rows, helpScrollLimit: helpScrollLimit(cols, rows, settingsLabel) }),
   });
   shutdown.onCleanUp(() => screen.destroy());
   const hosts = settings.hosts ? await createDashboardHosts(settings.hosts, settings) : null;
   if (hosts) shutdown.onCleanUp(() => hosts.stop());
 
-  const view = new DashboardView(screen, createTheme(colourWanted(process.env)));
+  const view = new DashboardView(screen, createTheme(settings.theme !== 'mono' && colourWanted(process.env)));
   const state = initialState({
     hosts: hosts && { label: hosts.label, slowMs: hosts.slowMs },
     size: { cols: Number(screen.width), rows: Number(screen.height) },
-    helpScrollLimit: helpScrollLimit(Number(screen.width), Number(screen.height)),
+    helpScrollLimit: helpScrollLimit(Number(screen.width), Number(screen.height), settingsLabel),
     intervalMs: Math.round(settings.intervalSeconds * 1000),
     processIntervalMs: Math.round(settings.processIntervalSeconds * 1000),
     readOnly: settings.readOnly,
@@ -93,6 +96,9 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
     order: settings.order,
     filter: settings.filter,
     tree: settings.tree,
+    hiddenColumns: settings.hiddenColumns,
+    schedulingColumns: settings.schedulingColumns,
+    settingsLabel,
     now: Date.now(),
     lab: {
       scenarios: SCENARIOS,
@@ -109,7 +115,15 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
         new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS)),
       ]);
     }
+    saveSettings();
     shutdown.exit(0);
+  };
+  // On q only, as htop writes htoprc: a signal or a crash leaves the file as it was.
+  const saveSettings = (): void => {
+    const current = runtime?.current;
+    const note = current && settings.settingsFile?.save(persistedSettings(current));
+    // Said after the terminal is restored, where it stays readable.
+    if (note) process.once('exit', () => process.stderr.write(`paratop: ${note}\n`));
   };
   // Dask and MPI show greyed, with the reason and what to install, where no Python has them.
   const findEngines = (): void => {
@@ -136,6 +150,11 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   runtime.dispatch({ type: 'system-sampled', sample: system, selfCpu: null });
   runtime.dispatch({ type: 'processes-sampled', processes });
   runtime.start(Math.min(FIRST_TICK_MS, state.intervalMs));
+  const [firstProblem, ...moreProblems] = settings.settingsFile?.problems ?? [];
+  if (firstProblem) {
+    const more = moreProblems.length > 0 ? ` (+${moreProblems.length} more: paratop info)` : '';
+    runtime.dispatch({ type: 'notice', ok: false, text: `${firstProblem}${more}`, seconds: SETTINGS_PROBLEM_SECONDS });
+  }
   // paratop run -- <command>: checked on the command line already; started once the screen is up.
   if (settings.command) runtime.dispatch({ type: 'lab-command', request: settings.command });
 

@@ -4,8 +4,13 @@ import type { DashboardState, StatusMessage } from '../model/dashboard-state.js'
 const STATUS_MS = 5000;
 
 /** A message for the bottom line, shown from `now` for a few seconds. */
-export function status(now: number, text: string, tone: StatusMessage['tone'] = 'info'): StatusMessage {
-  return { text, tone, until: now + STATUS_MS };
+export function status(
+  now: number,
+  text: string,
+  tone: StatusMessage['tone'] = 'info',
+  seconds = STATUS_MS / 1000,
+): StatusMessage {
+  return { text, tone, until: now + seconds * 1000 };
 }
 
 /** The state with `text` on the bottom line. */

@@ -35,9 +35,19 @@ import {
   parseWholeNumber,
 } from './option-parsers.js';
 import { readPackageVersion } from './package-info.js';
+import { type ConfigFile, configLabel, loadConfigFile } from './config-file.js';
+import {
+  type ConfigValues,
+  columnChoice,
+  problemLine,
+  readConfigValues,
+  saveChanges,
+  type ThemeName,
+  withConfigValues,
+} from './config-settings.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
-interface DashboardFlags extends HostsFlags {
+interface DashboardFlags extends HostsFlags, ConfigFlags {
   interval: number;
   processInterval: number;
   readOnly?: boolean;
@@ -49,6 +59,32 @@ interface DashboardFlags extends HostsFlags {
   webConfig?: WebConfig;
   exportProcesses: number;
   exportCmdline?: boolean;
+  /** From the settings file only. */
+  sortDescending?: boolean;
+  columns?: ColumnKey[];
+  theme?: ThemeName;
+}
+
+/** --config FILE, --no-config: on the program and on the commands that read the file. */
+interface ConfigFlags {
+  config?: string | false;
+}
+
+function addConfigOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--config <file>', 'settings file (default $XDG_CONFIG_HOME/paratop/config.toml)'))
+    .addOption(new Option('--no-config', 'ignore the settings file: defaults and options only'));
+}
+
+/** The settings file and what it sets; its problems go to stderr for headless commands. */
+function readSettingsFile(choice: string | false | undefined): {
+  file: ConfigFile;
+  values: ConfigValues;
+  problems: string[];
+} {
+  const file = loadConfigFile(choice);
+  const { values, problems } = readConfigValues(file);
+  return { file, values, problems: problems.map((problem) => problemLine(file, problem)) };
 }
 
 /** The exporter's options, shared by `serve` and the dashboard's --export. */
@@ -129,7 +165,29 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     .addOption(webConfigOption())
     .addOption(exportProcessesOption(withDefaults))
     .addOption(exportCmdlineOption());
-  return addHostsOptions(withExport);
+  return addConfigOptions(addHostsOptions(withExport));
+}
+
+/** The dashboard's settings: the file's, then the command line's over them. */
+function dashboardSettingsWithFile(flags: DashboardFlags, given: (flag: string) => boolean): DashboardSettings {
+  const { file, values, problems } = readSettingsFile(flags.config);
+  const merged = withConfigValues(flags, given, values);
+  const settings = dashboardSettings(merged);
+  const start = {
+    intervalSeconds: settings.intervalSeconds,
+    order: settings.order,
+    tree: settings.tree,
+    schedulingColumns: settings.schedulingColumns,
+    labVisible: settings.lab,
+  };
+  return {
+    ...settings,
+    settingsFile: {
+      label: configLabel(file),
+      problems,
+      save: (end) => saveChanges(file, start, end, values.columns),
+    },
+  };
 }
 
 function dashboardSettings(flags: DashboardFlags): DashboardSettings {
@@ -146,10 +204,12 @@ function dashboardSettings(flags: DashboardFlags): DashboardSettings {
     intervalSeconds: flags.interval,
     processIntervalSeconds: flags.processInterval,
     readOnly: flags.readOnly ?? false,
-    order: naturalOrder(flags.sort),
+    order: { key: flags.sort, descending: flags.sortDescending ?? naturalOrder(flags.sort).descending },
     filter: flags.filter,
     tree: flags.tree ?? false,
     lab: flags.lab,
+    ...columnChoice(flags.columns),
+    theme: flags.theme ?? 'default',
   };
 }
 
@@ -286,7 +346,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
         const known = program.commands.map((sub) => sub.name()).join(', ');
         throw new UsageError(`unknown command "${command}". Commands: ${known}.`);
       }
-      const settings = dashboardSettings(flags);
+      const settings = dashboardSettingsWithFile(flags, (flag) => program.getOptionValueSource(flag) === 'cli');
       checkTerminal();
       await runDashboardChecked(hooks, await createSampler(samplerChoice()), settings);
     });
@@ -306,7 +366,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)),
     };
     const command = await checkedCommand(args, own.shell ?? false);
-    const settings = dashboardSettings(flags as DashboardFlags);
+    const given = (flag: string): boolean =>
+      run.getOptionValueSource(flag) === 'cli' || program.getOptionValueSource(flag) === 'cli';
+    const settings = dashboardSettingsWithFile(flags as DashboardFlags, given);
     checkTerminal();
     await runDashboardChecked(hooks, await createSampler(samplerChoice()), { ...settings, command });
   });
@@ -403,15 +465,17 @@ export function buildProgram(hooks: ProgramHooks): Command {
     },
   );
 
-  program
+  const info = program
     .command('info')
-    .description('the machine: CPU model, cores, caches, memory')
+    .description('the machine: CPU model, cores, caches, memory; the settings file in use')
     .option('--json', 'print JSON')
-    .option('--measure', 'first time loads through working sets of growing size (memory-hierarchy, about 20 s)')
-    .action(async (flags: { json?: boolean; measure?: boolean }) => {
-      const { runInfo } = await import('./commands/info.js');
-      process.exitCode = await runInfo(await createSampler(samplerChoice()), flags);
-    });
+    .option('--measure', 'first time loads through working sets of growing size (memory-hierarchy, about 20 s)');
+  addConfigOptions(info).action(async (flags: { json?: boolean; measure?: boolean } & ConfigFlags) => {
+    const { file, problems } = readSettingsFile(flags.config ?? program.opts<ConfigFlags>().config);
+    const { runInfo } = await import('./commands/info.js');
+    const settings = { file: file.path, exists: file.exists, label: configLabel(file), problems };
+    process.exitCode = await runInfo(await createSampler(samplerChoice()), { ...flags, settings });
+  });
 
   const lab = program.command('lab').description('the parallel-programming lab, without a screen');
   lab
@@ -519,7 +583,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       await runCalc(flags);
     });
 
-  program
+  const serve = program
     .command('serve')
     .description(
       "serve the machine's figures to Prometheus at http://ADDRESS:PORT/metrics, without a screen " +
@@ -535,12 +599,19 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .addOption(webConfigOption())
     .addOption(exportProcessesOption())
-    .addOption(exportCmdlineOption())
-    .action(async (flags: ExportFlags & { listen: ListenAddress }) => {
-      const settings = exportSettings(flags.listen, flags);
+    .addOption(exportCmdlineOption());
+  addConfigOptions(serve).action(
+    async (flags: ExportFlags & ConfigFlags & { listen: ListenAddress; export?: ListenAddress }) => {
+      // The file's [export] stands in for what the command line leaves out, as on the dashboard.
+      const { values, problems } = readSettingsFile(flags.config ?? program.opts<ConfigFlags>().config);
+      for (const problem of problems) process.stderr.write(`paratop: ${problem}\n`);
+      const given = (flag: string): boolean => serve.getOptionValueSource(flag) === 'cli';
+      const merged = withConfigValues({ ...flags }, (flag) => given(flag === 'export' ? 'listen' : flag), values);
+      const settings = exportSettings(merged.export ?? flags.listen, merged);
       const { runServe } = await import('./commands/serve.js');
       await runServe(await createSampler(samplerChoice()), settings);
-    });
+    },
+  );
 
   return program;
 }

@@ -106,9 +106,12 @@ export function isColumnKey(text: string): text is ColumnKey {
 /** Where and how tasks were scheduled: shown on demand, and while the lab runs (they cost table width). */
 export const SCHEDULING_COLUMNS: readonly ColumnKey[] = ['core', 'wait'];
 
-/** The table's columns, with or without the scheduling ones. */
-export function shownColumns(scheduling: boolean): readonly Column[] {
-  return scheduling ? COLUMNS : COLUMNS.filter((column) => !SCHEDULING_COLUMNS.includes(column.key));
+/** The table's columns, with or without the scheduling ones, less those the settings hide. */
+export function shownColumns(scheduling: boolean, hidden: readonly ColumnKey[] = []): readonly Column[] {
+  if (scheduling && hidden.length === 0) return COLUMNS;
+  return COLUMNS.filter(
+    (column) => !hidden.includes(column.key) && (scheduling || !SCHEDULING_COLUMNS.includes(column.key)),
+  );
 }
 
 /** The column `step` places to the right (negative: left) of `key` among `keys`, wrapping round. */

@@ -10,6 +10,7 @@ import type {
   RunSnapshot,
   ScenarioInfo,
 } from './lab-types.js';
+import type { ColumnKey } from './columns.js';
 import type { SortOrder } from './process-table.js';
 import type { ListCursor } from './selection.js';
 import { EMPTY_CURSOR } from './selection.js';
@@ -140,6 +141,10 @@ export interface DashboardState {
   outputScroll: number;
   /** The CORE and WAIT% columns (e): shown, hidden, or null for "while the lab runs". */
   schedulingColumns: boolean | null;
+  /** Columns the settings file hides (never CORE or WAIT%, which follow schedulingColumns). */
+  hiddenColumns: readonly ColumnKey[];
+  /** The settings file in use, in words, for the help screen. */
+  settingsLabel: string;
   /** The core map (g): who ran on which core, slice by slice; null while it is closed. */
   coreMap: CoreMap | null;
   /** Other hosts (--hosts, --prometheus); null when paratop watches only this machine. */
@@ -169,15 +174,20 @@ export interface InitialSettings {
   lab: { scenarios: readonly ScenarioInfo[]; cores: number; workers: Record<string, number>; visible: boolean };
   /** Other hosts to show: where they come from (in words), and when a scrape counts as slow. */
   hosts?: { label: string; slowMs: number } | null;
+  hiddenColumns?: readonly ColumnKey[];
+  schedulingColumns?: boolean | null;
+  settingsLabel?: string;
 }
 
 export function initialState(settings: InitialSettings): DashboardState {
-  const { hosts, ...rest } = settings;
+  const { hosts, hiddenColumns, schedulingColumns, settingsLabel, ...rest } = settings;
   return {
     ...rest,
     hosts: hosts ? initialHostsState(hosts.label, hosts.slowMs) : null,
     coreMap: null,
-    schedulingColumns: null,
+    schedulingColumns: schedulingColumns ?? null,
+    hiddenColumns: hiddenColumns ?? [],
+    settingsLabel: settingsLabel ?? 'none',
     lab: {
       ...rest.lab,
       focusId: null,

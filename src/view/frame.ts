@@ -197,7 +197,7 @@ export class FrameComposer {
     }
     if (mode.kind === 'help') {
       const box = helpBox(state.size.cols, state.size.rows);
-      const lines = helpLines(box.textWidth, box.textHeight, mode.scroll, this.theme);
+      const lines = helpLines(box.textWidth, box.textHeight, mode.scroll, this.theme, state.settingsLabel);
       return { kind: 'help', label: ' Help ', width: box.width, height: Math.min(box.height, lines.length + 2), lines };
     }
     return null;

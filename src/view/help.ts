@@ -77,7 +77,7 @@ interface HelpLine {
 const KEY_WIDTH = Math.max(...KEY_HELP.map(([keys]) => keys.length)) + 2;
 
 /** The whole help text at a width, each key's description wrapped under its own column. */
-function helpText(width: number): HelpLine[] {
+function helpText(width: number, settingsLabel: string): HelpLine[] {
   const across = (text: string, role?: HelpLine['role']): HelpLine[] =>
     (text ? wrapText(text, width) : ['']).map((part) => ({ key: null, text: part, ...(role ? { role } : {}) }));
   return [
@@ -91,20 +91,21 @@ function helpText(width: number): HelpLine[] {
     ),
     ...across(''),
     ...NOTES.flatMap((note) => across(note)),
+    ...(settingsLabel ? across(`Settings: ${settingsLabel}`) : []),
     ...across(''),
     ...across(KNUTH, 'dim'),
   ];
 }
 
 /** The furthest the help can scroll in a terminal of this size: what the reducer clamps to. */
-export function helpScrollLimit(cols: number, rows: number): number {
+export function helpScrollLimit(cols: number, rows: number, settingsLabel = ''): number {
   const box = helpBox(cols, rows);
-  return Math.max(0, helpText(box.textWidth).length - (box.textHeight - 1));
+  return Math.max(0, helpText(box.textWidth, settingsLabel).length - (box.textHeight - 1));
 }
 
 /** The help screen from line `scroll`, and a last line that says how to scroll or close it. */
-export function helpLines(width: number, height: number, scroll: number, theme: Theme): string[] {
-  const all = helpText(width);
+export function helpLines(width: number, height: number, scroll: number, theme: Theme, settingsLabel = ''): string[] {
+  const all = helpText(width, settingsLabel);
   const room = Math.max(1, height - 1);
   const top = Math.max(0, Math.min(scroll, all.length - room));
   const shown = all.slice(top, top + room).map((line) => {

@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
@@ -17,6 +20,19 @@ export interface SessionOptions {
   thenStty?: boolean;
   /** Words put before node (e.g. setpriv ... to run paratop as another user). */
   wrap?: string[];
+}
+
+let sessions = 0;
+
+/**
+ * A settings folder of its own for each session, not created: paratop starts on defaults, and a
+ * session that saves its settings never changes the user's file or another test's.
+ */
+function freshConfigHome(): string {
+  sessions += 1;
+  const folder = join(tmpdir(), `paratop-test-config-${process.pid}-${sessions}`);
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  return folder;
 }
 
 export interface ExitStatus {
@@ -58,7 +74,13 @@ export class PtySession {
       cols,
       rows,
       cwd: process.cwd(),
-      env: { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...options.env } as Record<string, string>,
+      env: {
+        ...process.env,
+        TERM: 'xterm-256color',
+        LANG: 'C.UTF-8',
+        XDG_CONFIG_HOME: freshConfigHome(),
+        ...options.env,
+      } as Record<string, string>,
     });
     this.process.onData((data) => {
       this.output += data;

@@ -12,7 +12,18 @@ import { writeOut } from '../output/write-out.js';
 /** The ladder `info --measure` runs, and what it is: the memory-hierarchy experiment, headless. */
 const LADDER_ID = 'memory-hierarchy';
 
-export async function runInfo(sampler: Sampler, options: { json?: boolean; measure?: boolean }): Promise<number> {
+/** The settings file in use and what is wrong in it, as `info` reports them. */
+export interface SettingsReport {
+  file: string | null;
+  exists: boolean;
+  label: string;
+  problems: string[];
+}
+
+export async function runInfo(
+  sampler: Sampler,
+  options: { json?: boolean; measure?: boolean; settings: SettingsReport },
+): Promise<number> {
   // The cores paratop may use (CPU set, cgroup quota): what its defaults assume, as the container sees it.
   const limits = readCpuLimits();
   const facts = { ...(await readMachineFacts()), limits };
@@ -41,7 +52,8 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
       effective: limits.effective,
     };
     const { limits: _, ...plain } = facts;
-    const json = { ...plain, caches, cpuLimits, latency, sampler: sampler.kind };
+    const { label: _label, ...settings } = options.settings;
+    const json = { ...plain, caches, cpuLimits, latency, sampler: sampler.kind, settings };
     await writeOut(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
@@ -52,6 +64,8 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
       `${ladderSummary(latency.steps).replace(/\.$/, '')} (measured ` +
         `${latency.takenAt.slice(0, 16).replace('T', ' ')} UTC)`,
     ]);
-  await writeOut(lines.map(([label, value]) => `${label.padEnd(8)}${value}\n`).join(''));
+  lines.push(['Config', options.settings.label]);
+  const problems = options.settings.problems.map((problem) => `        ${problem}\n`).join('');
+  await writeOut(lines.map(([label, value]) => `${label.padEnd(8)}${value}\n`).join('') + problems);
   return 0;
 }

@@ -277,7 +277,7 @@ describe('bench parts', { skip: process.platform !== 'linux', timeout: 60_000 },
     },
   );
 
-  test('the WAIT% check reads every task it started and ends them; perf and /proc/schedstat say why not used', async () => {
+  test('the WAIT% check reads every task it started and ends them; perf and schedstat say why unused', async () => {
     const result = await measureWaitCheck(2);
     assert.equal(result.tasks.length, SPINNERS + 1);
     for (const task of result.tasks) {
