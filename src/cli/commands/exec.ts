@@ -3,7 +3,11 @@ import type { CommandRequest } from '../../lab/command-line.js';
 import { LabEngine } from '../../lab/lab-engine.js';
 import type { RunResult } from '../../model/lab-types.js';
 import { tableText } from '../../model/result-table.js';
+import { startProgress } from '../output/progress.js';
 import { writeOut } from '../output/write-out.js';
+
+/** How often the progress line on stderr is redrawn. */
+const PROGRESS_MS = 250;
 
 export interface ExecFlags {
   json?: boolean;
@@ -39,9 +43,25 @@ export async function runLabExec(request: CommandRequest, flags: ExecFlags, core
   const interrupt = (): void => interrupted.abort();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, interrupt);
+  // Until the command says something: after that the line would come between its lines.
+  const progress = await startProgress();
+  const what = request.display;
+  const tick = setInterval(() => {
+    const run = engine.snapshot();
+    const count = run?.pids.length ?? 0;
+    const processes = count > 0 ? `${count} process${count === 1 ? '' : 'es'}` : 'starting';
+    if (run) progress.show({ what, step: processes, elapsedSeconds: run.elapsedSeconds, leftSeconds: null });
+  }, PROGRESS_MS);
+  const quiet = (): void => {
+    clearInterval(tick);
+    progress.stop();
+  };
   try {
     await engine.startCommand(request, {
-      onOutput: (stream, text) => (stream === 'out' && !flags.json ? process.stdout : process.stderr).write(text),
+      onOutput: (stream, text) => {
+        quiet();
+        (stream === 'out' && !flags.json ? process.stdout : process.stderr).write(text);
+      },
     });
     // A Ctrl-C while the command was starting counts too.
     const stopped = interrupted.signal.aborted
@@ -57,6 +77,7 @@ export async function runLabExec(request: CommandRequest, flags: ExecFlags, core
     );
     return exitCodeOf(result.exit);
   } finally {
+    quiet();
     engine.killNow();
     for (const signal of signals) process.off(signal, interrupt);
   }

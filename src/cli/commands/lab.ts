@@ -8,7 +8,9 @@ import { defaultWorkers, workerCountProblem, workerLimit } from '../../lab/worke
 import { formatRate } from '../../model/format.js';
 import type { GridEngine, RunResult } from '../../model/lab-types.js';
 import { tableText } from '../../model/result-table.js';
+import { secondsLeft } from '../../model/progress-line.js';
 import { csvLine } from '../output/csv.js';
+import { startProgress } from '../output/progress.js';
 import { writeOut } from '../output/write-out.js';
 import { UsageError } from '../usage-error.js';
 
@@ -98,6 +100,8 @@ const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
 
 /** How long to let an experiment that runs until stopped run, when --seconds is not given. */
 const DEFAULT_RUN_SECONDS = 5;
+/** How often the progress line on stderr is redrawn. */
+const PROGRESS_MS = 250;
 
 function resultText(result: RunResult): string {
   const lines = [`${result.title} (${result.scenarioId}): ${result.summary}`];
@@ -181,6 +185,18 @@ export async function runHeadless(
   const interrupt = (): void => interrupted.abort();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, interrupt);
+  const progress = await startProgress();
+  const planned = scenario.finite ? null : seconds;
+  const tick = setInterval(() => {
+    const run = engine.snapshot();
+    if (run)
+      progress.show({
+        what: run.title,
+        step: run.step,
+        elapsedSeconds: run.elapsedSeconds,
+        leftSeconds: secondsLeft(run.elapsedSeconds, run.step, planned),
+      });
+  }, PROGRESS_MS);
   try {
     await engine.start(scenario.id, options);
     const stopped = new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve));
@@ -190,6 +206,8 @@ export async function runHeadless(
     if (!result) throw new Error('the run left no result');
     return result;
   } finally {
+    clearInterval(tick);
+    progress.stop();
     engine.killNow();
     for (const signal of signals) process.off(signal, interrupt);
   }
