@@ -12,7 +12,7 @@ describe('progress of long headless work, on stderr at a terminal only', { timeo
   afterEach(() => session?.dispose());
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  test('lab run at a terminal: the step, time so far and left on one line; the JSON on stdout stays clean', async () => {
+  test('lab run at a terminal: step, time so far and left on one line; JSON on stdout stays clean', async () => {
     const json = join(folder, 'run.json');
     // stdout to a file, stderr to the terminal: as `paratop lab run ... --json > run.json` typed at a shell.
     session = new PtySession({
