@@ -22,7 +22,7 @@ export interface SettingsFile {
   /** One line per problem, "FILE:LINE: KEY: what is wrong". */
   problems: string[];
   /** Writes back what changed since the start; a note when the file is left as it was. */
-  save(end: PersistedSettings): string | null;
+  save(end: PersistedSettings): Promise<string | null>;
 }
 
 /** How the dashboard starts, from the command line and the settings file. */

@@ -115,13 +115,13 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
         new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS)),
       ]);
     }
-    saveSettings();
+    await saveSettings();
     shutdown.exit(0);
   };
   // On q only, as htop writes htoprc: a signal or a crash leaves the file as it was.
-  const saveSettings = (): void => {
+  const saveSettings = async (): Promise<void> => {
     const current = runtime?.current;
-    const note = current && settings.settingsFile?.save(persistedSettings(current));
+    const note = current && (await settings.settingsFile?.save(persistedSettings(current)).catch(String));
     // Said after the terminal is restored, where it stays readable.
     if (note) process.once('exit', () => process.stderr.write(`paratop: ${note}\n`));
   };

@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { parse, patch } from '@decimalturn/toml-patch';
 import { tomlKeyLines } from './toml-key-lines.js';
 import { UsageError } from './usage-error.js';
 
@@ -26,6 +25,9 @@ export interface ConfigFile {
   problems: ConfigProblem[];
   keyLines: Map<string, number>;
 }
+
+/** Loaded only when there is a file to read or write: most runs of paratop have none. */
+const toml = () => import('@decimalturn/toml-patch');
 
 /** A settings file is a page of text; a bigger one is a wrong path. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -82,7 +84,10 @@ function syntaxProblem(error: unknown): ConfigProblem {
  * the default one may be missing. A file that cannot be read or parsed is never fatal: its problem
  * is kept and every setting takes its default.
  */
-export function loadConfigFile(choice: string | false | undefined, env: NodeJS.ProcessEnv = process.env): ConfigFile {
+export async function loadConfigFile(
+  choice: string | false | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConfigFile> {
   if (choice === false) return empty(null, '--no-config');
   const path = choice ?? defaultConfigPath(env);
   const chosenBy = choice === undefined ? 'default' : '--config';
@@ -108,6 +113,7 @@ export function loadConfigFile(choice: string | false | undefined, env: NodeJS.P
     };
   }
   const keyLines = tomlKeyLines(text);
+  const { parse } = await toml();
   try {
     const data = parse(text) as Record<string, unknown>;
     return { path, chosenBy, exists: true, text, data, problems: [], keyLines };
@@ -140,7 +146,10 @@ function withChanges(data: Record<string, unknown>, changes: ReadonlyMap<string,
  * sibling file and renames it over the real one (through a symlink, to its target), so a crash
  * never leaves half a file. Returns a note when the file is left as it was, or null when written.
  */
-export function writeConfigChanges(file: ConfigFile, changes: ReadonlyMap<string, unknown>): string | null {
+export async function writeConfigChanges(
+  file: ConfigFile,
+  changes: ReadonlyMap<string, unknown>,
+): Promise<string | null> {
   if (!file.path || changes.size === 0) return null;
   const keep = (why: string): string => `settings not saved to ${file.path}: ${why}; it is left as it was.`;
   if (!file.data) {
@@ -149,6 +158,7 @@ export function writeConfigChanges(file: ConfigFile, changes: ReadonlyMap<string
       problem?.line ? `line ${problem.line} is not valid TOML` : (problem?.message ?? 'it is not valid TOML'),
     );
   }
+  const { patch } = await toml();
   let text: string;
   try {
     text = file.exists

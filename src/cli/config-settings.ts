@@ -275,6 +275,6 @@ export function saveChanges(
   start: PersistedSettings,
   end: PersistedSettings,
   columns: readonly ColumnKey[] | undefined,
-): string | null {
+): Promise<string | null> {
   return writeConfigChanges(file, configChanges(start, end, columns));
 }

@@ -77,12 +77,12 @@ function addConfigOptions(command: Command): Command {
 }
 
 /** The settings file and what it sets; its problems go to stderr for headless commands. */
-function readSettingsFile(choice: string | false | undefined): {
+async function readSettingsFile(choice: string | false | undefined): Promise<{
   file: ConfigFile;
   values: ConfigValues;
   problems: string[];
-} {
-  const file = loadConfigFile(choice);
+}> {
+  const file = await loadConfigFile(choice);
   const { values, problems } = readConfigValues(file);
   return { file, values, problems: problems.map((problem) => problemLine(file, problem)) };
 }
@@ -169,8 +169,11 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
 }
 
 /** The dashboard's settings: the file's, then the command line's over them. */
-function dashboardSettingsWithFile(flags: DashboardFlags, given: (flag: string) => boolean): DashboardSettings {
-  const { file, values, problems } = readSettingsFile(flags.config);
+async function dashboardSettingsWithFile(
+  flags: DashboardFlags,
+  given: (flag: string) => boolean,
+): Promise<DashboardSettings> {
+  const { file, values, problems } = await readSettingsFile(flags.config);
   const merged = withConfigValues(flags, given, values);
   const settings = dashboardSettings(merged);
   const start = {
@@ -346,7 +349,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
         const known = program.commands.map((sub) => sub.name()).join(', ');
         throw new UsageError(`unknown command "${command}". Commands: ${known}.`);
       }
-      const settings = dashboardSettingsWithFile(flags, (flag) => program.getOptionValueSource(flag) === 'cli');
+      const settings = await dashboardSettingsWithFile(flags, (flag) => program.getOptionValueSource(flag) === 'cli');
       checkTerminal();
       await runDashboardChecked(hooks, await createSampler(samplerChoice()), settings);
     });
@@ -368,7 +371,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     const command = await checkedCommand(args, own.shell ?? false);
     const given = (flag: string): boolean =>
       run.getOptionValueSource(flag) === 'cli' || program.getOptionValueSource(flag) === 'cli';
-    const settings = dashboardSettingsWithFile(flags as DashboardFlags, given);
+    const settings = await dashboardSettingsWithFile(flags as DashboardFlags, given);
     checkTerminal();
     await runDashboardChecked(hooks, await createSampler(samplerChoice()), { ...settings, command });
   });
@@ -471,7 +474,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--json', 'print JSON')
     .option('--measure', 'first time loads through working sets of growing size (memory-hierarchy, about 20 s)');
   addConfigOptions(info).action(async (flags: { json?: boolean; measure?: boolean } & ConfigFlags) => {
-    const { file, problems } = readSettingsFile(flags.config ?? program.opts<ConfigFlags>().config);
+    const { file, problems } = await readSettingsFile(flags.config ?? program.opts<ConfigFlags>().config);
     const { runInfo } = await import('./commands/info.js');
     const settings = { file: file.path, exists: file.exists, label: configLabel(file), problems };
     process.exitCode = await runInfo(await createSampler(samplerChoice()), { ...flags, settings });
@@ -603,7 +606,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
   addConfigOptions(serve).action(
     async (flags: ExportFlags & ConfigFlags & { listen: ListenAddress; export?: ListenAddress }) => {
       // The file's [export] stands in for what the command line leaves out, as on the dashboard.
-      const { values, problems } = readSettingsFile(flags.config ?? program.opts<ConfigFlags>().config);
+      const { values, problems } = await readSettingsFile(flags.config ?? program.opts<ConfigFlags>().config);
       for (const problem of problems) process.stderr.write(`paratop: ${problem}\n`);
       const given = (flag: string): boolean => serve.getOptionValueSource(flag) === 'cli';
       const merged = withConfigValues({ ...flags }, (flag) => given(flag === 'export' ? 'listen' : flag), values);

@@ -33,8 +33,8 @@ function fileWith(text: string): string {
   writeFileSync(path, text);
   return path;
 }
-const read = (text: string) => {
-  const file = loadConfigFile(fileWith(text));
+const read = async (text: string) => {
+  const file = await loadConfigFile(fileWith(text));
   const { values, problems } = readConfigValues(file);
   return { file, values, problems, lines: problems.map((problem) => problemLine(file, problem)) };
 };
@@ -47,48 +47,45 @@ sort = "mem"     # memory first
 my_own_key = 1
 `;
 
-describe('the settings file: where it is and reading it', () => {
-  test('$XDG_CONFIG_HOME/paratop/config.toml, ~/.config when unset or relative', () => {
+describe('the settings file: where it is and reading it', async () => {
+  test('$XDG_CONFIG_HOME/paratop/config.toml, ~/.config when unset or relative', async () => {
     assert.equal(defaultConfigPath({ XDG_CONFIG_HOME: '/x/cfg' }, '/home/u'), '/x/cfg/paratop/config.toml');
     assert.equal(defaultConfigPath({}, '/home/u'), '/home/u/.config/paratop/config.toml');
     assert.equal(defaultConfigPath({ XDG_CONFIG_HOME: 'rel' }, '/home/u'), '/home/u/.config/paratop/config.toml');
   });
 
-  test('a missing default file is fine; a missing --config file is a usage mistake; --no-config reads none', () => {
-    const missing = loadConfigFile(undefined, { XDG_CONFIG_HOME: join(folder, 'none') });
+  test('a missing default file is fine; a missing --config file is a usage mistake; --no-config reads none', async () => {
+    const missing = await loadConfigFile(undefined, { XDG_CONFIG_HOME: join(folder, 'none') });
     assert.equal(missing.exists, false);
     assert.deepEqual(missing.problems, []);
     assert.deepEqual(missing.data, {});
-    assert.throws(
-      () => loadConfigFile(join(folder, 'typo.toml')),
-      (error: unknown) => {
-        assert.ok(error instanceof UsageError);
-        assert.match(error.message, /--config .*typo\.toml: there is no such file\. It must be a TOML settings file/);
-        return true;
-      },
-    );
-    const none = loadConfigFile(false);
+    await assert.rejects(loadConfigFile(join(folder, 'typo.toml')), (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.match(error.message, /--config .*typo\.toml: there is no such file\. It must be a TOML settings file/);
+      return true;
+    });
+    const none = await loadConfigFile(false);
     assert.equal(none.path, null);
     assert.equal(none.chosenBy, '--no-config');
   });
 
-  test('a default path that cannot be read is a problem, never fatal', () => {
+  test('a default path that cannot be read is a problem, never fatal', async () => {
     const home = join(folder, 'dir-home');
     mkdirSync(join(home, 'paratop', 'config.toml'), { recursive: true });
-    const file = loadConfigFile(undefined, { XDG_CONFIG_HOME: home });
+    const file = await loadConfigFile(undefined, { XDG_CONFIG_HOME: home });
     assert.equal(file.data, null);
     assert.match(problemLine(file, file.problems[0]!), /config\.toml: cannot read it: it is a folder/);
   });
 
-  test('a syntax error names its line, and every setting takes its default', () => {
-    const { file, values, lines } = read('[dashboard]\nsort = "cpu"\ntree = = true\n');
+  test('a syntax error names its line, and every setting takes its default', async () => {
+    const { file, values, lines } = await read('[dashboard]\nsort = "cpu"\ntree = = true\n');
     assert.equal(file.data, null);
     assert.deepEqual(values, {});
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /config-\d+\.toml:3: not valid TOML: /);
   });
 
-  test('the line of each key, in tables, quoted and dotted', () => {
+  test('the line of each key, in tables, quoted and dotted', async () => {
     const lines = tomlKeyLines('top = 1\n[dashboard]\n"sort" = "cpu"\n\n  tree=true\n[ hosts ]\na.b = 2\n');
     assert.equal(lines.get('top'), 1);
     assert.equal(lines.get('dashboard'), 2);
@@ -98,9 +95,9 @@ describe('the settings file: where it is and reading it', () => {
   });
 });
 
-describe('the settings file: values, checked as their flags are', () => {
-  test('good values become the flags they stand for', () => {
-    const { values, problems } = read(`
+describe('the settings file: values, checked as their flags are', async () => {
+  test('good values become the flags they stand for', async () => {
+    const { values, problems } = await read(`
 [dashboard]
 interval = 2
 process_interval = 4.5
@@ -138,8 +135,8 @@ cmdline = true
     assert.equal(values.exportCmdline, true);
   });
 
-  test('each wrong value is one line naming the file, the line, the key and what is accepted', () => {
-    const { values, lines } = read(`[dashboard]
+  test('each wrong value is one line naming the file, the line, the key and what is accepted', async () => {
+    const { values, lines } = await read(`[dashboard]
 interval = 0.01
 sort = "speed"
 tree = "yes"
@@ -167,14 +164,24 @@ x = 1
     assert.equal(lines.length, 9);
   });
 
-  test('a relative hosts file is read beside the settings file', () => {
+  test('a path under the home folder is shown from ~', async () => {
+    const file = { ...(await loadConfigFile(false)), path: '/home/ada/.config/paratop/config.toml' };
+    const line = problemLine(
+      file,
+      { line: 4, key: 'dashboard.tree', value: '"yes"', message: 'it must be true' },
+      '/home/ada',
+    );
+    assert.equal(line, '~/.config/paratop/config.toml:4: dashboard.tree = "yes": it must be true');
+  });
+
+  test('a relative hosts file is read beside the settings file', async () => {
     writeFileSync(join(folder, 'lab-hosts'), 'node1:9100 first\n# a comment\nnode2:9100\n');
-    const { values, problems } = read('[hosts]\nfile = "lab-hosts"\n');
+    const { values, problems } = await read('[hosts]\nfile = "lab-hosts"\n');
     assert.deepEqual(problems, []);
     assert.equal(values.hostsFile?.length, 2);
   });
 
-  test('the command line wins flag by flag; any host option replaces the file’s hosts; --sort drops its order', () => {
+  test('the command line wins flag by flag; any host option replaces the file’s hosts; --sort drops its order', async () => {
     const values = {
       interval: 5,
       sort: 'mem' as const,
@@ -199,7 +206,7 @@ x = 1
     assert.equal(mixed.prometheusSelector, undefined);
   });
 
-  test('columns: the others hidden; CORE or WAIT% listed means always shown, else while the lab runs', () => {
+  test('columns: the others hidden; CORE or WAIT% listed means always shown, else while the lab runs', async () => {
     assert.deepEqual(columnChoice(undefined), { hiddenColumns: [], schedulingColumns: null });
     assert.deepEqual(columnChoice(['pid', 'cpu', 'command']), {
       hiddenColumns: ['user', 'mem', 'rss', 'threads', 'state', 'ctxsw'],
@@ -217,8 +224,8 @@ const START: PersistedSettings = {
   labVisible: true,
 };
 
-describe('the settings file: what the user changed with keys, written back', () => {
-  test('only what changed is written: sort with its order, tree, interval, panel, columns', () => {
+describe('the settings file: what the user changed with keys, written back', async () => {
+  test('only what changed is written: sort with its order, tree, interval, panel, columns', async () => {
     assert.equal(configChanges(START, START, undefined).size, 0);
     const changes = configChanges(
       START,
@@ -247,10 +254,10 @@ describe('the settings file: what the user changed with keys, written back', () 
     assert.deepEqual(hidden.get('dashboard.columns'), ['pid', 'command']);
   });
 
-  test("the user's comments, order and own keys are kept", () => {
+  test("the user's comments, order and own keys are kept", async () => {
     const path = fileWith(COMMENTED);
-    const note = writeConfigChanges(
-      loadConfigFile(path),
+    const note = await writeConfigChanges(
+      await loadConfigFile(path),
       new Map<string, unknown>([
         ['dashboard.sort', 'pid'],
         ['dashboard.tree', true],
@@ -262,43 +269,43 @@ describe('the settings file: what the user changed with keys, written back', () 
     assert.match(text, /sort = "pid" +# memory first\n/);
     assert.match(text, /my_own_key = 1\n/);
     assert.match(text, /tree = true/);
-    assert.deepEqual(readConfigValues(loadConfigFile(path)).values.tree, true);
+    assert.deepEqual(readConfigValues(await loadConfigFile(path)).values.tree, true);
   });
 
-  test('a missing file is made, folder and all, with a header saying what it is', () => {
+  test('a missing file is made, folder and all, with a header saying what it is', async () => {
     const home = join(folder, 'new-home');
-    const file = loadConfigFile(undefined, { XDG_CONFIG_HOME: home });
-    assert.equal(writeConfigChanges(file, new Map([['dashboard.tree', true]])), null);
+    const file = await loadConfigFile(undefined, { XDG_CONFIG_HOME: home });
+    assert.equal(await writeConfigChanges(file, new Map([['dashboard.tree', true]])), null);
     const text = readFileSync(join(home, 'paratop', 'config.toml'), 'utf8');
     assert.match(text, /^# paratop settings/);
     assert.match(text, /\[dashboard\]\ntree = true\n/);
   });
 
-  test('a file that cannot take the change is left as it was, with a note saying why', () => {
+  test('a file that cannot take the change is left as it was, with a note saying why', async () => {
     const broken = fileWith('[dashboard]\ntree = = 1\n');
-    const brokenNote = writeConfigChanges(loadConfigFile(broken), new Map([['dashboard.tree', true]]));
+    const brokenNote = await writeConfigChanges(await loadConfigFile(broken), new Map([['dashboard.tree', true]]));
     assert.match(brokenNote ?? '', /settings not saved to .*: line 2 is not valid TOML; it is left as it was/);
     assert.equal(readFileSync(broken, 'utf8'), '[dashboard]\ntree = = 1\n');
 
     const frozen = fileWith(COMMENTED);
     chmodSync(frozen, 0o444);
-    const frozenNote = writeConfigChanges(loadConfigFile(frozen), new Map([['dashboard.tree', true]]));
+    const frozenNote = await writeConfigChanges(await loadConfigFile(frozen), new Map([['dashboard.tree', true]]));
     assert.match(frozenNote ?? '', /it is read-only \(chmod u\+w lets paratop save\); it is left as it was/);
     assert.equal(readFileSync(frozen, 'utf8'), COMMENTED);
 
     // A file where the settings folder should be: nothing can be made under it.
     const blocked = join(folder, 'blocked');
     writeFileSync(blocked, 'not a folder');
-    const nowhere = loadConfigFile(undefined, { XDG_CONFIG_HOME: blocked });
-    const nowhereNote = writeConfigChanges(nowhere, new Map([['dashboard.tree', true]]));
+    const nowhere = await loadConfigFile(undefined, { XDG_CONFIG_HOME: blocked });
+    const nowhereNote = await writeConfigChanges(nowhere, new Map([['dashboard.tree', true]]));
     assert.match(nowhereNote ?? '', /a folder in its path is a file/);
   });
 
-  test('a symlinked file stays a symlink: its target is written', () => {
+  test('a symlinked file stays a symlink: its target is written', async () => {
     const target = fileWith(COMMENTED);
     const link = join(folder, 'linked.toml');
     symlinkSync(target, link);
-    assert.equal(writeConfigChanges(loadConfigFile(link), new Map([['dashboard.tree', true]])), null);
+    assert.equal(await writeConfigChanges(await loadConfigFile(link), new Map([['dashboard.tree', true]])), null);
     assert.ok(lstatSync(link).isSymbolicLink());
     assert.match(readFileSync(target, 'utf8'), /tree = true/);
   });
