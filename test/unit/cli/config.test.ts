@@ -54,7 +54,7 @@ describe('the settings file: where it is and reading it', async () => {
     assert.equal(defaultConfigPath({ XDG_CONFIG_HOME: 'rel' }, '/home/u'), '/home/u/.config/paratop/config.toml');
   });
 
-  test('a missing default file is fine; a missing --config file is a usage mistake; --no-config reads none', async () => {
+  test('a missing default file is fine; a missing --config file is exit 2; --no-config reads none', async () => {
     const missing = await loadConfigFile(undefined, { XDG_CONFIG_HOME: join(folder, 'none') });
     assert.equal(missing.exists, false);
     assert.deepEqual(missing.problems, []);
@@ -181,7 +181,7 @@ x = 1
     assert.equal(values.hostsFile?.length, 2);
   });
 
-  test('the command line wins flag by flag; any host option replaces the file’s hosts; --sort drops its order', async () => {
+  test('the command line wins flag by flag; a host option replaces the file’s hosts; --sort its order', async () => {
     const values = {
       interval: 5,
       sort: 'mem' as const,
