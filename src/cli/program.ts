@@ -35,6 +35,8 @@ import {
   parseWholeNumber,
 } from './option-parsers.js';
 import { readPackageVersion } from './package-info.js';
+import type { Recording } from '../model/recording.js';
+import { RecordingFileError } from '../app/recording-file.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
 interface DashboardFlags extends HostsFlags {
@@ -49,6 +51,7 @@ interface DashboardFlags extends HostsFlags {
   webConfig?: WebConfig;
   exportProcesses: number;
   exportCmdline?: boolean;
+  record?: string;
 }
 
 /** The exporter's options, shared by `serve` and the dashboard's --export. */
@@ -89,6 +92,7 @@ async function runDashboardChecked(hooks: ProgramHooks, sampler: Sampler, settin
     await hooks.runDashboard(sampler, settings);
   } catch (error) {
     if (error instanceof ExportListenError) throw new UsageError(`--export: ${error.message}.`);
+    if (error instanceof RecordingFileError) throw new UsageError(`--record: ${error.message}.`);
     throw error;
   }
 }
@@ -128,7 +132,8 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     )
     .addOption(webConfigOption())
     .addOption(exportProcessesOption(withDefaults))
-    .addOption(exportCmdlineOption());
+    .addOption(exportCmdlineOption())
+    .addOption(option('--record <file>', 'write what the dashboard sees to <file>, gzip if it ends in .gz'));
   return addHostsOptions(withExport);
 }
 
@@ -150,6 +155,7 @@ function dashboardSettings(flags: DashboardFlags): DashboardSettings {
     filter: flags.filter,
     tree: flags.tree ?? false,
     lab: flags.lab,
+    ...(flags.record !== undefined ? { record: flags.record } : {}),
   };
 }
 
@@ -168,6 +174,8 @@ async function checkedCommand(args: readonly string[], shell: boolean): Promise<
 export interface ProgramHooks {
   /** Starts the full-screen dashboard; kept apart so the headless commands never load blessed. */
   runDashboard(sampler: Sampler, settings: DashboardSettings): Promise<void>;
+  /** Opens the dashboard on a recording already read and checked. */
+  runReplay(recording: Recording, file: string): Promise<void>;
 }
 
 interface SelectionFlags {
@@ -404,6 +412,49 @@ export function buildProgram(hooks: ProgramHooks): Command {
   );
 
   program
+    .command('record')
+    .description('write what paratop sees to <file>, a sample a line (the watch format), until Ctrl-C or --seconds')
+    .argument('<file>', 'the recording; gzip when it ends in .gz')
+    .addOption(
+      new Option('--seconds <s>', 'stop after <s> seconds (default: until interrupted)').argParser((value) =>
+        parseSeconds(value, 0.1, 7 * 24 * 3600),
+      ),
+    )
+    .addOption(
+      new Option('--interval <seconds>', 'time between samples, 0.1 to 3600')
+        .default(1)
+        .argParser(parseIntervalSeconds),
+    )
+    .action(async (file: string, flags: { seconds?: number; interval: number }) => {
+      const { runRecord } = await import('./commands/record.js');
+      await runRecord(await createSampler(samplerChoice()), file, {
+        intervalSeconds: flags.interval,
+        seconds: flags.seconds ?? null,
+      });
+    });
+
+  program
+    .command('replay')
+    .description('open the dashboard on a recording: Space pause, ← → step, + - speed; nothing can be signalled')
+    .argument('<file>', 'a recording (paratop record, --record)')
+    .action(async (file: string) => {
+      const { loadRecording } = await import('./commands/load-recording.js');
+      const recording = loadRecording(file);
+      checkTerminal();
+      await hooks.runReplay(recording, file);
+    });
+
+  program
+    .command('export-trace')
+    .description('a recording as a Chrome trace (Perfetto, chrome://tracing): a track per core and per worker')
+    .argument('<file>', 'a recording (paratop record, --record, lab run --record)')
+    .requiredOption('--out <file>', 'where to write the trace JSON')
+    .action(async (file: string, flags: { out: string }) => {
+      const { runExportTrace } = await import('./commands/export-trace.js');
+      runExportTrace(file, flags.out);
+    });
+
+  program
     .command('info')
     .description('the machine: CPU model, cores, caches, memory')
     .option('--json', 'print JSON')
@@ -475,9 +526,11 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ).argParser(parsePositiveNumber),
     )
     .option('--json', 'print JSON')
+    .option('--record <file>', "also write the run (samples, the lab's events, where its threads ran) to <file>")
     .action(async (id: string, flags: LabRunFlags) => {
       const { runLabRun } = await import('./commands/lab.js');
-      process.exitCode = await runLabRun(id, flags, effectiveCoreCount());
+      const sampler = flags.record ? await createSampler(samplerChoice()) : null;
+      process.exitCode = await runLabRun(id, flags, effectiveCoreCount(), sampler);
     });
   lab
     .command('exec')
