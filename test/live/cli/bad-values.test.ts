@@ -9,7 +9,7 @@ import { buildProgram } from '../../../src/cli/program.js';
 import { runWatched } from '../../helpers/started.js';
 
 /** Options that take any text: no value is wrong. */
-const FREE_TEXT = new Set(['--filter']);
+const FREE_TEXT = new Set(['--filter', '--record', '--out']);
 /** What a command needs besides the option under test, so only that option is wrong. */
 const CONTEXT: Record<string, string[]> = {
   'lab run': ['race'],
