@@ -1,4 +1,4 @@
-import { emptyCoreMap } from '../model/core-map.js';
+import { CORE_MAP_SLICES, emptyCoreMap } from '../model/core-map.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import type { RunResult, RunSnapshot } from '../model/lab-types.js';
 import {
@@ -147,9 +147,10 @@ export class ReplayRuntime {
     this.dispatch({ type: 'replay-moved', position, atMs: at - this.first, ended });
   }
 
-  private applyThrough(last: number): void {
+  /** The lines up to entry `last`; samples before `listFrom` without their process list (a rebuild's). */
+  private applyThrough(last: number, listFrom = 0): void {
     while (this.next <= last && this.next < this.recording.entries.length) {
-      this.apply(this.recording.entries[this.next]);
+      this.apply(this.recording.entries[this.next], this.next >= listFrom);
       this.next += 1;
     }
   }
@@ -162,6 +163,13 @@ export class ReplayRuntime {
     const target = Math.max(0, Math.min(this.sampleAt.length - 1, position));
     const last = this.sampleAt[target];
     if (last === undefined) return;
+    if (target > this.position()) {
+      // Forward: the lines up to it, as playing would.
+      this.applyThrough(last);
+      this.moved();
+      this.schedule();
+      return;
+    }
     const from = this.sampleAt[Math.max(0, target - HISTORY_CAPACITY)] ?? 0;
     // The lab as it was when the window opens.
     let run: RunSnapshot | null = null;
@@ -188,7 +196,9 @@ export class ReplayRuntime {
     this.lastSample = null;
     if (run || result) this.setLab(run, result);
     this.next = from;
-    this.applyThrough(last);
+    // Only the list shown needs the processes, and the core map's strip when it draws from them.
+    const listFrom = this.state.coreMap ? (this.sampleAt[Math.max(0, target - CORE_MAP_SLICES)] ?? 0) : last;
+    this.applyThrough(last, listFrom);
     this.moved();
     this.schedule();
   }
@@ -199,13 +209,13 @@ export class ReplayRuntime {
     this.dispatch({ type: 'lab-changed', run, result, output: null });
   }
 
-  private apply(entry: RecordingEntry | undefined): void {
+  private apply(entry: RecordingEntry | undefined, withProcesses = true): void {
     if (!entry) return;
     const line = entry.line;
     if (line.type === 'sample') {
       this.lastSample = line;
       this.dispatch({ type: 'system-sampled', sample: systemFromRecord(line), selfCpu: null });
-      this.dispatch({ type: 'processes-sampled', processes: line.processes.map(processFromRecord) });
+      if (withProcesses) this.dispatch({ type: 'processes-sampled', processes: line.processes.map(processFromRecord) });
       const panel = this.state.threadPanel;
       if (panel && line.threadsOf === panel.pid && line.threads)
         this.dispatch({ type: 'threads-sampled', pid: panel.pid, threads: line.threads.map(threadFromRecord) });
