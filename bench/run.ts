@@ -9,6 +9,7 @@ import { labTarget, measureLabSpeedups, speedupScenarios } from './lab-speedup.j
 import { type MemoryLadder, measureMemoryLadder } from './memory-ladder.js';
 import { type StartUp, measureStartUp } from './start-up.js';
 import { SPINNERS, type WaitCheck, measureWaitCheck } from './wait-check.js';
+import { type RecordCost, measureRecordCost } from './record-cost.js';
 import { formatBytes } from '../src/model/format.js';
 import { cacheSummary, cacheSourceSummary } from '../src/model/machine-summary.js';
 import { RESULTS_DIR } from './paths.js';
@@ -29,7 +30,7 @@ import {
 } from './self-cost.js';
 
 /**
- * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,memory,start,hosts,serve,fallback,wait]
+ * npm run bench [-- --quick] [-- --only self,sampler,keys,lab,accuracy,wait,memory,start,hosts,serve,fallback,record]
  * Prints each table as it is measured and writes everything (figures, targets met or missed with
  * the measured values, and the printed tables) to bench/results/<date>.json; --quick and --only
  * runs go to <date>-quick.json, <date>-<sections>.json, so they never replace a full run's file.
@@ -632,13 +633,51 @@ async function fallbackCost(): Promise<FallbackCost> {
   return result;
 }
 
+async function recordCost(): Promise<RecordCost> {
+  const result = await measureRecordCost(warmup, window);
+  table(
+    `--record: the dashboard at 1 s, ${window} s after ${warmup} s warm-up, each twice (alternated)`,
+    ['tool', 'processes', 'CPU % of a core', 'RSS MB', 'file KB/s'],
+    result.runs.map((run) => [
+      run.tool,
+      run.processes,
+      fixed(run.cpuPercent, 3),
+      fixed(run.rssMeanMb, 1),
+      run.bytesPerSecond === null ? '-' : fixed(run.bytesPerSecond / 1024, 1),
+    ]),
+  );
+  table(
+    'Writing a recording, in process: one sample line (every process), one flush of it',
+    ['format', 'processes', 'line ms', 'line KB', 'flush ms', 'flush max ms', 'file KB/line'],
+    result.writes.map((write) => [
+      write.format,
+      write.processes,
+      fixed(write.lineMs, 3),
+      fixed(write.lineBytes / 1024, 1),
+      fixed(write.flushMs, 3),
+      fixed(write.flushMaxMs, 3),
+      fixed(write.fileBytesPerLine / 1024, 1),
+    ]),
+  );
+  const mean = (name: string): number => {
+    const runs = result.runs.filter((run) => run.tool === name);
+    return runs.reduce((sum, run) => sum + run.cpuPercent, 0) / Math.max(1, runs.length);
+  };
+  const plain = mean('paratop');
+  const gz = mean('paratop --record rec.ndjson.gz');
+  check('CPU --record .gz adds to the dashboard', '<= 0.5% of a core', `${fixed(gz - plain, 3)}%`, gz - plain <= 0.5);
+  const longest = Math.max(...result.writes.map((write) => write.flushMaxMs + write.lineMs));
+  check('event loop held by one line and its flush', '<= 10 ms', `${fixed(longest, 2)} ms`, longest <= 10);
+  return result;
+}
+
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cores, node: process.version, processes: processCount(), loadAverage: loadavg() },
   quick,
   sections: only
     ? [...only]
-    : ['sampler', 'accuracy', 'wait', 'keys', 'start', 'lab', 'memory', 'self', 'hosts', 'serve', 'fallback'],
+    : ['sampler', 'accuracy', 'wait', 'keys', 'start', 'lab', 'memory', 'self', 'hosts', 'serve', 'fallback', 'record'],
 };
 if (wanted('sampler')) report.sampler = await samplerSpeed();
 if (wanted('accuracy')) report.accuracy = await accuracy();
@@ -651,6 +690,7 @@ if (wanted('self')) report.selfCost = await selfCost();
 if (wanted('hosts')) report.hostsCost = await hostsCost();
 if (wanted('serve')) report.serve = await serve();
 if (wanted('fallback')) report.fallbackCost = await fallbackCost();
+if (wanted('record')) report.recordCost = await recordCost();
 report.targets = targets;
 
 table(

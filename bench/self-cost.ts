@@ -80,11 +80,17 @@ export function tools(): { tools: Tool[]; cleanUp(): void } {
   return { tools: list, cleanUp: () => rmSync(config, { recursive: true, force: true }) };
 }
 
-export async function measureSelfCost(tool: Tool, warmupSeconds: number, windowSeconds: number): Promise<SelfCost> {
+export async function measureSelfCost(
+  tool: Tool,
+  warmupSeconds: number,
+  windowSeconds: number,
+  window: { start?(): void; end?(): void } = {},
+): Promise<SelfCost> {
   const terminal = startInPty(tool.command, tool.args, tool.env);
   const pid = terminal.pid;
   try {
     await sleep(warmupSeconds * 1000);
+    window.start?.();
     const cpuBefore = cpuSecondsWithChildren(pid) ?? 0;
     const forksBefore = forksSinceBoot();
     const started = performance.now();
@@ -94,6 +100,7 @@ export async function measureSelfCost(tool: Tool, warmupSeconds: number, windowS
       await sleep(Math.max(0, started + second * 1000 - performance.now()));
     }
     const cpuAfter = cpuSecondsWithChildren(pid) ?? cpuBefore;
+    window.end?.();
     const seconds = (performance.now() - started) / 1000;
     return {
       tool: tool.name,

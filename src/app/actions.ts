@@ -46,4 +46,9 @@ export type Action =
   /** The core map (g). */
   | { type: 'core-map-toggle' }
   /** The CORE and WAIT% columns of the process table (e). */
-  | { type: 'scheduling-columns-toggle' };
+  | { type: 'scheduling-columns-toggle' }
+  /** The last run as a Chrome trace, written to paratop's data folder (T). */
+  | { type: 'trace-export' }
+  /** A replay: a sample back or forward (pauses), faster or slower. */
+  | { type: 'replay-step'; step: 1 | -1 }
+  | { type: 'replay-speed'; step: 1 | -1 };

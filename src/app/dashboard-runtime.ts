@@ -11,6 +11,7 @@ import { OwnCpuAverage } from '../model/cpu-load.js';
 import { reduce } from './reducer.js';
 import { pinTask } from './pin-task.js';
 import { sendSignal } from './send-signal.js';
+import type { RuntimeObserver } from './dashboard-recorder.js';
 
 export interface Renderer {
   render(state: DashboardState): void;
@@ -34,6 +35,10 @@ export interface RuntimeDeps {
   onQuit(): void;
   /** Look for the distributed engines; what is found comes back as engine-found events. */
   findEngines?(): void;
+  /** Writes the last run's trace (T); returns where. */
+  exportTrace?(): string;
+  /** See every event and the end of every tick: the recording (--record) and the last run's tape. */
+  observers?: RuntimeObserver[];
   /** Wall-clock time, ms since the epoch (state timestamps, status expiry). */
   now?: () => number;
   /** A monotonic clock, ms (when ticks are due); tests drive it and the timers by hand. */
@@ -101,6 +106,7 @@ export class DashboardRuntime {
 
   dispatch(event: DashboardEvent): void {
     if (this.stopped) return;
+    for (const observer of this.deps.observers ?? []) observer.event(event, this.state);
     const step = reduce(this.state, event, this.now());
     const before = this.state;
     this.state = step.state;
@@ -126,6 +132,22 @@ export class DashboardRuntime {
         return;
       case 'find-engines':
         this.deps.findEngines?.();
+        return;
+      case 'export-trace':
+        try {
+          const path = this.deps.exportTrace?.();
+          if (!path) throw new Error('this dashboard keeps no trace');
+          this.dispatch({
+            type: 'notice',
+            ok: true,
+            text: `Trace of the last run: ${path} (open it in ui.perfetto.dev)`,
+          });
+        } catch (error) {
+          this.reportFailure('writing the trace', error);
+        }
+        return;
+      case 'replay-seek':
+        // Only a replay has a recording to move through.
         return;
       case 'lab-start':
         this.deps.lab.start(effect.scenarioId, { workers: effect.workers }).catch((error: unknown) => {
@@ -230,6 +252,7 @@ export class DashboardRuntime {
       await this.sampleOpenThreads();
     }
     if (generation !== this.generation || this.stopped) return;
+    for (const observer of this.deps.observers ?? []) observer.tickDone(this.state);
     const delay = Math.max(0, startedAt + this.state.intervalMs - this.monotonic());
     this.tickTimer = setTimeout(() => void this.tick(generation), delay);
   }

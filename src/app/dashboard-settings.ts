@@ -34,6 +34,8 @@ export interface DashboardSettings {
   order: SortOrder;
   filter: string;
   tree: boolean;
+  /** --record FILE: write what the dashboard sees to FILE (gzip when it ends in .gz). */
+  record?: string;
   /** Show the lab panel from the start. */
   lab: boolean;
   /** Table columns the settings file hides. */

@@ -31,6 +31,8 @@ export type DashboardEvent =
   | { type: 'placements-sampled'; tasks: PlacedTask[] }
   /** The current affinity of the task an affinity dialog is about: its cores, or why they are unknown. */
   | { type: 'affinity-read'; pid: number; tid: number | null; cores: number[] | null; reason: string | null }
+  /** A replay moved through its recording (played on, stepped, or reached the end). */
+  | { type: 'replay-moved'; position: number; atMs: number; ended: boolean }
   | { type: 'tick' };
 
 /** What the reducer asks the runtime to do in the world. */
@@ -48,4 +50,8 @@ export type Effect =
   | { type: 'lab-start-command'; request: CommandRequest }
   /** The engines page is shown: look for Dask and MPI (once; each look starts Pythons). */
   | { type: 'find-engines' }
+  /** Write the last run's trace (T). */
+  | { type: 'export-trace' }
+  /** A replay: show the sample `step` away from the one shown. */
+  | { type: 'replay-seek'; step: 1 | -1 }
   | { type: 'quit' };

@@ -55,12 +55,24 @@ const NORMAL: Record<string, Action> = {
   w: { type: 'hosts-toggle' },
   g: { type: 'core-map-toggle' },
   e: { type: 'scheduling-columns-toggle' },
+  T: { type: 'trace-export' },
+  'S-t': { type: 'trace-export' },
   ...Object.fromEntries(
     Array.from({ length: 9 }, (_, index) => [
       String(index + 1),
       { type: 'lab-start', key: String(index + 1) } as Action,
     ]),
   ),
+};
+
+/** In a replay, over the normal keys: the playback's own. */
+const REPLAY: Record<string, Action> = {
+  left: { type: 'replay-step', step: -1 },
+  right: { type: 'replay-step', step: 1 },
+  '+': { type: 'replay-speed', step: 1 },
+  ']': { type: 'replay-speed', step: 1 },
+  '-': { type: 'replay-speed', step: -1 },
+  '[': { type: 'replay-speed', step: -1 },
 };
 
 const KILL: Record<string, Action> = {
@@ -135,7 +147,7 @@ function printable(key: KeyPress): string | null {
 }
 
 /** The action a key asks for in the current mode, or null when the key means nothing there. */
-export function keyToAction(mode: Mode, key: KeyPress): Action | null {
+export function keyToAction(mode: Mode, key: KeyPress, replay = false): Action | null {
   switch (mode.kind) {
     case 'help': {
       if (key.full === 'C-c') return { type: 'quit' };
@@ -153,6 +165,10 @@ export function keyToAction(mode: Mode, key: KeyPress): Action | null {
       return text ? { type: 'prompt-type', text } : null;
     }
     case 'normal':
+      if (replay) {
+        const control = REPLAY[key.full] ?? (key.ch && key.ch.length === 1 ? REPLAY[key.ch] : undefined);
+        if (control) return control;
+      }
       return NORMAL[key.full] ?? (key.ch && key.ch.length === 1 ? (NORMAL[key.ch] ?? null) : null);
   }
 }

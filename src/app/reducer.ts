@@ -1,6 +1,12 @@
 import { columnFor, columnSpans, neighbourColumn, type ColumnKey } from '../model/columns.js';
 import { processIds, tableColumns, threadRows } from '../model/dashboard-selectors.js';
-import type { AffinityTarget, DashboardState, KillTarget, ThreadPanel } from '../model/dashboard-state.js';
+import {
+  type AffinityTarget,
+  type DashboardState,
+  type KillTarget,
+  REPLAY_SPEEDS,
+  type ThreadPanel,
+} from '../model/dashboard-state.js';
 import { appendEach } from '../model/history.js';
 import {
   type CursorMove,
@@ -239,7 +245,44 @@ function toggleOutput(state: DashboardState): DashboardState {
   return { ...state, outputOpen: !state.outputOpen, resultsOpen: false, outputScroll: 0 };
 }
 
+/**
+ * A replay shows what was recorded: nothing in it is a live process, so nothing can be signalled,
+ * pinned or started (and its runtime has no way to do any of it).
+ */
+function replayRefusal(state: DashboardState, action: Action): string | null {
+  if (!state.replay) return null;
+  switch (action.type) {
+    case 'kill-open':
+      return 'This is a replay of a recording: no signal can be sent from it.';
+    case 'affinity-open':
+      return 'This is a replay of a recording: nothing can be pinned to cores from it.';
+    case 'lab-start':
+    case 'lab-stop':
+    case 'lab-workers':
+      return 'This is a replay of a recording: the lab cannot start or stop experiments in it.';
+    case 'prompt-open':
+      return action.purpose === 'run' ? 'This is a replay of a recording: no command can be run from it.' : null;
+    case 'trace-export':
+      return `This is a replay: paratop export-trace ${state.replay.file} --out trace.json makes its trace.`;
+    default:
+      return null;
+  }
+}
+
+function replaySpeed(state: DashboardState, step: 1 | -1): Step {
+  const replay = state.replay;
+  if (!replay) return same(state);
+  const index = REPLAY_SPEEDS.indexOf(replay.speed);
+  const speed = REPLAY_SPEEDS[Math.max(0, Math.min(REPLAY_SPEEDS.length - 1, index + step))] ?? replay.speed;
+  return {
+    state: { ...state, replay: { ...replay, speed }, status: status(state.now, `Replay speed ×${speed}.`) },
+    effects: [{ type: 'timing-changed' }],
+  };
+}
+
 export function applyAction(state: DashboardState, action: Action): Step {
+  const refused = replayRefusal(state, action);
+  if (refused) return same({ ...state, status: status(state.now, refused, 'error') });
   const onHosts = applyHostsAction(state, action);
   if (onHosts) return same(onHosts);
   switch (action.type) {
@@ -257,6 +300,18 @@ export function applyAction(state: DashboardState, action: Action): Step {
       return same({ ...state, coreMap: emptyCoreMap(state.coreIds), outputOpen: false, resultsOpen: false });
     case 'quit':
       return { state, effects: [{ type: 'quit' }] };
+    case 'trace-export':
+      if (!state.lab.run && !state.lab.result)
+        return same({
+          ...state,
+          status: status(state.now, 'No run yet: start an experiment, then T writes its trace.'),
+        });
+      return { state, effects: [{ type: 'export-trace' }] };
+    case 'replay-step':
+      if (!state.replay) return same(state);
+      return { state: { ...state, paused: true }, effects: [{ type: 'replay-seek', step: action.step }] };
+    case 'replay-speed':
+      return replaySpeed(state, action.step);
     case 'move':
       if (state.outputOpen) return same(scrollOutput(state, action.move));
       return same(moveInPanel(state, (cursor, ids, height) => moveCursor(cursor, ids, action.move, height)));
@@ -522,7 +577,9 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
     case 'facts-read':
       return same({ ...current, facts: event.facts, factsFailed: event.facts === null });
     case 'key': {
-      const action = layoutFor(current).tooSmall ? keyWhenTooSmall(event.key) : keyToAction(current.mode, event.key);
+      const action = layoutFor(current).tooSmall
+        ? keyWhenTooSmall(event.key)
+        : keyToAction(current.mode, event.key, current.replay !== null);
       return action ? applyAction(current, action) : same(current);
     }
     case 'mouse-down':
@@ -564,6 +621,14 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
         ...current,
         lab: { ...current.lab, engines: { ...current.lab.engines, [event.engine]: event.info } },
       });
+    case 'replay-moved': {
+      const replay = current.replay;
+      if (!replay) return same(current);
+      const moved = { ...replay, position: event.position, atMs: event.atMs, ended: event.ended };
+      if (!event.ended || replay.ended || current.paused) return same({ ...current, replay: moved });
+      const text = 'End of the recording: ← steps back, Space plays it again, q quits.';
+      return same({ ...current, replay: moved, paused: true, status: status(now, text) });
+    }
     case 'tick':
       return same(current);
   }

@@ -19,6 +19,9 @@ import { DashboardRuntime } from './dashboard-runtime.js';
 import { startDiagnostics } from './diagnostics.js';
 import { installShutdown } from './shutdown.js';
 import { createDashboardHosts } from './dashboard-hosts.js';
+import { DashboardRecorder, type RuntimeObserver } from './dashboard-recorder.js';
+import { startRecording } from './recording-session.js';
+import { RunTape } from './run-tape.js';
 
 /** The first real figures need two readings; this one comes sooner than a full interval. */
 const FIRST_TICK_MS = 500;
@@ -29,6 +32,14 @@ const QUIT_GRACE_MS = 4000;
 
 /** Opens the full-screen dashboard. Returns only through the shutdown path (process exit). */
 export async function startDashboard(direct: Sampler, settings: DashboardSettings): Promise<never> {
+  // Opened before the screen: a file that cannot be written is a usage mistake, said before anything starts.
+  const recording = settings.record
+    ? startRecording(
+        settings.record,
+        { sampler: direct.kind, intervalSeconds: settings.intervalSeconds },
+        { startedAt: new Date().toISOString(), source: 'dashboard', cores: cpus().map((_, index) => index) },
+      )
+    : null;
   // With --export, the dashboard samples through the exporter's keeper, so a scrape reuses its readings.
   // Loaded only with --export: prom-client, bcrypt and TLS are most of a start-up's modules otherwise.
   const exported = settings.export
@@ -45,6 +56,14 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
 
   const shutdown = installShutdown();
   const settingsLabel = settings.settingsFile?.label ?? '';
+  if (recording) shutdown.onCleanUp(() => recording.close());
+  // The last run, in memory, for its trace (T): it needs the run's placements, which no file keeps unless --record.
+  const tape = new RunTape({
+    sampler: direct.kind,
+    intervalSeconds: settings.intervalSeconds,
+    cores: cpus().map((_, index) => index),
+  });
+  const observers: RuntimeObserver[] = [tape, ...(recording ? [new DashboardRecorder(recording.lines)] : [])];
   let runtime: DashboardRuntime | undefined;
   // The lab's default worker counts follow the cores paratop may use here (CPU set, cgroup quota).
   const limits = readCpuLimits();
@@ -142,6 +161,8 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
     renderer: view,
     lab,
     probe,
+    observers,
+    exportTrace: () => tape.writeTrace(),
     onQuit: () => void quit(),
     findEngines,
   });
@@ -174,9 +195,13 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
     (facts) => {
       const machine = { ...withMeasuredCaches(facts), limits };
       exported?.showCaches(machine.caches);
+      recording?.machineRead(machine);
       runtime?.dispatch({ type: 'facts-read', facts: machine });
     },
-    () => runtime?.dispatch({ type: 'facts-read', facts: null }),
+    () => {
+      recording?.machineRead(null);
+      runtime?.dispatch({ type: 'facts-read', facts: null });
+    },
   );
   return new Promise<never>(() => undefined);
 }

@@ -13,6 +13,10 @@ runProgram(process.argv.slice(2), {
     const { startDashboard } = await import('../app/start-dashboard.js');
     await startDashboard(sampler, settings);
   },
+  runReplay: async (recording, file) => {
+    const { startReplay } = await import('../app/start-replay.js');
+    await startReplay(recording, file);
+  },
 }).then(
   (code) => {
     process.exitCode = code;

@@ -45,6 +45,8 @@ import {
   type ThemeName,
   withConfigValues,
 } from './config-settings.js';
+import type { Recording } from '../model/recording.js';
+import { RecordingFileError } from '../app/recording-file.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
 interface DashboardFlags extends HostsFlags, ConfigFlags {
@@ -63,6 +65,7 @@ interface DashboardFlags extends HostsFlags, ConfigFlags {
   sortDescending?: boolean;
   columns?: ColumnKey[];
   theme?: ThemeName;
+  record?: string;
 }
 
 /** --config FILE, --no-config: on the program and on the commands that read the file. */
@@ -125,6 +128,7 @@ async function runDashboardChecked(hooks: ProgramHooks, sampler: Sampler, settin
     await hooks.runDashboard(sampler, settings);
   } catch (error) {
     if (error instanceof ExportListenError) throw new UsageError(`--export: ${error.message}.`);
+    if (error instanceof RecordingFileError) throw new UsageError(`--record: ${error.message}.`);
     throw error;
   }
 }
@@ -164,7 +168,8 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
     )
     .addOption(webConfigOption())
     .addOption(exportProcessesOption(withDefaults))
-    .addOption(exportCmdlineOption());
+    .addOption(exportCmdlineOption())
+    .addOption(option('--record <file>', 'write what the dashboard sees to <file>, gzip if it ends in .gz'));
   return addConfigOptions(addHostsOptions(withExport));
 }
 
@@ -213,6 +218,7 @@ function dashboardSettings(flags: DashboardFlags): DashboardSettings {
     lab: flags.lab,
     ...columnChoice(flags.columns),
     theme: flags.theme ?? 'default',
+    ...(flags.record !== undefined ? { record: flags.record } : {}),
   };
 }
 
@@ -231,6 +237,8 @@ async function checkedCommand(args: readonly string[], shell: boolean): Promise<
 export interface ProgramHooks {
   /** Starts the full-screen dashboard; kept apart so the headless commands never load blessed. */
   runDashboard(sampler: Sampler, settings: DashboardSettings): Promise<void>;
+  /** Opens the dashboard on a recording already read and checked. */
+  runReplay(recording: Recording, file: string): Promise<void>;
 }
 
 interface SelectionFlags {
@@ -468,6 +476,49 @@ export function buildProgram(hooks: ProgramHooks): Command {
     },
   );
 
+  program
+    .command('record')
+    .description('write what paratop sees to <file>, a sample a line (the watch format), until Ctrl-C or --seconds')
+    .argument('<file>', 'the recording; gzip when it ends in .gz')
+    .addOption(
+      new Option('--seconds <s>', 'stop after <s> seconds (default: until interrupted)').argParser((value) =>
+        parseSeconds(value, 0.1, 7 * 24 * 3600),
+      ),
+    )
+    .addOption(
+      new Option('--interval <seconds>', 'time between samples, 0.1 to 3600')
+        .default(1)
+        .argParser(parseIntervalSeconds),
+    )
+    .action(async (file: string, flags: { seconds?: number; interval: number }) => {
+      const { runRecord } = await import('./commands/record.js');
+      await runRecord(await createSampler(samplerChoice()), file, {
+        intervalSeconds: flags.interval,
+        seconds: flags.seconds ?? null,
+      });
+    });
+
+  program
+    .command('replay')
+    .description('open the dashboard on a recording: Space pause, ← → step, + - speed; nothing can be signalled')
+    .argument('<file>', 'a recording (paratop record, --record)')
+    .action(async (file: string) => {
+      const { loadRecording } = await import('./commands/load-recording.js');
+      const recording = loadRecording(file);
+      checkTerminal();
+      await hooks.runReplay(recording, file);
+    });
+
+  program
+    .command('export-trace')
+    .description('a recording as a Chrome trace (Perfetto, chrome://tracing): a track per core and per worker')
+    .argument('<file>', 'a recording (paratop record, --record, lab run --record)')
+    .requiredOption('--out <file>', 'where to write the trace JSON')
+    .action(async (file: string, flags: { out: string }) => {
+      const { runExportTrace } = await import('./commands/export-trace.js');
+      runExportTrace(file, flags.out);
+    });
+
   const info = program
     .command('info')
     .description('the machine: CPU model, cores, caches, memory; the settings file in use')
@@ -542,9 +593,11 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ).argParser(parsePositiveNumber),
     )
     .option('--json', 'print JSON')
+    .option('--record <file>', "also write the run (samples, the lab's events, where its threads ran) to <file>")
     .action(async (id: string, flags: LabRunFlags) => {
       const { runLabRun } = await import('./commands/lab.js');
-      process.exitCode = await runLabRun(id, flags, effectiveCoreCount());
+      const sampler = flags.record ? await createSampler(samplerChoice()) : null;
+      process.exitCode = await runLabRun(id, flags, effectiveCoreCount(), sampler);
     });
   lab
     .command('exec')

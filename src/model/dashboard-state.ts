@@ -70,6 +70,25 @@ export interface StatusMessage {
   until: number;
 }
 
+/** Where a replay (paratop replay FILE) is in its recording: the footer's time line. */
+export interface ReplayState {
+  /** The recording's file name, as given. */
+  file: string;
+  /** The sample shown, from 0; -1 before the first. */
+  position: number;
+  samples: number;
+  /** ms from the recording's first sample to the one shown, and to its last. */
+  atMs: number;
+  lengthMs: number;
+  /** Playback speed: 1 is as fast as it was recorded. */
+  speed: number;
+  /** The last sample has been shown. */
+  ended: boolean;
+}
+
+/** The speeds a replay steps through (+ - [ ]). */
+export const REPLAY_SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
+
 export interface LabState {
   visible: boolean;
   scenarios: readonly ScenarioInfo[];
@@ -149,6 +168,8 @@ export interface DashboardState {
   coreMap: CoreMap | null;
   /** Other hosts (--hosts, --prometheus); null when paratop watches only this machine. */
   hosts: HostsState | null;
+  /** A replay of a recording: nothing here is live, and nothing can be signalled, pinned or started. */
+  replay: ReplayState | null;
   /** ms since the epoch, as of the last event */
   now: number;
 }
@@ -177,13 +198,16 @@ export interface InitialSettings {
   hiddenColumns?: readonly ColumnKey[];
   schedulingColumns?: boolean | null;
   settingsLabel?: string;
+  /** A replay of this file, with this many samples over this long. */
+  replay?: { file: string; samples: number; lengthMs: number } | null;
 }
 
 export function initialState(settings: InitialSettings): DashboardState {
-  const { hosts, hiddenColumns, schedulingColumns, settingsLabel, ...rest } = settings;
+  const { hosts, hiddenColumns, schedulingColumns, settingsLabel, replay, ...rest } = settings;
   return {
     ...rest,
     hosts: hosts ? initialHostsState(hosts.label, hosts.slowMs) : null,
+    replay: replay ? { ...replay, position: -1, atMs: 0, speed: 1, ended: false } : null,
     coreMap: null,
     schedulingColumns: schedulingColumns ?? null,
     hiddenColumns: hiddenColumns ?? [],

@@ -1,4 +1,4 @@
-import type { DashboardState, PromptPurpose } from '../model/dashboard-state.js';
+import type { DashboardState, PromptPurpose, ReplayState } from '../model/dashboard-state.js';
 import type { Theme } from './theme.js';
 import { cell, displayWidth, escapeTags, fitToWidth } from './text-fit.js';
 
@@ -53,6 +53,7 @@ export function footerLine(state: DashboardState, width: number, theme: Theme): 
   if (state.status && state.status.until > state.now) {
     return theme.paint(cell(state.status.text, width), state.status.tone === 'error' ? 'error' : 'info');
   }
+  if (state.replay) return replayLine(state.replay, state.paused, width, theme);
   let used = 0;
   let line = '';
   const hints = state.hosts?.shown ? HOSTS_HINTS : state.hosts ? WITH_HOSTS_HINTS : HINTS;
@@ -71,4 +72,30 @@ export function footerLine(state: DashboardState, width: number, theme: Theme): 
     );
   }
   return line;
+}
+
+/** m:ss (h:mm:ss past an hour) of a span in ms. */
+export function clock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const [hours, minutes, seconds] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
+}
+
+const REPLAY_KEYS = ' Space pause ←→ step +- speed q quit';
+
+/** A replay's footer: where it is in the recording, a bar of it, the speed, and whether it plays. */
+function replayLine(replay: ReplayState, paused: boolean, width: number, theme: Theme): string {
+  const where = ` ${clock(replay.atMs)} / ${clock(replay.lengthMs)} `;
+  const sample = `#${replay.position + 1}/${replay.samples}`;
+  const mode = replay.ended ? 'end' : paused ? 'paused' : 'playing';
+  const after = ` ×${replay.speed} ${mode} ${sample}`;
+  const keys = width >= 80 ? REPLAY_KEYS : '';
+  const barWidth = Math.max(4, Math.min(30, width - 'REPLAY'.length - where.length - after.length - keys.length - 2));
+  const share = replay.lengthMs > 0 ? Math.min(1, replay.atMs / replay.lengthMs) : replay.ended ? 1 : 0;
+  const done = Math.round(share * barWidth);
+  const bar = `[${'='.repeat(done)}${'-'.repeat(barWidth - done)}]`;
+  const plain = `REPLAY${where}${bar}${after}${keys}`;
+  if (displayWidth(plain) > width) return cell(`REPLAY${where}${after}`, width);
+  return theme.paint('REPLAY', 'paused') + where + bar + theme.paint(after, paused ? 'paused' : 'info') + keys;
 }

@@ -36,7 +36,9 @@ export function headerLine(state: DashboardState, width: number, theme: Theme): 
   ]
     .filter(Boolean)
     .join('  ');
-  const right = `pid ${state.selfPid} · cpu ${formatPercent(state.selfCpu)}%`;
+  const right = state.replay
+    ? 'replay: nothing here is live'
+    : `pid ${state.selfPid} · cpu ${formatPercent(state.selfCpu)}%`;
   const badge = state.paused ? ' PAUSED ' : '';
   const title = 'paratop ';
   const room = width - title.length - displayWidth(badge) - right.length - 1;

@@ -49,9 +49,17 @@ export const KEY_HELP: [keys: string, what: string][] = [
   ['g', 'the core map: which thread ran on which core, slice by slice, and who waits for a core'],
   ['w', "other hosts (--hosts, --prometheus), busiest first; Enter shows a host's cores and processes"],
   ['v', "the last experiment's table and chart"],
+  ['T', "the last run as a trace (Perfetto, chrome://tracing), written to paratop's data folder"],
   ['=', 'calculator: cores needed for N tasks of T seconds by a deadline'],
   ['r', 'run a command of your own; its processes and threads are followed (--shell for pipes)'],
   ['o', "the command's output (arrows and PgUp/PgDn scroll, End follows, Esc back)"],
+];
+
+/** The keys of a replay (paratop replay FILE), where they differ. test/unit/app/keymap.test.ts checks them too. */
+export const REPLAY_KEY_HELP: [keys: string, what: string][] = [
+  ['Space', 'replay: pause / play (at the end, play again from the start)'],
+  ['←  →', 'replay: a sample back / forward (pauses)'],
+  ['+  -  ]  [', 'replay: faster / slower (¼× to 32×)'],
 ];
 
 const NOTES = [
@@ -84,6 +92,14 @@ function helpText(width: number, settingsLabel: string): HelpLine[] {
     ...across('paratop keys', 'title'),
     ...across(''),
     ...KEY_HELP.flatMap(([keys, what]) =>
+      wrapText(what, Math.max(10, width - KEY_WIDTH)).map((part, index) => ({
+        key: index === 0 ? keys : '',
+        text: part,
+      })),
+    ),
+    ...across(''),
+    ...across('In a replay (paratop replay FILE); k, a, r and the lab are refused there', 'title'),
+    ...REPLAY_KEY_HELP.flatMap(([keys, what]) =>
       wrapText(what, Math.max(10, width - KEY_WIDTH)).map((part, index) => ({
         key: index === 0 ? keys : '',
         text: part,

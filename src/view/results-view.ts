@@ -81,7 +81,9 @@ export function placeResults(result: RunResult, width: number, height: number, t
 
 /** The text half of the results view: what was run, what it found, its table, and its workers. */
 export function resultLines(result: RunResult, width: number, theme: Theme): string[] {
-  const lines = [theme.paint(cell(`${result.title}: results · v or Esc back`, width), 'table-header')];
+  const lines = [
+    theme.paint(cell(`${result.title}: results · T its trace (Perfetto) · v or Esc back`, width), 'table-header'),
+  ];
   for (const text of [result.summary, ...(result.lines ?? [])]) lines.push(...wrapText(text, width).map(escapeTags));
   if (result.table) {
     lines.push('');

@@ -163,7 +163,8 @@ describe('the lab, page two', { timeout: 120_000 }, () => {
     await paratop.waitFor('Last run, Beware fork()', 20_000);
     paratop.press('v');
     const screen = await paratop.waitUntil(
-      (text) => /Beware fork\(\): memory: results · v or Esc back/.test(text) && /└─+┘/.test(text),
+      (text) =>
+        /Beware fork\(\): memory: results · T its trace \(Perfetto\) · v or Esc back/.test(text) && /└─+┘/.test(text),
       'the results view with its chart',
     );
     assert.match(screen, /approach\s+process\s+PID\s+RSS MB\s+PSS MB\s+USS MB/);

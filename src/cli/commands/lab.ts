@@ -13,6 +13,10 @@ import { csvLine } from '../output/csv.js';
 import { startProgress } from '../output/progress.js';
 import { writeOut } from '../output/write-out.js';
 import { UsageError } from '../usage-error.js';
+import { HeadlessRecorder } from '../../app/headless-recorder.js';
+import { createTaskProbe } from '../../sampler/create-probes.js';
+import type { Sampler } from '../../sampler/sampler.js';
+import { openRecording } from './record.js';
 
 export async function runLabList(options: { json?: boolean }, cores: number): Promise<void> {
   const found = await python();
@@ -74,6 +78,8 @@ export interface LabRunFlags {
   hostfile?: string;
   pricePerCoreHour?: number;
   json?: boolean;
+  /** Write the run to this recording file (gzip when it ends in .gz). */
+  record?: string;
 }
 
 const GRID_IDS = ['grid-search', 'grid-dask', 'grid-mpi'];
@@ -179,8 +185,12 @@ export async function runHeadless(
   options: StartOptions,
   cores: number,
   seconds = DEFAULT_RUN_SECONDS,
+  recorder: HeadlessRecorder | null = null,
 ): Promise<RunResult> {
-  const engine = new LabEngine({ cores });
+  const engine: LabEngine = new LabEngine({
+    cores,
+    onChange: () => recorder?.lab(engine.snapshot(), engine.lastResult),
+  });
   const interrupted = new AbortController();
   const interrupt = (): void => interrupted.abort();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -198,24 +208,37 @@ export async function runHeadless(
       });
   }, PROGRESS_MS);
   try {
+    await recorder?.start();
     await engine.start(scenario.id, options);
     const stopped = new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve));
     if (scenario.finite) await Promise.race([engine.whenDone(), stopped]);
     else await sleep(seconds * 1000, undefined, { signal: interrupted.signal }).catch(() => undefined);
     const result = (await engine.stop()) ?? engine.lastResult;
     if (!result) throw new Error('the run left no result');
+    recorder?.lab(null, result);
     return result;
   } finally {
     clearInterval(tick);
     progress.stop();
     engine.killNow();
+    await recorder?.stop();
     for (const signal of signals) process.off(signal, interrupt);
   }
 }
 
 /** Run one experiment without a screen and print what it measured. Refuses bad input before starting anything. */
-export async function runLabRun(id: string, flags: LabRunFlags, cores: number): Promise<number> {
+export async function runLabRun(
+  id: string,
+  flags: LabRunFlags,
+  cores: number,
+  sampler: Sampler | null = null,
+): Promise<number> {
   const { scenario, workers } = await checkRequest(id, flags, cores);
+  // Checked with the rest, before anything starts: a file that cannot be written is a usage mistake.
+  const recorder =
+    flags.record && sampler
+      ? new HeadlessRecorder(openRecording(flags.record, sampler, 1, 'lab'), sampler, 1000, createTaskProbe())
+      : null;
   const options: StartOptions = {
     workers,
     ...(flags.seconds !== undefined ? { jobSeconds: flags.seconds } : {}),
@@ -228,7 +251,7 @@ export async function runLabRun(id: string, flags: LabRunFlags, cores: number): 
     ...(flags.hostfile !== undefined ? { hostfile: flags.hostfile } : {}),
     ...(flags.pricePerCoreHour !== undefined ? { pricePerCoreHour: flags.pricePerCoreHour } : {}),
   };
-  const result = await runHeadless(scenario, options, cores, flags.seconds);
+  const result = await runHeadless(scenario, options, cores, flags.seconds, recorder);
   await writeOut(flags.json ? `${JSON.stringify(result, null, 2)}\n` : resultText(result));
   return result.stoppedBy === 'exited' ? 1 : 0;
 }

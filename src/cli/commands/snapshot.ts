@@ -3,7 +3,7 @@ import { withMeasuredCaches } from '../../lab/memory-ladder-store.js';
 import { readMachineFacts } from '../../sampler/machine-facts.js';
 import type { Sampler } from '../../sampler/sampler.js';
 import { PROCESS_CSV_HEADER, csvLine, processCsvRow } from '../output/csv.js';
-import { toSampleRecord, toThreadRecord } from '../output/records.js';
+import { toSampleRecord, toThreadRecord } from '../../model/sample-record.js';
 import { UsageError } from '../usage-error.js';
 import { toPrintable } from '../../model/untrusted-text.js';
 import type { ThreadSample } from '../../model/types.js';

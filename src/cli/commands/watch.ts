@@ -1,6 +1,6 @@
 import type { Sampler } from '../../sampler/sampler.js';
 import { PROCESS_CSV_HEADER, csvLine, processCsvRow } from '../output/csv.js';
-import { toSampleRecord } from '../output/records.js';
+import { toSampleRecord } from '../../model/sample-record.js';
 import { writeOut } from '../output/write-out.js';
 import { everyInterval } from './every-interval.js';
 import { type ProcessSelection, measureOnce, primeSampler, selectProcesses } from './measure.js';

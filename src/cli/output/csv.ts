@@ -1,4 +1,4 @@
-import type { ProcessRecord } from './records.js';
+import type { ProcessRecord } from '../../model/sample-record.js';
 
 /**
  * Control characters other than tab and line breaks, which a process name may hold to attack the

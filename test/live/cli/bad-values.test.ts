@@ -9,7 +9,7 @@ import { buildProgram } from '../../../src/cli/program.js';
 import { runWatched } from '../../helpers/started.js';
 
 /** Options that take any text: no value is wrong. */
-const FREE_TEXT = new Set(['--filter']);
+const FREE_TEXT = new Set(['--filter', '--record', '--out']);
 /** What a command needs besides the option under test, so only that option is wrong. */
 const CONTEXT: Record<string, string[]> = {
   'lab run': ['race'],
@@ -25,7 +25,7 @@ function commands(command: Command, path: string[] = []): { path: string[]; comm
  * exit 2, and nothing started. The list comes from the program itself, so a new option is covered.
  */
 describe('every option with a bad value', () => {
-  const program = buildProgram({ runDashboard: async () => undefined });
+  const program = buildProgram({ runDashboard: async () => undefined, runReplay: async () => undefined });
   const cases = commands(program).flatMap(({ path, command }) =>
     command.options
       .filter((option) => option.required && option.long && !FREE_TEXT.has(option.long))

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { keyToAction } from '../../../src/app/keymap.js';
-import { KEY_HELP } from '../../../src/view/help.js';
+import { KEY_HELP, REPLAY_KEY_HELP } from '../../../src/view/help.js';
 
 /** The help screen's way of writing a key, as blessed names it. */
 const NAMES: Record<string, string> = {
@@ -20,6 +20,9 @@ const NAMES: Record<string, string> = {
   'Ctrl-C': 'C-c',
   H: 'S-h',
   I: 'S-i',
+  T: 'S-t',
+  '←': 'left',
+  '→': 'right',
 };
 
 test('every key the help screen lists does something', () => {
@@ -31,6 +34,20 @@ test('every key the help screen lists does something', () => {
       assert.notEqual(keyToAction({ kind: 'normal' }, { full, ch }), null, `help lists ${token}, which does nothing`);
     }
   }
+});
+
+test('every replay key the help lists is a replay control there, and \u2190 \u2192 do nothing live', () => {
+  for (const [keys] of REPLAY_KEY_HELP) {
+    for (const token of keys.split(/\s+/).filter(Boolean)) {
+      const full = NAMES[token] ?? token;
+      const ch = token.length === 1 ? token : undefined;
+      const action = keyToAction({ kind: 'normal' }, { full, ch }, true);
+      assert.ok(action && /^replay-|pause-toggle/.test(action.type), `${token} in a replay: ${action?.type}`);
+    }
+  }
+  assert.equal(keyToAction({ kind: 'normal' }, { full: 'left', ch: undefined }), null);
+  assert.deepEqual(keyToAction({ kind: 'normal' }, { full: '+', ch: '+' }), { type: 'interval-step', step: 1 });
+  assert.deepEqual(keyToAction({ kind: 'normal' }, { full: 'S-t', ch: 'T' }), { type: 'trace-export' });
 });
 
 test('k is kill (as in htop), j moves down', () => {

@@ -1,4 +1,4 @@
-import type { CoreUsage, MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../../model/types.js';
+import type { CoreUsage, MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
 
 /** The JSON shapes paratop prints. Stable names, units in docs/command-line.md: bytes, %, seconds. */
 

@@ -1,0 +1,93 @@
+import { CORE_MAP_SLICE_MS, type PlacedTask } from '../model/core-map.js';
+import type { RunResult, RunSnapshot } from '../model/lab-types.js';
+import type { ProcessSample, ThreadSample } from '../model/types.js';
+import type { Sampler } from '../sampler/sampler.js';
+import type { TaskProbe } from '../sampler/task-probe.js';
+import type { RecordingSession } from './recording-session.js';
+
+/**
+ * A recording without a screen (`paratop record`, `lab run --record`): the sampler every interval,
+ * the lab run's threads with each sample, and while a run is on its threads' places four times a
+ * second, as the dashboard takes them for its core map.
+ */
+export class HeadlessRecorder {
+  private sampleTimer: NodeJS.Timeout | undefined;
+  private placementTimer: NodeJS.Timeout | undefined;
+  private run: RunSnapshot | null = null;
+  private stopped = false;
+  private sampling: Promise<void> = Promise.resolve();
+  samples = 0;
+
+  constructor(
+    private readonly session: RecordingSession,
+    private readonly sampler: Sampler,
+    private readonly intervalMs: number,
+    private readonly probe?: Pick<TaskProbe, 'placement'>,
+  ) {}
+
+  /** Primes the sampler, so the first line covers a whole interval, then samples on a fixed schedule. */
+  async start(): Promise<void> {
+    await Promise.all([this.sampler.sampleSystem(), this.sampler.sampleProcesses()]);
+    let next = performance.now();
+    const step = (): void => {
+      if (this.stopped) return;
+      next += this.intervalMs;
+      this.sampleTimer = setTimeout(
+        () => {
+          this.sampling = this.sampleOnce().finally(step);
+        },
+        Math.max(0, next - performance.now()),
+      );
+    };
+    step();
+  }
+
+  /** The lab as it is now: written where it changed; a running run's threads are placed from now on. */
+  lab(run: RunSnapshot | null, result: RunResult | null): void {
+    if (this.stopped) return;
+    this.run = run;
+    this.session.lines.lab(run, result, Date.now());
+    if (run && this.placementTimer === undefined) this.place();
+  }
+
+  private place(): void {
+    this.placementTimer = undefined;
+    const run = this.run;
+    if (this.stopped || !run || !this.probe) return;
+    this.placementTimer = setTimeout(() => this.place(), CORE_MAP_SLICE_MS);
+    const tasks: PlacedTask[] = [];
+    for (const worker of run.workerStates) {
+      const tid = worker.tid ?? worker.pid;
+      const place = this.probe.placement(worker.pid, tid);
+      if (place)
+        tasks.push({ key: `${worker.pid}/${tid}`, label: worker.name, cpu: place.cpu, running: place.state === 'R' });
+    }
+    if (tasks.length > 0) this.session.lines.placements(tasks, Date.now());
+  }
+
+  private async sampleOnce(): Promise<void> {
+    try {
+      const [system, processes] = await Promise.all([this.sampler.sampleSystem(), this.sampler.sampleProcesses()]);
+      const hostPid = this.run?.kind === 'threads' ? this.run.pids[0] : undefined;
+      let threads: { pid: number; threads: ThreadSample[] } | null = null;
+      if (hostPid !== undefined && this.sampler.hasThreads) {
+        const found = await this.sampler.sampleThreads(hostPid);
+        if (found) threads = { pid: hostPid, threads: found };
+      }
+      if (this.stopped) return;
+      this.session.lines.sample({ system, processes: processes as readonly ProcessSample[], threads });
+      this.samples += 1;
+    } catch {
+      // A reading that failed is a gap in the recording, not the end of it.
+    }
+  }
+
+  /** Stops sampling, waits for a reading under way, and closes the file. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.sampleTimer);
+    clearTimeout(this.placementTimer);
+    await this.sampling;
+    this.session.close();
+  }
+}
