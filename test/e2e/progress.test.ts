@@ -37,6 +37,14 @@ describe('progress of long headless work, on stderr at a terminal only', { timeo
     assert.doesNotMatch(after, /\d+ process(es)? · \d+ s/, 'no progress line after the output began');
   });
 
+  test('record at a terminal: samples so far and the time left of --seconds', async () => {
+    const file = join(folder, 'run.ndjson');
+    session = new PtySession({ args: ['record', file, '--seconds', '4'] });
+    await session.waitFor(/recording .*run\.ndjson · \d+ samples? · \d+ s · about \d+ s left/);
+    assert.equal((await session.waitForExit(20_000)).exitCode, 0);
+    await session.waitFor(/paratop record: \d+ samples in /);
+  });
+
   test('stderr not a terminal: nothing on it', () => {
     const run = spawnSync(process.execPath, [BIN, 'lab', 'run', 'one-thread', '--seconds', '1', '--json'], {
       encoding: 'utf8',

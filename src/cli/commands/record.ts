@@ -2,9 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadlessRecorder } from '../../app/headless-recorder.js';
 import { RecordingFileError } from '../../app/recording-file.js';
 import { type RecordingSession, startRecording } from '../../app/recording-session.js';
+import { secondsLeft } from '../../model/progress-line.js';
 import type { RecordingHeader } from '../../model/recording.js';
 import { readMachineFacts } from '../../sampler/machine-facts.js';
 import type { Sampler } from '../../sampler/sampler.js';
+import { type Progress, startProgress } from '../output/progress.js';
 import { UsageError } from '../usage-error.js';
 import { cpus } from 'node:os';
 
@@ -33,6 +35,9 @@ export function openRecording(
   }
 }
 
+/** How often the progress line on stderr is redrawn. */
+const PROGRESS_MS = 250;
+
 export interface RecordOptions {
   intervalSeconds: number;
   /** null: until Ctrl-C or SIGTERM */
@@ -53,15 +58,32 @@ export async function runRecord(sampler: Sampler, path: string, options: RecordO
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const stop = (): void => interrupted.abort();
   for (const signal of signals) process.once(signal, stop);
+  let progress: Progress | undefined;
+  let tick: NodeJS.Timeout | undefined;
   try {
     await recorder.start();
     process.stderr.write(
       `paratop record: writing ${path} every ${options.intervalSeconds} s` +
         `${options.seconds === null ? ' until Ctrl-C' : ` for ${options.seconds} s`}\n`,
     );
+    // Below the line above, which stays.
+    const shown = await startProgress();
+    progress = shown;
+    const started = performance.now();
+    tick = setInterval(() => {
+      const elapsedSeconds = (performance.now() - started) / 1000;
+      shown.show({
+        what: `recording ${path}`,
+        step: `${recorder.samples} sample${recorder.samples === 1 ? '' : 's'}`,
+        elapsedSeconds,
+        leftSeconds: secondsLeft(elapsedSeconds, null, options.seconds),
+      });
+    }, PROGRESS_MS);
     const wait = options.seconds === null ? 2 ** 31 - 1 : options.seconds * 1000 + 50;
     await sleep(wait, undefined, { signal: interrupted.signal }).catch(() => undefined);
   } finally {
+    clearInterval(tick);
+    progress?.stop();
     for (const signal of signals) process.off(signal, stop);
     await recorder.stop();
   }
