@@ -2,7 +2,7 @@ import type { CommandRequest } from '../lab/command-line.js';
 import type { AffinityTarget, KillTarget } from '../model/dashboard-state.js';
 import type { CommandOutput, EngineInfo, PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { KillSignal } from '../model/signals.js';
-import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
+import type { GpuSample, MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { KeyPress } from '../model/key-press.js';
 import type { HostSample } from '../model/host-sample.js';
 import type { PlacedTask } from '../model/core-map.js';
@@ -11,6 +11,8 @@ import type { PlacedTask } from '../model/core-map.js';
 export type DashboardEvent =
   | { type: 'system-sampled'; sample: SystemSample; selfCpu: number | null }
   | { type: 'processes-sampled'; processes: ProcessSample[] }
+  /** The GPUs' latest figures (only where a GPU source exists). */
+  | { type: 'gpus-sampled'; gpus: GpuSample[] }
   | { type: 'threads-sampled'; pid: number; threads: ThreadSample[] | null }
   | { type: 'facts-read'; facts: MachineFacts | null }
   | { type: 'key'; key: KeyPress }

@@ -19,6 +19,7 @@ import { DashboardRuntime } from './dashboard-runtime.js';
 import { startDiagnostics } from './diagnostics.js';
 import { installShutdown } from './shutdown.js';
 import { createDashboardHosts } from './dashboard-hosts.js';
+import { createGpuSource, detectGpus } from '../sampler/create-gpu-source.js';
 
 /** The first real figures need two readings; this one comes sooner than a full interval. */
 const FIRST_TICK_MS = 500;
@@ -123,11 +124,18 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
       );
   };
   const probe = createTaskProbe();
+  // A PATH look-up and a readdir: nothing is started where there is no GPU.
+  const gpus = createGpuSource(detectGpus(), { loopMs: Math.max(500, state.intervalMs) });
+  if (gpus.kind !== 'none') {
+    shutdown.onCleanUp(() => gpus.close());
+    gpus.start();
+  }
   runtime = new DashboardRuntime(state, {
     sampler,
     renderer: view,
     lab,
     probe,
+    gpus,
     onQuit: () => void quit(),
     findEngines,
   });

@@ -11,6 +11,8 @@ export type ColumnKey =
   | 'core'
   | 'wait'
   | 'ctxsw'
+  | 'gpu'
+  | 'gmem'
   | 'command';
 
 export interface Column {
@@ -81,6 +83,23 @@ export const COLUMNS: readonly Column[] = [
     descendingFirst: true,
     compare: byNumber((p) => p.ctxPerSecond),
   },
+  // GPU use (engine busy %, GPU memory): shown only where a GPU source exists.
+  {
+    key: 'gpu',
+    title: 'GPU%',
+    width: 5,
+    align: 'right',
+    descendingFirst: true,
+    compare: byNumber((p) => p.gpuPercent),
+  },
+  {
+    key: 'gmem',
+    title: 'GMEM',
+    width: 5,
+    align: 'right',
+    descendingFirst: true,
+    compare: byNumber((p) => p.gpuMemoryBytes),
+  },
   {
     key: 'command',
     title: 'COMMAND',
@@ -106,10 +125,23 @@ export function isColumnKey(text: string): text is ColumnKey {
 /** Where and how tasks were scheduled: shown on demand, and while the lab runs (they cost table width). */
 export const SCHEDULING_COLUMNS: readonly ColumnKey[] = ['core', 'wait'];
 
-/** The table's columns, with or without the scheduling ones. */
-export function shownColumns(scheduling: boolean): readonly Column[] {
-  return scheduling ? COLUMNS : COLUMNS.filter((column) => !SCHEDULING_COLUMNS.includes(column.key));
+/** GPU use per process: only on a machine with a GPU, where they cost table width for something. */
+export const GPU_COLUMNS: readonly ColumnKey[] = ['gpu', 'gmem'];
+
+/** The table's columns, with or without the scheduling ones, and the GPU ones where there is a GPU. */
+export function shownColumns(scheduling: boolean, gpu = false): readonly Column[] {
+  return COLUMN_SETS[Number(scheduling) * 2 + Number(gpu)] ?? COLUMNS;
 }
+
+// The same array for the same choice, so the table's memo sees no change between frames.
+const COLUMN_SETS = [false, true].flatMap((scheduling) =>
+  [false, true].map((gpu) =>
+    COLUMNS.filter(
+      (column) =>
+        (scheduling || !SCHEDULING_COLUMNS.includes(column.key)) && (gpu || !GPU_COLUMNS.includes(column.key)),
+    ),
+  ),
+);
 
 /** The column `step` places to the right (negative: left) of `key` among `keys`, wrapping round. */
 export function neighbourColumn(key: ColumnKey, step: number, keys: readonly ColumnKey[] = COLUMN_KEYS): ColumnKey {

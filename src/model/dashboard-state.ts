@@ -13,7 +13,7 @@ import type {
 import type { SortOrder } from './process-table.js';
 import type { ListCursor } from './selection.js';
 import { EMPTY_CURSOR } from './selection.js';
-import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
+import type { GpuSample, MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
 
 /** Everything the dashboard shows, as plain data. The reducer makes new states; views only read them. */
 
@@ -121,6 +121,10 @@ export interface DashboardState {
   coreIds: number[];
   /** Busy % per core, oldest first, for the meters' history. */
   coreHistory: number[][];
+  /** The GPUs as their source last read them; empty on a machine without one (no meters, no columns). */
+  gpus: GpuSample[];
+  /** Utilisation % per GPU (in `gpus` order), oldest first, for the GPU meters' history. */
+  gpuHistory: number[][];
   processes: ProcessSample[];
   /** Readings that arrived while the list was frozen (kill or affinity dialog open); applied when it closes. */
   heldProcesses: ProcessSample[] | null;
@@ -202,6 +206,8 @@ export function initialState(settings: InitialSettings): DashboardState {
     factsFailed: false,
     system: null,
     coreHistory: [],
+    gpus: [],
+    gpuHistory: [],
     processes: [],
     heldProcesses: null,
     cursor: EMPTY_CURSOR,

@@ -116,12 +116,11 @@ export function parseAppLine(line: string): SmiAppLine | null {
  * recover this GPU" (with or without a space before the address): the PCI address of a GPU that has
  * fallen off the bus, or null for any other line.
  */
+const PCI_ADDRESS = '[0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\\.[0-9A-Fa-f]';
+const LOST_GPU = new RegExp(`Unable to determine the device handle for GPU ?(${PCI_ADDRESS}):\\s*GPU is lost`);
+
 export function parseLostGpu(line: string): string | null {
-  const match =
-    /Unable to determine the device handle for GPU ?([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-9A-Fa-f]):\s*GPU is lost/.exec(
-      line,
-    );
-  return match?.[1] ?? null;
+  return LOST_GPU.exec(line)?.[1] ?? null;
 }
 
 /** PCI addresses as nvidia-smi (8-digit domain) and the kernel (4-digit) write them, compared alike. */

@@ -122,8 +122,9 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
 
   test('paratop killed with SIGKILL: the children end at their next write', async () => {
     rmSync(log, { force: true });
+    const module = JSON.stringify(join(process.cwd(), 'src/sampler/linux/nvidia-smi-source.ts'));
     const script = [
-      `import { NvidiaSmiSource } from ${JSON.stringify(join(process.cwd(), 'src/sampler/linux/nvidia-smi-source.ts'))};`,
+      `import { NvidiaSmiSource } from ${module};`,
       `new NvidiaSmiSource({ command: ${JSON.stringify(join(dir, 'nvidia-smi'))}, loopMs: 100 }).start();`,
       'setInterval(() => {}, 1000);',
     ].join('\n');
