@@ -129,6 +129,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   if (gpus.kind !== 'none') {
     shutdown.onCleanUp(() => gpus.close());
     gpus.start();
+    exported?.showGpus(() => gpus.sampleGpus());
   }
   runtime = new DashboardRuntime(state, {
     sampler,
