@@ -114,7 +114,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   };
   // Dask and MPI show greyed, with the reason and what to install, where no Python has them.
   const findEngines = (): void => {
-    for (const engine of ['dask', 'mpi'] as const)
+    for (const engine of ['dask', 'mpi', 'gpu'] as const)
       void findEngine(engine).then((found) =>
         runtime?.dispatch({
           type: 'engine-found',

@@ -4,6 +4,7 @@ import { initialHostsState } from './hosts-state.js';
 import type {
   CommandOutput,
   EngineInfo,
+  LabEngineKind,
   LabPage,
   PythonInfo,
   RunResult,
@@ -86,7 +87,7 @@ export interface LabState {
   /** Whether the Python experiments can run here; null until python3 has been looked for. */
   python: PythonInfo | null;
   /** Whether Dask and MPI can run here; an engine is missing until it has been looked for. */
-  engines: Partial<Record<'dask' | 'mpi', EngineInfo>>;
+  engines: Partial<Record<LabEngineKind, EngineInfo>>;
   /** The core calculator's last question and answer (=). */
   calcInput: string;
   calcAnswer: string | null;
