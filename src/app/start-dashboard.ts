@@ -125,7 +125,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   };
   const probe = createTaskProbe();
   // A PATH look-up and a readdir: nothing is started where there is no GPU.
-  const gpus = createGpuSource(detectGpus(), { loopMs: Math.max(500, state.intervalMs) });
+  const gpus = await createGpuSource(detectGpus(), { loopMs: Math.max(500, state.intervalMs) });
   if (gpus.kind !== 'none') {
     shutdown.onCleanUp(() => gpus.close());
     gpus.start();

@@ -1,87 +1,32 @@
-import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { GpuProcessFigures, GpuSample } from '../model/types.js';
+import { type GpuDetection, NVIDIA, detectGpus } from './detect-gpus.js';
 import { NoGpuSource } from './fallback/no-gpu-source.js';
 import type { GpuSource } from './gpu-source.js';
-import { DrmGpuSource } from './linux/drm-gpu-source.js';
-import { NvidiaSmiSource } from './linux/nvidia-smi-source.js';
 
-/** What is there to read GPUs with: found without starting anything (a PATH look-up and a readdir). */
-export interface GpuDetection {
-  /** nvidia-smi's path on the PATH, or null. */
-  nvidiaSmi: string | null;
-  /** DRM cards of a GPU vendor, with their vendor ("card0" -> "0x1002"). */
-  cards: { card: string; vendorId: string }[];
-  /** Whether /sys/class/drm has render nodes (renderD128, ...): processes may hold GPU clients. */
-  renderNodes: boolean;
-}
-
-/** PCI vendor IDs of GPU makers; a VM's virtual display adapter (virtio, bochs, QXL) is no GPU here. */
-const GPU_VENDORS = new Set(['0x1002', '0x8086', '0x10de']);
-const NVIDIA = '0x10de';
-
-function onPath(program: string, env: Readonly<Record<string, string | undefined>>): string | null {
-  for (const folder of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const path = join(folder, program);
-    try {
-      if (statSync(path).isFile()) {
-        accessSync(path, constants.X_OK);
-        return path;
-      }
-    } catch {
-      // not here: the next folder
-    }
-  }
-  return null;
-}
-
-export function detectGpus(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  sysRoot = '/sys',
-): GpuDetection {
-  if (env.PARATOP_GPU === 'off') return { nvidiaSmi: null, cards: [], renderNodes: false };
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(join(sysRoot, 'class/drm'));
-  } catch {
-    // no DRM at all (most servers without a display, containers, macOS)
-  }
-  const cards = entries
-    .filter((entry) => /^card\d+$/.test(entry))
-    .flatMap((card) => {
-      try {
-        const vendorId = readFileSync(join(sysRoot, 'class/drm', card, 'device/vendor'), 'utf8')
-          .trim()
-          .toLowerCase();
-        return GPU_VENDORS.has(vendorId) ? [{ card, vendorId }] : [];
-      } catch {
-        return [];
-      }
-    });
-  return {
-    nvidiaSmi: onPath('nvidia-smi', env),
-    cards,
-    renderNodes: entries.some((entry) => /^renderD\d+$/.test(entry)),
-  };
-}
+export { type GpuDetection, detectGpus };
 
 /** Why there is no GPU source, in a line. */
 export const NO_GPU_NOTE = 'no GPU: nvidia-smi not on PATH and no /sys/class/drm card';
 
 /**
  * NVIDIA GPUs through nvidia-smi where it is on the PATH; other cards (and NVIDIA's without
- * nvidia-smi) through the kernel's DRM files; both where a machine has both; else nothing.
+ * nvidia-smi) through the kernel's DRM files; both where a machine has both; else nothing. The
+ * implementations are loaded only when there is something for them to read.
  */
-export function createGpuSource(
+export async function createGpuSource(
   detection: GpuDetection,
   options: { loopMs: number; sysRoot?: string; procRoot?: string },
-): GpuSource {
+): Promise<GpuSource> {
   const sources: GpuSource[] = [];
-  if (detection.nvidiaSmi) sources.push(new NvidiaSmiSource({ command: detection.nvidiaSmi, loopMs: options.loopMs }));
+  if (detection.nvidiaSmi) {
+    const { NvidiaSmiSource } = await import('./linux/nvidia-smi-source.js');
+    sources.push(new NvidiaSmiSource({ command: detection.nvidiaSmi, loopMs: options.loopMs }));
+  }
   const drmCards = detection.cards
     .filter((card) => !(detection.nvidiaSmi && card.vendorId === NVIDIA))
     .map((card) => card.card);
-  if (drmCards.length > 0)
+  if (drmCards.length > 0) {
+    const { DrmGpuSource } = await import('./linux/drm-gpu-source.js');
     sources.push(
       new DrmGpuSource({
         cards: drmCards,
@@ -90,6 +35,7 @@ export function createGpuSource(
         procRoot: options.procRoot,
       }),
     );
+  }
   if (sources.length === 0) return new NoGpuSource(NO_GPU_NOTE);
   return sources.length === 1 ? (sources[0] as GpuSource) : new BothGpuSources(sources);
 }

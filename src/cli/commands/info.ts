@@ -31,7 +31,7 @@ export async function runInfo(sampler: Sampler, options: { json?: boolean; measu
       );
   }
   // nvidia-smi's first loop comes at once; a driver that does not answer costs at most this wait.
-  const gpuSource = openGpus(500);
+  const gpuSource = await openGpus(500);
   await gpuSource.ready(3000);
   const gpus = gpuSource.sampleGpus();
   gpuSource.close();

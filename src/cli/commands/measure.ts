@@ -35,8 +35,8 @@ export async function measureOver(
 }
 
 /** The GPUs of a headless command: started now where there are any, nothing otherwise. */
-export function openGpus(loopMs: number): GpuSource {
-  const gpus = createGpuSource(detectGpus(), { loopMs });
+export async function openGpus(loopMs: number): Promise<GpuSource> {
+  const gpus = await createGpuSource(detectGpus(), { loopMs });
   gpus.start();
   return gpus;
 }

@@ -22,7 +22,7 @@ export async function runServe(sampler: Sampler, settings: ExportSettings): Prom
   let caches: readonly CacheLevel[] = [];
   let exporter: RunningExporter;
   // The GPUs' stream runs while serve does (nothing starts without a GPU); a scrape takes its latest lines.
-  const gpus = createGpuSource(detectGpus(), { loopMs: 1000 });
+  const gpus = await createGpuSource(detectGpus(), { loopMs: 1000 });
   try {
     exporter = await startExporter({
       listen: settings.listen,

@@ -42,7 +42,7 @@ export async function runSnapshot(sampler: Sampler, options: SnapshotOptions): P
   const pid = options.threadsOf ?? null;
   if (pid !== null && !(await sampler.identify(pid))) throw new UsageError(`--threads ${pid}: no such process.`);
   const primedThreads = pid === null ? null : sampler.sampleThreads(pid, true);
-  const gpus = openGpus(Math.max(100, Math.min(1000, options.intervalSeconds * 1000)));
+  const gpus = await openGpus(Math.max(100, Math.min(1000, options.intervalSeconds * 1000)));
   let measurement: Awaited<ReturnType<typeof measureOver>>;
   let facts: Awaited<ReturnType<typeof readMachineFacts>>;
   try {

@@ -22,7 +22,7 @@ export interface WatchOptions extends ProcessSelection {
 /** A sample every interval: one NDJSON object per sample, or CSV rows (one per process per sample). */
 export async function runWatch(sampler: Sampler, options: WatchOptions): Promise<void> {
   // One looping nvidia-smi for the whole watch, ended with it; nothing at all without a GPU.
-  const gpus = openGpus(Math.max(100, options.intervalSeconds * 1000));
+  const gpus = await openGpus(Math.max(100, options.intervalSeconds * 1000));
   try {
     await primeSampler(sampler);
     if (options.format === 'csv') await writeOut(csvLine(PROCESS_CSV_HEADER));

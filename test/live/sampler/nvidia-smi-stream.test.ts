@@ -64,7 +64,7 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
     rmSync(log, { force: true });
     const detection = detectGpus({ PATH: `${dir}:/usr/bin:/bin` }, '/nonexistent-sys');
     assert.equal(detection.nvidiaSmi, join(dir, 'nvidia-smi'));
-    const source = createGpuSource(detection, { loopMs: 200 });
+    const source = await createGpuSource(detection, { loopMs: 200 });
     assert.equal(source.kind, 'nvidia-smi');
     assert.deepEqual(starts(), [], 'nothing starts before start()');
     source.start();

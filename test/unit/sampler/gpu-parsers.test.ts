@@ -181,7 +181,7 @@ test('DRM: a card busy share from its clients, the busiest engine class over its
   assert.equal(cardBusyPercent(after, before, new Map(), 1000), 0);
 });
 
-test('DRM source: cards from sysfs, a VM display adapter skipped, render nodes seen', () => {
+test('DRM source: cards from sysfs, a VM display adapter skipped, render nodes seen', async () => {
   const detection = detectGpus({ PATH: '' }, join(fixturesDir, 'gpu/sys'));
   assert.deepEqual(detection, {
     nvidiaSmi: null,
@@ -191,7 +191,7 @@ test('DRM source: cards from sysfs, a VM display adapter skipped, render nodes s
     ],
     renderNodes: true,
   });
-  const source = createGpuSource(detection, { loopMs: 1000, sysRoot: join(fixturesDir, 'gpu/sys') });
+  const source = await createGpuSource(detection, { loopMs: 1000, sysRoot: join(fixturesDir, 'gpu/sys') });
   assert.equal(source.kind, 'drm');
   const [amd, intel] = source.sampleGpus();
   assert.deepEqual(amd, {
@@ -246,10 +246,10 @@ test('DRM source: per-process GPU% and memory from fdinfo over two readings; idl
   }
 });
 
-test('no GPU: nothing to start, one line why', () => {
+test('no GPU: nothing to start, one line why', async () => {
   const detection = detectGpus({ PATH: '/nonexistent' }, '/nonexistent-sys');
   assert.deepEqual(detection, { nvidiaSmi: null, cards: [], renderNodes: false });
-  const source = createGpuSource(detection, { loopMs: 1000 });
+  const source = await createGpuSource(detection, { loopMs: 1000 });
   assert.equal(source.kind, 'none');
   assert.equal(source.note, NO_GPU_NOTE);
   assert.deepEqual(source.sampleGpus(), []);
