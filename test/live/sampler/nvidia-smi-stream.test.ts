@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { createGpuSource, detectGpus } from '../../../src/sampler/create-gpu-source.js';
 import { NvidiaSmiSource } from '../../../src/sampler/linux/nvidia-smi-source.js';
 import { fixturesDir } from '../../helpers/fixtures.js';
+import { isAlive } from '../../helpers/processes.js';
 
 /**
  * The streaming child, against a FAKE nvidia-smi (test/fixtures/gpu/fake-nvidia-smi) put first on
@@ -16,22 +17,13 @@ const fake = join(fixturesDir, 'gpu/fake-nvidia-smi');
 const csv = (name: string): string => join(fixturesDir, 'gpu/nvidia-smi', name);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function gone(pids: readonly number[], withinMs: number): Promise<boolean> {
   const until = Date.now() + withinMs;
   while (Date.now() < until) {
-    if (pids.every((pid) => !alive(pid))) return true;
+    if (pids.every((pid) => !isAlive(pid))) return true;
     await sleep(50);
   }
-  return pids.every((pid) => !alive(pid));
+  return pids.every((pid) => !isAlive(pid));
 }
 
 describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', () => {
@@ -54,7 +46,7 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
     process.env.FAKE_SMI_APPS_CSV = csv('apps-stream.csv');
   });
   after(() => {
-    for (const { pid } of starts()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const { pid } of starts()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     for (const key of ['FAKE_SMI_LOG', 'FAKE_SMI_GPU_CSV', 'FAKE_SMI_APPS_CSV', 'FAKE_SMI_DIE_AFTER'])
       delete process.env[key];
     rmSync(dir, { recursive: true, force: true });
