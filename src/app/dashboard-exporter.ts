@@ -3,7 +3,7 @@ import type { ExportSettings } from '../export/export-settings.js';
 import { startExporter } from '../export/exporter-server.js';
 import { LatestSamples } from '../export/latest-samples.js';
 import type { RunSnapshot } from '../model/lab-types.js';
-import type { CacheLevel } from '../model/types.js';
+import type { CacheLevel, GpuSample } from '../model/types.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { DashboardSettings } from './dashboard-settings.js';
 
@@ -16,6 +16,7 @@ export interface DashboardExporter {
   /** The lab and the caches come later in start-up: each is handed over when it exists. */
   showLab(run: () => RunSnapshot | null): void;
   showCaches(caches: readonly CacheLevel[]): void;
+  showGpus(gpus: () => readonly GpuSample[]): void;
   close(): void;
 }
 
@@ -34,10 +35,17 @@ export async function startDashboardExporter(
   });
   let lab: () => RunSnapshot | null = () => null;
   let caches: readonly CacheLevel[] = [];
+  let gpus: () => readonly GpuSample[] = () => [];
   const exporter = await startExporter({
     listen: settings.listen,
     webConfig: settings.webConfig,
-    scrape: createCollector({ samples, lab: () => lab(), caches: () => caches, choices: settings.choices }),
+    scrape: createCollector({
+      samples,
+      lab: () => lab(),
+      caches: () => caches,
+      choices: settings.choices,
+      gpus: () => gpus(),
+    }),
   });
   return {
     sampler: samples,
@@ -46,6 +54,9 @@ export async function startDashboardExporter(
     },
     showCaches: (known) => {
       caches = known;
+    },
+    showGpus: (read) => {
+      gpus = read;
     },
     close: () => exporter.close(),
   };

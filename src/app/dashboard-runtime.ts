@@ -3,6 +3,8 @@ import { runnableCommand } from '../lab/command-request.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import { type CpuAffinity, createCpuAffinity } from '../sampler/cpu-affinity.js';
 import type { Sampler } from '../sampler/sampler.js';
+import type { GpuSource } from '../sampler/gpu-source.js';
+import { withGpuUse } from '../model/gpu-use.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 import { CORE_MAP_SLICE_MS, type PlacedTask } from '../model/core-map.js';
 import type { DashboardEvent, Effect } from './events.js';
@@ -33,6 +35,8 @@ export interface RuntimeDeps {
   /** Reads and sets the cores a task may run on (a); this platform's own where not given. */
   affinity?: CpuAffinity;
   onQuit(): void;
+  /** The GPUs, where there are any (started and closed by whoever made it); without one nothing is asked. */
+  gpus?: GpuSource;
   /** Look for the distributed engines; what is found comes back as engine-found events. */
   findEngines?(): void;
   /** Writes the last run's trace (T); returns where. */
@@ -245,6 +249,8 @@ export class DashboardRuntime {
     } catch (error) {
       this.reportFailure('reading CPU and memory', error);
     }
+    const gpus = this.deps.gpus;
+    if (gpus && gpus.kind !== 'none') this.dispatch({ type: 'gpus-sampled', gpus: gpus.sampleGpus() });
     if (processScanDue(startedAt, this.lastScanAt, processScanEveryMs(this.state))) {
       this.lastScanAt = startedAt;
       await this.scanProcesses(generation);
@@ -259,8 +265,13 @@ export class DashboardRuntime {
 
   private async scanProcesses(generation: number): Promise<void> {
     try {
-      const processes = await this.deps.sampler.sampleProcesses();
+      const sampled = await this.deps.sampler.sampleProcesses();
       if (generation !== this.generation) return;
+      const gpus = this.deps.gpus;
+      const processes =
+        gpus && gpus.kind !== 'none'
+          ? withGpuUse(sampled, gpus.sampleProcessUse(sampled.map((process) => process.pid)))
+          : sampled;
       this.dispatch({ type: 'processes-sampled', processes });
       await this.sampleOpenThreads();
     } catch (error) {

@@ -1,8 +1,15 @@
 import type { CommandRequest } from '../lab/command-line.js';
 import type { AffinityTarget, KillTarget } from '../model/dashboard-state.js';
-import type { CommandOutput, EngineInfo, PythonInfo, RunResult, RunSnapshot } from '../model/lab-types.js';
+import type {
+  CommandOutput,
+  EngineInfo,
+  LabEngineKind,
+  PythonInfo,
+  RunResult,
+  RunSnapshot,
+} from '../model/lab-types.js';
 import type { KillSignal } from '../model/signals.js';
-import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
+import type { GpuSample, MachineFacts, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { KeyPress } from '../model/key-press.js';
 import type { HostSample } from '../model/host-sample.js';
 import type { PlacedTask } from '../model/core-map.js';
@@ -11,6 +18,8 @@ import type { PlacedTask } from '../model/core-map.js';
 export type DashboardEvent =
   | { type: 'system-sampled'; sample: SystemSample; selfCpu: number | null }
   | { type: 'processes-sampled'; processes: ProcessSample[] }
+  /** The GPUs' latest figures (only where a GPU source exists). */
+  | { type: 'gpus-sampled'; gpus: GpuSample[] }
   | { type: 'threads-sampled'; pid: number; threads: ThreadSample[] | null }
   | { type: 'facts-read'; facts: MachineFacts | null }
   | { type: 'key'; key: KeyPress }
@@ -22,7 +31,7 @@ export type DashboardEvent =
   | { type: 'lab-changed'; run: RunSnapshot | null; result: RunResult | null; output: CommandOutput | null }
   | { type: 'lab-failed'; message: string }
   | { type: 'python-found'; python: PythonInfo }
-  | { type: 'engine-found'; engine: 'dask' | 'mpi'; info: EngineInfo }
+  | { type: 'engine-found'; engine: LabEngineKind; info: EngineInfo }
   /** `paratop run`: a command to start, already checked. */
   | { type: 'lab-command'; request: CommandRequest }
   /** A round of the other hosts (--hosts, --prometheus), started at `at` (ms since the epoch). */

@@ -552,6 +552,17 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
           : current.coreHistory,
       });
     }
+    case 'gpus-sampled':
+      return same({
+        ...current,
+        gpus: event.gpus,
+        // A GPU that does not say (lost, [N/A]) draws as idle in the history, as a missing core reading does.
+        gpuHistory: appendEach(
+          current.gpuHistory,
+          event.gpus.map((gpu) => gpu.utilPercent ?? 0),
+          HISTORY_CAPACITY,
+        ),
+      });
     case 'processes-sampled': {
       // Without a lab run the map shows what each scan saw running.
       const coreMap =

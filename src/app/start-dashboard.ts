@@ -22,6 +22,7 @@ import { createDashboardHosts } from './dashboard-hosts.js';
 import { DashboardRecorder, type RuntimeObserver } from './dashboard-recorder.js';
 import { startRecording } from './recording-session.js';
 import { RunTape } from './run-tape.js';
+import { createGpuSource, detectGpus } from '../sampler/create-gpu-source.js';
 
 /** The first real figures need two readings; this one comes sooner than a full interval. */
 const FIRST_TICK_MS = 500;
@@ -146,7 +147,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   };
   // Dask and MPI show greyed, with the reason and what to install, where no Python has them.
   const findEngines = (): void => {
-    for (const engine of ['dask', 'mpi'] as const)
+    for (const engine of ['dask', 'mpi', 'gpu'] as const)
       void findEngine(engine).then((found) =>
         runtime?.dispatch({
           type: 'engine-found',
@@ -156,6 +157,13 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
       );
   };
   const probe = createTaskProbe();
+  // A PATH look-up and a readdir: nothing is started where there is no GPU.
+  const gpus = await createGpuSource(detectGpus(), { loopMs: Math.max(500, state.intervalMs) });
+  if (gpus.kind !== 'none') {
+    shutdown.onCleanUp(() => gpus.close());
+    gpus.start();
+    exported?.showGpus(() => gpus.sampleGpus());
+  }
   runtime = new DashboardRuntime(state, {
     sampler,
     renderer: view,
@@ -163,6 +171,7 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
     probe,
     observers,
     exportTrace: () => tape.writeTrace(),
+    gpus,
     onQuit: () => void quit(),
     findEngines,
   });

@@ -1,4 +1,4 @@
-import type { CacheLevel, ProcessSample, SystemSample } from '../model/types.js';
+import type { CacheLevel, GpuSample, ProcessSample, SystemSample } from '../model/types.js';
 import type { RunSnapshot } from '../model/lab-types.js';
 
 /** Metrics as plain data, built from samples by pure functions and written out by exposition.ts. */
@@ -28,6 +28,8 @@ export interface ScrapeFigures {
   /** The lab's run, where a dashboard has one going; null for `serve` and when none runs. */
   lab: RunSnapshot | null;
   caches: readonly CacheLevel[];
+  /** The GPUs' latest figures; empty without a GPU. */
+  gpus?: readonly GpuSample[];
 }
 
 /** What the user chose to export. */

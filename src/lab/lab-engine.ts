@@ -174,6 +174,10 @@ export class LabEngine {
         throw new LabRequestError(
           `${scenario.id} on ${engine} needs ${ENGINE_PACKAGES[engine].title}: ${found.reason}.`,
         );
+    } else if (scenario.engine === 'gpu') {
+      const found = await findEngine('gpu');
+      if (!found.available)
+        throw new LabRequestError(`${scenario.id} needs ${ENGINE_PACKAGES.gpu.title}: ${found.reason}.`);
     } else if (scenario.runtime === 'python') {
       const found = await python();
       if (!found.available) throw new LabRequestError(`${scenario.id} runs real Python, and ${found.reason}.`);

@@ -25,10 +25,11 @@ export interface LaunchedWorkload {
  * The compiled workload programs and paratop's command keeper (they run as plain node, in their own
  * processes), or the Python one.
  */
-export function workloadPath(program: WorkloadProgram | 'command-keeper' | 'python-grid'): string {
+export function workloadPath(program: WorkloadProgram | 'command-keeper' | 'python-grid' | 'python-gpu'): string {
+  const python = { python: 'paratop_lab.py', 'python-grid': 'paratop_grid.py', 'python-gpu': 'paratop_gpu_cores.py' };
   const path =
-    program === 'python' || program === 'python-grid'
-      ? join(packageRoot(), 'scenarios', 'python', program === 'python' ? 'paratop_lab.py' : 'paratop_grid.py')
+    program === 'python' || program === 'python-grid' || program === 'python-gpu'
+      ? join(packageRoot(), 'scenarios', 'python', python[program])
       : program === 'command-keeper'
         ? join(packageRoot(), 'dist', 'src', 'lab', 'command-keeper.js')
         : join(packageRoot(), 'dist', 'scenarios', 'workloads', `${program}.js`);

@@ -20,7 +20,8 @@ export type Procedure =
   | 'memory-hierarchy'
   | 'cache-sharing'
   | 'io-bound'
-  | 'pinned';
+  | 'pinned'
+  | 'gpu-cores';
 
 export interface ScenarioDefinition extends ScenarioInfo {
   procedure: Procedure;
@@ -609,6 +610,29 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     mode: 'tasks',
     namePrefix: 'mpi-rank',
     defaultWorkers: 'cores',
+    finite: true,
+  },
+  {
+    id: 'gpu-cores',
+    key: '3',
+    page: 5,
+    runtime: 'python',
+    engine: 'gpu',
+    title: 'Thousands of GPU cores against the CPU',
+    lecture: 'final remarks: "a single GPU has thousands of cores"',
+    lookFor:
+      'The same matrix product on every CPU core, then on the GPU: the GPU meter lights up while the core meters ' +
+      'stay low, and the product takes a fraction of the time.',
+    explanation:
+      'A GPU has tens to hundreds of multiprocessors of 64 to 128 simple cores each, all doing the same ' +
+      'arithmetic on different data. An embarrassingly parallel kernel such as a matrix product fills them; ' +
+      'the CPU only launches the work and waits.',
+    kind: 'processes',
+    procedure: 'gpu-cores',
+    mode: 'tasks',
+    namePrefix: 'gpu-cores',
+    defaultWorkers: 1,
+    fixedWorkers: 1,
     finite: true,
   },
 ];

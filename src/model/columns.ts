@@ -11,6 +11,8 @@ export type ColumnKey =
   | 'core'
   | 'wait'
   | 'ctxsw'
+  | 'gpu'
+  | 'gmem'
   | 'command';
 
 export interface Column {
@@ -81,6 +83,23 @@ export const COLUMNS: readonly Column[] = [
     descendingFirst: true,
     compare: byNumber((p) => p.ctxPerSecond),
   },
+  // GPU use (engine busy %, GPU memory): shown only where a GPU source exists.
+  {
+    key: 'gpu',
+    title: 'GPU%',
+    width: 5,
+    align: 'right',
+    descendingFirst: true,
+    compare: byNumber((p) => p.gpuPercent),
+  },
+  {
+    key: 'gmem',
+    title: 'GMEM',
+    width: 5,
+    align: 'right',
+    descendingFirst: true,
+    compare: byNumber((p) => p.gpuMemoryBytes),
+  },
   {
     key: 'command',
     title: 'COMMAND',
@@ -106,13 +125,34 @@ export function isColumnKey(text: string): text is ColumnKey {
 /** Where and how tasks were scheduled: shown on demand, and while the lab runs (they cost table width). */
 export const SCHEDULING_COLUMNS: readonly ColumnKey[] = ['core', 'wait'];
 
-/** The table's columns, with or without the scheduling ones, less those the settings hide. */
-export function shownColumns(scheduling: boolean, hidden: readonly ColumnKey[] = []): readonly Column[] {
-  if (scheduling && hidden.length === 0) return COLUMNS;
-  return COLUMNS.filter(
-    (column) => !hidden.includes(column.key) && (scheduling || !SCHEDULING_COLUMNS.includes(column.key)),
-  );
+/** GPU use per process: only on a machine with a GPU, where they cost table width for something. */
+export const GPU_COLUMNS: readonly ColumnKey[] = ['gpu', 'gmem'];
+
+let hiddenMemo: { hidden: readonly ColumnKey[]; base: readonly Column[]; shown: readonly Column[] } | null = null;
+
+/**
+ * The table's columns: with or without the scheduling ones, the GPU ones where there is a GPU, less
+ * those the settings hide.
+ */
+export function shownColumns(scheduling: boolean, gpu = false, hidden: readonly ColumnKey[] = []): readonly Column[] {
+  const base = COLUMN_SETS[Number(scheduling) * 2 + Number(gpu)] ?? COLUMNS;
+  if (hidden.length === 0) return base;
+  // The same array for the same choice here too, for the table's memo.
+  if (hiddenMemo?.hidden === hidden && hiddenMemo.base === base) return hiddenMemo.shown;
+  const shown = base.filter((column) => !hidden.includes(column.key));
+  hiddenMemo = { hidden, base, shown };
+  return shown;
 }
+
+// The same array for the same choice, so the table's memo sees no change between frames.
+const COLUMN_SETS = [false, true].flatMap((scheduling) =>
+  [false, true].map((gpu) =>
+    COLUMNS.filter(
+      (column) =>
+        (scheduling || !SCHEDULING_COLUMNS.includes(column.key)) && (gpu || !GPU_COLUMNS.includes(column.key)),
+    ),
+  ),
+);
 
 /** The column `step` places to the right (negative: left) of `key` among `keys`, wrapping round. */
 export function neighbourColumn(key: ColumnKey, step: number, keys: readonly ColumnKey[] = COLUMN_KEYS): ColumnKey {

@@ -76,5 +76,5 @@ export function labHighlights(state: DashboardState): { pids: Set<number>; tids:
 
 /** The process table's columns now: the scheduling ones when asked for (e), or by default while the lab runs. */
 export function tableColumns(state: DashboardState): readonly Column[] {
-  return shownColumns(state.schedulingColumns ?? state.lab.run !== null, state.hiddenColumns);
+  return shownColumns(state.schedulingColumns ?? state.lab.run !== null, state.gpus.length > 0, state.hiddenColumns);
 }

@@ -4,6 +4,7 @@ import { initialHostsState } from './hosts-state.js';
 import type {
   CommandOutput,
   EngineInfo,
+  LabEngineKind,
   LabPage,
   PythonInfo,
   RunResult,
@@ -14,7 +15,7 @@ import type { ColumnKey } from './columns.js';
 import type { SortOrder } from './process-table.js';
 import type { ListCursor } from './selection.js';
 import { EMPTY_CURSOR } from './selection.js';
-import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
+import type { GpuSample, MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
 
 /** Everything the dashboard shows, as plain data. The reducer makes new states; views only read them. */
 
@@ -106,7 +107,7 @@ export interface LabState {
   /** Whether the Python experiments can run here; null until python3 has been looked for. */
   python: PythonInfo | null;
   /** Whether Dask and MPI can run here; an engine is missing until it has been looked for. */
-  engines: Partial<Record<'dask' | 'mpi', EngineInfo>>;
+  engines: Partial<Record<LabEngineKind, EngineInfo>>;
   /** The core calculator's last question and answer (=). */
   calcInput: string;
   calcAnswer: string | null;
@@ -141,6 +142,10 @@ export interface DashboardState {
   coreIds: number[];
   /** Busy % per core, oldest first, for the meters' history. */
   coreHistory: number[][];
+  /** The GPUs as their source last read them; empty on a machine without one (no meters, no columns). */
+  gpus: GpuSample[];
+  /** Utilisation % per GPU (in `gpus` order), oldest first, for the GPU meters' history. */
+  gpuHistory: number[][];
   processes: ProcessSample[];
   /** Readings that arrived while the list was frozen (kill or affinity dialog open); applied when it closes. */
   heldProcesses: ProcessSample[] | null;
@@ -236,6 +241,8 @@ export function initialState(settings: InitialSettings): DashboardState {
     factsFailed: false,
     system: null,
     coreHistory: [],
+    gpus: [],
+    gpuHistory: [],
     processes: [],
     heldProcesses: null,
     cursor: EMPTY_CURSOR,

@@ -22,6 +22,11 @@ export function pythonLine(python: { version: string; freeThreaded: boolean }): 
 export const GRID_ENGINES = ['local', 'dask', 'mpi'] as const;
 export type GridEngine = (typeof GRID_ENGINES)[number];
 
+/** What a scenario needs besides python3: a distributed engine, or a GPU library (PyTorch or CuPy) and a GPU. */
+export type LabEngineKind = 'dask' | 'mpi' | 'gpu';
+
+const ENGINE_TITLES: Record<LabEngineKind, string> = { dask: 'Dask', mpi: 'MPI', gpu: 'a GPU and PyTorch or CuPy' };
+
 /** Whether a distributed engine (Dask, MPI) can be used here: which Python has it, or why not and what to install. */
 export type EngineInfo = { available: true; line: string } | { available: false; reason: string };
 
@@ -32,13 +37,11 @@ export type EngineInfo = { available: true; line: string } | { available: false;
 export function unavailableReason(
   scenario: Pick<ScenarioInfo, 'runtime' | 'engine'>,
   python: PythonInfo | null,
-  engines: Partial<Record<'dask' | 'mpi', EngineInfo>>,
+  engines: Partial<Record<LabEngineKind, EngineInfo>>,
 ): string | null {
   if (scenario.engine) {
     const engine = engines[scenario.engine];
-    return engine && !engine.available
-      ? `needs ${scenario.engine === 'dask' ? 'Dask' : 'MPI'}: ${engine.reason}`
-      : null;
+    return engine && !engine.available ? `needs ${ENGINE_TITLES[scenario.engine]}: ${engine.reason}` : null;
   }
   return scenario.runtime === 'python' && python && !python.available ? `needs python3: ${python.reason}` : null;
 }
@@ -51,8 +54,8 @@ export interface ScenarioInfo {
   page: LabPage;
   /** What runs the workers: paratop's own Node programs, or python3. */
   runtime: 'node' | 'python';
-  /** Runs on a distributed engine found on the machine (grid-search on Dask or MPI). */
-  engine?: 'dask' | 'mpi';
+  /** Runs on what is found on the machine: a distributed engine (grid-search on Dask or MPI), or a GPU library. */
+  engine?: LabEngineKind;
   title: string;
   /** The lecture step it reproduces. */
   lecture: string;

@@ -26,6 +26,10 @@ export function cellText(column: Column, process: ProcessSample): string {
       return formatPercent(process.waitPercent);
     case 'ctxsw':
       return formatRate(process.ctxPerSecond);
+    case 'gpu':
+      return formatPercent(process.gpuPercent);
+    case 'gmem':
+      return process.gpuMemoryBytes === null ? '-' : formatBytes(process.gpuMemoryBytes);
     case 'command':
       return toPrintable(process.command);
   }

@@ -172,6 +172,8 @@ export function processFromRecord(record: ProcessRecord): ProcessSample {
     rssBytes: record.rss,
     memPercent: record.memPercent,
     threads: record.threads,
+    gpuMemoryBytes: record.gpuMemoryBytes ?? null,
+    gpuPercent: record.gpuPercent ?? null,
     startedAt: Date.parse(record.startedAt),
     startToken: `recorded:${record.startedAt}`,
     ctxVoluntary: record.ctxVoluntary,

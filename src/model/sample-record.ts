@@ -1,4 +1,4 @@
-import type { CoreUsage, MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
+import type { CoreUsage, GpuSample, MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
 
 /** The JSON shapes paratop prints. Stable names, units in docs/command-line.md: bytes, %, seconds. */
 
@@ -28,6 +28,10 @@ export interface ProcessRecord {
   waitPercent: number | null;
   /** threads only; null for processes */
   migrationsPerSecond: number | null;
+  /** GPU memory it holds, bytes; null where no GPU source tells */
+  gpuMemoryBytes: number | null;
+  /** GPU engine busy % over the interval (DRM fdinfo); null where unknown */
+  gpuPercent: number | null;
 }
 
 const round = (value: number, places = 2): number => Math.round(value * 10 ** places) / 10 ** places;
@@ -55,6 +59,19 @@ export function toProcessRecord(process: ProcessSample): ProcessRecord {
     lastCpu: process.lastCpu,
     waitPercent: roundOrNull(process.waitPercent),
     migrationsPerSecond: roundOrNull(process.migrationsPerSecond),
+    gpuMemoryBytes: process.gpuMemoryBytes,
+    gpuPercent: roundOrNull(process.gpuPercent),
+  };
+}
+
+/** One GPU as `snapshot`, `watch` and `info` print it: bytes, %, degrees C, watts, MHz; null where unknown. */
+export type GpuRecord = GpuSample;
+
+export function toGpuRecord(gpu: GpuSample): GpuRecord {
+  return {
+    ...gpu,
+    utilPercent: roundOrNull(gpu.utilPercent),
+    powerWatts: roundOrNull(gpu.powerWatts),
   };
 }
 
@@ -113,6 +130,8 @@ export interface SampleRecord {
   loadAverage: [number, number, number];
   uptimeSeconds: number;
   processes: ProcessRecord[];
+  /** Every GPU, empty on a machine without one. */
+  gpus: GpuRecord[];
   /** `snapshot --threads PID`: that process's threads over the same window. */
   threads?: ThreadRecord[];
   machine?: MachineFacts;
@@ -121,7 +140,7 @@ export interface SampleRecord {
 export function toSampleRecord(
   system: SystemSample,
   processes: readonly ProcessSample[],
-  context: { sampler: string; intervalSeconds: number; machine?: MachineFacts },
+  context: { sampler: string; intervalSeconds: number; machine?: MachineFacts; gpus?: readonly GpuSample[] },
 ): SampleRecord {
   const cpu = system.cpu ? toCoreRecord({ id: -1, ...system.cpu }) : null;
   return {
@@ -141,6 +160,7 @@ export function toSampleRecord(
     loadAverage: system.loadAverage,
     uptimeSeconds: system.uptimeSeconds,
     processes: processes.map(toProcessRecord),
+    gpus: (context.gpus ?? []).map(toGpuRecord),
     ...(context.machine ? { machine: context.machine } : {}),
   };
 }

@@ -15,6 +15,8 @@ export interface DashboardLayout {
   cores: Rect;
   coreGrid: CoreGrid;
   memory: Rect;
+  /** A meter per GPU under the core meters; null on a machine without one. */
+  gpus: Rect | null;
   tableHeader: Rect;
   tableBody: Rect;
   /** The lab panel: beside the table on wide screens, under it otherwise; null when hidden. */
@@ -25,6 +27,8 @@ export interface DashboardLayout {
 export const MIN_COLS = 60;
 export const MIN_ROWS = 15;
 const MEMORY_LINES = 3;
+/** GPU meters take at most this many lines; more GPUs share the last one. */
+const MAX_GPU_LINES = 4;
 /** From this width the lab panel sits beside the table, which keeps room for its command lines. */
 export const SIDE_PANEL_MIN_COLS = 140;
 const SIDE_PANEL_WIDTH = 56;
@@ -32,7 +36,13 @@ const SIDE_PANEL_WIDTH = 56;
 const MIN_TABLE_ROWS = 4;
 
 /** Where everything goes for a terminal size. Pure, so the reducer can ask it where a click landed. */
-export function dashboardLayout(cols: number, rows: number, coreCount: number, labVisible = false): DashboardLayout {
+export function dashboardLayout(
+  cols: number,
+  rows: number,
+  coreCount: number,
+  labVisible = false,
+  gpuCount = 0,
+): DashboardLayout {
   const tooSmall = cols < MIN_COLS || rows < MIN_ROWS;
   const memoryWidth = cols >= 100 ? 40 : cols >= 80 ? 34 : 28;
   const coresWidth = Math.max(1, cols - memoryWidth - 1);
@@ -40,7 +50,9 @@ export function dashboardLayout(cols: number, rows: number, coreCount: number, l
   const maxMeterRows = Math.max(MEMORY_LINES, Math.floor((rows - 6) / 3));
   const coreGrid = planCoreGrid(coreCount, coresWidth, maxMeterRows);
   const meterRows = Math.max(MEMORY_LINES, Math.min(coreGrid.rows, maxMeterRows));
-  const tableTop = 2 + meterRows;
+  // GPU meters go under the core meters, never taking the table below its title and a few rows.
+  const gpuRows = Math.max(0, Math.min(gpuCount, MAX_GPU_LINES, rows - 2 - meterRows - 2 - MIN_TABLE_ROWS));
+  const tableTop = 2 + meterRows + gpuRows;
   // Rows between the meters and the footer, for the table (title + body) and a bottom lab panel.
   const below = Math.max(2, rows - tableTop - 1);
   let tableWidth = cols;
@@ -64,6 +76,7 @@ export function dashboardLayout(cols: number, rows: number, coreCount: number, l
     cores: { top: 2, left: 0, width: coresWidth, height: meterRows },
     coreGrid,
     memory: { top: 2, left: coresWidth + 1, width: memoryWidth, height: meterRows },
+    gpus: gpuRows > 0 ? { top: 2 + meterRows, left: 0, width: cols, height: gpuRows } : null,
     tableHeader: { top: tableTop, left: 0, width: tableWidth, height: 1 },
     tableBody: { top: tableTop + 1, left: 0, width: tableWidth, height: Math.max(1, tableRows - 1) },
     lab,
@@ -78,6 +91,7 @@ export function layoutFor(state: DashboardState): DashboardLayout {
     state.size.rows,
     state.coreIds.length,
     state.lab.visible && !state.resultsOpen,
+    state.gpus.length,
   );
 }
 

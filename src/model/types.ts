@@ -73,7 +73,7 @@ export interface KernelCounters {
   reclaimableSlabBytes: number;
 }
 
-export interface ProcessSample extends SchedulingFigures {
+export interface ProcessSample extends SchedulingFigures, GpuProcessFigures {
   pid: number;
   ppid: number;
   user: string;
@@ -142,6 +142,44 @@ export interface ThreadSample extends SchedulingFigures {
   ctxVoluntary: number | null;
   ctxInvoluntary: number | null;
   ctxPerSecond: number | null;
+}
+
+/** A process's use of the GPUs, summed over them; null where no source tells (no GPU, or not this process). */
+export interface GpuProcessFigures {
+  /** GPU memory it holds, bytes (nvidia-smi's used_memory; DRM fdinfo's drm-memory-* / drm-resident-*). */
+  gpuMemoryBytes: number | null;
+  /** Busy time of the GPU engines over the interval, 100 = one engine busy throughout (DRM fdinfo only). */
+  gpuPercent: number | null;
+}
+
+/** For a process no GPU source has figures for. */
+export const NO_GPU_USE: Readonly<GpuProcessFigures> = { gpuMemoryBytes: null, gpuPercent: null };
+
+/** Where a GPU's figures come from: NVIDIA's nvidia-smi, or the kernel's DRM sysfs and fdinfo (AMD, Intel). */
+export type GpuSourceKind = 'nvidia-smi' | 'drm';
+
+/** One GPU as its source last saw it. Figures a source does not give are null. */
+export interface GpuSample {
+  /** The source's own number for it: nvidia-smi's index, or the DRM card number. */
+  index: number;
+  /** A stable identity: nvidia-smi's UUID, or the PCI address for DRM cards. */
+  id: string;
+  /** Model name as the driver reports it. Untrusted text. */
+  name: string;
+  vendor: 'nvidia' | 'amd' | 'intel' | 'other';
+  source: GpuSourceKind;
+  /** PCI address (domain:bus:device.function), or null where not given. */
+  pciBusId: string | null;
+  /** % of the sample period a kernel ran (nvidia-smi utilization.gpu, amdgpu gpu_busy_percent). */
+  utilPercent: number | null;
+  memoryUsedBytes: number | null;
+  memoryTotalBytes: number | null;
+  temperatureC: number | null;
+  powerWatts: number | null;
+  smClockMHz: number | null;
+  memoryClockMHz: number | null;
+  /** The driver said this GPU has fallen off the bus ("GPU is lost"): its figures are its last. */
+  lost: boolean;
 }
 
 /** What identifies one process over time: PIDs get reused, PID + start does not. */

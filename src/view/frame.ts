@@ -13,6 +13,7 @@ import { AFFINITY_DIALOG_WIDTH, affinityDialogHeight, affinityDialogLines } from
 import { KILL_DIALOG_HEIGHT, KILL_DIALOG_WIDTH, killDialogLines } from './kill-dialog.js';
 import { labPanelLines } from './lab-panel.js';
 import { memoryLines } from './memory-meters.js';
+import { gpuMeterLines } from './gpu-meters.js';
 import { outputLines } from './output-view.js';
 import { processBodyLines, processHeaderLine } from './process-table.js';
 import { placeResults } from './results-view.js';
@@ -21,7 +22,17 @@ import type { Theme } from './theme.js';
 import { threadBodyLines, threadHeaderLine } from './thread-table.js';
 
 /** The dashboard's parts that are lines of tagged text in a fixed place, top to bottom. */
-export const FRAME_PARTS = ['header', 'facts', 'cores', 'memory', 'tableHeader', 'tableBody', 'footer', 'lab'] as const;
+export const FRAME_PARTS = [
+  'header',
+  'facts',
+  'cores',
+  'memory',
+  'gpus',
+  'tableHeader',
+  'tableBody',
+  'footer',
+  'lab',
+] as const;
 export type FramePartName = (typeof FRAME_PARTS)[number];
 
 export interface FramePart {
@@ -111,6 +122,12 @@ export class FrameComposer {
       },
       footer: { rect: layout.footer, lines: [footerLine(state, cols, theme)] },
     };
+    const gpuRect = layout.gpus;
+    if (gpuRect)
+      parts.gpus = {
+        rect: gpuRect,
+        lines: gpuMeterLines(state.gpus, state.gpuHistory, gpuRect.width, gpuRect.height, theme),
+      };
     const labRect = layout.lab;
     if (labRect) {
       const lines = this.labMemo.get([state.lab, labRect.width, labRect.height], () =>

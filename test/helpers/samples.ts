@@ -4,6 +4,7 @@ import {
   type ProcessSample,
   type SystemSample,
   UNKNOWN_SCHEDULING,
+  NO_GPU_USE,
 } from '../../src/model/types.js';
 import type { HostSample } from '../../src/model/host-sample.js';
 
@@ -27,6 +28,7 @@ export function processSample(fields: Partial<ProcessSample> & { pid: number }):
     ctxInvoluntary: 0,
     ctxPerSecond: 0,
     ...UNKNOWN_SCHEDULING,
+    ...NO_GPU_USE,
     ...fields,
   };
 }

@@ -8,6 +8,9 @@ import { ladderSummary } from '../../model/memory-ladder.js';
 import { readMachineFacts } from '../../sampler/machine-facts.js';
 import type { Sampler } from '../../sampler/sampler.js';
 import { writeOut } from '../output/write-out.js';
+import { toGpuRecord } from '../../model/sample-record.js';
+import { gpuInfoLines } from '../../model/gpu-summary.js';
+import { openGpus } from './measure.js';
 
 /** The ladder `info --measure` runs, and what it is: the memory-hierarchy experiment, headless. */
 const LADDER_ID = 'memory-hierarchy';
@@ -38,6 +41,11 @@ export async function runInfo(
         `The measurement was stopped (${result.stoppedBy}); what was kept is the last complete one.\n`,
       );
   }
+  // nvidia-smi's first loop comes at once; a driver that does not answer costs at most this wait.
+  const gpuSource = await openGpus(500);
+  await gpuSource.ready(3000);
+  const gpus = gpuSource.sampleGpus();
+  gpuSource.close();
   const ladder = readLadder(facts.hostname);
   // Where the OS reports no cache, the sizes the last ladder measured here stand in, marked as measured.
   const { caches } = withMeasuredCaches(facts);
@@ -53,11 +61,25 @@ export async function runInfo(
     };
     const { limits: _, ...plain } = facts;
     const { label: _label, ...settings } = options.settings;
-    const json = { ...plain, caches, cpuLimits, latency, sampler: sampler.kind, settings };
+    const gpuNote = gpuSource.kind !== 'none' && gpus.length === 0 ? `${gpuSource.note}: no answer` : gpuSource.note;
+    const json = {
+      ...plain,
+      caches,
+      cpuLimits,
+      latency,
+      sampler: sampler.kind,
+      gpus: gpus.map(toGpuRecord),
+      gpuSource: { kind: gpuSource.kind, note: gpuNote },
+      settings,
+    };
     await writeOut(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
-  const lines = [...machineSummaryLines({ ...facts, caches }), ['Sampler', sampler.kind] as [string, string]];
+  const lines = [
+    ...machineSummaryLines({ ...facts, caches }),
+    ['Sampler', sampler.kind] as [string, string],
+    ...gpuInfoLines(gpus, gpuSource.note, gpuSource.kind !== 'none'),
+  ];
   if (latency)
     lines.push([
       'Latency',

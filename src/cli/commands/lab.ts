@@ -20,7 +20,7 @@ import { openRecording } from './record.js';
 
 export async function runLabList(options: { json?: boolean }, cores: number): Promise<void> {
   const found = await python();
-  const engines = { dask: await findEngine('dask'), mpi: await findEngine('mpi') };
+  const engines = { dask: await findEngine('dask'), mpi: await findEngine('mpi'), gpu: await findEngine('gpu') };
   const missing = (scenario: ScenarioDefinition): string | null => {
     if (scenario.engine) {
       const engine = engines[scenario.engine];
@@ -169,6 +169,9 @@ async function checkRequest(
     const found = await findEngine(engine);
     if (!found.available)
       throw new UsageError(`${scenario.id} on ${engine} needs ${ENGINE_PACKAGES[engine].title}: ${found.reason}.`);
+  } else if (scenario.engine === 'gpu') {
+    const found = await findEngine('gpu');
+    if (!found.available) throw new UsageError(`${scenario.id} needs ${ENGINE_PACKAGES.gpu.title}: ${found.reason}.`);
   } else if (scenario.runtime === 'python') {
     const found = await python();
     if (!found.available) throw new UsageError(`${scenario.id} runs real Python, and ${found.reason}.`);

@@ -3,6 +3,9 @@ import type { SortOrder } from '../../model/process-table.js';
 import { tableRows } from '../../model/process-table.js';
 import type { ProcessSample, SystemSample } from '../../model/types.js';
 import type { Sampler } from '../../sampler/sampler.js';
+import type { GpuSource } from '../../sampler/gpu-source.js';
+import { createGpuSource, detectGpus } from '../../sampler/create-gpu-source.js';
+import { withGpuUse } from '../../model/gpu-use.js';
 
 export interface Measurement {
   system: SystemSample;
@@ -20,10 +23,28 @@ export async function measureOnce(sampler: Sampler): Promise<Measurement> {
 }
 
 /** One reading over a window: prime, wait, read. */
-export async function measureOver(sampler: Sampler, windowSeconds: number): Promise<Measurement> {
-  await primeSampler(sampler);
+export async function measureOver(
+  sampler: Sampler,
+  windowSeconds: number,
+  primed?: (processes: readonly ProcessSample[]) => void,
+): Promise<Measurement> {
+  const [, processes] = await Promise.all([sampler.sampleSystem(), sampler.sampleProcesses()]);
+  primed?.(processes);
   await sleep(windowSeconds * 1000);
   return measureOnce(sampler);
+}
+
+/** The GPUs of a headless command: started now where there are any, nothing otherwise. */
+export async function openGpus(loopMs: number): Promise<GpuSource> {
+  const gpus = await createGpuSource(detectGpus(), { loopMs });
+  gpus.start();
+  return gpus;
+}
+
+/** The processes with the GPU source's figures for them (unchanged without a GPU). */
+export function withGpuFigures(processes: ProcessSample[], gpus: GpuSource): ProcessSample[] {
+  if (gpus.kind === 'none') return processes;
+  return withGpuUse(processes, gpus.sampleProcessUse(processes.map((process) => process.pid)));
 }
 
 export interface ProcessSelection {

@@ -7,6 +7,7 @@ import type { CacheLevel } from '../../model/types.js';
 import { readCaches } from '../../sampler/caches/read-caches.js';
 import type { Sampler } from '../../sampler/sampler.js';
 import { UsageError } from '../usage-error.js';
+import { createGpuSource, detectGpus } from '../../sampler/create-gpu-source.js';
 
 /**
  * With nobody else sampling, a reading younger than this serves a scrape; older, the scrape reads once.
@@ -20,16 +21,24 @@ export async function runServe(sampler: Sampler, settings: ExportSettings): Prom
   const samples = new LatestSamples(sampler, { systemMs: SERVE_FRESH_MS, processesMs: SERVE_FRESH_MS });
   let caches: readonly CacheLevel[] = [];
   let exporter: RunningExporter;
+  // The GPUs' stream runs while serve does (nothing starts without a GPU); a scrape takes its latest lines.
+  const gpus = await createGpuSource(detectGpus(), { loopMs: 1000 });
   try {
     exporter = await startExporter({
       listen: settings.listen,
       webConfig: settings.webConfig,
-      scrape: createCollector({ samples, caches: () => caches, choices: settings.choices }),
+      scrape: createCollector({
+        samples,
+        caches: () => caches,
+        choices: settings.choices,
+        gpus: () => gpus.sampleGpus(),
+      }),
     });
   } catch (error) {
     if (error instanceof ExportListenError) throw new UsageError(`--listen: ${error.message}.`);
     throw error;
   }
+  gpus.start();
   const stopped = new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
   });
@@ -41,6 +50,7 @@ export async function runServe(sampler: Sampler, settings: ExportSettings): Prom
     process.stderr.write(`paratop serve: listening on ${exporter.url}\n`);
     await stopped;
   } finally {
+    gpus.close();
     exporter.close();
   }
 }

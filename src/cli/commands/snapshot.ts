@@ -9,7 +9,7 @@ import { toPrintable } from '../../model/untrusted-text.js';
 import type { ThreadSample } from '../../model/types.js';
 import { processTableText } from '../output/text-table.js';
 import { writeOut } from '../output/write-out.js';
-import { type ProcessSelection, measureOver, selectProcesses } from './measure.js';
+import { type ProcessSelection, measureOver, openGpus, selectProcesses, withGpuFigures } from './measure.js';
 
 export interface SnapshotOptions extends ProcessSelection {
   format: 'text' | 'json' | 'csv';
@@ -42,7 +42,23 @@ export async function runSnapshot(sampler: Sampler, options: SnapshotOptions): P
   const pid = options.threadsOf ?? null;
   if (pid !== null && !(await sampler.identify(pid))) throw new UsageError(`--threads ${pid}: no such process.`);
   const primedThreads = pid === null ? null : sampler.sampleThreads(pid, true);
-  const [measurement, facts] = await Promise.all([measureOver(sampler, options.intervalSeconds), readMachineFacts()]);
+  const gpus = await openGpus(Math.max(100, Math.min(1000, options.intervalSeconds * 1000)));
+  let measurement: Awaited<ReturnType<typeof measureOver>>;
+  let facts: Awaited<ReturnType<typeof readMachineFacts>>;
+  try {
+    // The GPU source's first reading of each process, so the second has a GPU% over the same window.
+    const primeGpu = (processes: readonly { pid: number }[]): void => {
+      if (gpus.kind !== 'none') gpus.sampleProcessUse(processes.map((process) => process.pid));
+    };
+    [measurement, facts] = await Promise.all([
+      measureOver(sampler, options.intervalSeconds, primeGpu),
+      readMachineFacts(),
+    ]);
+    await gpus.ready(2000);
+    measurement = { ...measurement, processes: withGpuFigures(measurement.processes, gpus) };
+  } finally {
+    gpus.close();
+  }
   await primedThreads;
   const threads = pid === null ? null : await sampler.sampleThreads(pid);
   if (pid !== null && threads === null)
@@ -53,6 +69,7 @@ export async function runSnapshot(sampler: Sampler, options: SnapshotOptions): P
     sampler: sampler.kind,
     intervalSeconds: options.intervalSeconds,
     machine,
+    gpus: gpus.sampleGpus(),
   });
   if (threads) record.threads = threads.map(toThreadRecord);
   if (options.format === 'json') {

@@ -36,6 +36,8 @@ export const PROCESS_CSV_HEADER = [
   'ctx_involuntary_per_second',
   'last_cpu',
   'wait_percent',
+  'gpu_percent',
+  'gpu_memory_bytes',
   'name',
   'command',
 ] as const;
@@ -56,6 +58,8 @@ export function processCsvRow(takenAt: string, process: ProcessRecord): string {
     process.ctxInvoluntaryPerSecond,
     process.lastCpu,
     process.waitPercent,
+    process.gpuPercent,
+    process.gpuMemoryBytes,
     process.name,
     process.command,
   ]);

@@ -14,6 +14,7 @@ import { sideBySideExperiment } from './side-by-side.js';
 import { steadyExperiment } from './steady.js';
 import { sweepExperiment } from './sweep.js';
 import { versusExperiment } from './versus.js';
+import { gpuCoresExperiment } from './gpu-cores.js';
 
 const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
   steady: steadyExperiment,
@@ -30,6 +31,7 @@ const PROCEDURES: Record<ScenarioDefinition['procedure'], Experiment> = {
   'io-bound': ioBoundExperiment,
   'cache-sharing': cacheSharingExperiment,
   pinned: pinnedExperiment,
+  'gpu-cores': gpuCoresExperiment,
 };
 
 /** Which procedure carries out a scenario. */

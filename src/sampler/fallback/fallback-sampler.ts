@@ -5,6 +5,7 @@ import {
   type SystemSample,
   type ThreadSample,
   UNKNOWN_SCHEDULING,
+  NO_GPU_USE,
 } from '../../model/types.js';
 import type { Sampler } from '../sampler.js';
 import { type FallbackSource, nodeSource } from './fallback-source.js';
@@ -81,6 +82,7 @@ export class FallbackSampler implements Sampler {
         ctxInvoluntary: null,
         ctxPerSecond: null,
         ...UNKNOWN_SCHEDULING,
+        ...NO_GPU_USE,
       });
     }
     this.previousScan = { at, processes: seen };

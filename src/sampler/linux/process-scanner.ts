@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { cpuPercent, perSecond } from '../../model/cpu-load.js';
-import type { ProcessSample } from '../../model/types.js';
+import { NO_GPU_USE, type ProcessSample } from '../../model/types.js';
 import {
   type PidStat,
   type PidStatus,
@@ -271,6 +271,7 @@ export class ProcessScanner {
       threads: stat.threads,
       startedAt: (clock.bootTime + stat.startTicks / hz) * 1000,
       startToken: String(stat.startTicks),
+      ...NO_GPU_USE,
       ctxVoluntary: status.ctxVoluntary,
       ctxInvoluntary: status.ctxInvoluntary,
       ctxPerSecond: switchRates.total,

@@ -161,7 +161,8 @@ describe('headless output', () => {
     assert.equal(
       header,
       'taken_at,pid,ppid,user,state,cpu,mem_percent,rss,threads,ctx_per_second,' +
-        'ctx_voluntary_per_second,ctx_involuntary_per_second,last_cpu,wait_percent,name,command',
+        'ctx_voluntary_per_second,ctx_involuntary_per_second,last_cpu,wait_percent,gpu_percent,gpu_memory_bytes,' +
+        'name,command',
     );
     assert.match(row ?? '', /,node,.*bin\/paratop watch --format csv/);
   });

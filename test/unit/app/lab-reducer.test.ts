@@ -199,6 +199,7 @@ test('the engines are looked for when their page is first shown, not before; a m
     page5.state,
     { type: 'engine-found', engine: 'dask', info: { available: true, line: 'Dask distributed 1 under python3' } },
     { type: 'engine-found', engine: 'mpi', info: missing },
+    { type: 'engine-found', engine: 'gpu', info: { available: false, reason: 'no module torch or cupy' } },
   ).state;
   const again = run(found, key('tab'), key('tab'), key('tab'), key('tab'), key('tab'));
   assert.equal(again.state.lab.page, 5);
@@ -207,4 +208,7 @@ test('the engines are looked for when their page is first shown, not before; a m
   assert.deepEqual(refused.effects, []);
   assert.match(refused.state.status?.text ?? '', /^Grid search on MPI needs MPI: mpirun was not found on the PATH/);
   assert.deepEqual(run(found, key('1')).effects, [{ type: 'lab-start', scenarioId: 'grid-dask', workers: 1 }]);
+  const noGpu = run(found, key('3'));
+  assert.deepEqual(noGpu.effects, []);
+  assert.match(noGpu.state.status?.text ?? '', /needs a GPU and PyTorch or CuPy: no module torch or cupy/);
 });

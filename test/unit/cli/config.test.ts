@@ -209,7 +209,7 @@ x = 1
   test('columns: the others hidden; CORE or WAIT% listed means always shown, else while the lab runs', async () => {
     assert.deepEqual(columnChoice(undefined), { hiddenColumns: [], schedulingColumns: null });
     assert.deepEqual(columnChoice(['pid', 'cpu', 'command']), {
-      hiddenColumns: ['user', 'mem', 'rss', 'threads', 'state', 'ctxsw'],
+      hiddenColumns: ['user', 'mem', 'rss', 'threads', 'state', 'ctxsw', 'gpu', 'gmem'],
       schedulingColumns: null,
     });
     assert.equal(columnChoice(['pid', 'wait', 'command']).schedulingColumns, true);

@@ -1,0 +1,18 @@
+import { formatBytes } from './format.js';
+import type { GpuSample } from './types.js';
+import { toPrintable } from './untrusted-text.js';
+
+/**
+ * `paratop info`'s GPU lines: one per GPU (name, memory, source), or one saying why there is none,
+ * or that the source found did not answer. Pure.
+ */
+export function gpuInfoLines(gpus: readonly GpuSample[], note: string, sourceFound: boolean): [string, string][] {
+  if (gpus.length === 0)
+    return [['GPU', sourceFound ? `none read: ${note} gave no figures (driver not answering?)` : note]];
+  return gpus.map((gpu) => {
+    const memory = gpu.memoryTotalBytes === null ? '' : ` · ${formatBytes(gpu.memoryTotalBytes)}`;
+    const lost = gpu.lost ? ' · LOST (fell off the bus)' : '';
+    const source = gpu.source === 'nvidia-smi' ? 'nvidia-smi' : 'DRM sysfs/fdinfo';
+    return [`GPU ${gpu.index}`, `${toPrintable(gpu.name)}${memory}${lost} · ${source}`];
+  });
+}

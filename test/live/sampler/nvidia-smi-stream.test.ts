@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createGpuSource, detectGpus } from '../../../src/sampler/create-gpu-source.js';
+import { NvidiaSmiSource } from '../../../src/sampler/linux/nvidia-smi-source.js';
+import { fixturesDir } from '../../helpers/fixtures.js';
+import { isAlive } from '../../helpers/processes.js';
+
+/**
+ * The streaming child, against a FAKE nvidia-smi (test/fixtures/gpu/fake-nvidia-smi) put first on
+ * the PATH: it replays captured CSV and logs each start. No GPU is involved.
+ */
+const fake = join(fixturesDir, 'gpu/fake-nvidia-smi');
+const csv = (name: string): string => join(fixturesDir, 'gpu/nvidia-smi', name);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function gone(pids: readonly number[], withinMs: number): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (pids.every((pid) => !isAlive(pid))) return true;
+    await sleep(50);
+  }
+  return pids.every((pid) => !isAlive(pid));
+}
+
+describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', () => {
+  let dir: string;
+  let log: string;
+  const starts = (): { pid: number; args: string }[] =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => ({ pid: Number(line.split(' ')[0]), args: line.slice(line.indexOf(' ') + 1) }))
+      : [];
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'paratop-smi-'));
+    symlinkSync(fake, join(dir, 'nvidia-smi'));
+    log = join(dir, 'starts.log');
+    process.env.FAKE_SMI_LOG = log;
+    process.env.FAKE_SMI_GPU_CSV = csv('h100-stream.csv');
+    process.env.FAKE_SMI_APPS_CSV = csv('apps-stream.csv');
+  });
+  after(() => {
+    for (const { pid } of starts()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (const key of ['FAKE_SMI_LOG', 'FAKE_SMI_GPU_CSV', 'FAKE_SMI_APPS_CSV', 'FAKE_SMI_DIE_AFTER'])
+      delete process.env[key];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('found on the PATH, started once per query, read as a stream, ended by close', async () => {
+    rmSync(log, { force: true });
+    const detection = detectGpus({ PATH: `${dir}:/usr/bin:/bin` }, '/nonexistent-sys');
+    assert.equal(detection.nvidiaSmi, join(dir, 'nvidia-smi'));
+    const source = await createGpuSource(detection, { loopMs: 200 });
+    assert.equal(source.kind, 'nvidia-smi');
+    assert.deepEqual(starts(), [], 'nothing starts before start()');
+    source.start();
+    source.start();
+    await source.ready(5000);
+    await sleep(1200);
+    const [gpu] = source.sampleGpus();
+    assert.equal(gpu?.name, 'NVIDIA H100 80GB HBM3');
+    assert.ok(source.sampleProcessUse([11327, 11345, 999]).has(11345));
+    const launched = starts();
+    // Six loops went by: still one child per query, none started per refresh.
+    assert.equal(launched.length, 2, JSON.stringify(launched));
+    assert.ok(launched.some((start) => start.args.startsWith('--query-gpu=') && start.args.includes('-lms 200')));
+    assert.ok(launched.some((start) => start.args.startsWith('--query-compute-apps=')));
+    source.close();
+    assert.ok(
+      await gone(
+        launched.map((start) => start.pid),
+        3000,
+      ),
+      'both children ended with close()',
+    );
+  });
+
+  test('a child that dies is started again, but never more often than the restart gap', async () => {
+    rmSync(log, { force: true });
+    process.env.FAKE_SMI_DIE_AFTER = '1';
+    const source = new NvidiaSmiSource({
+      command: join(dir, 'nvidia-smi'),
+      loopMs: 100,
+      restart: { minGapMs: 800, maxGapMs: 800, healthyMs: 60_000 },
+    });
+    try {
+      source.start();
+      await sleep(2600);
+      const gpuStarts = starts().filter((start) => start.args.startsWith('--query-gpu='));
+      // It dies at once each time: started at 0, 0.8, 1.6, 2.4 s at most.
+      assert.ok(gpuStarts.length >= 2, `restarted: ${gpuStarts.length} starts`);
+      assert.ok(gpuStarts.length <= 4, `rate-limited: ${gpuStarts.length} starts in 2.6 s`);
+      assert.match(source.lastExitReason ?? '', /exit code 3/);
+    } finally {
+      source.close();
+      delete process.env.FAKE_SMI_DIE_AFTER;
+    }
+    const count = starts().length;
+    await sleep(1000);
+    assert.equal(starts().length, count, 'no restart after close()');
+    assert.ok(
+      await gone(
+        starts().map((start) => start.pid),
+        3000,
+      ),
+    );
+  });
+
+  test('paratop killed with SIGKILL: the children end at their next write', async () => {
+    rmSync(log, { force: true });
+    const module = JSON.stringify(join(process.cwd(), 'src/sampler/linux/nvidia-smi-source.ts'));
+    const script = [
+      `import { NvidiaSmiSource } from ${module};`,
+      `new NvidiaSmiSource({ command: ${JSON.stringify(join(dir, 'nvidia-smi'))}, loopMs: 100 }).start();`,
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: 'ignore',
+    });
+    const until = Date.now() + 10_000;
+    while (starts().length < 2 && Date.now() < until) await sleep(50);
+    const children = starts().map((start) => start.pid);
+    assert.equal(children.length, 2);
+    parent.kill('SIGKILL');
+    assert.ok(await gone(children, 3000), 'no nvidia-smi outlives its paratop');
+  });
+});
