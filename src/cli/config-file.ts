@@ -95,7 +95,7 @@ export async function loadConfigFile(
   try {
     const size = statSync(path).size;
     if (size > MAX_CONFIG_BYTES) {
-      if (chosenBy === '--config') throw new UsageError(`--config ${path}: it is over 1 MB; it must be a TOML file.`);
+      if (chosenBy === '--config') throw new UsageError(`--config '${path}': it is over 1 MB; it must be a TOML file.`);
       return { ...empty(path, chosenBy), exists: true, data: null, problems: [tooBig()] };
     }
     text = readFileSync(path, 'utf8');
@@ -103,7 +103,7 @@ export async function loadConfigFile(
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (chosenBy === '--config')
-      throw new UsageError(`--config ${path}: ${explain(error)}. It must be a TOML settings file.`);
+      throw new UsageError(`--config '${path}': ${explain(error)}. It must be a TOML settings file.`);
     if (code === 'ENOENT') return empty(path, chosenBy);
     return {
       ...empty(path, chosenBy),

@@ -1,3 +1,4 @@
+import { type Stats, statSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../lab/core-calculator.js';
 import { ExportConfigError } from '../export/export-error.js';
@@ -100,6 +101,18 @@ function asArgumentError<T>(read: () => T): T {
     if (error instanceof ExportConfigError) throw new InvalidArgumentError(error.message);
     throw error;
   }
+}
+
+/** --config: a settings file that is there (a typo here would otherwise go unnoticed). */
+export function parseConfigPath(value: string): string {
+  let file: Stats;
+  try {
+    file = statSync(value);
+  } catch {
+    throw new InvalidArgumentError('There is no such file. It must be a TOML settings file (see --no-config).');
+  }
+  if (!file.isFile()) throw new InvalidArgumentError('It is not a file. It must be a TOML settings file.');
+  return value;
 }
 
 /** ADDRESS:PORT for an exporter. */

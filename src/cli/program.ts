@@ -20,6 +20,7 @@ import { GRID_ENGINES } from '../model/lab-types.js';
 import {
   parseChoice,
   parseColumn,
+  parseConfigPath,
   parseDeadline,
   parseGrid,
   parseHostList,
@@ -75,7 +76,11 @@ interface ConfigFlags {
 
 function addConfigOptions(command: Command): Command {
   return command
-    .addOption(new Option('--config <file>', 'settings file (default $XDG_CONFIG_HOME/paratop/config.toml)'))
+    .addOption(
+      new Option('--config <file>', 'settings file (default $XDG_CONFIG_HOME/paratop/config.toml)').argParser(
+        parseConfigPath,
+      ),
+    )
     .addOption(new Option('--no-config', 'ignore the settings file: defaults and options only'));
 }
 

@@ -44,7 +44,10 @@ describe('command-line mistakes: a message naming the bad value and what is acce
     [['--interval', 'abc'], /argument 'abc' is invalid/],
     [['--interval', '-1'], /argument '-1' is invalid/],
     [['--bogus'], /unknown option '--bogus'/],
-    [['frobnicate'], /unknown command "frobnicate"\. Commands: run, snapshot, watch, info/],
+    [
+      ['frobnicate'],
+      /unknown command "frobnicate"\. Commands: run, snapshot, watch, record, replay, export-trace, info/,
+    ],
     [['--sort', 'colour'], /argument 'colour' is invalid\. It must be one of pid, user, cpu/],
     [['watch', '--format', 'xml'], /argument 'xml' is invalid\. It must be one of ndjson, csv/],
     [['watch', '--count', '0'], /argument '0' is invalid\. It must be a whole number from 1/],

@@ -74,7 +74,10 @@ describe('the settings file, for headless commands', { timeout: 60_000 }, () => 
   test('--config naming no file is exit 2 with the path; a broken default file is never fatal', () => {
     const missing = run(['--config', join(folder, 'nope.toml'), 'info'], folder);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /paratop: --config .*nope\.toml: there is no such file/);
+    assert.match(
+      missing.stderr,
+      /paratop: option '--config <file>' argument '.*nope\.toml' is invalid\. There is no such file/,
+    );
     const broken = run(['snapshot', '--json', '--limit', '1'], configHome('[dashboard\n'));
     assert.equal(broken.status, 0, broken.stderr);
   });

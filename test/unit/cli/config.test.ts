@@ -61,7 +61,7 @@ describe('the settings file: where it is and reading it', async () => {
     assert.deepEqual(missing.data, {});
     await assert.rejects(loadConfigFile(join(folder, 'typo.toml')), (error: unknown) => {
       assert.ok(error instanceof UsageError);
-      assert.match(error.message, /--config .*typo\.toml: there is no such file\. It must be a TOML settings file/);
+      assert.match(error.message, /--config '.*typo\.toml': there is no such file\. It must be a TOML settings file/);
       return true;
     });
     const none = await loadConfigFile(false);
