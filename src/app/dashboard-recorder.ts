@@ -1,6 +1,6 @@
 import type { DashboardState } from '../model/dashboard-state.js';
 import type { RecordingLines } from '../model/recording-lines.js';
-import type { ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
+import type { GpuSample, ProcessSample, SystemSample, ThreadSample } from '../model/types.js';
 import type { DashboardEvent } from './events.js';
 
 /** Sees every event the runtime dispatches (before the reducer), and the end of each tick. */
@@ -18,6 +18,7 @@ export class DashboardRecorder implements RuntimeObserver {
   private fresh = false;
   private processes: readonly ProcessSample[] = [];
   private threads: { pid: number; threads: readonly ThreadSample[] } | null = null;
+  private gpus: readonly GpuSample[] = [];
 
   constructor(
     private readonly lines: RecordingLines,
@@ -32,6 +33,9 @@ export class DashboardRecorder implements RuntimeObserver {
         return;
       case 'processes-sampled':
         this.processes = event.processes;
+        return;
+      case 'gpus-sampled':
+        this.gpus = event.gpus;
         return;
       case 'threads-sampled': {
         // The threads of the lab's run, as its thread view read them.
@@ -54,6 +58,6 @@ export class DashboardRecorder implements RuntimeObserver {
   tickDone(): void {
     if (!this.fresh || !this.system) return;
     this.fresh = false;
-    this.lines.sample({ system: this.system, processes: this.processes, threads: this.threads });
+    this.lines.sample({ system: this.system, processes: this.processes, threads: this.threads, gpus: this.gpus });
   }
 }

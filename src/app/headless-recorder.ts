@@ -1,6 +1,8 @@
 import { CORE_MAP_SLICE_MS, type PlacedTask } from '../model/core-map.js';
 import type { RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { ProcessSample, ThreadSample } from '../model/types.js';
+import { withGpuUse } from '../model/gpu-use.js';
+import type { GpuSource } from '../sampler/gpu-source.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 import type { RecordingSession } from './recording-session.js';
@@ -23,6 +25,7 @@ export class HeadlessRecorder {
     private readonly sampler: Sampler,
     private readonly intervalMs: number,
     private readonly probe?: Pick<TaskProbe, 'placement'>,
+    private readonly gpus?: GpuSource,
   ) {}
 
   /** Primes the sampler, so the first line covers a whole interval, then samples on a fixed schedule. */
@@ -75,7 +78,10 @@ export class HeadlessRecorder {
         if (found) threads = { pid: hostPid, threads: found };
       }
       if (this.stopped) return;
-      this.session.lines.sample({ system, processes: processes as readonly ProcessSample[], threads });
+      const gpus = this.gpus && this.gpus.kind !== 'none' ? this.gpus : null;
+      const withGpus = gpus ? withGpuUse(processes, gpus.sampleProcessUse(processes.map((p) => p.pid))) : processes;
+      const seen = { system, processes: withGpus as readonly ProcessSample[], threads };
+      this.session.lines.sample(gpus ? { ...seen, gpus: gpus.sampleGpus() } : seen);
       this.samples += 1;
     } catch {
       // A reading that failed is a gap in the recording, not the end of it.

@@ -215,6 +215,8 @@ export class ReplayRuntime {
     if (line.type === 'sample') {
       this.lastSample = line;
       this.dispatch({ type: 'system-sampled', sample: systemFromRecord(line), selfCpu: null });
+      // Recordings made before GPUs were recorded have no gpus; a machine without one, an empty list.
+      if (line.gpus && line.gpus.length > 0) this.dispatch({ type: 'gpus-sampled', gpus: [...line.gpus] });
       if (withProcesses) this.dispatch({ type: 'processes-sampled', processes: line.processes.map(processFromRecord) });
       const panel = this.state.threadPanel;
       if (panel && line.threadsOf === panel.pid && line.threads)

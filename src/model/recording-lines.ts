@@ -2,13 +2,15 @@ import type { PlacedTask } from './core-map.js';
 import type { RunResult, RunSnapshot } from './lab-types.js';
 import { type RecordingHeader, headerLine, labLine, sampleLine } from './recording.js';
 import { toSampleRecord, toThreadRecord } from './sample-record.js';
-import type { ProcessSample, SystemSample, ThreadSample } from './types.js';
+import type { GpuSample, ProcessSample, SystemSample, ThreadSample } from './types.js';
 
 export interface SampleSeen {
   system: SystemSample;
   processes: readonly ProcessSample[];
   /** The threads of the lab run's process, when they were read. */
   threads: { pid: number; threads: readonly ThreadSample[] } | null;
+  /** The GPUs as last read (none without a GPU). */
+  gpus?: readonly GpuSample[];
 }
 
 /**
@@ -30,7 +32,7 @@ export class RecordingLines {
   }
 
   sample(seen: SampleSeen): void {
-    const record = toSampleRecord(seen.system, seen.processes, this.context);
+    const record = toSampleRecord(seen.system, seen.processes, { ...this.context, gpus: seen.gpus ?? [] });
     if (seen.threads) record.threads = seen.threads.threads.map(toThreadRecord);
     this.write(sampleLine(record, seen.threads?.pid ?? null));
   }

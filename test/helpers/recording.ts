@@ -1,7 +1,7 @@
 import type { PlacedTask } from '../../src/model/core-map.js';
 import type { RunResult, RunSnapshot } from '../../src/model/lab-types.js';
 import { RecordingLines } from '../../src/model/recording-lines.js';
-import type { SystemSample } from '../../src/model/types.js';
+import type { GpuSample, SystemSample } from '../../src/model/types.js';
 import { machineFacts, processSample } from './samples.js';
 
 export const T0 = Date.parse('2026-01-05T10:00:00.000Z');
@@ -90,7 +90,7 @@ export function gilResult(): RunResult {
  * A known run as a recording: 5 samples a second apart, a GIL run of two threads from 0.5 s to
  * 3.5 s that take turns on core 0 then core 1 (placements every 250 ms), its end and its result.
  */
-export function knownRecordingText(): string {
+export function knownRecordingText(gpus?: readonly GpuSample[]): string {
   const out: string[] = [];
   const lines = new RecordingLines((text) => out.push(text), { sampler: 'linux-proc', intervalSeconds: 1 });
   lines.header({ startedAt: new Date(T0).toISOString(), source: 'lab', cores: [0, 1], machine: machineFacts() });
@@ -118,6 +118,7 @@ export function knownRecordingText(): string {
       system: systemAt(at, running ? [second <= 2 ? 100 : 0, second <= 2 ? 0 : 100] : [2, 3]),
       processes,
       threads: running ? { pid: 4000, threads: threads(second) } : null,
+      ...(gpus ? { gpus } : {}),
     });
     if (second === 3) lines.lab(null, gilResult(), at + 500);
   }

@@ -8,6 +8,7 @@ import { readMachineFacts } from '../../sampler/machine-facts.js';
 import type { Sampler } from '../../sampler/sampler.js';
 import { type Progress, startProgress } from '../output/progress.js';
 import { UsageError } from '../usage-error.js';
+import { openGpus } from './measure.js';
 import { cpus } from 'node:os';
 
 /** A recording file opened for a command, or a usage error naming it (a folder that does not exist, say). */
@@ -53,7 +54,9 @@ export async function runRecord(sampler: Sampler, path: string, options: RecordO
     if (error instanceof UsageError) throw new UsageError(error.message.replace(/^--record: /, ''));
     throw error;
   }
-  const recorder = new HeadlessRecorder(session, sampler, options.intervalSeconds * 1000);
+  // The GPUs too, where there are any: the streaming child ends with the recording.
+  const gpus = await openGpus(Math.max(500, options.intervalSeconds * 1000));
+  const recorder = new HeadlessRecorder(session, sampler, options.intervalSeconds * 1000, undefined, gpus);
   const interrupted = new AbortController();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const stop = (): void => interrupted.abort();
@@ -86,6 +89,7 @@ export async function runRecord(sampler: Sampler, path: string, options: RecordO
     progress?.stop();
     for (const signal of signals) process.off(signal, stop);
     await recorder.stop();
+    gpus.close();
   }
   process.stderr.write(`paratop record: ${recorder.samples} samples in ${path}\n`);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReplayRuntime } from '../../../src/app/replay-runtime.js';
 import type { DashboardState } from '../../../src/model/dashboard-state.js';
+import type { GpuSample } from '../../../src/model/types.js';
 import { parseRecording } from '../../../src/model/recording.js';
 import { FrameComposer } from '../../../src/view/frame.js';
 import { frameText } from '../../../src/view/frame-text.js';
@@ -102,4 +103,44 @@ test('the end of the recording pauses with a word, and q quits', () => {
   } finally {
     runtime.stop();
   }
+});
+
+test('a recording with GPUs replays their meters; one without shows none', () => {
+  const gpu: GpuSample = {
+    index: 0,
+    id: 'GPU-0000',
+    name: 'NVIDIA H100 80GB HBM3',
+    vendor: 'nvidia',
+    source: 'nvidia-smi',
+    pciBusId: '00000000:19:00.0',
+    utilPercent: 97,
+    memoryUsedBytes: 40 * 2 ** 30,
+    memoryTotalBytes: 80 * 2 ** 30,
+    temperatureC: 61,
+    powerWatts: 512,
+    smClockMHz: 1980,
+    memoryClockMHz: 2619,
+    lost: false,
+  };
+  const open = (text: string) => {
+    const state = startState({
+      size: { cols: 100, rows: 30 },
+      readOnly: true,
+      replay: { file: 'gpu.ndjson', samples: 5, lengthMs: 4000 },
+    });
+    const runtime = new ReplayRuntime(state, parseRecording(text), {
+      renderer: { render: () => undefined },
+      onQuit: () => undefined,
+    });
+    runtime.start();
+    const screen = frameText(new FrameComposer(createTheme(false)).compose(runtime.current), 100, 30).join('\n');
+    runtime.stop();
+    return { state: runtime.current, screen };
+  };
+  const withGpu = open(knownRecordingText([gpu]));
+  assert.equal(withGpu.state.gpus[0]?.name, 'NVIDIA H100 80GB HBM3');
+  assert.match(withGpu.screen, /GPU0\[\|+ *97\.0%\]/);
+  const without = open(knownRecordingText());
+  assert.deepEqual(without.state.gpus, []);
+  assert.doesNotMatch(without.screen, /GPU0|GMEM/);
 });
