@@ -6,6 +6,7 @@ import { PROCESS_CSV_HEADER, csvLine, processCsvRow } from '../output/csv.js';
 import { toSampleRecord, toThreadRecord } from '../../model/sample-record.js';
 import { UsageError } from '../usage-error.js';
 import { toPrintable } from '../../model/untrusted-text.js';
+import { gpuSnapshotLine } from '../../model/gpu-summary.js';
 import type { ThreadSample } from '../../model/types.js';
 import { processTableText } from '../output/text-table.js';
 import { writeOut } from '../output/write-out.js';
@@ -65,11 +66,12 @@ export async function runSnapshot(sampler: Sampler, options: SnapshotOptions): P
     throw new UsageError(`--threads ${pid}: its threads cannot be read here (it ended, or this platform has none).`);
   const machine = withMeasuredCaches(facts);
   const processes = selectProcesses(measurement.processes, options);
+  const gpusRead = gpus.sampleGpus();
   const record = toSampleRecord(measurement.system, processes, {
     sampler: sampler.kind,
     intervalSeconds: options.intervalSeconds,
     machine,
-    gpus: gpus.sampleGpus(),
+    gpus: gpusRead,
   });
   if (threads) record.threads = threads.map(toThreadRecord);
   if (options.format === 'json') {
@@ -84,7 +86,9 @@ export async function runSnapshot(sampler: Sampler, options: SnapshotOptions): P
     await writeOut(
       `cores   ${coreLine}\n` +
         `memory  ${formatBytes(memory.usedBytes)} used of ${formatBytes(memory.totalBytes)}, ` +
-        `swap ${formatBytes(memory.swapUsedBytes)} of ${formatBytes(memory.swapTotalBytes)}\n\n` +
+        `swap ${formatBytes(memory.swapUsedBytes)} of ${formatBytes(memory.swapTotalBytes)}\n` +
+        gpusRead.map((gpu) => `${gpuSnapshotLine(gpu)}\n`).join('') +
+        '\n' +
         processTableText(processes) +
         (threads ? `\nthreads of PID ${pid}\n${threadTableText(threads)}` : ''),
     );

@@ -7,7 +7,7 @@ import { expose } from '../../../src/export/exposition.js';
 import { gpuFamilies } from '../../../src/export/gpu-families.js';
 import { toProcessRecord, toSampleRecord } from '../../../src/model/sample-record.js';
 import { PROCESS_CSV_HEADER, processCsvRow } from '../../../src/cli/output/csv.js';
-import { gpuInfoLines } from '../../../src/model/gpu-summary.js';
+import { gpuInfoLines, gpuSnapshotLine } from '../../../src/model/gpu-summary.js';
 import { NvidiaSmiState } from '../../../src/sampler/linux/nvidia-smi-state.js';
 import { fixturesDir } from '../../helpers/fixtures.js';
 import { kernelSystemSample, processSample } from '../../helpers/samples.js';
@@ -92,4 +92,12 @@ test('info: a line per GPU, or one line saying why there is none', () => {
   const lines = gpuInfoLines(gpusFrom('two-gpus-one-lost.csv'), 'x', true);
   assert.deepEqual(lines[0], ['GPU 0', 'NVIDIA H100 80GB HBM3 · 80G · nvidia-smi']);
   assert.match(lines[1]?.[1] ?? '', /LOST/);
+});
+
+test("snapshot's text: a line per GPU with what the source gave, a lost one said so", () => {
+  const [first, lost] = gpusFrom('two-gpus-one-lost.csv');
+  assert.match(gpuSnapshotLine(first!), /^gpu0 {4}\d+\.\d% busy · \S+ of 80G · \d+°C · \d+W · NVIDIA H100 80GB HBM3$/);
+  assert.match(gpuSnapshotLine(lost!), /^gpu1 .*\(LOST: fell off the bus\)$/);
+  const unknown = { ...first!, utilPercent: null, memoryUsedBytes: null, temperatureC: null, powerWatts: null };
+  assert.equal(gpuSnapshotLine({ ...unknown, name: 'x\x1b[2Jy' }), 'gpu0    -% busy · x[2Jy');
 });
