@@ -49,6 +49,8 @@ export interface DashboardSettings {
   hosts?: HostsChoice;
   /** `paratop run`: the command to start and follow as soon as the dashboard is up. */
   command?: CommandRequest;
+  /** Where the export address came from, for a message when it cannot be bound (default --export). */
+  exportFrom?: string;
   /** --export: serve the figures to Prometheus while the dashboard runs. */
   export?: ExportSettings;
 }

@@ -132,7 +132,8 @@ async function runDashboardChecked(hooks: ProgramHooks, sampler: Sampler, settin
   try {
     await hooks.runDashboard(sampler, settings);
   } catch (error) {
-    if (error instanceof ExportListenError) throw new UsageError(`--export: ${error.message}.`);
+    if (error instanceof ExportListenError)
+      throw new UsageError(`${settings.exportFrom ?? '--export'}: ${error.message}.`);
     if (error instanceof RecordingFileError) throw new UsageError(`--record: ${error.message}.`);
     throw error;
   }
@@ -156,6 +157,7 @@ function addDashboardOptions(command: Command, withDefaults: boolean): Command {
       ).argParser(parseIntervalSeconds),
     )
     .addOption(option('--read-only', 'disable killing processes and pinning them to cores'))
+    .addOption(option('--no-read-only', 'allow them even where the settings file says read_only = true'))
     .addOption(
       option(
         '--sort <column>',
@@ -193,8 +195,10 @@ async function dashboardSettingsWithFile(
     schedulingColumns: settings.schedulingColumns,
     labVisible: settings.lab,
   };
+  const exportFromFile = values.export !== undefined && !given('export');
   return {
     ...settings,
+    ...(exportFromFile ? { exportFrom: `export.listen in ${file.path}` } : {}),
     settingsFile: {
       label: configLabel(file),
       problems,

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
+import { createServer } from 'node:net';
 import { PtySession } from '../helpers/pty-session.js';
 
 const TABLE_HEADER = /PID\S* +(USER +)?CPU%/;
@@ -102,5 +103,43 @@ describe('the settings file, through the real dashboard', { timeout: 120_000 }, 
     assert.equal(paratop.isAlternateScreen(), false);
     assert.match(paratop.output, /paratop: settings not saved to .*config\.toml: it is read-only/);
     assert.equal(readFileSync(file, 'utf8'), COMMENTED);
+  });
+
+  test('read_only from the file turns kill off; --no-read-only turns it back on', async () => {
+    const { home } = configHome('[dashboard]\nread_only = true\n');
+    const frozen = open({ env: { XDG_CONFIG_HOME: home } });
+    await frozen.waitFor(TABLE_HEADER);
+    frozen.press('k');
+    await frozen.waitFor('Read-only mode');
+    frozen.press('q');
+    assert.equal((await frozen.waitForExit()).exitCode, 0);
+    frozen.dispose();
+    const free = open({ args: ['--no-read-only'], env: { XDG_CONFIG_HOME: home } });
+    await free.waitFor(TABLE_HEADER);
+    // The test runner itself as the target (only the dialog is opened): not PID 1 or paratop.
+    free.press(`/${process.pid}`);
+    await free.waitFor(`Filter: ${process.pid}`);
+    free.press('\r');
+    free.press('k');
+    await free.waitFor('Send a signal');
+    free.press('\x1b');
+    await free.waitUntil((screen) => !screen.includes('Send a signal'), 'the dialog closed');
+    free.press('q');
+    assert.equal((await free.waitForExit()).exitCode, 0);
+  });
+
+  test("an [export] address in use: exit 2, naming the file's key, before the screen opens", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = holder.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const { home } = configHome(`[export]\nlisten = "127.0.0.1:${port}"\n`);
+      const paratop = open({ env: { XDG_CONFIG_HOME: home } });
+      assert.equal((await paratop.waitForExit()).exitCode, 2);
+      assert.match(paratop.output, /paratop: export\.listen in .*config\.toml: /);
+    } finally {
+      holder.close();
+    }
   });
 });
