@@ -19,6 +19,28 @@ export interface NvidiaSmiOptions {
 type Stream = 'gpu' | 'apps';
 
 /**
+ * nvidia-smi under a watching shell: it holds paratop's end of a pipe on stdin, and when that pipe
+ * closes (close(), or paratop killed outright) it ends nvidia-smi. An idle GPU's process query prints
+ * nothing for hours, so waiting for a write to a closed pipe would leave it running. The shell exits
+ * with nvidia-smi's status, so a death is still seen and restarted.
+ */
+const WATCHED = [
+  'exec 3<&0',
+  '"$@" <&- &',
+  'child=$!',
+  '{ read -r _ <&3; kill "$child" 2>/dev/null; } &',
+  'watcher=$!',
+  'exec 3<&-',
+  'wait "$child"',
+  'status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
+/** After close(), how long a child that ignores the end of its pipe gets before SIGKILL. */
+const KILL_AFTER_MS = 1000;
+
+/**
  * NVIDIA GPUs through nvidia-smi's looping queries: one long-lived child for the GPUs and one for the
  * compute processes, each read line by line, never a process per refresh. A child that dies is
  * started again, no sooner than the restart policy allows; close() ends both for good.
@@ -87,7 +109,21 @@ export class NvidiaSmiSource implements GpuSource {
     this.timers.clear();
     for (const child of this.children.values()) {
       child.removeAllListeners('exit');
-      child.kill('SIGTERM');
+      // The shell's watcher ends nvidia-smi when the pipe closes; a driver stuck in the kernel gets SIGKILL.
+      child.stdin?.destroy();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      const pid = child.pid;
+      if (pid !== undefined)
+        setTimeout(() => {
+          try {
+            process.kill(-pid, 'SIGKILL');
+          } catch {
+            // gone already
+          }
+        }, KILL_AFTER_MS).unref();
+      // A headless command's exit must not wait for a child that will not end.
+      child.unref();
     }
     this.children.clear();
     this.wake();
@@ -97,7 +133,11 @@ export class NvidiaSmiSource implements GpuSource {
     this.timers.delete(stream);
     if (this.closed) return;
     const args = nvidiaSmiArgs(stream, this.options.loopMs);
-    const child = spawn(this.options.command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so close() can end the shell and nvidia-smi together if it must.
+    const child = spawn('/bin/sh', ['-c', WATCHED, 'paratop-nvidia-smi', this.options.command, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     this.starts += 1;
     this.children.set(stream, child);
     this.startedAt.set(stream, this.now());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -112,8 +112,12 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
     );
   });
 
-  test('paratop killed with SIGKILL: the children end at their next write', async () => {
+  test('paratop killed with SIGKILL: the children end, the silent one too (an idle GPU has no apps)', async () => {
     rmSync(log, { force: true });
+    // No compute process: the apps query prints nothing, as on an idle GPU, so no write can fail.
+    const silent = join(dir, 'no-apps.csv');
+    writeFileSync(silent, '');
+    process.env.FAKE_SMI_APPS_CSV = silent;
     const module = JSON.stringify(join(process.cwd(), 'src/sampler/linux/nvidia-smi-source.ts'));
     const script = [
       `import { NvidiaSmiSource } from ${module};`,
@@ -127,6 +131,8 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
     while (starts().length < 2 && Date.now() < until) await sleep(50);
     const children = starts().map((start) => start.pid);
     assert.equal(children.length, 2);
+    process.env.FAKE_SMI_APPS_CSV = csv('apps-stream.csv');
+    await sleep(300);
     parent.kill('SIGKILL');
     assert.ok(await gone(children, 3000), 'no nvidia-smi outlives its paratop');
   });
