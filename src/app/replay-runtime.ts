@@ -161,8 +161,11 @@ export class ReplayRuntime {
    */
   private seekTo(position: number): void {
     const target = Math.max(0, Math.min(this.sampleAt.length - 1, position));
-    const last = this.sampleAt[target];
+    const atEnd = target === this.sampleAt.length - 1;
+    // At the last sample, the lines after it too: the run's end and result come after its last sample.
+    const last = atEnd ? this.recording.entries.length - 1 : this.sampleAt[target];
     if (last === undefined) return;
+    if (target === this.position() && !atEnd) return;
     if (target > this.position()) {
       // Forward: the lines up to it, as playing would.
       this.applyThrough(last);
@@ -185,6 +188,8 @@ export class ReplayRuntime {
       ...state,
       system: null,
       coreHistory: [],
+      gpus: [],
+      gpuHistory: [],
       processes: [],
       heldProcesses: null,
       threadPanel: null,

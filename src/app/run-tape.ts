@@ -18,6 +18,7 @@ const MAX_LINES = 20_000;
 export class RunTape implements RuntimeObserver {
   private lines: string[] = [];
   private recorder: DashboardRecorder | null = null;
+  private recordingLines: RecordingLines | null = null;
   private startedAt: number | null = null;
   private pids: readonly number[] = [];
   private header = '';
@@ -25,8 +26,11 @@ export class RunTape implements RuntimeObserver {
   constructor(private readonly context: { sampler: string; intervalSeconds: number; cores: number[] }) {}
 
   event(event: DashboardEvent, state: DashboardState): void {
-    if (event.type === 'lab-changed' && event.run && event.run.startedAt !== this.startedAt)
+    if (event.type === 'lab-changed' && event.run && event.run.startedAt !== this.startedAt) {
       this.begin(event.run.startedAt);
+      // The result it carries is the run before's: not this run's to mark.
+      this.recordingLines?.knownResult(event.result);
+    }
     if (event.type === 'lab-changed' && event.run) this.pids = event.run.pids;
     if (!this.recorder) return;
     if (event.type === 'processes-sampled') {
@@ -53,7 +57,8 @@ export class RunTape implements RuntimeObserver {
     const write = (text: string): void => {
       if (this.lines.length < MAX_LINES) this.lines.push(text);
     };
-    this.recorder = new DashboardRecorder(new RecordingLines(write, this.context));
+    this.recordingLines = new RecordingLines(write, this.context);
+    this.recorder = new DashboardRecorder(this.recordingLines);
   }
 
   /** The last run as a recording; null before any run. */

@@ -1,4 +1,13 @@
-import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { tomlKeyLines } from './toml-key-lines.js';
@@ -38,8 +47,8 @@ const HEADER =
 
 const FILE_PROBLEMS: Record<string, string> = {
   ENOENT: 'there is no such file',
-  EACCES: 'paratop may not read it',
-  EPERM: 'paratop may not read it',
+  EACCES: 'paratop is not permitted',
+  EPERM: 'paratop is not permitted',
   EISDIR: 'it is a folder',
   ENOTDIR: 'a folder in its path is a file',
   EROFS: 'the file system is read-only',
@@ -147,11 +156,19 @@ function withChanges(data: Record<string, unknown>, changes: ReadonlyMap<string,
  * never leaves half a file. Returns a note when the file is left as it was, or null when written.
  */
 export async function writeConfigChanges(
-  file: ConfigFile,
+  read: ConfigFile,
   changes: ReadonlyMap<string, unknown>,
 ): Promise<string | null> {
+  let file = read;
   if (!file.path || changes.size === 0) return null;
   const keep = (why: string): string => `settings not saved to ${file.path}: ${why}; it is left as it was.`;
+  // As it is now, not as it was at start: edits made by hand (or by another paratop) meanwhile stay.
+  const path = file.path;
+  if (existsSync(path)) {
+    const now = await loadConfigFile(path).catch(() => null);
+    if (!now) return keep('it can no longer be read');
+    file = { ...now, chosenBy: file.chosenBy };
+  } else file = { ...file, exists: false, text: '', data: {} };
   if (!file.data) {
     const problem = file.problems[0];
     return keep(
@@ -168,7 +185,7 @@ export async function writeConfigChanges(
     return keep(`the TOML library could not edit it (${error instanceof Error ? error.message : String(error)})`);
   }
   try {
-    const target = file.exists ? realpathSync(file.path) : file.path;
+    const target = file.exists ? realpathSync(path) : path;
     const mode = file.exists ? statSync(target).mode & 0o777 : 0o644;
     // A file the user made read-only is a file they froze, even for root, as vi treats it.
     if ((mode & 0o222) === 0) return keep('it is read-only (chmod u+w lets paratop save)');

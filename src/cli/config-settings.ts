@@ -251,7 +251,9 @@ export function configChanges(
   columns: readonly ColumnKey[] | undefined,
 ): Map<string, unknown> {
   const changes = new Map<string, unknown>();
-  if (end.intervalSeconds !== start.intervalSeconds) changes.set('dashboard.interval', end.intervalSeconds);
+  // The dashboard keeps whole milliseconds: 0.1234 on the command line runs as 0.123, unchanged.
+  if (Math.round(end.intervalSeconds * 1000) !== Math.round(start.intervalSeconds * 1000))
+    changes.set('dashboard.interval', end.intervalSeconds);
   if (end.order.key !== start.order.key || end.order.descending !== start.order.descending) {
     changes.set('dashboard.sort', end.order.key);
     changes.set('dashboard.sort_descending', end.order.descending);

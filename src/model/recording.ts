@@ -1,4 +1,5 @@
 import type { PlacedTask } from './core-map.js';
+import { checkedSample, inertStrings } from './recording-checks.js';
 import type { RunResult, RunSnapshot } from './lab-types.js';
 import type { ProcessRecord, SampleRecord, ThreadRecord } from './sample-record.js';
 import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
@@ -82,7 +83,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function parseHeader(text: string): RecordingHeader {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text, inertStrings);
   } catch {
     throw new RecordingError(`its first line is not JSON; a recording starts with ${EXPECTED_HEADER}`);
   }
@@ -104,11 +105,22 @@ export function parseHeader(text: string): RecordingHeader {
   };
 }
 
+/** A core map look from a file: a key and label of text, a whole core number, running or not. */
+function isPlacedTask(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof value.key === 'string' &&
+    typeof value.label === 'string' &&
+    Number.isSafeInteger(value.cpu) &&
+    typeof value.running === 'boolean'
+  );
+}
+
 function entryOf(value: unknown): RecordingEntry | null {
   if (!isObject(value)) return null;
   if (value.type === 'sample' && typeof value.takenAt === 'string' && Array.isArray(value.processes)) {
     const at = Date.parse(value.takenAt);
-    return Number.isFinite(at) ? { at, line: value as unknown as SampleLine } : null;
+    return Number.isFinite(at) ? { at, line: checkedSample(value) as unknown as SampleLine } : null;
   }
   if (value.type === 'lab' && typeof value.at === 'string') {
     const at = Date.parse(value.at);
@@ -117,7 +129,7 @@ function entryOf(value: unknown): RecordingEntry | null {
       (event === 'run' && isObject(value.run)) ||
       event === 'ended' ||
       (event === 'result' && isObject(value.result)) ||
-      (event === 'placements' && Array.isArray(value.tasks));
+      (event === 'placements' && Array.isArray(value.tasks) && value.tasks.every(isPlacedTask));
     return known && Number.isFinite(at) ? { at, line: value as unknown as LabLine } : null;
   }
   return null;
@@ -146,7 +158,7 @@ export function parseRecording(text: string): Recording {
     if (line.trim() === '') continue;
     let entry: RecordingEntry | null = null;
     try {
-      entry = entryOf(JSON.parse(line));
+      entry = entryOf(JSON.parse(line, inertStrings));
     } catch {
       entry = null;
     }

@@ -144,3 +144,21 @@ test('a recording with GPUs replays their meters; one without shows none', () =>
   assert.deepEqual(without.state.gpus, []);
   assert.doesNotMatch(without.screen, /GPU0|GMEM/);
 });
+
+test('stepping to the last sample shows the run ended with its result; stepping there again changes nothing', () => {
+  const { runtime } = replay();
+  runtime.start();
+  try {
+    runtime.dispatch(key('space', ' '));
+    for (let step = 0; step < 6; step += 1) runtime.dispatch(key('right'));
+    assert.equal(runtime.current.replay?.position, 4);
+    assert.equal(runtime.current.lab.run, null);
+    assert.match(runtime.current.lab.result?.summary ?? '', /2 workers for 3\.0 s/);
+    runtime.dispatch(key('left'));
+    runtime.dispatch(key('right'));
+    assert.equal(runtime.current.replay?.position, 4);
+    assert.match(runtime.current.lab.result?.summary ?? '', /2 workers for 3\.0 s/);
+  } finally {
+    runtime.stop();
+  }
+});

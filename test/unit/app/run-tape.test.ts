@@ -54,3 +54,15 @@ test('T: the last run, kept in memory, becomes a trace in the data folder', () =
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test("T: a second run's trace does not open with the run before's result", () => {
+  const state = startState();
+  const tape = new RunTape({ sampler: 'linux-proc', intervalSeconds: 1, cores: [0, 1] });
+  tape.event({ type: 'lab-changed', run: gilRun(), result: null, output: null }, state);
+  tape.event({ type: 'lab-changed', run: null, result: gilResult(), output: null }, state);
+  const second = { ...gilRun(), startedAt: gilRun().startedAt + 60_000 };
+  // The engine's lastResult (the first run's) comes with the second run's first notice.
+  tape.event({ type: 'lab-changed', run: second, result: gilResult(), output: null }, state);
+  const lines = tape.recording()?.entries.map((entry) => (entry.line.type === 'lab' ? entry.line.event : 'sample'));
+  assert.deepEqual(lines, ['run']);
+});

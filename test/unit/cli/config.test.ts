@@ -272,6 +272,19 @@ describe('the settings file: what the user changed with keys, written back', asy
     assert.deepEqual(readConfigValues(await loadConfigFile(path)).values.tree, true);
   });
 
+  test('what was written by hand while paratop ran is kept; an interval that did not change is not written', async () => {
+    const path = fileWith(COMMENTED);
+    const file = await loadConfigFile(path);
+    writeFileSync(path, `${COMMENTED}# added while paratop ran\n[hosts]\ntargets = ["n1:9100"]\n`);
+    assert.equal(await writeConfigChanges(file, new Map([['dashboard.tree', true]])), null);
+    const text = readFileSync(path, 'utf8');
+    assert.match(text, /# added while paratop ran\n/);
+    assert.match(text, /\[hosts\]\ntargets = \["n1:9100"\]/);
+    assert.match(text, /tree = true/);
+    const typed = { ...START, intervalSeconds: 0.1234 };
+    assert.equal(configChanges(typed, { ...START, intervalSeconds: 0.123 }, undefined).size, 0);
+  });
+
   test('a missing file is made, folder and all, with a header saying what it is', async () => {
     const home = join(folder, 'new-home');
     const file = await loadConfigFile(undefined, { XDG_CONFIG_HOME: home });

@@ -81,3 +81,31 @@ test('records turn back into the samples the dashboard shows', () => {
   assert.equal(system.at, T0 + 1000);
   assert.equal(system.cores?.length, 2);
 });
+
+test('a hostile recording: its text made inert, wrong figures null, unreadable items left out, no throw', () => {
+  const [header = '', ...rest] = knownRecordingText().split('\n');
+  const hostileHeader = header.replace('"hostname":"vm"', '"hostname":"vm\\u001b]0;pwned\\u0007\\u202e"');
+  const sample = JSON.parse(rest.find((line) => line.includes('"type":"sample"')) ?? '{}');
+  sample.processes = [
+    { ...sample.processes[0], name: 'evil\u001b[31m', state: 7, memPercent: 'x', cpu: '99', rss: null },
+    { pid: 'not a pid', name: 'dropped' },
+  ];
+  sample.cores = [{ id: 0, total: 'full' }, { id: 'one' }];
+  sample.loadAverage = ['a'];
+  const placements = JSON.stringify({ type: 'lab', event: 'placements', at: sample.takenAt, tasks: [{ cpu: 'x' }] });
+  const recording = parseRecording([hostileHeader, JSON.stringify(sample), placements, ''].join('\n'));
+  assert.equal(recording.header.machine?.hostname, 'vm]0;pwned');
+  assert.equal(recording.skipped, 1, 'a placements line with an unreadable task is skipped');
+  const line = recording.entries[0]?.line;
+  assert.ok(line?.type === 'sample');
+  assert.equal(line.processes.length, 1);
+  const process = processFromRecord(line.processes[0]!);
+  assert.equal(process.name, 'evil[31m');
+  assert.equal(process.state, '');
+  assert.equal(process.memPercent, 0);
+  assert.equal(process.cpu, null);
+  const system = systemFromRecord(line);
+  assert.equal(system.cores?.length, 1);
+  assert.equal(system.cores?.[0]?.total, 0);
+  assert.deepEqual(line.loadAverage, [0, 0, 0]);
+});
