@@ -272,7 +272,7 @@ describe('the settings file: what the user changed with keys, written back', asy
     assert.deepEqual(readConfigValues(await loadConfigFile(path)).values.tree, true);
   });
 
-  test('what was written by hand while paratop ran is kept; an interval that did not change is not written', async () => {
+  test('edits made by hand while paratop ran are kept; an unchanged interval is not written', async () => {
     const path = fileWith(COMMENTED);
     const file = await loadConfigFile(path);
     writeFileSync(path, `${COMMENTED}# added while paratop ran\n[hosts]\ntargets = ["n1:9100"]\n`);
