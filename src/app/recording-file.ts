@@ -1,6 +1,9 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { type Recording, RecordingError, parseRecording } from '../model/recording.js';
+
+const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 /** Lines wait in memory at most this long before they reach the file: what a SIGKILL can lose. */
 const FLUSH_EVERY_MS = 1000;
@@ -17,6 +20,8 @@ export interface RecordingFile {
   close(): void;
   /** Bytes written to the file so far (compressed, for .gz). */
   readonly bytesWritten: number;
+  /** Why writing stopped (a full disk, say): the file keeps what was written before; null while it works. */
+  readonly failure: string | null;
 }
 
 export class RecordingFileError extends Error {
@@ -28,6 +33,7 @@ function reason(error: unknown): string {
   if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOSPC') return 'the disk is full';
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -36,7 +42,7 @@ function reason(error: unknown): string {
  * a .gz file each batch is its own gzip member (gzip allows several one after another), so a file
  * cut short by a kill still reads up to the last batch, and the exit path can finish synchronously.
  */
-export function openRecordingFile(path: string): RecordingFile {
+export function openRecordingFile(path: string, onFailure: (why: string) => void = () => undefined): RecordingFile {
   let fd: number;
   try {
     fd = openSync(path, 'w');
@@ -49,6 +55,19 @@ export function openRecordingFile(path: string): RecordingFile {
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let bytesWritten = 0;
+  let failure: string | null = null;
+  // A full disk or a lost mount ends the recording, never the program that records.
+  const fail = (error: unknown): void => {
+    failure = `writing ${path} stopped: ${reason(error)}`;
+    closed = true;
+    pending = [];
+    try {
+      closeSync(fd);
+    } catch {
+      // closed as far as it can be
+    }
+    onFailure(failure);
+  };
   const flush = (): void => {
     clearTimeout(timer);
     timer = undefined;
@@ -57,8 +76,13 @@ export function openRecordingFile(path: string): RecordingFile {
     pending = [];
     pendingBytes = 0;
     const data = gzip ? gzipSync(text) : Buffer.from(text);
-    let offset = 0;
-    while (offset < data.length) offset += writeSync(fd, data, offset);
+    try {
+      let offset = 0;
+      while (offset < data.length) offset += writeSync(fd, data, offset);
+    } catch (error) {
+      fail(error);
+      return;
+    }
     bytesWritten += data.length;
   };
   return {
@@ -66,6 +90,9 @@ export function openRecordingFile(path: string): RecordingFile {
     gzip,
     get bytesWritten() {
       return bytesWritten;
+    },
+    get failure() {
+      return failure;
     },
     write(text) {
       if (closed) return;
@@ -81,6 +108,7 @@ export function openRecordingFile(path: string): RecordingFile {
     close() {
       if (closed) return;
       flush();
+      if (closed) return;
       closed = true;
       closeSync(fd);
     },
@@ -98,11 +126,17 @@ export function readRecordingText(path: string): string {
   if (path.endsWith('.gz') || (data[0] === 0x1f && data[1] === 0x8b)) {
     try {
       // A file cut short by a kill ends mid-member: keep what decodes before the cut.
-      return gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+      data = gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH });
     } catch (error) {
       throw new RecordingError(`its gzip data is damaged (${reason(error)})`);
     }
   }
+  // V8's longest string: past it the text cannot be held at once, and a plain error would say nothing.
+  if (data.length > MAX_STRING_LENGTH)
+    throw new RecordingError(
+      `it holds ${Math.round(data.length / 2 ** 20)} MB of lines, more than paratop can read at once ` +
+        `(${Math.floor(MAX_STRING_LENGTH / 2 ** 20)} MB); record with a longer --interval, or in parts`,
+    );
   return data.toString('utf8');
 }
 

@@ -21,8 +21,9 @@ export function startRecording(
   path: string,
   context: { sampler: string; intervalSeconds: number },
   header: HeaderContext,
+  onFailure?: (why: string) => void,
 ): RecordingSession {
-  const file = openRecordingFile(path);
+  const file = openRecordingFile(path, onFailure);
   let held: string[] | null = [];
   const lines = new RecordingLines((text) => {
     if (held) held.push(text);

@@ -39,6 +39,8 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
         settings.record,
         { sampler: direct.kind, intervalSeconds: settings.intervalSeconds },
         { startedAt: new Date().toISOString(), source: 'dashboard', cores: cpus().map((_, index) => index) },
+        // The dashboard goes on; the file keeps what it had, and the bottom line says why it stopped.
+        (why) => runtime?.dispatch({ type: 'notice', ok: false, text: `Recording: ${why}.`, seconds: 15 }),
       )
     : null;
   // With --export, the dashboard samples through the exporter's keeper, so a scrape reuses its readings.

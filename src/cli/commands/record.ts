@@ -23,6 +23,7 @@ export function openRecording(
       path,
       { sampler: sampler.kind, intervalSeconds },
       { startedAt: new Date().toISOString(), source, cores: cpus().map((_, index) => index) },
+      (why) => process.stderr.write(`paratop: ${why}; the file keeps what was written before.\n`),
     );
     // The header waits for the machine facts (a few hundred ms); lines are held until then.
     readMachineFacts().then(

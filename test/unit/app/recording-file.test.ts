@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -87,4 +87,18 @@ test('unreadable and unwritable paths are named with the reason', () => {
     writeFileSync(damaged, Buffer.from([0x1f, 0x8b, 0x08, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 1, 2, 3, 4, 5]));
     assert.throws(() => readRecording(damaged), RecordingError);
   });
+});
+
+test('a full disk stops the recording, not the program: said once, what was written kept', {
+  skip: !existsSync('/dev/full') && 'no /dev/full here',
+}, () => {
+  const said: string[] = [];
+  const file = openRecordingFile('/dev/full', (why) => said.push(why));
+  file.write('{"type":"sample"}\n');
+  assert.doesNotThrow(() => file.flush());
+  file.write('more\n');
+  assert.doesNotThrow(() => file.flush());
+  assert.doesNotThrow(() => file.close());
+  assert.deepEqual(said, ['writing /dev/full stopped: the disk is full']);
+  assert.equal(file.failure, said[0]);
 });
