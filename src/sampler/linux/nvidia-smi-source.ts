@@ -94,7 +94,7 @@ export class NvidiaSmiSource implements GpuSource {
   }
 
   sampleGpus(): GpuSample[] {
-    return this.state.gpuSamples();
+    return this.state.gpuSamples(this.now());
   }
 
   sampleProcessUse(pids: readonly number[]): Map<number, GpuProcessFigures> {
@@ -144,7 +144,7 @@ export class NvidiaSmiSource implements GpuSource {
     const onLine =
       stream === 'gpu'
         ? (line: string) => {
-            this.state.gpuLine(line);
+            this.state.gpuLine(line, this.now());
             if (this.state.ready) this.wake();
           }
         : (line: string) => this.state.appLine(line, this.now());

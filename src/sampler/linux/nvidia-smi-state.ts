@@ -7,6 +7,7 @@ import { parseAppLine, parseGpuLine, parseLostGpu, samePciAddress } from './pars
  */
 export class NvidiaSmiState {
   private readonly gpus = new Map<string, GpuSample>();
+  private readonly gpuSeenAt = new Map<string, number>();
   private readonly lostAddresses = new Set<string>();
   private appsTimestamp: string | null = null;
   private apps = new Map<number, GpuProcessFigures>();
@@ -15,7 +16,9 @@ export class NvidiaSmiState {
 
   /**
    * @param appsExpireMs A loop with no compute process prints nothing, so the last loop's list is
-   *   dropped once no line has come for this long (a few loop intervals).
+   *   dropped once no line has come for this long (a few loop intervals). A GPU with no line for as
+   *   long (nvidia-smi hung, restarting, or the GPU gone with another message) shows no figures,
+   *   rather than its last ones frozen.
    */
   constructor(private readonly appsExpireMs: number) {}
 
@@ -24,7 +27,7 @@ export class NvidiaSmiState {
     return this.gpuLines > 0;
   }
 
-  gpuLine(line: string): void {
+  gpuLine(line: string, now = 0): void {
     const lost = parseLostGpu(line);
     if (lost) {
       this.lostAddresses.add(lost);
@@ -34,6 +37,7 @@ export class NvidiaSmiState {
     if (!parsed) return;
     this.gpuLines += 1;
     this.gpus.set(parsed.gpu.id, parsed.gpu);
+    this.gpuSeenAt.set(parsed.gpu.id, now);
   }
 
   appLine(line: string, now: number): void {
@@ -63,8 +67,12 @@ export class NvidiaSmiState {
    * Every GPU seen, by index; one whose address was reported lost is marked so, and one lost before
    * it was ever read shows by its address alone.
    */
-  gpuSamples(): GpuSample[] {
-    const seen = [...this.gpus.values()].sort((a, b) => a.index - b.index);
+  gpuSamples(now?: number): GpuSample[] {
+    const seen = [...this.gpus.values()]
+      .sort((a, b) => a.index - b.index)
+      .map((gpu) =>
+        now !== undefined && now - (this.gpuSeenAt.get(gpu.id) ?? now) > this.appsExpireMs ? stale(gpu) : gpu,
+      );
     const marked = seen.map((gpu) => {
       const lost = [...this.lostAddresses].some(
         (address) => gpu.pciBusId !== null && samePciAddress(address, gpu.pciBusId),
@@ -82,6 +90,19 @@ export class NvidiaSmiState {
     if (now - this.lastAppLineAt > this.appsExpireMs) return new Map();
     return new Map(this.apps);
   }
+}
+
+/** A GPU nothing has been heard from lately: what it is, without figures that would be old. */
+function stale(gpu: GpuSample): GpuSample {
+  return {
+    ...gpu,
+    utilPercent: null,
+    memoryUsedBytes: null,
+    temperatureC: null,
+    powerWatts: null,
+    smClockMHz: null,
+    memoryClockMHz: null,
+  };
 }
 
 function lostOnly(address: string, index: number): GpuSample {

@@ -104,6 +104,21 @@ test('nvidia-smi stream: a GPU that falls off the bus mid-stream is kept, marked
   assert.equal(gpus[1]?.memoryUsedBytes, 19818 * MIB);
 });
 
+test('nvidia-smi stream: a GPU not heard from for the expiry shows no figures, not its last ones', () => {
+  const state = new NvidiaSmiState(3000);
+  const [first] = lines('nvidia-smi/h100-stream.csv');
+  state.gpuLine(first ?? '', 10_000);
+  assert.notEqual(state.gpuSamples(12_000)[0]?.utilPercent, null);
+  const silent = state.gpuSamples(13_001)[0];
+  assert.equal(silent?.utilPercent, null);
+  assert.equal(silent?.memoryUsedBytes, null);
+  assert.equal(silent?.temperatureC, null);
+  assert.equal(silent?.name, 'NVIDIA H100 80GB HBM3', 'what it is stays');
+  assert.notEqual(silent?.memoryTotalBytes, null);
+  state.gpuLine(first ?? '', 13_500);
+  assert.notEqual(state.gpuSamples(13_600)[0]?.utilPercent, null, 'a new line brings the figures back');
+});
+
 test('nvidia-smi stream: a GPU lost before its first line shows by its address', () => {
   const state = new NvidiaSmiState(3000);
   state.gpuLine(
