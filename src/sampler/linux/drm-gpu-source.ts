@@ -4,7 +4,8 @@ import type { GpuProcessFigures, GpuSample } from '../../model/types.js';
 import type { GpuSource } from '../gpu-source.js';
 import {
   type DrmClient,
-  cardBusyPercent,
+  type ClientEngines,
+  cardBusyFromClients,
   distinctClients,
   enginePercent,
   parseDrmFdinfo,
@@ -58,7 +59,8 @@ export class DrmGpuSource implements GpuSource {
   private previous = new Map<number, { at: number; ns: number }>();
   private readonly idleUntil = new Map<number, number>();
   /** Engine time per card (PCI address) summed over clients, for cards without gpu_busy_percent. */
-  private cardEngines = new Map<string, { at: number; ns: Map<string, number>; capacity: Map<string, number> }>();
+  private clientEngines = new Map<string, ClientEngines>();
+  private clientsReadAt: number | null = null;
   private cardBusy = new Map<string, number | null>();
 
   constructor(private readonly options: DrmOptions) {
@@ -107,8 +109,7 @@ export class DrmGpuSource implements GpuSource {
     if (!this.options.renderNodes) return found;
     const at = this.now();
     const next = new Map<number, { at: number; ns: number }>();
-    const cardNs = new Map<string, Map<string, number>>();
-    const cardCapacity = new Map<string, Map<string, number>>();
+    const clientEngines = new Map<string, ClientEngines>();
     for (const pid of pids) {
       if ((this.idleUntil.get(pid) ?? 0) > at) continue;
       const clients = this.clientsOf(pid);
@@ -125,35 +126,26 @@ export class DrmGpuSource implements GpuSource {
         gpuPercent: before ? enginePercent(before.ns, ns, at - before.at) : null,
       });
       for (const client of clients) {
-        const key = client.pdev ?? '';
-        const engines = cardNs.get(key) ?? new Map<string, number>();
-        for (const [engine, value] of client.engineNs) engines.set(engine, (engines.get(engine) ?? 0) + value);
-        cardNs.set(key, engines);
-        cardCapacity.set(key, new Map([...(cardCapacity.get(key) ?? []), ...client.capacity]));
+        const pdev = client.pdev ?? '';
+        clientEngines.set(`${pid}/${pdev}/${client.clientId}`, {
+          pdev,
+          engineNs: client.engineNs,
+          capacity: client.capacity,
+        });
       }
     }
     this.previous = next;
-    for (const pid of this.idleUntil.keys()) if (!pids.includes(pid)) this.idleUntil.delete(pid);
-    this.updateCardBusy(at, cardNs, cardCapacity);
+    const listed = new Set(pids);
+    for (const pid of this.idleUntil.keys()) if (!listed.has(pid)) this.idleUntil.delete(pid);
+    // Rebuilt each scan: a card whose clients have all gone shows no figure, not its last one.
+    const elapsed = this.clientsReadAt === null ? 0 : at - this.clientsReadAt;
+    this.cardBusy = cardBusyFromClients(this.clientEngines, clientEngines, elapsed);
+    this.clientEngines = clientEngines;
+    this.clientsReadAt = at;
     return found;
   }
 
   close(): void {}
-
-  private updateCardBusy(
-    at: number,
-    cardNs: Map<string, Map<string, number>>,
-    cardCapacity: Map<string, Map<string, number>>,
-  ): void {
-    const engines = new Map<string, { at: number; ns: Map<string, number>; capacity: Map<string, number> }>();
-    for (const [pdev, ns] of cardNs) {
-      const before = this.cardEngines.get(pdev);
-      const capacity = cardCapacity.get(pdev) ?? new Map<string, number>();
-      this.cardBusy.set(pdev, before ? cardBusyPercent(before.ns, ns, capacity, at - before.at) : null);
-      engines.set(pdev, { at, ns, capacity });
-    }
-    this.cardEngines = engines;
-  }
 
   /** The DRM clients a process holds: only fds that link to a DRM device file are read. */
   private clientsOf(pid: number): DrmClient[] {

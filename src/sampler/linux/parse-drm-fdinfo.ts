@@ -96,21 +96,47 @@ export function enginePercent(beforeNs: number, afterNs: number, elapsedMs: numb
   return (Math.max(0, afterNs - beforeNs) / (elapsedMs * 1e6)) * 100;
 }
 
+/** One DRM client's engine counters at a reading, for its card's busy share. */
+export interface ClientEngines {
+  pdev: string;
+  engineNs: ReadonlyMap<string, number>;
+  capacity: ReadonlyMap<string, number>;
+}
+
 /**
- * A card's busy % from its clients' engine time (Intel has no gpu_busy_percent): for each engine
- * class, the time all clients kept it busy over the interval and its capacity, the busiest class.
+ * Each card's busy share from the clients seen at both readings (keyed by PID, card and client id),
+ * each client's own delta: a client that closed, or opened since, moves no card's figure. A card
+ * with clients now but none before has no share yet (null).
  */
-export function cardBusyPercent(
-  before: ReadonlyMap<string, number>,
-  after: ReadonlyMap<string, number>,
-  capacity: ReadonlyMap<string, number>,
+export function cardBusyFromClients(
+  before: ReadonlyMap<string, ClientEngines>,
+  now: ReadonlyMap<string, ClientEngines>,
   elapsedMs: number,
-): number | null {
-  if (elapsedMs <= 0 || after.size === 0) return null;
-  let busiest = 0;
-  for (const [engine, ns] of after) {
-    const share = Math.max(0, ns - (before.get(engine) ?? ns)) / (elapsedMs * 1e6) / (capacity.get(engine) ?? 1);
-    busiest = Math.max(busiest, share);
+): Map<string, number | null> {
+  const busyNs = new Map<string, Map<string, number>>();
+  const capacities = new Map<string, Map<string, number>>();
+  const compared = new Set<string>();
+  for (const [key, client] of now) {
+    const engines = busyNs.get(client.pdev) ?? new Map<string, number>();
+    busyNs.set(client.pdev, engines);
+    capacities.set(client.pdev, new Map([...(capacities.get(client.pdev) ?? []), ...client.capacity]));
+    const earlier = before.get(key);
+    if (!earlier) continue;
+    compared.add(client.pdev);
+    for (const [engine, ns] of client.engineNs)
+      engines.set(engine, (engines.get(engine) ?? 0) + Math.max(0, ns - (earlier.engineNs.get(engine) ?? ns)));
   }
-  return Math.min(100, busiest * 100);
+  const busy = new Map<string, number | null>();
+  for (const [pdev, engines] of busyNs) {
+    if (!compared.has(pdev) || elapsedMs <= 0) {
+      busy.set(pdev, null);
+      continue;
+    }
+    const capacity = capacities.get(pdev) ?? new Map<string, number>();
+    let busiest = 0;
+    for (const [engine, ns] of engines)
+      busiest = Math.max(busiest, ns / (elapsedMs * 1e6) / (capacity.get(engine) ?? 1));
+    busy.set(pdev, Math.min(100, busiest * 100));
+  }
+  return busy;
 }

@@ -8,7 +8,7 @@ import { detectGpus, createGpuSource, NO_GPU_NOTE } from '../../../src/sampler/c
 import { DrmGpuSource } from '../../../src/sampler/linux/drm-gpu-source.js';
 import { NvidiaSmiState } from '../../../src/sampler/linux/nvidia-smi-state.js';
 import {
-  cardBusyPercent,
+  cardBusyFromClients,
   distinctClients,
   parseDrmFdinfo,
   totalEngineNs,
@@ -183,17 +183,27 @@ test('DRM fdinfo: a region printed under both names counts once; other fds are n
   assert.equal(totalMemoryBytes([]), null);
 });
 
-test('DRM: a card busy share from its clients, the busiest engine class over its capacity', () => {
+test('DRM: a card busy share from its clients, each its own delta, the busiest engine class over its capacity', () => {
+  const client = (render: number, video: number) => ({
+    pdev: '0000:00:02.0',
+    engineNs: new Map([
+      ['render', render],
+      ['video', video],
+    ]),
+    capacity: new Map([['video', 2]]),
+  });
   const before = new Map([
-    ['render', 0],
-    ['video', 0],
+    ['10/0000:00:02.0/1', client(0, 0)],
+    ['11/0000:00:02.0/2', client(5_000_000_000, 0)],
   ]);
   const after = new Map([
-    ['render', 250_000_000],
-    ['video', 1_000_000_000],
+    ['10/0000:00:02.0/1', client(250_000_000, 1_000_000_000)],
+    ['12/0000:00:02.0/3', client(9_000_000_000, 0)],
   ]);
-  assert.equal(cardBusyPercent(before, after, new Map([['video', 2]]), 1000), 50);
-  assert.equal(cardBusyPercent(after, before, new Map(), 1000), 0);
+  // Client 2 closed (its big counter gone) and client 3 opened: neither moves the share.
+  assert.equal(cardBusyFromClients(before, after, 1000).get('0000:00:02.0'), 50);
+  assert.equal(cardBusyFromClients(new Map(), after, 1000).get('0000:00:02.0'), null, 'no reading before');
+  assert.equal(cardBusyFromClients(after, new Map(), 1000).size, 0, 'no clients: no figure, not the last one');
 });
 
 test('DRM source: cards from sysfs, a VM display adapter skipped, render nodes seen', async () => {
