@@ -17,6 +17,9 @@ EVENT = "@paratop-gpu "
 SPEC = next((json.loads(arg) for arg in reversed(sys.argv[1:]) if arg.startswith("{")), {})
 SIZE = int(SPEC.get("size", 4096))
 REPEATS = max(1, int(SPEC.get("repeats", 3)))
+# The GPU side goes on for at least this long: a product takes milliseconds there, and nvidia-smi
+# samples once a second, so a few products alone would never show on its meter.
+GPU_MIN_SECONDS = max(0.0, float(SPEC.get("gpuMinSeconds", 3)))
 
 # FP32 cores per streaming multiprocessor by compute capability, as the CUDA samples'
 # helper_cuda.h (_ConvertSMVer2Cores) lists them; an unlisted capability gets its major's last entry.
@@ -51,13 +54,17 @@ def cpu_count():
         return os.cpu_count() or 1
 
 
-def timed(step, sync):
+def timed(step, sync, min_seconds=0.0):
+    """Seconds per product over REPEATS products, or as many more as fill min_seconds; and how many."""
     sync()
     started = time.perf_counter()
-    for _ in range(REPEATS):
-        step()
-    sync()
-    return (time.perf_counter() - started) / REPEATS
+    count = 0
+    while count < REPEATS or time.perf_counter() - started < min_seconds:
+        for _ in range(REPEATS):
+            step()
+        sync()
+        count += REPEATS
+    return (time.perf_counter() - started) / count, count
 
 
 def with_torch(torch):
@@ -87,16 +94,16 @@ def with_torch(torch):
     a = torch.randn(SIZE, SIZE, dtype=torch.float32)
     b = torch.randn(SIZE, SIZE, dtype=torch.float32)
     emit("phase", phase="cpu")
-    cpu_seconds = timed(lambda: a @ b, lambda: None)
-    emit("result", device="cpu", seconds=cpu_seconds)
+    cpu_seconds, cpu_products = timed(lambda: a @ b, lambda: None)
+    emit("result", device="cpu", seconds=cpu_seconds, products=cpu_products)
     ga, gb = a.to("cuda"), b.to("cuda")
     emit("phase", phase="gpu")
     started = time.perf_counter()
     ga @ gb
     torch.cuda.synchronize()
     warmup = time.perf_counter() - started
-    gpu_seconds = timed(lambda: ga @ gb, torch.cuda.synchronize)
-    emit("result", device="gpu", seconds=gpu_seconds, warmupSeconds=warmup)
+    gpu_seconds, gpu_products = timed(lambda: ga @ gb, torch.cuda.synchronize, GPU_MIN_SECONDS)
+    emit("result", device="gpu", seconds=gpu_seconds, warmupSeconds=warmup, products=gpu_products)
     return None
 
 
@@ -128,8 +135,8 @@ def with_cupy(cupy):
     a = rng.standard_normal((SIZE, SIZE), dtype=numpy.float32)
     b = rng.standard_normal((SIZE, SIZE), dtype=numpy.float32)
     emit("phase", phase="cpu")
-    cpu_seconds = timed(lambda: a @ b, lambda: None)
-    emit("result", device="cpu", seconds=cpu_seconds)
+    cpu_seconds, cpu_products = timed(lambda: a @ b, lambda: None)
+    emit("result", device="cpu", seconds=cpu_seconds, products=cpu_products)
     ga, gb = cupy.asarray(a), cupy.asarray(b)
     sync = cupy.cuda.Device(0).synchronize
     emit("phase", phase="gpu")
@@ -137,8 +144,8 @@ def with_cupy(cupy):
     ga @ gb
     sync()
     warmup = time.perf_counter() - started
-    gpu_seconds = timed(lambda: ga @ gb, sync)
-    emit("result", device="gpu", seconds=gpu_seconds, warmupSeconds=warmup)
+    gpu_seconds, gpu_products = timed(lambda: ga @ gb, sync, GPU_MIN_SECONDS)
+    emit("result", device="gpu", seconds=gpu_seconds, warmupSeconds=warmup, products=gpu_products)
     return None
 
 

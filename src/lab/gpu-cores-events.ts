@@ -25,7 +25,7 @@ export interface GpuCoresInfo {
 export type GpuCoresEvent =
   | GpuCoresInfo
   | { event: 'phase'; phase: 'cpu' | 'gpu' }
-  | { event: 'result'; device: 'cpu' | 'gpu'; seconds: number; warmupSeconds?: number }
+  | { event: 'result'; device: 'cpu' | 'gpu'; seconds: number; warmupSeconds?: number; products?: number }
   | { event: 'unavailable'; reason: string };
 
 export function parseGpuCoresLine(line: string): GpuCoresEvent | null {
@@ -67,6 +67,8 @@ export interface GpuCoresTally {
   cpuSeconds: number | null;
   gpuSeconds: number | null;
   warmupSeconds: number | null;
+  /** How many products the GPU ran: enough to fill a few seconds, so its meter has time to show them. */
+  gpuProducts: number | null;
   unavailable: string | null;
 }
 
@@ -76,6 +78,7 @@ export function tallyGpuCores(events: readonly GpuCoresEvent[]): GpuCoresTally {
     cpuSeconds: null,
     gpuSeconds: null,
     warmupSeconds: null,
+    gpuProducts: null,
     unavailable: null,
   };
   for (const event of events) {
@@ -85,6 +88,7 @@ export function tallyGpuCores(events: readonly GpuCoresEvent[]): GpuCoresTally {
     else if (event.event === 'result' && event.device === 'gpu') {
       tally.gpuSeconds = event.seconds;
       tally.warmupSeconds = event.warmupSeconds ?? null;
+      tally.gpuProducts = typeof event.products === 'number' ? event.products : null;
     }
   }
   return tally;
@@ -150,7 +154,12 @@ export function gpuCoresResult(
     ...(tally.warmupSeconds !== null
       ? [`The GPU's first product (context, kernels, not counted): ${formatSeconds(tally.warmupSeconds)}.`]
       : []),
-    'While the GPU computes, the CPU cores wait on it: the GPU meter lights up, the core meters stay low.',
+    ...(tally.gpuProducts !== null && tally.gpuSeconds !== null
+      ? [
+          `The GPU ran ${tally.gpuProducts} products in ${formatSeconds(tally.gpuProducts * tally.gpuSeconds)}, ` +
+            'long enough for its meter to show them; meanwhile the CPU cores wait on it.',
+        ]
+      : []),
   ];
   const rows: (string | number)[][] = [];
   if (tally.cpuSeconds !== null)

@@ -60,4 +60,8 @@ test('with the fake torch: the whole run, CPU then GPU, a result with the speedu
   assert.equal(result.details?.gpuCores, 16896);
   assert.equal(result.details?.device, 'FAKE GPU (paratop test double)');
   assert.match(result.summary, /on the GPU \(FAKE GPU/);
+  // The GPU side fills a few seconds, so a meter sampling once a second can see it.
+  const ran = (result.lines ?? []).map((line) => /The GPU ran (\d+) products in ([\d.]+) s/.exec(line)).find(Boolean);
+  assert.ok(ran, `a line saying how long the GPU ran: ${JSON.stringify(result.lines)}`);
+  assert.ok(Number(ran[2]) >= 3, `the GPU ran ${ran[2]} s`);
 });
