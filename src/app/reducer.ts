@@ -7,7 +7,7 @@ import {
   REPLAY_SPEEDS,
   type ThreadPanel,
 } from '../model/dashboard-state.js';
-import { appendEach } from '../model/history.js';
+import { appendCapped, appendEach } from '../model/history.js';
 import {
   type CursorMove,
   EMPTY_CURSOR,
@@ -17,7 +17,7 @@ import {
   settleCursor,
 } from '../model/selection.js';
 import { KILL_SIGNALS } from '../model/signals.js';
-import type { ProcessSample } from '../model/types.js';
+import type { GpuSample, ProcessSample } from '../model/types.js';
 import { processScanEveryMs } from '../model/scan-cadence.js';
 import { toPrintable } from '../model/untrusted-text.js';
 import { helpBox, layoutFor } from '../model/screen-layout.js';
@@ -87,6 +87,16 @@ function moveInPanel(
     return { ...state, threadPanel: { ...panel, cursor: move(panel.cursor, ids, height) } };
   }
   return { ...state, cursor: move(state.cursor, processIds(state), height) };
+}
+
+/**
+ * Each GPU's history by its identity, not its place in the list: with two sources (an iGPU by DRM,
+ * a card by nvidia-smi) one can appear before the other answers, and places shift.
+ */
+function gpuHistories(state: DashboardState, gpus: readonly GpuSample[]): number[][] {
+  const before = new Map(state.gpus.map((gpu, index) => [gpu.id, state.gpuHistory[index] ?? []]));
+  // A GPU that does not say (lost, [N/A]) draws as idle in the history, as a missing core reading does.
+  return gpus.map((gpu) => appendCapped(before.get(gpu.id) ?? [], gpu.utilPercent ?? 0, HISTORY_CAPACITY));
 }
 
 /** Refusals that need no dialog: nothing selected, read-only, PID 1, paratop itself. */
@@ -557,11 +567,7 @@ export function reduce(state: DashboardState, event: DashboardEvent, now: number
         ...current,
         gpus: event.gpus,
         // A GPU that does not say (lost, [N/A]) draws as idle in the history, as a missing core reading does.
-        gpuHistory: appendEach(
-          current.gpuHistory,
-          event.gpus.map((gpu) => gpu.utilPercent ?? 0),
-          HISTORY_CAPACITY,
-        ),
+        gpuHistory: gpuHistories(current, event.gpus),
       });
     case 'processes-sampled': {
       // Without a lab run the map shows what each scan saw running.

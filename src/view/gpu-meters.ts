@@ -18,8 +18,8 @@ function details(gpu: GpuSample): string {
   return parts.join(' ');
 }
 
-function meterLine(gpu: GpuSample, history: readonly number[], width: number, theme: Theme): string {
-  const label = theme.paint(`GPU${gpu.index}`.padEnd(4), 'label');
+function meterLine(gpu: GpuSample, number: number, history: readonly number[], width: number, theme: Theme): string {
+  const label = theme.paint(`GPU${number}`.padEnd(4), 'label');
   if (gpu.lost) {
     const text = `lost: fell off the bus, reboot to recover · ${toPrintable(gpu.name)}`;
     return `${label} ${theme.paint(cell(text, Math.max(0, width - 5)), 'error')}`;
@@ -44,17 +44,24 @@ export function gpuMeterLines(
   height: number,
   theme: Theme,
 ): string[] {
-  if (gpus.length <= height) return gpus.map((gpu, index) => meterLine(gpu, history[index] ?? [], width, theme));
+  // Each source numbers its own GPUs; two sources (an iGPU and a card) would both have a GPU0.
+  const indexes = gpus.map((gpu) => gpu.index);
+  const number = (gpu: GpuSample, place: number): number =>
+    new Set(indexes).size === indexes.length ? gpu.index : place;
+  const line = (gpu: GpuSample, place: number): string =>
+    meterLine(gpu, number(gpu, place), history[place] ?? [], width, theme);
+  if (gpus.length <= height) return gpus.map(line);
   const shown = gpus.slice(0, Math.max(0, height - 1));
   const rest = gpus.slice(shown.length);
   const summary = rest
     .map(
-      (gpu) =>
-        `${gpu.index}:${gpu.lost ? 'lost' : gpu.utilPercent === null ? 'n/a' : `${Math.round(gpu.utilPercent)}%`}`,
+      (gpu, offset) =>
+        `${number(gpu, shown.length + offset)}:` +
+        `${gpu.lost ? 'lost' : gpu.utilPercent === null ? 'n/a' : `${Math.round(gpu.utilPercent)}%`}`,
     )
     .join(' ');
   return [
-    ...shown.map((gpu, index) => meterLine(gpu, history[index] ?? [], width, theme)),
+    ...shown.map(line),
     `${theme.paint(`+${rest.length}`.padEnd(4), 'label')} ${cell(`more GPUs: ${summary}`, Math.max(0, width - 5))}`,
   ];
 }

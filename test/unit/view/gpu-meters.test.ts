@@ -87,3 +87,36 @@ describe('GPU meters and columns on the whole screen', () => {
     assert.match(lines.find((line) => line.startsWith('+5')) ?? '', /more GPUs: 3:100% 4:100% 5:100% 6:100% 7:100%/);
   });
 });
+
+describe('GPUs from two sources (an iGPU by DRM, a card by nvidia-smi)', () => {
+  const [card] = gpusFrom('h100-stream.csv');
+  const igpu: GpuSample = {
+    ...card!,
+    index: 0,
+    id: '0000:00:02.0',
+    name: 'Intel UHD Graphics 770',
+    vendor: 'intel',
+    source: 'drm',
+    pciBusId: '0000:00:02.0',
+    utilPercent: 5,
+  };
+
+  test('each GPU keeps its own history when another appears before it in the list', () => {
+    const nvidia = { ...card!, utilPercent: 90 };
+    const { state } = feed(
+      startState(),
+      { type: 'gpus-sampled', gpus: [nvidia] },
+      { type: 'gpus-sampled', gpus: [nvidia] },
+      { type: 'gpus-sampled', gpus: [igpu, nvidia] },
+    );
+    assert.deepEqual(state.gpuHistory, [[5], [90, 90, 90]]);
+  });
+
+  test('both numbered 0 by their sources: the meters number them by place instead', () => {
+    const lines = screen(
+      feed(startState({ size: { cols: 120, rows: 30 } }), { type: 'gpus-sampled', gpus: [igpu, card!] }).state,
+    );
+    assert.ok(lines.some((line) => /^GPU0\[.*Intel UHD/.test(line)));
+    assert.ok(lines.some((line) => /^GPU1\[.*NVIDIA H100/.test(line)));
+  });
+});
