@@ -20,6 +20,8 @@ import {
 } from './option-parsers.js';
 
 export const THEMES = ['default', 'mono'] as const;
+export const SCHEDULING_CHOICES = ['auto', 'always', 'never'] as const;
+export type SchedulingChoice = (typeof SCHEDULING_CHOICES)[number];
 export type ThemeName = (typeof THEMES)[number];
 
 /** What the settings file may set, under the names of the command-line flags it stands in for. */
@@ -30,6 +32,7 @@ export interface ConfigValues {
   sortDescending?: boolean;
   tree?: boolean;
   columns?: ColumnKey[];
+  schedulingColumns?: SchedulingChoice;
   lab?: boolean;
   readOnly?: boolean;
   theme?: ThemeName;
@@ -70,6 +73,12 @@ export const CONFIG_FIELDS: readonly Field[] = [
   { path: 'dashboard.sort_descending', kind: 'boolean', flag: 'sortDescending', parse: (v) => v },
   { path: 'dashboard.tree', kind: 'boolean', flag: 'tree', parse: (v) => v },
   { path: 'dashboard.columns', kind: 'strings', flag: 'columns', parse: (v) => parseColumns(v as string[]) },
+  {
+    path: 'dashboard.scheduling_columns',
+    kind: 'string',
+    flag: 'schedulingColumns',
+    parse: (v) => parseChoice(SCHEDULING_CHOICES)(text(v)),
+  },
   { path: 'dashboard.lab_panel', kind: 'boolean', flag: 'lab', parse: (v) => v },
   { path: 'dashboard.read_only', kind: 'boolean', flag: 'readOnly', parse: (v) => v },
   { path: 'dashboard.theme', kind: 'string', flag: 'theme', parse: (v) => parseChoice(THEMES)(text(v)) },
@@ -229,27 +238,29 @@ export const DEFAULT_COLUMNS: readonly ColumnKey[] = COLUMNS.map((column) => col
   (key) => !SCHEDULING_COLUMNS.includes(key),
 );
 
-/** What the dashboard starts with from `columns`: the table's other columns hidden, CORE and WAIT% always or auto. */
-export function columnChoice(columns: readonly ColumnKey[] | undefined): {
+/**
+ * What the dashboard starts with: the columns `columns` leaves out hidden; CORE and WAIT% as
+ * scheduling_columns says, else always when `columns` lists them and while the lab runs when not.
+ */
+export function columnChoice(
+  columns: readonly ColumnKey[] | undefined,
+  scheduling: SchedulingChoice | undefined = undefined,
+): {
   hiddenColumns: ColumnKey[];
   schedulingColumns: boolean | null;
 } {
-  if (!columns) return { hiddenColumns: [], schedulingColumns: null };
-  return {
-    hiddenColumns: DEFAULT_COLUMNS.filter((key) => !columns.includes(key)),
-    schedulingColumns: SCHEDULING_COLUMNS.some((key) => columns.includes(key)) ? true : null,
-  };
+  const hiddenColumns = columns ? DEFAULT_COLUMNS.filter((key) => !columns.includes(key)) : [];
+  if (scheduling === 'always') return { hiddenColumns, schedulingColumns: true };
+  if (scheduling === 'never') return { hiddenColumns, schedulingColumns: false };
+  const listed = columns !== undefined && SCHEDULING_COLUMNS.some((key) => columns.includes(key));
+  return { hiddenColumns, schedulingColumns: scheduling === undefined && listed ? true : null };
 }
 
 /**
  * The file's changes for what the user changed with keys since the session began: only those keys are
  * written, so a setting given on the command line is not made permanent by being in force.
  */
-export function configChanges(
-  start: PersistedSettings,
-  end: PersistedSettings,
-  columns: readonly ColumnKey[] | undefined,
-): Map<string, unknown> {
+export function configChanges(start: PersistedSettings, end: PersistedSettings): Map<string, unknown> {
   const changes = new Map<string, unknown>();
   // The dashboard keeps whole milliseconds: 0.1234 on the command line runs as 0.123, unchanged.
   if (Math.round(end.intervalSeconds * 1000) !== Math.round(start.intervalSeconds * 1000))
@@ -261,12 +272,8 @@ export function configChanges(
   if (end.tree !== start.tree) changes.set('dashboard.tree', end.tree);
   if (end.labVisible !== start.labVisible) changes.set('dashboard.lab_panel', end.labVisible);
   if (end.schedulingColumns !== start.schedulingColumns) {
-    const base = (columns ?? DEFAULT_COLUMNS).filter((key) => !SCHEDULING_COLUMNS.includes(key));
-    const wanted = end.schedulingColumns === true ? [...base, ...SCHEDULING_COLUMNS] : base;
-    changes.set(
-      'dashboard.columns',
-      COLUMNS.map((column) => column.key).filter((key) => wanted.includes(key)),
-    );
+    const choice = end.schedulingColumns === true ? 'always' : end.schedulingColumns === false ? 'never' : 'auto';
+    changes.set('dashboard.scheduling_columns', choice);
   }
   return changes;
 }
@@ -276,7 +283,6 @@ export function saveChanges(
   file: ConfigFile,
   start: PersistedSettings,
   end: PersistedSettings,
-  columns: readonly ColumnKey[] | undefined,
 ): Promise<string | null> {
-  return writeConfigChanges(file, configChanges(start, end, columns));
+  return writeConfigChanges(file, configChanges(start, end));
 }

@@ -43,6 +43,7 @@ import {
   problemLine,
   readConfigValues,
   saveChanges,
+  type SchedulingChoice,
   type ThemeName,
   withConfigValues,
 } from './config-settings.js';
@@ -65,6 +66,7 @@ interface DashboardFlags extends HostsFlags, ConfigFlags {
   /** From the settings file only. */
   sortDescending?: boolean;
   columns?: ColumnKey[];
+  schedulingColumns?: SchedulingChoice;
   theme?: ThemeName;
   record?: string;
 }
@@ -202,7 +204,7 @@ async function dashboardSettingsWithFile(
     settingsFile: {
       label: configLabel(file),
       problems,
-      save: (end) => saveChanges(file, start, end, values.columns),
+      save: (end) => saveChanges(file, start, end),
     },
   };
 }
@@ -225,7 +227,7 @@ function dashboardSettings(flags: DashboardFlags): DashboardSettings {
     filter: flags.filter,
     tree: flags.tree ?? false,
     lab: flags.lab,
-    ...columnChoice(flags.columns),
+    ...columnChoice(flags.columns, flags.schedulingColumns),
     theme: flags.theme ?? 'default',
     ...(flags.record !== undefined ? { record: flags.record } : {}),
   };

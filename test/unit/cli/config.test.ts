@@ -213,6 +213,9 @@ x = 1
       schedulingColumns: null,
     });
     assert.equal(columnChoice(['pid', 'wait', 'command']).schedulingColumns, true);
+    assert.equal(columnChoice(['pid', 'wait', 'command'], 'never').schedulingColumns, false, 'hidden even in a run');
+    assert.equal(columnChoice(undefined, 'always').schedulingColumns, true);
+    assert.equal(columnChoice(['pid', 'wait', 'command'], 'auto').schedulingColumns, null);
   });
 });
 
@@ -225,33 +228,25 @@ const START: PersistedSettings = {
 };
 
 describe('the settings file: what the user changed with keys, written back', async () => {
-  test('only what changed is written: sort with its order, tree, interval, panel, columns', async () => {
-    assert.equal(configChanges(START, START, undefined).size, 0);
-    const changes = configChanges(
-      START,
-      {
-        intervalSeconds: 2,
-        order: { key: 'cpu', descending: false },
-        tree: true,
-        schedulingColumns: true,
-        labVisible: false,
-      },
-      ['pid', 'cpu', 'command'],
-    );
+  test('only what changed is written: sort with its order, tree, interval, panel, CORE and WAIT%', async () => {
+    assert.equal(configChanges(START, START).size, 0);
+    const changes = configChanges(START, {
+      intervalSeconds: 2,
+      order: { key: 'cpu', descending: false },
+      tree: true,
+      schedulingColumns: true,
+      labVisible: false,
+    });
     assert.deepEqual(Object.fromEntries(changes), {
       'dashboard.interval': 2,
       'dashboard.sort': 'cpu',
       'dashboard.sort_descending': false,
       'dashboard.tree': true,
       'dashboard.lab_panel': false,
-      'dashboard.columns': ['pid', 'cpu', 'core', 'wait', 'command'],
+      'dashboard.scheduling_columns': 'always',
     });
-    const hidden = configChanges({ ...START, schedulingColumns: true }, { ...START, schedulingColumns: false }, [
-      'pid',
-      'wait',
-      'command',
-    ]);
-    assert.deepEqual(hidden.get('dashboard.columns'), ['pid', 'command']);
+    const hidden = configChanges({ ...START, schedulingColumns: true }, { ...START, schedulingColumns: false });
+    assert.deepEqual(Object.fromEntries(hidden), { 'dashboard.scheduling_columns': 'never' });
   });
 
   test("the user's comments, order and own keys are kept", async () => {
@@ -282,7 +277,7 @@ describe('the settings file: what the user changed with keys, written back', asy
     assert.match(text, /\[hosts\]\ntargets = \["n1:9100"\]/);
     assert.match(text, /tree = true/);
     const typed = { ...START, intervalSeconds: 0.1234 };
-    assert.equal(configChanges(typed, { ...START, intervalSeconds: 0.123 }, undefined).size, 0);
+    assert.equal(configChanges(typed, { ...START, intervalSeconds: 0.123 }).size, 0);
   });
 
   test('a missing file is made, folder and all, with a header saying what it is', async () => {
