@@ -97,7 +97,7 @@ export function openRecordingFile(path: string, onFailure: (why: string) => void
     write(text) {
       if (closed) return;
       pending.push(text);
-      pendingBytes += text.length;
+      pendingBytes += Buffer.byteLength(text);
       if (pendingBytes >= FLUSH_BYTES) flush();
       else if (timer === undefined) {
         timer = setTimeout(flush, FLUSH_EVERY_MS);

@@ -149,7 +149,15 @@ export async function startDashboard(direct: Sampler, settings: DashboardSetting
   };
   // Dask and MPI show greyed, with the reason and what to install, where no Python has them.
   const findEngines = (): void => {
-    for (const engine of ['dask', 'mpi', 'gpu'] as const)
+    // No GPU here: no Python is started to import PyTorch (seconds, for nothing).
+    if (gpus.kind === 'none')
+      runtime?.dispatch({
+        type: 'engine-found',
+        engine: 'gpu',
+        info: { available: false, reason: gpus.note },
+      });
+    const engines = gpus.kind === 'none' ? (['dask', 'mpi'] as const) : (['dask', 'mpi', 'gpu'] as const);
+    for (const engine of engines)
       void findEngine(engine).then((found) =>
         runtime?.dispatch({
           type: 'engine-found',

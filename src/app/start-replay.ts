@@ -51,5 +51,13 @@ export async function startReplay(recording: Recording, file: string): Promise<n
   runtime = new ReplayRuntime(state, recording, { renderer: view, onQuit: () => shutdown.exit(0) });
   shutdown.onCleanUp(() => runtime?.stop());
   runtime.start();
+  // Said on the screen too: stderr's line is covered by the screen as soon as it opens.
+  if (recording.truncated)
+    runtime.dispatch({
+      type: 'notice',
+      ok: false,
+      text: `${file} was cut short (paratop killed while writing?): replayed up to its last whole line.`,
+      seconds: 10,
+    });
   return new Promise<never>(() => undefined);
 }

@@ -47,6 +47,17 @@ describe('replay and --record in a pseudo-terminal', { timeout: 120_000 }, () =>
     assert.equal((await paratop.waitForExit()).exitCode, 0);
   });
 
+  test('a recording cut short says so on the screen, and replays up to its last whole line', async () => {
+    const path = join(folder, 'cut.ndjson');
+    const text = knownRecordingText();
+    writeFileSync(path, text.slice(0, text.length - 40));
+    const paratop = new PtySession({ args: ['replay', path], cols: 140, rows: 30 });
+    session = paratop;
+    await paratop.waitFor(/cut\.ndjson was cut short \(paratop killed while writing\?\): replayed up to its last/);
+    paratop.press('q');
+    assert.equal((await paratop.waitForExit()).exitCode, 0);
+  });
+
   test('--record on the dashboard: q closes the file, a recording with the dashboard as its source', async () => {
     const path = join(folder, 'dashboard.ndjson.gz');
     const paratop = new PtySession({ args: ['--record', path, '--interval', '0.5'], cols: 100, rows: 30 });

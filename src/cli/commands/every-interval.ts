@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Run `each` once per interval (on a fixed schedule, so the lines do not drift), `count` times or
- * until Ctrl-C or SIGTERM: the wait ends at once, even with a long interval, and whatever was
+ * until Ctrl-C, SIGTERM or SIGHUP (the terminal closed): the wait ends at once, even with a long interval, and whatever was
  * written stays well-formed.
  */
 export async function everyInterval(
@@ -11,8 +11,8 @@ export async function everyInterval(
 ): Promise<void> {
   const interrupted = new AbortController();
   const stop = (): void => interrupted.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.once(signal, stop);
   try {
     let next = performance.now();
     for (let taken = 0; options.count === null || taken < options.count; taken += 1) {
@@ -25,7 +25,6 @@ export async function everyInterval(
       await each();
     }
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    for (const signal of signals) process.off(signal, stop);
   }
 }
