@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Run `each` once per interval (on a fixed schedule, so the lines do not drift), `count` times or
- * until Ctrl-C, SIGTERM or SIGHUP (the terminal closed): the wait ends at once, even with a long interval, and whatever was
- * written stays well-formed.
+ * until Ctrl-C, SIGTERM or SIGHUP (the terminal closed): the wait ends at once, even with a long
+ * interval, and whatever was written stays well-formed.
  */
 export async function everyInterval(
   options: { intervalSeconds: number; count: number | null },
