@@ -39,8 +39,8 @@ export interface RuntimeDeps {
   gpus?: GpuSource;
   /** Look for the distributed engines; what is found comes back as engine-found events. */
   findEngines?(): void;
-  /** Writes the last run's trace (T); returns where. */
-  exportTrace?(): string;
+  /** Writes the last run's trace (T); resolves to where. */
+  exportTrace?(): Promise<string>;
   /** See every event and the end of every tick: the recording (--record) and the last run's tape. */
   observers?: RuntimeObserver[];
   /** Wall-clock time, ms since the epoch (state timestamps, status expiry). */
@@ -137,19 +137,19 @@ export class DashboardRuntime {
       case 'find-engines':
         this.deps.findEngines?.();
         return;
-      case 'export-trace':
-        try {
-          const path = this.deps.exportTrace?.();
-          if (!path) throw new Error('this dashboard keeps no trace');
-          this.dispatch({
-            type: 'notice',
-            ok: true,
-            text: `Trace of the last run: ${path} (open it in ui.perfetto.dev)`,
-          });
-        } catch (error) {
-          this.reportFailure('writing the trace', error);
-        }
+      case 'export-trace': {
+        const writing = this.deps.exportTrace?.() ?? Promise.reject(new Error('this dashboard keeps no trace'));
+        writing.then(
+          (path) =>
+            this.dispatch({
+              type: 'notice',
+              ok: true,
+              text: `Trace of the last run: ${path} (open it in ui.perfetto.dev)`,
+            }),
+          (error: unknown) => this.reportFailure('writing the trace', error),
+        );
         return;
+      }
       case 'replay-seek':
         // Only a replay has a recording to move through.
         return;

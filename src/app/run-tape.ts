@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDirectory } from '../lab/compare-history.js';
-import { recordingToTrace } from '../model/chrome-trace.js';
 import type { DashboardState } from '../model/dashboard-state.js';
 import { type Recording, headerLine, parseRecording } from '../model/recording.js';
 import { RecordingLines } from '../model/recording-lines.js';
@@ -66,8 +65,10 @@ export class RunTape implements RuntimeObserver {
     return this.recorder ? parseRecording(this.header + this.lines.join('')) : null;
   }
 
-  /** Writes the last run's trace into paratop's data folder; returns its path. */
-  writeTrace(env: NodeJS.ProcessEnv = process.env): string {
+  /** Writes the last run's trace into paratop's data folder; resolves to its path. */
+  async writeTrace(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+    // Loaded on T only: most sessions never write a trace.
+    const { recordingToTrace } = await import('../model/chrome-trace.js');
     const recording = this.recording();
     if (!recording) throw new Error('no run has been seen yet');
     const folder = join(dataDirectory(env), 'traces');

@@ -20,7 +20,6 @@ import { startDiagnostics } from './diagnostics.js';
 import { installShutdown } from './shutdown.js';
 import { createDashboardHosts } from './dashboard-hosts.js';
 import { DashboardRecorder, type RuntimeObserver } from './dashboard-recorder.js';
-import { startRecording } from './recording-session.js';
 import { RunTape } from './run-tape.js';
 import { createGpuSource, detectGpus } from '../sampler/create-gpu-source.js';
 
@@ -34,8 +33,9 @@ const QUIT_GRACE_MS = 4000;
 /** Opens the full-screen dashboard. Returns only through the shutdown path (process exit). */
 export async function startDashboard(direct: Sampler, settings: DashboardSettings): Promise<never> {
   // Opened before the screen: a file that cannot be written is a usage mistake, said before anything starts.
+  // Loaded with --record only: the file and its gzip are for recordings.
   const recording = settings.record
-    ? startRecording(
+    ? (await import('./recording-session.js')).startRecording(
         settings.record,
         { sampler: direct.kind, intervalSeconds: settings.intervalSeconds },
         { startedAt: new Date().toISOString(), source: 'dashboard', cores: cpus().map((_, index) => index) },

@@ -9,7 +9,7 @@ import { feed, key, startState } from '../../helpers/dashboard-events.js';
 import { T0, gilResult, gilRun, systemAt } from '../../helpers/recording.js';
 import { processSample } from '../../helpers/samples.js';
 
-test('T: the last run, kept in memory, becomes a trace in the data folder', () => {
+test('T: the last run, kept in memory, becomes a trace in the data folder', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'paratop-tape-'));
   try {
     const state = startState();
@@ -45,7 +45,7 @@ test('T: the last run, kept in memory, becomes a trace in the data folder', () =
       "only the run's own processes are kept",
     );
     assert.deepEqual(feed(running, key('T')).effects, [{ type: 'export-trace' }]);
-    const path = tape.writeTrace({ XDG_DATA_HOME: folder });
+    const path = await tape.writeTrace({ XDG_DATA_HOME: folder });
     assert.match(path, /paratop\/traces\/gil-threads-.*\.trace\.json$/);
     const trace = JSON.parse(readFileSync(path, 'utf8')) as ChromeTrace;
     const names = trace.traceEvents.filter((event) => event.name === 'thread_name').map((event) => event.args?.name);
