@@ -1,5 +1,5 @@
 import { CORE_MAP_SLICES, emptyCoreMap } from '../model/core-map.js';
-import type { DashboardState } from '../model/dashboard-state.js';
+import { type DashboardState, noReadings } from '../model/dashboard-state.js';
 import type { RunResult, RunSnapshot } from '../model/lab-types.js';
 import {
   type Recording,
@@ -186,12 +186,7 @@ export class ReplayRuntime {
     const state = this.state;
     this.state = {
       ...state,
-      system: null,
-      coreHistory: [],
-      gpus: [],
-      gpuHistory: [],
-      processes: [],
-      heldProcesses: null,
+      ...noReadings(),
       threadPanel: null,
       coreMap: state.coreMap && emptyCoreMap(state.coreIds),
       lab: { ...state.lab, run: null, result: null, map: null },

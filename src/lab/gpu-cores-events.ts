@@ -1,5 +1,6 @@
 import type { RunResult } from '../model/lab-types.js';
 import { formatSeconds } from '../model/format.js';
+import { markedRecord } from './marked-json.js';
 
 /**
  * What scenarios/python/paratop_gpu_cores.py says on stdout: one JSON event a line after a marker.
@@ -29,16 +30,8 @@ export type GpuCoresEvent =
   | { event: 'unavailable'; reason: string };
 
 export function parseGpuCoresLine(line: string): GpuCoresEvent | null {
-  const at = line.indexOf(GPU_EVENT_MARKER);
-  if (at < 0) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(line.slice(at + GPU_EVENT_MARKER.length));
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const record = value as Record<string, unknown>;
+  const record = markedRecord(line, GPU_EVENT_MARKER);
+  if (!record) return null;
   switch (record.event) {
     case 'info':
       return typeof record.device === 'string' &&

@@ -1,4 +1,5 @@
 import type { TaskSpan } from '../model/task-strip.js';
+import { markedRecord } from './marked-json.js';
 
 /**
  * What the grid's task program (scenarios/python/paratop_grid.py) says on stdout: one JSON event a
@@ -38,16 +39,8 @@ const NUMBER_FIELDS: Record<GridEvent['event'], string[]> = {
 
 /** One line of output as an event, or null when it is not one (the engine's own logging, a torn line). */
 export function parseGridLine(line: string): GridEvent | null {
-  const at = line.indexOf(GRID_EVENT_MARKER);
-  if (at < 0) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(line.slice(at + GRID_EVENT_MARKER.length));
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const record = value as Record<string, unknown>;
+  const record = markedRecord(line, GRID_EVENT_MARKER);
+  if (!record) return null;
   const kind = record.event;
   if (typeof kind !== 'string' || !(kind in NUMBER_FIELDS)) return null;
   const numbers = NUMBER_FIELDS[kind as GridEvent['event']];

@@ -207,6 +207,14 @@ export interface InitialSettings {
   replay?: { file: string; samples: number; lengthMs: number } | null;
 }
 
+/** What the samplers have given, before any reading: a replay stepping back starts from here again. */
+export function noReadings(): Pick<
+  DashboardState,
+  'system' | 'coreHistory' | 'gpus' | 'gpuHistory' | 'processes' | 'heldProcesses'
+> {
+  return { system: null, coreHistory: [], gpus: [], gpuHistory: [], processes: [], heldProcesses: null };
+}
+
 export function initialState(settings: InitialSettings): DashboardState {
   const { hosts, hiddenColumns, schedulingColumns, settingsLabel, replay, ...rest } = settings;
   return {
@@ -239,12 +247,7 @@ export function initialState(settings: InitialSettings): DashboardState {
     selfCpu: null,
     facts: null,
     factsFailed: false,
-    system: null,
-    coreHistory: [],
-    gpus: [],
-    gpuHistory: [],
-    processes: [],
-    heldProcesses: null,
+    ...noReadings(),
     cursor: EMPTY_CURSOR,
     threadPanel: null,
     mode: { kind: 'normal' },

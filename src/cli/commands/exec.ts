@@ -6,9 +6,6 @@ import { tableText } from '../../model/result-table.js';
 import { startProgress } from '../output/progress.js';
 import { writeOut } from '../output/write-out.js';
 
-/** How often the progress line on stderr is redrawn. */
-const PROGRESS_MS = 250;
-
 export interface ExecFlags {
   json?: boolean;
 }
@@ -44,18 +41,13 @@ export async function runLabExec(request: CommandRequest, flags: ExecFlags, core
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, interrupt);
   // Until the command says something: after that the line would come between its lines.
-  const progress = await startProgress();
-  const what = request.display;
-  const tick = setInterval(() => {
+  const progress = await startProgress(() => {
     const run = engine.snapshot();
     const count = run?.pids.length ?? 0;
     const processes = count > 0 ? `${count} process${count === 1 ? '' : 'es'}` : 'starting';
-    if (run) progress.show({ what, step: processes, elapsedSeconds: run.elapsedSeconds, leftSeconds: null });
-  }, PROGRESS_MS);
-  const quiet = (): void => {
-    clearInterval(tick);
-    progress.stop();
-  };
+    return run && { what: request.display, step: processes, elapsedSeconds: run.elapsedSeconds, leftSeconds: null };
+  });
+  const quiet = (): void => progress.stop();
   try {
     await engine.startCommand(request, {
       onOutput: (stream, text) => {

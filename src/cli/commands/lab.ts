@@ -106,8 +106,6 @@ const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
 
 /** How long to let an experiment that runs until stopped run, when --seconds is not given. */
 const DEFAULT_RUN_SECONDS = 5;
-/** How often the progress line on stderr is redrawn. */
-const PROGRESS_MS = 250;
 
 function resultText(result: RunResult): string {
   const lines = [`${result.title} (${result.scenarioId}): ${result.summary}`];
@@ -198,18 +196,18 @@ export async function runHeadless(
   const interrupt = (): void => interrupted.abort();
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, interrupt);
-  const progress = await startProgress();
   const planned = scenario.finite ? null : seconds;
-  const tick = setInterval(() => {
+  const progress = await startProgress(() => {
     const run = engine.snapshot();
-    if (run)
-      progress.show({
+    return (
+      run && {
         what: run.title,
         step: run.step,
         elapsedSeconds: run.elapsedSeconds,
         leftSeconds: secondsLeft(run.elapsedSeconds, run.step, planned),
-      });
-  }, PROGRESS_MS);
+      }
+    );
+  });
   try {
     await recorder?.start();
     await engine.start(scenario.id, options);
@@ -221,7 +219,6 @@ export async function runHeadless(
     recorder?.lab(null, result);
     return result;
   } finally {
-    clearInterval(tick);
     progress.stop();
     engine.killNow();
     await recorder?.stop();

@@ -37,9 +37,6 @@ export function openRecording(
   }
 }
 
-/** How often the progress line on stderr is redrawn. */
-const PROGRESS_MS = 250;
-
 export interface RecordOptions {
   intervalSeconds: number;
   /** null: until Ctrl-C or SIGTERM */
@@ -63,7 +60,6 @@ export async function runRecord(sampler: Sampler, path: string, options: RecordO
   const stop = (): void => interrupted.abort();
   for (const signal of signals) process.once(signal, stop);
   let progress: Progress | undefined;
-  let tick: NodeJS.Timeout | undefined;
   try {
     await recorder.start();
     process.stderr.write(
@@ -71,22 +67,19 @@ export async function runRecord(sampler: Sampler, path: string, options: RecordO
         `${options.seconds === null ? ' until Ctrl-C' : ` for ${options.seconds} s`}\n`,
     );
     // Below the line above, which stays.
-    const shown = await startProgress();
-    progress = shown;
     const started = performance.now();
-    tick = setInterval(() => {
+    progress = await startProgress(() => {
       const elapsedSeconds = (performance.now() - started) / 1000;
-      shown.show({
+      return {
         what: `recording ${path}`,
         step: `${recorder.samples} sample${recorder.samples === 1 ? '' : 's'}`,
         elapsedSeconds,
         leftSeconds: secondsLeft(elapsedSeconds, null, options.seconds),
-      });
-    }, PROGRESS_MS);
+      };
+    });
     const wait = options.seconds === null ? 2 ** 31 - 1 : options.seconds * 1000 + 50;
     await sleep(wait, undefined, { signal: interrupted.signal }).catch(() => undefined);
   } finally {
-    clearInterval(tick);
     progress?.stop();
     for (const signal of signals) process.off(signal, stop);
     await recorder.stop();
