@@ -63,6 +63,12 @@ export function withSlice(map: CoreMap, tasks: readonly PlacedTask[]): CoreMap {
 }
 
 /**
+ * Share of looks with exactly one task running that reads as taking turns. Not all of them: at a
+ * hand-over the woken task is ready before the other has gone to sleep, and a look can catch both.
+ */
+const ONE_AT_A_TIME_SHARE = 2 / 3;
+
+/**
  * What the map shows, in a sentence, once it has enough slices: tasks taking turns on one core
  * at a time (a GIL, or one lock), more ready tasks than cores (waiting for a core), or one per core.
  */
@@ -73,7 +79,7 @@ export function coreMapReading(map: CoreMap, minSlices = 8): string | null {
   if (withAny === 0) return 'Nothing of the map ran: its tasks are asleep (waiting for I/O, a lock or a timer).';
   const single = map.busyCores.filter((count) => count === 1).length;
   const queued = [...map.waiting.values()].reduce((sum, count) => sum + count, 0);
-  if (map.legend.length > 1 && single >= withAny * 0.9 && map.cores.length > 1)
+  if (map.legend.length > 1 && single >= withAny * ONE_AT_A_TIME_SHARE && map.cores.length > 1)
     return 'One at a time: the tasks take turns on a single core, as threads do under a GIL or one lock.';
   if (queued > 0) return `More ready tasks than cores: ${queued} waiting for a core now (WAIT% shows how long).`;
   return 'One task per core, each running without waiting: parallel.';
