@@ -29,7 +29,7 @@ describe('GPUs in the dashboard (a fake nvidia-smi)', { timeout: 60_000 }, () =>
           .map((line) => Number(line.split(' ')[0]))
       : [];
 
-  test('a GPU meter and GPU%/GMEM columns; q ends both nvidia-smi children', async () => {
+  test('a GPU meter and GPU%/GMEM columns; q ends the three nvidia-smi children', async () => {
     session = new PtySession({
       cols: 120,
       rows: 30,
@@ -38,6 +38,7 @@ describe('GPUs in the dashboard (a fake nvidia-smi)', { timeout: 60_000 }, () =>
         FAKE_SMI_LOG: log,
         FAKE_SMI_GPU_CSV: join(fixturesDir, 'gpu/nvidia-smi/two-gpus-one-lost.csv'),
         FAKE_SMI_APPS_CSV: join(fixturesDir, 'gpu/nvidia-smi/apps-stream.csv'),
+        FAKE_SMI_PMON_TXT: join(fixturesDir, 'gpu/nvidia-smi/pmon-stream.txt'),
       },
     });
     await session.waitFor(TABLE_HEADER);
@@ -45,7 +46,7 @@ describe('GPUs in the dashboard (a fake nvidia-smi)', { timeout: 60_000 }, () =>
     assert.match(screen, /GPU0\[\|+100\.0%\]/);
     assert.match(screen, /GPU% +GMEM COMMAND/);
     const children = starts();
-    assert.equal(children.length, 2, 'one child per query');
+    assert.equal(children.length, 3, 'one child per query');
     session.press('q');
     assert.equal((await session.waitForExit()).exitCode, 0);
     const until = Date.now() + 3000;

@@ -7,9 +7,8 @@ import {
   type ClientEngines,
   cardBusyFromClients,
   distinctClients,
-  enginePercent,
   parseDrmFdinfo,
-  totalEngineNs,
+  processGpuPercent,
   totalMemoryBytes,
 } from './parse-drm-fdinfo.js';
 import { drmCardInfo, sysfsNumber } from './parse-drm-sysfs.js';
@@ -47,7 +46,8 @@ function listDir(path: string): string[] {
 /**
  * AMD, Intel and other kernel DRM drivers: each card's figures from sysfs (amdgpu's
  * gpu_busy_percent and mem_info_vram_*, hwmon), each process's from the DRM keys in its fdinfo
- * (drm-engine-*, drm-memory-*, drm-resident-*), read only for fds that are DRM device files.
+ * (drm-engine-* in ns or xe's drm-cycles-*, drm-memory-*, drm-resident-*), read only for fds that
+ * are DRM device files.
  */
 export class DrmGpuSource implements GpuSource {
   readonly kind = 'drm' as const;
@@ -55,10 +55,8 @@ export class DrmGpuSource implements GpuSource {
   private readonly sysRoot: string;
   private readonly procRoot: string;
   private readonly now: () => number;
-  /** Engine time per PID at the last scan, for GPU%. */
-  private previous = new Map<number, { at: number; ns: number }>();
   private readonly idleUntil = new Map<number, number>();
-  /** Engine time per card (PCI address) summed over clients, for cards without gpu_busy_percent. */
+  /** Each client's engine counters at the last scan (by PID, card and client id): GPU% and card busy. */
   private clientEngines = new Map<string, ClientEngines>();
   private clientsReadAt: number | null = null;
   private cardBusy = new Map<string, number | null>();
@@ -108,7 +106,7 @@ export class DrmGpuSource implements GpuSource {
     const found = new Map<number, GpuProcessFigures>();
     if (!this.options.renderNodes) return found;
     const at = this.now();
-    const next = new Map<number, { at: number; ns: number }>();
+    const elapsed = this.clientsReadAt === null ? 0 : at - this.clientsReadAt;
     const clientEngines = new Map<string, ClientEngines>();
     for (const pid of pids) {
       if ((this.idleUntil.get(pid) ?? 0) > at) continue;
@@ -118,27 +116,20 @@ export class DrmGpuSource implements GpuSource {
         continue;
       }
       this.idleUntil.delete(pid);
-      const ns = totalEngineNs(clients);
-      const before = this.previous.get(pid);
-      next.set(pid, { at, ns });
-      found.set(pid, {
-        gpuMemoryBytes: totalMemoryBytes(clients),
-        gpuPercent: before ? enginePercent(before.ns, ns, at - before.at) : null,
-      });
+      const own = new Map<string, ClientEngines>();
       for (const client of clients) {
         const pdev = client.pdev ?? '';
-        clientEngines.set(`${pid}/${pdev}/${client.clientId}`, {
-          pdev,
-          engineNs: client.engineNs,
-          capacity: client.capacity,
-        });
+        own.set(`${pid}/${pdev}/${client.clientId}`, { ...client, pdev });
       }
+      for (const [key, engines] of own) clientEngines.set(key, engines);
+      found.set(pid, {
+        gpuMemoryBytes: totalMemoryBytes(clients),
+        gpuPercent: processGpuPercent(this.clientEngines, own, elapsed),
+      });
     }
-    this.previous = next;
     const listed = new Set(pids);
     for (const pid of this.idleUntil.keys()) if (!listed.has(pid)) this.idleUntil.delete(pid);
     // Rebuilt each scan: a card whose clients have all gone shows no figure, not its last one.
-    const elapsed = this.clientsReadAt === null ? 0 : at - this.clientsReadAt;
     this.cardBusy = cardBusyFromClients(this.clientEngines, clientEngines, elapsed);
     this.clientEngines = clientEngines;
     this.clientsReadAt = at;

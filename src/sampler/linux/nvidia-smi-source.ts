@@ -5,6 +5,7 @@ import type { GpuProcessFigures, GpuSample } from '../../model/types.js';
 import type { GpuSource } from '../gpu-source.js';
 import { NvidiaSmiState } from './nvidia-smi-state.js';
 import { nvidiaSmiArgs } from './parse-nvidia-smi.js';
+import { nvidiaSmiPmonArgs, pmonSeconds } from './parse-nvidia-smi-pmon.js';
 
 export interface NvidiaSmiOptions {
   /** The nvidia-smi found on the PATH. */
@@ -16,7 +17,8 @@ export interface NvidiaSmiOptions {
   now?: () => number;
 }
 
-type Stream = 'gpu' | 'apps';
+type Stream = 'gpu' | 'apps' | 'pmon';
+const STREAMS: readonly Stream[] = ['gpu', 'apps', 'pmon'];
 
 /**
  * nvidia-smi under a watching shell: it holds paratop's end of a pipe on stdin, and when that pipe
@@ -41,9 +43,10 @@ const WATCHED = [
 const KILL_AFTER_MS = 1000;
 
 /**
- * NVIDIA GPUs through nvidia-smi's looping queries: one long-lived child for the GPUs and one for the
- * compute processes, each read line by line, never a process per refresh. A child that dies is
- * started again, no sooner than the restart policy allows; close() ends both for good.
+ * NVIDIA GPUs through nvidia-smi's looping queries: one long-lived child for the GPUs, one for the
+ * compute processes' memory and one (`pmon`) for each process's share of the GPU, each read line by
+ * line, never a process per refresh. A child that dies is
+ * started again, no sooner than the restart policy allows; close() ends them all for good.
  */
 export class NvidiaSmiSource implements GpuSource {
   readonly kind = 'nvidia-smi' as const;
@@ -63,7 +66,7 @@ export class NvidiaSmiSource implements GpuSource {
   constructor(private readonly options: NvidiaSmiOptions) {
     this.now = options.now ?? (() => performance.now());
     this.restart = options.restart ?? CHILD_RESTART;
-    this.state = new NvidiaSmiState(Math.max(3 * options.loopMs, 1500));
+    this.state = new NvidiaSmiState(Math.max(3 * options.loopMs, 1500), 3 * pmonSeconds(options.loopMs) * 1000);
     this.note = `nvidia-smi (${options.command}), looping every ${options.loopMs} ms`;
   }
 
@@ -79,7 +82,7 @@ export class NvidiaSmiSource implements GpuSource {
 
   start(): void {
     if (this.closed) return;
-    for (const stream of ['gpu', 'apps'] as const) if (!this.children.has(stream)) this.launch(stream);
+    for (const stream of STREAMS) if (!this.children.has(stream)) this.launch(stream);
   }
 
   ready(timeoutMs: number): Promise<void> {
@@ -132,7 +135,8 @@ export class NvidiaSmiSource implements GpuSource {
   private launch(stream: Stream): void {
     this.timers.delete(stream);
     if (this.closed) return;
-    const args = nvidiaSmiArgs(stream, this.options.loopMs);
+    const args =
+      stream === 'pmon' ? nvidiaSmiPmonArgs(this.options.loopMs) : nvidiaSmiArgs(stream, this.options.loopMs);
     // Its own process group, so close() can end the shell and nvidia-smi together if it must.
     const child = spawn('/bin/sh', ['-c', WATCHED, 'paratop-nvidia-smi', this.options.command, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -141,14 +145,15 @@ export class NvidiaSmiSource implements GpuSource {
     this.starts += 1;
     this.children.set(stream, child);
     this.startedAt.set(stream, this.now());
-    const onLine =
-      stream === 'gpu'
-        ? (line: string) => {
-            this.state.gpuLine(line, this.now());
-            if (this.state.ready) this.wake();
-          }
-        : (line: string) => this.state.appLine(line, this.now());
-    // A GPU that falls off the bus is reported on either stream, so both are read.
+    const onLine = (line: string): void => {
+      if (stream === 'apps') this.state.appLine(line, this.now());
+      else if (stream === 'pmon') this.state.pmonLine(line, this.now());
+      else {
+        this.state.gpuLine(line, this.now());
+        if (this.state.ready) this.wake();
+      }
+    };
+    // A GPU that falls off the bus is reported on any stream, so stderr is read too.
     if (child.stdout) createInterface({ input: child.stdout }).on('line', onLine);
     if (child.stderr) createInterface({ input: child.stderr }).on('line', onLine);
     child.on('error', (error) => {

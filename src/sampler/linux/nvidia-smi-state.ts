@@ -1,9 +1,11 @@
 import type { GpuProcessFigures, GpuSample } from '../../model/types.js';
 import { parseAppLine, parseGpuLine, parseLostGpu, samePciAddress } from './parse-nvidia-smi.js';
+import { CLASSIC_PMON_COLUMNS, type PmonColumns, parsePmonHeader, parsePmonRow } from './parse-nvidia-smi-pmon.js';
 
 /**
- * What the two looping nvidia-smi streams have said so far: the latest line per GPU, the latest loop
- * of compute processes, and the GPUs reported lost. Fed line by line; no I/O, the clock passed in.
+ * What the looping nvidia-smi streams have said so far: the latest line per GPU, the latest loop of
+ * compute processes, each process's latest sm % per GPU (pmon), and the GPUs reported lost. Fed
+ * line by line; no I/O, the clock passed in.
  */
 export class NvidiaSmiState {
   private readonly gpus = new Map<string, GpuSample>();
@@ -13,14 +15,21 @@ export class NvidiaSmiState {
   private apps = new Map<number, GpuProcessFigures>();
   private lastAppLineAt = Number.NEGATIVE_INFINITY;
   private gpuLines = 0;
+  private pmonColumns: PmonColumns = CLASSIC_PMON_COLUMNS;
+  /** By "pid/gpu": pmon's latest sm % and when it came; a process not listed for a while has ended. */
+  private readonly smPercent = new Map<string, { pid: number; percent: number; at: number }>();
 
   /**
    * @param appsExpireMs A loop with no compute process prints nothing, so the last loop's list is
    *   dropped once no line has come for this long (a few loop intervals). A GPU with no line for as
    *   long (nvidia-smi hung, restarting, or the GPU gone with another message) shows no figures,
    *   rather than its last ones frozen.
+   * @param pmonExpireMs The same for pmon's rows, whose loop is whole seconds.
    */
-  constructor(private readonly appsExpireMs: number) {}
+  constructor(
+    private readonly appsExpireMs: number,
+    private readonly pmonExpireMs = appsExpireMs,
+  ) {}
 
   /** Whether any GPU line has come yet. */
   get ready(): boolean {
@@ -63,6 +72,22 @@ export class NvidiaSmiState {
     this.apps.set(parsed.pid, { gpuMemoryBytes: memory, gpuPercent: null });
   }
 
+  /** A line of `nvidia-smi pmon`: a header sets the columns, a process row its sm % on one GPU. */
+  pmonLine(line: string, now: number): void {
+    const lost = parseLostGpu(line);
+    if (lost) {
+      this.lostAddresses.add(lost);
+      return;
+    }
+    const columns = parsePmonHeader(line);
+    if (columns) {
+      this.pmonColumns = columns;
+      return;
+    }
+    const row = parsePmonRow(line, this.pmonColumns);
+    if (row) this.smPercent.set(`${row.pid}/${row.gpuIndex}`, { pid: row.pid, percent: row.smPercent, at: now });
+  }
+
   /**
    * Every GPU seen, by index; one whose address was reported lost is marked so, and one lost before
    * it was ever read shows by its address alone.
@@ -86,9 +111,21 @@ export class NvidiaSmiState {
     return [...marked, ...unread.map((address, offset) => lostOnly(address, next + offset))];
   }
 
+  /** Per process: compute memory from the apps query, GPU% (sm %, summed over its GPUs) from pmon. */
   processUse(now: number): Map<number, GpuProcessFigures> {
-    if (now - this.lastAppLineAt > this.appsExpireMs) return new Map();
-    return new Map(this.apps);
+    const use =
+      now - this.lastAppLineAt > this.appsExpireMs
+        ? new Map<number, GpuProcessFigures>()
+        : new Map([...this.apps].map(([pid, figures]) => [pid, { ...figures }]));
+    for (const [key, reading] of this.smPercent) {
+      if (now - reading.at > this.pmonExpireMs) {
+        this.smPercent.delete(key);
+        continue;
+      }
+      const held = use.get(reading.pid) ?? { gpuMemoryBytes: null, gpuPercent: null };
+      use.set(reading.pid, { ...held, gpuPercent: (held.gpuPercent ?? 0) + reading.percent });
+    }
+    return use;
   }
 }
 

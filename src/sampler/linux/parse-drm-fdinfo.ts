@@ -11,10 +11,20 @@ export interface DrmClient {
   clientId: string;
   /** Busy time per engine (drm-engine-<name>), nanoseconds since the client opened. */
   engineNs: Map<string, number>;
+  /**
+   * Intel xe's counters instead of ns: per engine, cycles this client's work ran (drm-cycles-<name>)
+   * and the engine's own cycle count (drm-total-cycles-<name>); only engines that print both.
+   */
+  engineCycles: Map<string, EngineCycles>;
   /** How many identical engines each name stands for (drm-engine-capacity-<name>); absent means one. */
   capacity: Map<string, number>;
   /** Memory it holds, bytes: per region drm-resident-<region>, else the older drm-memory-<region>. */
   memoryBytes: number | null;
+}
+
+export interface EngineCycles {
+  busy: number;
+  total: number;
 }
 
 const UNIT_BYTES: Record<string, number> = { '': 1, KiB: 1024, MiB: 1024 * 1024 };
@@ -31,6 +41,8 @@ export function parseDrmFdinfo(text: string): DrmClient | null {
   let pdev: string | null = null;
   let clientId: string | null = null;
   const engineNs = new Map<string, number>();
+  const busyCycles = new Map<string, number>();
+  const totalCycles = new Map<string, number>();
   const capacity = new Map<string, number>();
   const resident = new Map<string, number>();
   const legacy = new Map<string, number>();
@@ -46,6 +58,10 @@ export function parseDrmFdinfo(text: string): DrmClient | null {
     else if (key.startsWith('engine-capacity-')) {
       const count = Number(value);
       if (Number.isInteger(count) && count > 0) capacity.set(key.slice('engine-capacity-'.length), count);
+    } else if (key.startsWith('cycles-') || key.startsWith('total-cycles-')) {
+      if (!/^\d+$/.test(value)) continue;
+      if (key.startsWith('cycles-')) busyCycles.set(key.slice('cycles-'.length), Number(value));
+      else totalCycles.set(key.slice('total-cycles-'.length), Number(value));
     } else if (key.startsWith('engine-')) {
       const match = /^(\d+)\s*ns$/.exec(value);
       if (match) engineNs.set(key.slice('engine-'.length), Number(match[1]));
@@ -60,7 +76,12 @@ export function parseDrmFdinfo(text: string): DrmClient | null {
   // Drivers moving to drm-resident-* may print both names for a region for a while: count it once.
   const regions = new Map([...legacy, ...resident]);
   const memoryBytes = regions.size > 0 ? [...regions.values()].reduce((sum, bytes) => sum + bytes, 0) : null;
-  return { driver, pdev, clientId, engineNs, capacity, memoryBytes };
+  const engineCycles = new Map<string, EngineCycles>();
+  for (const [engine, busy] of busyCycles) {
+    const total = totalCycles.get(engine);
+    if (total !== undefined) engineCycles.set(engine, { busy, total });
+  }
+  return { driver, pdev, clientId, engineNs, engineCycles, capacity, memoryBytes };
 }
 
 /** A process's distinct clients: fds that share a client (dup, fork) are counted once, as htop does. */
@@ -74,33 +95,55 @@ export function distinctClients(clients: readonly (DrmClient | null)[]): DrmClie
   return [...seen.values()];
 }
 
-/** Busy nanoseconds over every engine of every client: htop's GPU time. */
-export function totalEngineNs(clients: readonly DrmClient[]): number {
-  let total = 0;
-  for (const client of clients) for (const ns of client.engineNs.values()) total += ns;
-  return total;
-}
-
 /** Memory over every client; null when none says. */
 export function totalMemoryBytes(clients: readonly DrmClient[]): number | null {
   const known = clients.flatMap((client) => (client.memoryBytes === null ? [] : [client.memoryBytes]));
   return known.length > 0 ? known.reduce((sum, bytes) => sum + bytes, 0) : null;
 }
 
-/**
- * Busy % of engine time between two readings: 100 = one engine busy all the time. Counters may step
- * back briefly (the spec allows it); that reads as no progress, never as negative.
- */
-export function enginePercent(beforeNs: number, afterNs: number, elapsedMs: number): number | null {
-  if (elapsedMs <= 0) return null;
-  return (Math.max(0, afterNs - beforeNs) / (elapsedMs * 1e6)) * 100;
-}
-
-/** One DRM client's engine counters at a reading, for its card's busy share. */
+/** One DRM client's engine counters at a reading, for its process's GPU% and its card's busy share. */
 export interface ClientEngines {
   pdev: string;
   engineNs: ReadonlyMap<string, number>;
+  engineCycles: ReadonlyMap<string, EngineCycles>;
   capacity: ReadonlyMap<string, number>;
+}
+
+/**
+ * Each engine's busy share between two readings of one client, 1 being one engine busy all the
+ * time: ns over the wall time, xe's cycles over the engine's own cycles. Counters may step back
+ * briefly (the spec allows it); that reads as no progress, never as negative. An engine new since
+ * the first reading counts from the second.
+ */
+export function engineShares(before: ClientEngines, now: ClientEngines, elapsedMs: number): Map<string, number> {
+  const shares = new Map<string, number>();
+  if (elapsedMs > 0)
+    for (const [engine, ns] of now.engineNs)
+      shares.set(engine, Math.max(0, ns - (before.engineNs.get(engine) ?? ns)) / (elapsedMs * 1e6));
+  for (const [engine, cycles] of now.engineCycles) {
+    const earlier = before.engineCycles.get(engine);
+    const elapsedCycles = earlier ? cycles.total - earlier.total : 0;
+    if (!earlier || elapsedCycles <= 0) continue;
+    shares.set(engine, Math.min(1, Math.max(0, cycles.busy - earlier.busy) / elapsedCycles));
+  }
+  return shares;
+}
+
+/** A process's GPU%, htop's way: every engine's share summed, 100 being one engine busy all the time. */
+export function processGpuPercent(
+  before: ReadonlyMap<string, ClientEngines>,
+  clients: ReadonlyMap<string, ClientEngines>,
+  elapsedMs: number,
+): number | null {
+  let share = 0;
+  let compared = false;
+  for (const [key, client] of clients) {
+    const earlier = before.get(key);
+    if (!earlier) continue;
+    compared = true;
+    for (const value of engineShares(earlier, client, elapsedMs).values()) share += value;
+  }
+  return compared ? share * 100 : null;
 }
 
 /**
@@ -113,29 +156,28 @@ export function cardBusyFromClients(
   now: ReadonlyMap<string, ClientEngines>,
   elapsedMs: number,
 ): Map<string, number | null> {
-  const busyNs = new Map<string, Map<string, number>>();
+  const busyShares = new Map<string, Map<string, number>>();
   const capacities = new Map<string, Map<string, number>>();
   const compared = new Set<string>();
   for (const [key, client] of now) {
-    const engines = busyNs.get(client.pdev) ?? new Map<string, number>();
-    busyNs.set(client.pdev, engines);
+    const engines = busyShares.get(client.pdev) ?? new Map<string, number>();
+    busyShares.set(client.pdev, engines);
     capacities.set(client.pdev, new Map([...(capacities.get(client.pdev) ?? []), ...client.capacity]));
     const earlier = before.get(key);
     if (!earlier) continue;
     compared.add(client.pdev);
-    for (const [engine, ns] of client.engineNs)
-      engines.set(engine, (engines.get(engine) ?? 0) + Math.max(0, ns - (earlier.engineNs.get(engine) ?? ns)));
+    for (const [engine, share] of engineShares(earlier, client, elapsedMs))
+      engines.set(engine, (engines.get(engine) ?? 0) + share);
   }
   const busy = new Map<string, number | null>();
-  for (const [pdev, engines] of busyNs) {
+  for (const [pdev, engines] of busyShares) {
     if (!compared.has(pdev) || elapsedMs <= 0) {
       busy.set(pdev, null);
       continue;
     }
     const capacity = capacities.get(pdev) ?? new Map<string, number>();
     let busiest = 0;
-    for (const [engine, ns] of engines)
-      busiest = Math.max(busiest, ns / (elapsedMs * 1e6) / (capacity.get(engine) ?? 1));
+    for (const [engine, share] of engines) busiest = Math.max(busiest, share / (capacity.get(engine) ?? 1));
     busy.set(pdev, Math.min(100, busiest * 100));
   }
   return busy;

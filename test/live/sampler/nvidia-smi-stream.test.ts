@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { createGpuSource, detectGpus } from '../../../src/sampler/create-gpu-sou
 import { NvidiaSmiSource } from '../../../src/sampler/linux/nvidia-smi-source.js';
 import { fixturesDir } from '../../helpers/fixtures.js';
 import { isAlive } from '../../helpers/processes.js';
+import { BIN } from '../../helpers/pty-session.js';
 
 /**
  * The streaming child, against a FAKE nvidia-smi (test/fixtures/gpu/fake-nvidia-smi) put first on
@@ -44,10 +45,17 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
     process.env.FAKE_SMI_LOG = log;
     process.env.FAKE_SMI_GPU_CSV = csv('h100-stream.csv');
     process.env.FAKE_SMI_APPS_CSV = csv('apps-stream.csv');
+    process.env.FAKE_SMI_PMON_TXT = csv('pmon-stream.txt');
   });
   after(() => {
     for (const { pid } of starts()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-    for (const key of ['FAKE_SMI_LOG', 'FAKE_SMI_GPU_CSV', 'FAKE_SMI_APPS_CSV', 'FAKE_SMI_DIE_AFTER'])
+    for (const key of [
+      'FAKE_SMI_LOG',
+      'FAKE_SMI_GPU_CSV',
+      'FAKE_SMI_APPS_CSV',
+      'FAKE_SMI_PMON_TXT',
+      'FAKE_SMI_DIE_AFTER',
+    ])
       delete process.env[key];
     rmSync(dir, { recursive: true, force: true });
   });
@@ -65,19 +73,24 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
     await sleep(1200);
     const [gpu] = source.sampleGpus();
     assert.equal(gpu?.name, 'NVIDIA H100 80GB HBM3');
-    assert.ok(source.sampleProcessUse([11327, 11345, 999]).has(11345));
+    const use = source.sampleProcessUse([11327, 11345, 999]);
+    assert.deepEqual([...use.keys()].sort(), [11327, 11345]);
+    // pmon's first loop (98% on GPU 0) or its second (97% + 12% on two GPUs), beside the memory.
+    assert.ok([98, 109].includes(use.get(11345)?.gpuPercent ?? -1), JSON.stringify(use.get(11345)));
+    assert.ok((use.get(11345)?.gpuMemoryBytes ?? 0) > 0);
     const launched = starts();
     // Six loops went by: still one child per query, none started per refresh.
-    assert.equal(launched.length, 2, JSON.stringify(launched));
+    assert.equal(launched.length, 3, JSON.stringify(launched));
     assert.ok(launched.some((start) => start.args.startsWith('--query-gpu=') && start.args.includes('-lms 200')));
     assert.ok(launched.some((start) => start.args.startsWith('--query-compute-apps=')));
+    assert.ok(launched.some((start) => start.args === 'pmon -s u -d 1'));
     source.close();
     assert.ok(
       await gone(
         launched.map((start) => start.pid),
         3000,
       ),
-      'both children ended with close()',
+      'every child ended with close()',
     );
   });
 
@@ -112,6 +125,46 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
     );
   });
 
+  test('snapshot --json through the bin: the GPU, and a real process with its GPU% and memory', async () => {
+    rmSync(log, { force: true });
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const pid = sleeper.pid ?? 0;
+      const apps = join(dir, 'apps-of-sleeper.csv');
+      writeFileSync(apps, `2026/07/14 08:12:53.500, GPU-00000000-0000-0000-0000-000000000000, ${pid}, 2048\n`);
+      const pmon = join(dir, 'pmon-of-sleeper.txt');
+      writeFileSync(pmon, `# gpu pid type sm mem enc dec command\n    0 ${pid} C 42 10 - - sleep\n`);
+      const run = spawnSync(process.execPath, [BIN, 'snapshot', '--json'], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${dir}:${process.env.PATH ?? ''}`,
+          FAKE_SMI_APPS_CSV: apps,
+          FAKE_SMI_PMON_TXT: pmon,
+        },
+        timeout: 30_000,
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const snapshot = JSON.parse(run.stdout) as {
+        gpus: { name: string }[];
+        processes: { pid: number; gpuPercent: number | null; gpuMemoryBytes: number | null }[];
+      };
+      assert.equal(snapshot.gpus[0]?.name, 'NVIDIA H100 80GB HBM3');
+      const row = snapshot.processes.find((process) => process.pid === pid);
+      assert.deepEqual(row && [row.gpuPercent, row.gpuMemoryBytes], [42, 2048 * 1024 * 1024]);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+    assert.equal(starts().length, 3, 'one child per query');
+    assert.ok(
+      await gone(
+        starts().map((start) => start.pid),
+        3000,
+      ),
+      'no nvidia-smi outlives the snapshot',
+    );
+  });
+
   test('paratop killed with SIGKILL: the children end, the silent one too (an idle GPU has no apps)', async () => {
     rmSync(log, { force: true });
     // No compute process: the apps query prints nothing, as on an idle GPU, so no write can fail.
@@ -128,9 +181,9 @@ describe('nvidia-smi as one long-lived child per query (a fake on the PATH)', ()
       stdio: 'ignore',
     });
     const until = Date.now() + 10_000;
-    while (starts().length < 2 && Date.now() < until) await sleep(50);
+    while (starts().length < 3 && Date.now() < until) await sleep(50);
     const children = starts().map((start) => start.pid);
-    assert.equal(children.length, 2);
+    assert.equal(children.length, 3);
     process.env.FAKE_SMI_APPS_CSV = csv('apps-stream.csv');
     await sleep(300);
     parent.kill('SIGKILL');

@@ -11,7 +11,8 @@ import {
   cardBusyFromClients,
   distinctClients,
   parseDrmFdinfo,
-  totalEngineNs,
+  engineShares,
+  processGpuPercent,
   totalMemoryBytes,
 } from '../../../src/sampler/linux/parse-drm-fdinfo.js';
 import {
@@ -21,6 +22,12 @@ import {
   parseLostGpu,
   samePciAddress,
 } from '../../../src/sampler/linux/parse-nvidia-smi.js';
+import {
+  CLASSIC_PMON_COLUMNS,
+  nvidiaSmiPmonArgs,
+  parsePmonHeader,
+  parsePmonRow,
+} from '../../../src/sampler/linux/parse-nvidia-smi-pmon.js';
 import { fixturesDir } from '../../helpers/fixtures.js';
 
 const gpuFixture = (path: string): string => readFileSync(join(fixturesDir, 'gpu', path), 'utf8');
@@ -143,6 +150,38 @@ test('nvidia-smi apps: each loop replaces the last; an exited process drops out;
   assert.equal(state.processUse(2000 + 3001).size, 0);
 });
 
+test('nvidia-smi pmon: columns from either header, a row per process per GPU, - as no kernel ran', () => {
+  assert.deepEqual(nvidiaSmiPmonArgs(1000), ['pmon', '-s', 'u', '-d', '1']);
+  assert.deepEqual(nvidiaSmiPmonArgs(200), ['pmon', '-s', 'u', '-d', '1'], 'whole seconds, at least one');
+  assert.deepEqual(nvidiaSmiPmonArgs(60_000), ['pmon', '-s', 'u', '-d', '10'], 'at most ten');
+  const text = gpuFixture('nvidia-smi/pmon-stream.txt').split('\n');
+  assert.deepEqual(parsePmonHeader(text[0] ?? ''), { gpu: 0, pid: 1, sm: 3 });
+  assert.equal(parsePmonHeader(text[1] ?? ''), null, 'the units line names no column');
+  assert.deepEqual(parsePmonHeader('#Time gpu pid type sm mem command'), { gpu: 1, pid: 2, sm: 4 });
+  assert.deepEqual(parsePmonRow(text[4] ?? '', CLASSIC_PMON_COLUMNS), { gpuIndex: 0, pid: 11345, smPercent: 98 });
+  assert.deepEqual(parsePmonRow(text[2] ?? '', CLASSIC_PMON_COLUMNS), { gpuIndex: 0, pid: 11327, smPercent: 0 });
+  assert.equal(parsePmonRow(text[5] ?? '', CLASSIC_PMON_COLUMNS), null, 'a GPU with no process');
+  assert.equal(parsePmonRow('    0   12  C  lots  1  -  -  x', CLASSIC_PMON_COLUMNS), null);
+  assert.equal(parsePmonRow('Failed to initialize NVML: Driver/library version mismatch', CLASSIC_PMON_COLUMNS), null);
+});
+
+test('nvidia-smi pmon with the apps query: GPU% summed over GPUs beside the memory; silent rows expire', () => {
+  const state = new NvidiaSmiState(3000, 3000);
+  for (const line of lines('nvidia-smi/apps-stream.csv').slice(3)) state.appLine(line, 1000);
+  const [first = '', second = '', third = ''] = gpuFixture('nvidia-smi/pmon-stream.txt').split(/\n\s*\n/);
+  for (const line of first.split('\n')) state.pmonLine(line, 0);
+  for (const line of second.split('\n')) state.pmonLine(line, 1000);
+  const use = state.processUse(1000);
+  assert.deepEqual(use.get(11345), { gpuMemoryBytes: (15690 + 1024) * MIB, gpuPercent: 97 + 12 });
+  assert.deepEqual(use.get(11327), { gpuMemoryBytes: 2566 * MIB, gpuPercent: 0 });
+  // A graphics process pmon lists but the compute query does not: its share, no memory.
+  assert.deepEqual(use.get(11400), { gpuMemoryBytes: null, gpuPercent: 0 });
+  // 11328 was last listed at 0 s: gone once three loops have passed without it.
+  assert.equal(state.processUse(3001).has(11328), false);
+  for (const line of third.split('\n')) state.pmonLine(line, 4500);
+  assert.equal(state.processUse(4500).get(11345)?.gpuPercent, 96 + 14, 'the older header read as well');
+});
+
 test('DRM fdinfo: amdgpu, its engines in ns and its memory regions in KiB', () => {
   const client = parseDrmFdinfo(gpuFixture('fdinfo/amdgpu.txt'));
   assert.ok(client);
@@ -179,7 +218,6 @@ test('DRM fdinfo: a region printed under both names counts once; other fds are n
   const dup = parseDrmFdinfo(gpuFixture('fdinfo/amdgpu.txt'));
   const clients = distinctClients([dup, dup, parseDrmFdinfo(gpuFixture('fdinfo/i915.txt'))]);
   assert.equal(clients.length, 2);
-  assert.equal(totalEngineNs(clients), 1_750_000_000 + 25_662_044_495);
   assert.equal(totalMemoryBytes([]), null);
 });
 
@@ -190,6 +228,7 @@ test('DRM: a card busy share from its clients, each its own delta, the busiest e
       ['render', render],
       ['video', video],
     ]),
+    engineCycles: new Map(),
     capacity: new Map([['video', 2]]),
   });
   const before = new Map([
@@ -204,6 +243,44 @@ test('DRM: a card busy share from its clients, each its own delta, the busiest e
   assert.equal(cardBusyFromClients(before, after, 1000).get('0000:00:02.0'), 50);
   assert.equal(cardBusyFromClients(new Map(), after, 1000).get('0000:00:02.0'), null, 'no reading before');
   assert.equal(cardBusyFromClients(after, new Map(), 1000).size, 0, 'no clients: no figure, not the last one');
+});
+
+test('DRM fdinfo: xe, busy cycles paired with the engine’s own cycles, capacities, memory regions', () => {
+  const client = parseDrmFdinfo(gpuFixture('fdinfo/xe.txt'));
+  assert.ok(client);
+  assert.equal(client.driver, 'xe');
+  assert.equal(client.engineNs.size, 0);
+  assert.deepEqual(client.engineCycles.get('rcs'), { busy: 28_257_900, total: 7_655_183_225 });
+  assert.equal(client.engineCycles.size, 5);
+  assert.equal(client.capacity.get('ccs'), 4);
+  assert.equal(client.memoryBytes, (192 + 23992) * 1024);
+  const unpaired = parseDrmFdinfo('drm-driver:\txe\ndrm-client-id:\t4\ndrm-cycles-rcs:\t5\n');
+  assert.equal(unpaired?.engineCycles.size, 0, 'busy cycles without the total say nothing');
+});
+
+test('DRM: engine shares from ns over the wall time, from xe cycles over the engine’s own cycles', () => {
+  const reading = (ns: number, busy: number, total: number) => ({
+    pdev: '0000:03:00.0',
+    engineNs: new Map([['gfx', ns]]),
+    engineCycles: new Map([['ccs', { busy, total }]]),
+    capacity: new Map([['ccs', 4]]),
+  });
+  const before = reading(1_000_000_000, 1000, 10_000);
+  const after = reading(1_250_000_000, 4000, 20_000);
+  assert.deepEqual(
+    [...engineShares(before, after, 1000)],
+    [
+      ['gfx', 0.25],
+      ['ccs', 0.3],
+    ],
+  );
+  // A counter that steps back reads as no progress; a total that did not move says nothing.
+  assert.deepEqual([...engineShares(after, before, 1000)], [['gfx', 0]]);
+  const clients = (client: ReturnType<typeof reading>) => new Map([['7/0000:03:00.0/3', client]]);
+  assert.ok(Math.abs((processGpuPercent(clients(before), clients(after), 1000) ?? 0) - 55) < 1e-9);
+  assert.equal(processGpuPercent(new Map(), clients(after), 1000), null, 'no reading before');
+  // The card: the busiest engine class over its capacity (ccs: 0.3 of 4 engines; gfx 0.25 of 1).
+  assert.equal(cardBusyFromClients(clients(before), clients(after), 1000).get('0000:03:00.0'), 25);
 });
 
 test('DRM source: cards from sysfs, a VM display adapter skipped, render nodes seen', async () => {
