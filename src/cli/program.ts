@@ -16,7 +16,7 @@ import type { HostTarget } from '../hosts/host-target.js';
 import type { HostsChoice } from '../hosts/host-choice.js';
 import { readHostsFile } from './hosts-file.js';
 import { checkMpiHostfile } from './mpi-hostfile.js';
-import { GRID_ENGINES } from '../model/lab-types.js';
+import { DEFAULT_MATRIX_SIZE, GRID_ENGINES, MAX_MATRIX_SIZE } from '../model/lab-types.js';
 import {
   parseChoice,
   parseColumn,
@@ -602,6 +602,12 @@ export function buildProgram(hooks: ProgramHooks): Command {
         '--price-per-core-hour <p>',
         "grid-search on Dask or MPI: what one core costs, for the calculator's prediction",
       ).argParser(parsePositiveNumber),
+    )
+    .addOption(
+      new Option(
+        '--size <n>',
+        `gpu-cores: the matrices' side (default ${DEFAULT_MATRIX_SIZE}, at most ${MAX_MATRIX_SIZE})`,
+      ).argParser((value) => parsePositiveInteger(value, MAX_MATRIX_SIZE)),
     )
     .option('--json', 'print JSON')
     .option('--record <file>', "also write the run (samples, the lab's events, where its threads ran) to <file>")

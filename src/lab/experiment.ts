@@ -34,6 +34,8 @@ export interface StartOptions {
   hostfile?: string;
   /** grid-search: what one core costs per hour, for the calculator's prediction. */
   pricePerCoreHour?: number;
+  /** gpu-cores: the side of the square matrices multiplied. */
+  matrixSize?: number;
   /** command: the user's program. */
   command?: CommandRequest;
 }

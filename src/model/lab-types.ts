@@ -203,3 +203,8 @@ export interface CommandOutput {
   total: number;
   running: boolean;
 }
+
+/** gpu-cores: large enough that the GPU's lead shows over its start-up, small enough for a laptop's CPU. */
+export const DEFAULT_MATRIX_SIZE = 4096;
+/** gpu-cores: the largest side `--size` takes (1 GiB per float32 matrix, and minutes on a CPU). */
+export const MAX_MATRIX_SIZE = 16_384;

@@ -77,6 +77,7 @@ export interface LabRunFlags {
   scheduler?: string;
   hostfile?: string;
   pricePerCoreHour?: number;
+  size?: number;
   json?: boolean;
   /** Write the run to this recording file (gzip when it ends in .gz). */
   record?: string;
@@ -102,6 +103,7 @@ const SCOPED: { flag: string; key: keyof LabRunFlags; ids: string[] }[] = [
   { flag: '--scheduler', key: 'scheduler', ids: ['grid-search', 'grid-dask'] },
   { flag: '--hostfile', key: 'hostfile', ids: ['grid-search', 'grid-mpi'] },
   { flag: '--price-per-core-hour', key: 'pricePerCoreHour', ids: ['grid-search', 'grid-dask', 'grid-mpi'] },
+  { flag: '--size', key: 'size', ids: ['gpu-cores'] },
 ];
 
 /** How long to let an experiment that runs until stopped run, when --seconds is not given. */
@@ -250,6 +252,7 @@ export async function runLabRun(
     ...(flags.scheduler !== undefined ? { scheduler: flags.scheduler } : {}),
     ...(flags.hostfile !== undefined ? { hostfile: flags.hostfile } : {}),
     ...(flags.pricePerCoreHour !== undefined ? { pricePerCoreHour: flags.pricePerCoreHour } : {}),
+    ...(flags.size !== undefined ? { matrixSize: flags.size } : {}),
   };
   const result = await runHeadless(scenario, options, cores, flags.seconds, recorder);
   await writeOut(flags.json ? `${JSON.stringify(result, null, 2)}\n` : resultText(result));

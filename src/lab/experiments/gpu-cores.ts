@@ -1,4 +1,4 @@
-import type { RunResult } from '../../model/lab-types.js';
+import { DEFAULT_MATRIX_SIZE, type RunResult } from '../../model/lab-types.js';
 import type { OutputLine } from '../../model/output-log.js';
 import { engineLine, findEngine } from '../engine-runtime.js';
 import type { ExperimentContext } from '../experiment.js';
@@ -7,8 +7,6 @@ import { LineSplitter } from '../grid-events.js';
 import { workloadPath } from '../launch-workload.js';
 import { perCoreBusy } from '../run-results.js';
 
-/** Large enough that the GPU's lead shows over its start-up, small enough for a laptop's CPU. */
-const DEFAULT_SIZE = 4096;
 const REPEATS = 3;
 
 /**
@@ -19,7 +17,7 @@ export async function gpuCoresExperiment(context: ExperimentContext): Promise<Ru
   const { scenario } = context;
   const found = await findEngine('gpu');
   if (!found.available) throw new Error(found.reason);
-  const size = DEFAULT_SIZE;
+  const size = context.options.matrixSize ?? DEFAULT_MATRIX_SIZE;
   const spec = JSON.stringify({ size, repeats: REPEATS });
   const argv = [found.python, '-u', workloadPath('python-gpu'), spec];
   const events: GpuCoresEvent[] = [];

@@ -65,3 +65,22 @@ test('with the fake torch: the whole run, CPU then GPU, a result with the speedu
   assert.ok(ran, `a line saying how long the GPU ran: ${JSON.stringify(result.lines)}`);
   assert.ok(Number(ran[2]) >= 3, `the GPU ran ${ran[2]} s`);
 });
+
+test('--size: the matrices the run multiplies; a bad size, or --size on another experiment, exits 2', {
+  skip: !hasPython ? 'python3 missing' : false,
+}, () => {
+  const env = { PYTHONPATH: join(fixturesDir, 'gpu/fake-torch') };
+  const run = paratop(['lab', 'run', 'gpu-cores', '--size', '512', '--json'], env);
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as RunResult;
+  assert.equal(result.details?.size, 512);
+  assert.match(result.summary, /A 512x512 matrix product/);
+  for (const size of ['0', '16385', '1e3', 'big']) {
+    const refused = paratop(['lab', 'run', 'gpu-cores', '--size', size], env);
+    assert.equal(refused.status, 2, `--size ${size}: ${refused.stderr}`);
+    assert.match(refused.stderr, new RegExp(`'${size}'.*whole number from 1 to 16384`));
+  }
+  const elsewhere = paratop(['lab', 'run', 'one-thread', '--size', '512'], env);
+  assert.equal(elsewhere.status, 2);
+  assert.match(elsewhere.stderr, /--size applies to gpu-cores; not to one-thread/);
+});
