@@ -12,7 +12,8 @@ export class NvidiaSmiState {
   private readonly gpuSeenAt = new Map<string, number>();
   private readonly lostAddresses = new Set<string>();
   private appsTimestamp: string | null = null;
-  private apps = new Map<number, GpuProcessFigures>();
+  /** The latest loop's compute processes: memory per GPU (by UUID), null where nvidia-smi cannot tell. */
+  private apps = new Map<number, Map<string, number | null>>();
   private lastAppLineAt = Number.NEGATIVE_INFINITY;
   private gpuLines = 0;
   private pmonColumns: PmonColumns = CLASSIC_PMON_COLUMNS;
@@ -63,13 +64,10 @@ export class NvidiaSmiState {
       this.apps = new Map();
     }
     this.lastAppLineAt = now;
-    const held = this.apps.get(parsed.pid);
-    // A process on several GPUs has a line for each: its memory is their sum.
-    const memory =
-      held?.gpuMemoryBytes === undefined || held.gpuMemoryBytes === null
-        ? parsed.memoryBytes
-        : held.gpuMemoryBytes + (parsed.memoryBytes ?? 0);
-    this.apps.set(parsed.pid, { gpuMemoryBytes: memory, gpuPercent: null });
+    // Set, not added: a line repeated within a loop (or a loop printed with the last one's stamp) counts once.
+    const perGpu = this.apps.get(parsed.pid) ?? new Map<string, number | null>();
+    perGpu.set(parsed.gpuId, parsed.memoryBytes);
+    this.apps.set(parsed.pid, perGpu);
   }
 
   /** A line of `nvidia-smi pmon`: a header sets the columns, a process row its sm % on one GPU. */
@@ -116,7 +114,9 @@ export class NvidiaSmiState {
     const use =
       now - this.lastAppLineAt > this.appsExpireMs
         ? new Map<number, GpuProcessFigures>()
-        : new Map([...this.apps].map(([pid, figures]) => [pid, { ...figures }]));
+        : new Map(
+            [...this.apps].map(([pid, perGpu]) => [pid, { gpuMemoryBytes: memorySum(perGpu), gpuPercent: null }]),
+          );
     for (const [key, reading] of this.smPercent) {
       if (now - reading.at > this.pmonExpireMs) {
         this.smPercent.delete(key);
@@ -127,6 +127,12 @@ export class NvidiaSmiState {
     }
     return use;
   }
+}
+
+/** A process's memory over its GPUs (several GPUs add up); null when no GPU's figure is known. */
+function memorySum(perGpu: ReadonlyMap<string, number | null>): number | null {
+  const known = [...perGpu.values()].filter((bytes): bytes is number => bytes !== null);
+  return known.length === 0 ? null : known.reduce((sum, bytes) => sum + bytes, 0);
 }
 
 /** A GPU nothing has been heard from lately: what it is, without figures that would be old. */

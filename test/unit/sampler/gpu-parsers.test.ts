@@ -146,8 +146,11 @@ test('nvidia-smi apps: each loop replaces the last; an exited process drops out;
   assert.deepEqual([...use.keys()], [11327, 11345, 11400]);
   assert.equal(use.get(11345)?.gpuMemoryBytes, (15690 + 1024) * MIB);
   assert.deepEqual(use.get(11400), { gpuMemoryBytes: null, gpuPercent: null });
+  // The same line again with the same stamp (a repeated loop) is the same memory, not twice it.
+  for (const line of second) state.appLine(line, 2500);
+  assert.equal(state.processUse(2500).get(11345)?.gpuMemoryBytes, (15690 + 1024) * MIB);
   // A loop with no compute process prints nothing: the list expires.
-  assert.equal(state.processUse(2000 + 3001).size, 0);
+  assert.equal(state.processUse(2500 + 3001).size, 0);
 });
 
 test('nvidia-smi pmon: columns from either header, a row per process per GPU, - as no kernel ran', () => {
