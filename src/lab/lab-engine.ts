@@ -7,7 +7,6 @@ import type { CommandRequest } from './command-line.js';
 import { CommandRun } from './command-run.js';
 import type { CommandOutputListener, Experiment, ExperimentContext, StartOptions } from './experiment.js';
 import { commandScenario } from './experiments/command.js';
-import { experimentFor } from './experiments/index.js';
 import { launchWorkload } from './launch-workload.js';
 import type { LiveGroup } from './live-group.js';
 import { python } from './python-runtime.js';
@@ -75,6 +74,12 @@ interface Run {
   workerHosts: string[];
   stopping: boolean;
   done: Promise<RunResult | null>;
+}
+
+/** The experiments' code is loaded when one first runs: most sessions start none, and it costs RSS. */
+async function loadExperiment(scenario: ScenarioDefinition): Promise<Experiment> {
+  const { experimentFor } = await import('./experiments/index.js');
+  return experimentFor(scenario);
 }
 
 /**
@@ -218,16 +223,17 @@ export class LabEngine {
       done: Promise.resolve(null),
     };
     const context = this.contextFor(run, options, () => firstGroup('ready'));
-    const experiment: Experiment = experimentFor(scenario);
     this.run = run;
     this.sampleWhileRunning();
-    run.done = experiment(context).then(
-      (result) => this.finish(run, result),
-      (error: unknown) => {
-        this.finish(run, null);
-        throw error;
-      },
-    );
+    run.done = loadExperiment(scenario)
+      .then((experiment) => experiment(context))
+      .then(
+        (result) => this.finish(run, result),
+        (error: unknown) => {
+          this.finish(run, null);
+          throw error;
+        },
+      );
     run.done.then(
       () => firstGroup('done'),
       () => undefined,
