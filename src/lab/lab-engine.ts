@@ -204,6 +204,8 @@ export class LabEngine {
     options: StartOptions,
     output: Pick<Run, 'onOutput' | 'outputPerSecond'> = {},
   ): Promise<void> {
+    // Loaded first: from here on the run starts without a pause in which a later start could stop it.
+    const experiment = await loadExperiment(scenario);
     // Two starts may wait on the same stop: the second must stop the first's run, not orphan it.
     while (this.run) await this.stop();
 
@@ -225,15 +227,13 @@ export class LabEngine {
     const context = this.contextFor(run, options, () => firstGroup('ready'));
     this.run = run;
     this.sampleWhileRunning();
-    run.done = loadExperiment(scenario)
-      .then((experiment) => experiment(context))
-      .then(
-        (result) => this.finish(run, result),
-        (error: unknown) => {
-          this.finish(run, null);
-          throw error;
-        },
-      );
+    run.done = experiment(context).then(
+      (result) => this.finish(run, result),
+      (error: unknown) => {
+        this.finish(run, null);
+        throw error;
+      },
+    );
     run.done.then(
       () => firstGroup('done'),
       () => undefined,
