@@ -45,8 +45,8 @@ const KILL_AFTER_MS = 1000;
 /**
  * NVIDIA GPUs through nvidia-smi's looping queries: one long-lived child for the GPUs, one for the
  * compute processes' memory and one (`pmon`) for each process's share of the GPU, each read line by
- * line, never a process per refresh. A child that dies is
- * started again, no sooner than the restart policy allows; close() ends them all for good.
+ * line, never a process per refresh. A child that dies is started again, no sooner than the restart
+ * policy allows; close() ends them all for good.
  */
 export class NvidiaSmiSource implements GpuSource {
   readonly kind = 'nvidia-smi' as const;
@@ -67,7 +67,9 @@ export class NvidiaSmiSource implements GpuSource {
     this.now = options.now ?? (() => performance.now());
     this.restart = options.restart ?? CHILD_RESTART;
     this.state = new NvidiaSmiState(Math.max(3 * options.loopMs, 1500), 3 * pmonSeconds(options.loopMs) * 1000);
-    this.note = `nvidia-smi (${options.command}), looping every ${options.loopMs} ms`;
+    this.note =
+      `nvidia-smi (${options.command}), looping every ${options.loopMs} ms; ` +
+      `pmon every ${pmonSeconds(options.loopMs)} s for GPU%`;
   }
 
   /** How many children have been started, restarts included (for tests and diagnostics). */

@@ -124,7 +124,9 @@ export function engineShares(before: ClientEngines, now: ClientEngines, elapsedM
     const earlier = before.engineCycles.get(engine);
     const elapsedCycles = earlier ? cycles.total - earlier.total : 0;
     if (!earlier || elapsedCycles <= 0) continue;
-    shares.set(engine, Math.min(1, Math.max(0, cycles.busy - earlier.busy) / elapsedCycles));
+    // xe counts every engine of a class against one clock: up to the class's capacity.
+    const capacity = now.capacity.get(engine) ?? 1;
+    shares.set(engine, Math.min(capacity, Math.max(0, cycles.busy - earlier.busy) / elapsedCycles));
   }
   return shares;
 }

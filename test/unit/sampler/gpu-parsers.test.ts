@@ -284,6 +284,11 @@ test('DRM: engine shares from ns over the wall time, from xe cycles over the eng
   assert.equal(processGpuPercent(new Map(), clients(after), 1000), null, 'no reading before');
   // The card: the busiest engine class over its capacity (ccs: 0.3 of 4 engines; gfx 0.25 of 1).
   assert.equal(cardBusyFromClients(clients(before), clients(after), 1000).get('0000:03:00.0'), 25);
+  // xe counts a class's engines against one clock: four busy ccs engines are 4, the card 100%.
+  const allBusy = reading(1_250_000_000, 41_000, 20_000);
+  assert.equal(engineShares(before, allBusy, 1000).get('ccs'), 4);
+  assert.equal(cardBusyFromClients(clients(before), clients(allBusy), 1000).get('0000:03:00.0'), 100);
+  assert.ok(Math.abs((processGpuPercent(clients(before), clients(allBusy), 1000) ?? 0) - 425) < 1e-9);
 });
 
 test('DRM source: cards from sysfs, a VM display adapter skipped, render nodes seen', async () => {
