@@ -24,12 +24,24 @@ export interface CoreMap {
   /** Per core, in the latest slice: tasks ready to run there beyond the one on it (waiting for the core). */
   waiting: ReadonlyMap<number, number>;
   legend: readonly { key: string; mark: string; label: string }[];
-  /** Per slice, how many cores had a task of the map on them: the GIL's signature is never more than 1. */
+  /** Per slice, how many cores had a task of the map on them. */
   busyCores: readonly number[];
+  /**
+   * Per slice, how many tasks of the map were ready (running or waiting for a core): the GIL's
+   * signature is one, as the others sleep on the lock; tasks sharing a core are all ready.
+   */
+  readyTasks: readonly number[];
 }
 
 export function emptyCoreMap(cores: readonly number[]): CoreMap {
-  return { cores, rows: new Map(cores.map((core) => [core, []])), waiting: new Map(), legend: [], busyCores: [] };
+  return {
+    cores,
+    rows: new Map(cores.map((core) => [core, []])),
+    waiting: new Map(),
+    legend: [],
+    busyCores: [],
+    readyTasks: [],
+  };
 }
 
 export function markOf(index: number): string {
@@ -59,11 +71,14 @@ export function withSlice(map: CoreMap, tasks: readonly PlacedTask[]): CoreMap {
     rows.set(core, row.slice(-CORE_MAP_SLICES));
   }
   const busyCores = [...map.busyCores, onCore.size].slice(-CORE_MAP_SLICES);
-  return { cores: map.cores, rows, waiting, legend, busyCores };
+  let waitingTasks = 0;
+  for (const count of waiting.values()) waitingTasks += count;
+  const readyTasks = [...map.readyTasks, onCore.size + waitingTasks].slice(-CORE_MAP_SLICES);
+  return { cores: map.cores, rows, waiting, legend, busyCores, readyTasks };
 }
 
 /**
- * Share of looks with exactly one task running that reads as taking turns. Not all of them: at a
+ * Share of looks with exactly one task ready that reads as taking turns. Not all of them: at a
  * hand-over the woken task is ready before the other has gone to sleep, and a look can catch both.
  */
 const ONE_AT_A_TIME_SHARE = 2 / 3;
@@ -77,7 +92,7 @@ export function coreMapReading(map: CoreMap, minSlices = 8): string | null {
   if (slices < minSlices || map.legend.length === 0) return null;
   const withAny = map.busyCores.filter((count) => count > 0).length;
   if (withAny === 0) return 'Nothing of the map ran: its tasks are asleep (waiting for I/O, a lock or a timer).';
-  const single = map.busyCores.filter((count) => count === 1).length;
+  const single = map.readyTasks.filter((count) => count === 1).length;
   const queued = [...map.waiting.values()].reduce((sum, count) => sum + count, 0);
   if (map.legend.length > 1 && single >= withAny * ONE_AT_A_TIME_SHARE && map.cores.length > 1)
     return 'One at a time: the tasks take turns on a single core, as threads do under a GIL or one lock.';
