@@ -88,6 +88,8 @@ async function loadExperiment(scenario: ScenarioDefinition): Promise<Experiment>
  */
 export class LabEngine {
   private run: Run | null = null;
+  /** Counts stop() and killNow() calls: a start that began before one of them does not start. */
+  private stopRequests = 0;
   private latestResult: RunResult | null = null;
   /** Work per second with one worker, per scenario, from this session's runs: the speedup baseline. */
   private readonly baselines = new Map<string, number>();
@@ -168,6 +170,7 @@ export class LabEngine {
 
   /** Start an experiment, stopping whatever runs first. Resolves once its first workers have reported in. */
   async start(id: string, options: StartOptions): Promise<void> {
+    const stopRequests = this.stopRequests;
     const scenario = findScenario(id);
     if (!scenario) throw new LabRequestError(`unknown scenario "${id}".`);
     const problem = workerCountProblem(scenario, options.workers, this.options.cores);
@@ -187,7 +190,7 @@ export class LabEngine {
       const found = await python();
       if (!found.available) throw new LabRequestError(`${scenario.id} runs real Python, and ${found.reason}.`);
     }
-    await this.begin(scenario, options);
+    await this.begin(scenario, options, stopRequests);
   }
 
   /**
@@ -196,18 +199,22 @@ export class LabEngine {
    * before calling: that gives the clearer message.
    */
   async startCommand(request: CommandRequest, output: Pick<Run, 'onOutput' | 'outputPerSecond'> = {}): Promise<void> {
-    await this.begin(commandScenario(request), { workers: 1, command: request }, output);
+    await this.begin(commandScenario(request), { workers: 1, command: request }, this.stopRequests, output);
   }
 
+  /** `stopRequests`: the count when the start was asked for; a stop since then cancels it. */
   private async begin(
     scenario: ScenarioDefinition,
     options: StartOptions,
+    stopRequests: number,
     output: Pick<Run, 'onOutput' | 'outputPerSecond'> = {},
   ): Promise<void> {
     // Loaded first: from here on the run starts without a pause in which a later start could stop it.
     const experiment = await loadExperiment(scenario);
     // Two starts may wait on the same stop: the second must stop the first's run, not orphan it.
-    while (this.run) await this.stop();
+    while (this.run) await this.stopRun();
+    // Stopped (or quitting) while this start waited: it must not start anything now.
+    if (this.stopRequests !== stopRequests) return;
 
     const started = deferred<'ready' | 'done'>();
     const firstGroup = (how: 'ready' | 'done'): void => started.resolve(how);
@@ -243,8 +250,16 @@ export class LabEngine {
     await Promise.race([started.promise, run.done]);
   }
 
-  /** Stop the running experiment in stages and return its result (null when nothing runs). */
+  /**
+   * Stop the running experiment in stages and return its result (null when nothing runs). A start
+   * still on its way (loading, checking Python, waiting for the last run to stop) is cancelled.
+   */
   async stop(): Promise<RunResult | null> {
+    this.stopRequests += 1;
+    return this.stopRun();
+  }
+
+  private async stopRun(): Promise<RunResult | null> {
     const run = this.run;
     if (!run) return null;
     run.stopping = true;
@@ -267,6 +282,7 @@ export class LabEngine {
 
   /** Last resort, synchronous: SIGKILL every workload process now (crash and signal exits). */
   killNow(): void {
+    this.stopRequests += 1;
     for (const group of this.run?.groups ?? []) group.killNow();
   }
 

@@ -148,6 +148,25 @@ describe('the lab engine on real threads and processes', {
   });
 });
 
+describe('a stop while a start is on its way', { skip: process.platform !== 'linux', timeout: 30_000 }, () => {
+  test('the start is cancelled: no run, no process, and a later start still works', async () => {
+    // A fresh engine in a process that has run none yet: the experiments' code is still to load.
+    const engine = new LabEngine({ cores: CORES });
+    try {
+      const starting = engine.start('one-thread', { workers: 1 });
+      assert.equal(await engine.stop(), null, 'nothing ran yet');
+      await starting;
+      assert.equal(engine.snapshot(), null, 'the start was cancelled');
+      assert.deepEqual(engine.pids(), []);
+      await engine.start('one-thread', { workers: 1 });
+      assert.equal(engine.snapshot()?.scenarioId, 'one-thread');
+    } finally {
+      await engine.stop();
+      engine.killNow();
+    }
+  });
+});
+
 describe('stopping in stages', { skip: process.platform !== 'linux', timeout: 30_000 }, () => {
   test('a workload that ignores the request and SIGTERM is killed', async () => {
     // A real process-worker, made deaf: it ignores "stop" and SIGTERM.
