@@ -38,11 +38,7 @@ export class NvidiaSmiState {
   }
 
   gpuLine(line: string, now = 0): void {
-    const lost = parseLostGpu(line);
-    if (lost) {
-      this.lostAddresses.add(lost);
-      return;
-    }
+    if (this.noteLostGpu(line)) return;
     const parsed = parseGpuLine(line);
     if (!parsed) return;
     this.gpuLines += 1;
@@ -51,11 +47,7 @@ export class NvidiaSmiState {
   }
 
   appLine(line: string, now: number): void {
-    const lost = parseLostGpu(line);
-    if (lost) {
-      this.lostAddresses.add(lost);
-      return;
-    }
+    if (this.noteLostGpu(line)) return;
     const parsed = parseAppLine(line);
     if (!parsed) return;
     // A new timestamp starts a new loop: the processes of the last one that are not in it have exited.
@@ -72,11 +64,7 @@ export class NvidiaSmiState {
 
   /** A line of `nvidia-smi pmon`: a header sets the columns, a process row its sm % on one GPU. */
   pmonLine(line: string, now: number): void {
-    const lost = parseLostGpu(line);
-    if (lost) {
-      this.lostAddresses.add(lost);
-      return;
-    }
+    if (this.noteLostGpu(line)) return;
     const columns = parsePmonHeader(line);
     if (columns) {
       this.pmonColumns = columns;
@@ -84,6 +72,13 @@ export class NvidiaSmiState {
     }
     const row = parsePmonRow(line, this.pmonColumns);
     if (row) this.smPercent.set(`${row.pid}/${row.gpuIndex}`, { pid: row.pid, percent: row.smPercent, at: now });
+  }
+
+  /** Any stream may print that a GPU fell off the bus: note its address; true if the line said so. */
+  private noteLostGpu(line: string): boolean {
+    const lost = parseLostGpu(line);
+    if (lost) this.lostAddresses.add(lost);
+    return lost !== null;
   }
 
   /**
