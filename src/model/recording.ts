@@ -2,8 +2,14 @@ import type { PlacedTask } from './core-map.js';
 import { checkedSample, inertStrings } from './recording-checks.js';
 import type { RunResult, RunSnapshot } from './lab-types.js';
 import type { ProcessRecord, SampleRecord, ThreadRecord } from './sample-record.js';
-import type { MachineFacts, ProcessSample, SystemSample, ThreadSample } from './types.js';
-import { UNKNOWN_SCHEDULING } from './types.js';
+import {
+  type MachineFacts,
+  type ProcessSample,
+  type SchedulingFigures,
+  type SystemSample,
+  type ThreadSample,
+  UNKNOWN_SCHEDULING,
+} from './types.js';
 
 /**
  * A recording: NDJSON, a header line, then a line per sample (a `watch` record with `"type":"sample"`
@@ -168,10 +174,21 @@ export function parseRecording(text: string): Recording {
   return { header, entries, truncated: cut.length > 0, skipped };
 }
 
+/** The scheduling figures a process or thread record carries; the rest (wait seconds) is unknown. */
+function recordedScheduling(record: ProcessRecord | ThreadRecord): SchedulingFigures {
+  return {
+    ...UNKNOWN_SCHEDULING,
+    lastCpu: record.lastCpu,
+    waitPercent: record.waitPercent,
+    migrationsPerSecond: record.migrationsPerSecond,
+    ctxVoluntaryPerSecond: record.ctxVoluntaryPerSecond,
+    ctxInvoluntaryPerSecond: record.ctxInvoluntaryPerSecond,
+  };
+}
+
 /** A process as the dashboard holds it, from its record (what the record leaves out is unknown). */
 export function processFromRecord(record: ProcessRecord): ProcessSample {
   return {
-    ...UNKNOWN_SCHEDULING,
     pid: record.pid,
     ppid: record.ppid,
     user: record.user,
@@ -191,17 +208,12 @@ export function processFromRecord(record: ProcessRecord): ProcessSample {
     ctxVoluntary: record.ctxVoluntary,
     ctxInvoluntary: record.ctxInvoluntary,
     ctxPerSecond: record.ctxPerSecond,
-    lastCpu: record.lastCpu,
-    waitPercent: record.waitPercent,
-    migrationsPerSecond: record.migrationsPerSecond,
-    ctxVoluntaryPerSecond: record.ctxVoluntaryPerSecond,
-    ctxInvoluntaryPerSecond: record.ctxInvoluntaryPerSecond,
+    ...recordedScheduling(record),
   };
 }
 
 export function threadFromRecord(record: ThreadRecord): ThreadSample {
   return {
-    ...UNKNOWN_SCHEDULING,
     tid: record.tid,
     pid: record.pid,
     name: record.name,
@@ -211,11 +223,7 @@ export function threadFromRecord(record: ThreadRecord): ThreadSample {
     ctxVoluntary: null,
     ctxInvoluntary: null,
     ctxPerSecond: record.ctxPerSecond,
-    lastCpu: record.lastCpu,
-    waitPercent: record.waitPercent,
-    migrationsPerSecond: record.migrationsPerSecond,
-    ctxVoluntaryPerSecond: record.ctxVoluntaryPerSecond,
-    ctxInvoluntaryPerSecond: record.ctxInvoluntaryPerSecond,
+    ...recordedScheduling(record),
   };
 }
 
