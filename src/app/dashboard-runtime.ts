@@ -14,6 +14,7 @@ import { reduce } from './reducer.js';
 import { pinTask } from './pin-task.js';
 import { sendSignal } from './send-signal.js';
 import type { RuntimeObserver } from './dashboard-recorder.js';
+import { messageOf } from '../model/error-message.js';
 
 export interface Renderer {
   render(state: DashboardState): void;
@@ -58,10 +59,6 @@ const DASHBOARD_OUTPUT_PER_SECOND = 1_000_000;
 const RESCAN_SOON_MS = 300;
 /** The header's own-CPU figure covers this long, and so changes this often. */
 const OWN_CPU_BLOCK_MS = 5000;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The one event loop: timers drive the sampler, samples and input become events, the reducer makes

@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { type Recording, RecordingError, parseRecording } from '../model/recording.js';
+import { messageOf } from '../model/error-message.js';
 
 const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
@@ -34,7 +35,7 @@ function reason(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a folder';
   if (code === 'ENOSPC') return 'the disk is full';
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }
 
 /**

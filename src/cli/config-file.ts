@@ -12,6 +12,8 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { tomlKeyLines } from './toml-key-lines.js';
 import { UsageError } from './usage-error.js';
+import { isPlainObject } from '../model/is-plain-object.js';
+import { messageOf } from '../model/error-message.js';
 
 /** Something wrong in the settings file: where, which key, and what is accepted. */
 export interface ConfigProblem {
@@ -142,7 +144,7 @@ function withChanges(data: Record<string, unknown>, changes: ReadonlyMap<string,
     let table: Record<string, unknown> = copy;
     for (const part of parts) {
       const inner = table[part];
-      if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) table[part] = {};
+      if (!isPlainObject(inner)) table[part] = {};
       table = table[part] as Record<string, unknown>;
     }
     table[key] = value;
@@ -182,7 +184,7 @@ export async function writeConfigChanges(
       ? patch(file.text, withChanges(file.data, changes))
       : `${HEADER}${patch('', withChanges({}, changes))}\n`;
   } catch (error) {
-    return keep(`the TOML library could not edit it (${error instanceof Error ? error.message : String(error)})`);
+    return keep(`the TOML library could not edit it (${messageOf(error)})`);
   }
   try {
     const target = file.exists ? realpathSync(path) : path;

@@ -18,6 +18,8 @@ import {
   parsePrometheusUrl,
   parseWebConfigFile,
 } from './option-parsers.js';
+import { isPlainObject } from '../model/is-plain-object.js';
+import { messageOf } from '../model/error-message.js';
 
 export const THEMES = ['default', 'mono'] as const;
 export const SCHEDULING_CHOICES = ['auto', 'always', 'never'] as const;
@@ -138,8 +140,8 @@ function hasKind(value: unknown, kind: TomlKind): boolean {
   }
 }
 
-const isTable = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+// TOML dates are objects too: a table is a plain object that is not one.
+const isTable = (value: unknown): value is Record<string, unknown> => isPlainObject(value) && !(value instanceof Date);
 
 const shown = (value: unknown): string => {
   const json = typeof value === 'bigint' ? String(value) : JSON.stringify(value);
@@ -186,7 +188,7 @@ export function readConfigValues(file: ConfigFile): { values: ConfigValues; prob
       try {
         Object.assign(values, { [field.flag]: field.parse(value, folder) });
       } catch (error) {
-        const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+        const reason = messageOf(error).replace(/\.$/, '');
         problem(path, `${reason.charAt(0).toLowerCase()}${reason.slice(1)}; default used`, value);
       }
     }

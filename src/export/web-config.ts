@@ -3,6 +3,7 @@ import { createSecureContext } from 'node:tls';
 import { dirname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { ExportConfigError } from './export-error.js';
+import { isPlainObject } from '../model/is-plain-object.js';
 
 /**
  * The exporter-toolkit web-config file that node_exporter takes (--web.config.file): TLS and basic
@@ -25,10 +26,6 @@ const TLS_KEYS = ['cert_file', 'key_file'];
 /** bcrypt's modular-crypt form, as exporter-toolkit (Go's bcrypt) accepts it. */
 const BCRYPT = /^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$/;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function refuseUnknown(record: Record<string, unknown>, known: readonly string[], where: string): void {
   const unknown = Object.keys(record).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
@@ -50,7 +47,7 @@ export function parseWebConfig(text: string, folder: string): WebConfigSpec {
     throw new ExportConfigError(`it is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   if (document === null || document === undefined) return { tls: null, users: new Map() };
-  if (!isRecord(document))
+  if (!isPlainObject(document))
     throw new ExportConfigError('it must be a YAML mapping of tls_server_config and basic_auth_users.');
   refuseUnknown(document, SECTIONS, '');
   return { tls: tlsSection(document.tls_server_config, folder), users: usersSection(document.basic_auth_users) };
@@ -58,7 +55,7 @@ export function parseWebConfig(text: string, folder: string): WebConfigSpec {
 
 function tlsSection(section: unknown, folder: string): WebConfigSpec['tls'] {
   if (section === undefined || section === null) return null;
-  if (!isRecord(section))
+  if (!isPlainObject(section))
     throw new ExportConfigError('tls_server_config must be a mapping with cert_file and key_file.');
   refuseUnknown(section, TLS_KEYS, 'tls_server_config.');
   const path = (key: string): string => {
@@ -72,7 +69,7 @@ function tlsSection(section: unknown, folder: string): WebConfigSpec['tls'] {
 function usersSection(section: unknown): Map<string, string> {
   const users = new Map<string, string>();
   if (section === undefined || section === null) return users;
-  if (!isRecord(section))
+  if (!isPlainObject(section))
     throw new ExportConfigError('basic_auth_users must be a mapping of user name to bcrypt hash.');
   for (const [user, hash] of Object.entries(section)) {
     if (typeof hash !== 'string' || !BCRYPT.test(hash)) {

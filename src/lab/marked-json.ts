@@ -1,3 +1,5 @@
+import { isPlainObject } from '../model/is-plain-object.js';
+
 /**
  * A Python scenario's events are JSON on lines that start with a marker, among its other output:
  * the object after the marker, or null for a line without one, torn JSON, or JSON that is no object.
@@ -11,7 +13,5 @@ export function markedRecord(line: string, marker: string): Record<string, unkno
   } catch {
     return null;
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : null;
+  return isPlainObject(value) ? value : null;
 }

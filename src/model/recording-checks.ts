@@ -1,4 +1,5 @@
 import { toPrintable } from './untrusted-text.js';
+import { isPlainObject } from './is-plain-object.js';
 
 /**
  * A recording comes from another machine, or another person: every string in it is untrusted text
@@ -8,8 +9,7 @@ import { toPrintable } from './untrusted-text.js';
 
 type Fields = Record<string, unknown>;
 
-const isFields = (value: unknown): value is Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isFields = isPlainObject;
 
 /** JSON.parse's reviver: every string made inert, whatever line or field it is in. */
 export const inertStrings = (_key: string, value: unknown): unknown =>

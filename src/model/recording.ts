@@ -10,6 +10,7 @@ import {
   type ThreadSample,
   UNKNOWN_SCHEDULING,
 } from './types.js';
+import { isPlainObject } from './is-plain-object.js';
 
 /**
  * A recording: NDJSON, a header line, then a line per sample (a `watch` record with `"type":"sample"`
@@ -81,10 +82,6 @@ export function labLine(line: LabLine): string {
   return `${JSON.stringify(line)}\n`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The header, or why the line is not one. */
 export function parseHeader(text: string): RecordingHeader {
   let value: unknown;
@@ -93,7 +90,7 @@ export function parseHeader(text: string): RecordingHeader {
   } catch {
     throw new RecordingError(`its first line is not JSON; a recording starts with ${EXPECTED_HEADER}`);
   }
-  if (!isObject(value) || value.type !== RECORDING_TYPE)
+  if (!isPlainObject(value) || value.type !== RECORDING_TYPE)
     throw new RecordingError(`its first line is not a recording header; expected ${EXPECTED_HEADER}`);
   if (value.version !== RECORDING_VERSION)
     throw new RecordingError(
@@ -107,14 +104,14 @@ export function parseHeader(text: string): RecordingHeader {
     sampler: typeof value.sampler === 'string' ? value.sampler : 'unknown',
     intervalSeconds: typeof value.intervalSeconds === 'number' ? value.intervalSeconds : 1,
     cores: Array.isArray(value.cores) ? value.cores.filter((core) => typeof core === 'number') : [],
-    machine: isObject(value.machine) ? (value.machine as unknown as MachineFacts) : null,
+    machine: isPlainObject(value.machine) ? (value.machine as unknown as MachineFacts) : null,
   };
 }
 
 /** A core map look from a file: a key and label of text, a whole core number, running or not. */
 function isPlacedTask(value: unknown): boolean {
   return (
-    isObject(value) &&
+    isPlainObject(value) &&
     typeof value.key === 'string' &&
     typeof value.label === 'string' &&
     Number.isSafeInteger(value.cpu) &&
@@ -123,7 +120,7 @@ function isPlacedTask(value: unknown): boolean {
 }
 
 function entryOf(value: unknown): RecordingEntry | null {
-  if (!isObject(value)) return null;
+  if (!isPlainObject(value)) return null;
   if (value.type === 'sample' && typeof value.takenAt === 'string' && Array.isArray(value.processes)) {
     const at = Date.parse(value.takenAt);
     return Number.isFinite(at) ? { at, line: checkedSample(value) as unknown as SampleLine } : null;
@@ -132,9 +129,9 @@ function entryOf(value: unknown): RecordingEntry | null {
     const at = Date.parse(value.at);
     const event = value.event;
     const known =
-      (event === 'run' && isObject(value.run)) ||
+      (event === 'run' && isPlainObject(value.run)) ||
       event === 'ended' ||
-      (event === 'result' && isObject(value.result)) ||
+      (event === 'result' && isPlainObject(value.result)) ||
       (event === 'placements' && Array.isArray(value.tasks) && value.tasks.every(isPlacedTask));
     return known && Number.isFinite(at) ? { at, line: value as unknown as LabLine } : null;
   }
