@@ -6,7 +6,7 @@ import type { Sampler } from '../sampler/sampler.js';
 import type { GpuSource } from '../sampler/gpu-source.js';
 import { withGpuUse } from '../model/gpu-use.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
-import { CORE_MAP_SLICE_MS, type PlacedTask } from '../model/core-map.js';
+import { CORE_MAP_SLICE_MS } from '../model/core-map.js';
 import type { DashboardEvent, Effect } from './events.js';
 import { labProcessesChanged, processScanDue, processScanEveryMs } from '../model/scan-cadence.js';
 import { OwnCpuAverage } from '../model/cpu-load.js';
@@ -15,6 +15,7 @@ import { pinTask } from './pin-task.js';
 import { sendSignal } from './send-signal.js';
 import type { RuntimeObserver } from './dashboard-recorder.js';
 import { messageOf } from '../model/error-message.js';
+import { placeWorkers } from './place-workers.js';
 
 export interface Renderer {
   render(state: DashboardState): void;
@@ -303,14 +304,7 @@ export class DashboardRuntime {
     const probe = this.deps.probe;
     const workers = this.state.lab.run?.workerStates ?? [];
     if (!probe || workers.length === 0 || this.state.paused) return;
-    const tasks: PlacedTask[] = [];
-    for (const worker of workers) {
-      const tid = worker.tid ?? worker.pid;
-      const place = probe.placement(worker.pid, tid);
-      if (place)
-        tasks.push({ key: `${worker.pid}/${tid}`, label: worker.name, cpu: place.cpu, running: place.state === 'R' });
-    }
-    this.dispatch({ type: 'placements-sampled', tasks });
+    this.dispatch({ type: 'placements-sampled', tasks: placeWorkers(probe, workers) });
   }
 
   /** paratop's own CPU use, % of one core, over the latest few seconds. */

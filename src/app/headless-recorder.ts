@@ -1,4 +1,4 @@
-import { CORE_MAP_SLICE_MS, type PlacedTask } from '../model/core-map.js';
+import { CORE_MAP_SLICE_MS } from '../model/core-map.js';
 import type { RunResult, RunSnapshot } from '../model/lab-types.js';
 import type { ProcessSample, ThreadSample } from '../model/types.js';
 import { withGpuUse } from '../model/gpu-use.js';
@@ -6,6 +6,7 @@ import type { GpuSource } from '../sampler/gpu-source.js';
 import type { Sampler } from '../sampler/sampler.js';
 import type { TaskProbe } from '../sampler/task-probe.js';
 import type { RecordingSession } from './recording-session.js';
+import { placeWorkers } from './place-workers.js';
 
 /**
  * A recording without a screen (`paratop record`, `lab run --record`): the sampler every interval,
@@ -58,13 +59,7 @@ export class HeadlessRecorder {
     const run = this.run;
     if (this.stopped || !run || !this.probe) return;
     this.placementTimer = setTimeout(() => this.place(), CORE_MAP_SLICE_MS);
-    const tasks: PlacedTask[] = [];
-    for (const worker of run.workerStates) {
-      const tid = worker.tid ?? worker.pid;
-      const place = this.probe.placement(worker.pid, tid);
-      if (place)
-        tasks.push({ key: `${worker.pid}/${tid}`, label: worker.name, cpu: place.cpu, running: place.state === 'R' });
-    }
+    const tasks = placeWorkers(this.probe, run.workerStates);
     if (tasks.length > 0) this.session.lines.placements(tasks, Date.now());
   }
 

@@ -1,7 +1,6 @@
-import type { PlacedTask } from './core-map.js';
 import type { RunSnapshot } from './lab-types.js';
 import type { LabLine, Recording, SampleLine } from './recording.js';
-import { toPrintable } from './untrusted-text.js';
+import { printableUpTo } from './untrusted-text.js';
 
 /**
  * A recording as a Chrome trace (the Trace Event Format that Perfetto and chrome://tracing open):
@@ -43,8 +42,7 @@ const DEFAULT_SLICE_MS = 250;
 
 /** Untrusted text (thread and process names) made inert for a viewer: no control characters, bounded. */
 export function traceName(text: string): string {
-  const printable = toPrintable(text).replace(/[\uD800-\uDFFF]/g, '\uFFFD');
-  return printable.length > MAX_NAME ? `${printable.slice(0, MAX_NAME - 1)}…` : printable;
+  return printableUpTo(text, MAX_NAME);
 }
 
 interface Slice {
@@ -131,7 +129,7 @@ export function recordingToTrace(recording: Recording): ChromeTrace {
     placements.forEach(({ line }, index) => {
       const span = times[index] ?? { from: 0, to: 0 };
       const onCore = new Set<number>();
-      for (const task of line.tasks as PlacedTask[]) {
+      for (const task of line.tasks) {
         const worker = workerOf(task.key, task.label);
         const running = task.running && task.cpu !== null;
         const state = running ? 'running' : 'asleep or waiting';

@@ -20,7 +20,6 @@ export interface SampleSeen {
 export class RecordingLines {
   private lastRun: string | null = null;
   private lastResult: RunResult | null = null;
-  private running = false;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -46,9 +45,7 @@ export class RecordingLines {
         this.lastRun = text;
         this.write(labLine({ type: 'lab', event: 'run', at: when, run }));
       }
-      this.running = true;
-    } else if (this.running) {
-      this.running = false;
+    } else if (this.lastRun !== null) {
       this.lastRun = null;
       this.write(labLine({ type: 'lab', event: 'ended', at: when }));
     }

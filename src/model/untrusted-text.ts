@@ -15,3 +15,9 @@ const ASTRAL_OR_LONE_SURROGATE = /[\u{10000}-\u{10FFFF}]|[\uD800-\uDFFF]/gu;
 export function toPrintable(text: string): string {
   return text.replace(WHITESPACE_CONTROLS, ' ').replace(UNPRINTABLE, '').replace(ASTRAL_OR_LONE_SURROGATE, '\uFFFD');
 }
+
+/** Printable, and at most `max` characters, the last an ellipsis where it was cut: a bound on hostile text. */
+export function printableUpTo(text: string, max: number): string {
+  const printable = toPrintable(text);
+  return printable.length > max ? `${printable.slice(0, max - 1)}…` : printable;
+}
