@@ -1,22 +1,6 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, resolve } from 'node:path';
+import { findOnPath, notRunnable } from '../sampler/find-on-path.js';
 import { CommandLineError } from './command-line.js';
-
-function problemWith(path: string): string | null {
-  let isFile: boolean;
-  try {
-    isFile = statSync(path).isFile();
-  } catch {
-    return 'does not exist';
-  }
-  if (!isFile) return 'is not a file';
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
-    return 'is not executable';
-  }
-  return null;
-}
 
 /**
  * Where the program of a command is, found the way execvp would (a name with a slash as a path, a
@@ -30,7 +14,7 @@ export function findExecutable(
 ): string {
   if (program.includes('/')) {
     const path = isAbsolute(program) ? program : resolve(cwd, program);
-    const problem = problemWith(path);
+    const problem = notRunnable(path);
     if (problem === 'is not executable') {
       throw new CommandLineError(
         `${program} is not executable. Make it so (chmod +x ${program}), or name its interpreter: python3 ${program}`,
@@ -39,11 +23,9 @@ export function findExecutable(
     if (problem) throw new CommandLineError(`${program} ${problem}.`);
     return path;
   }
+  const found = findOnPath(program, env, cwd);
+  if (found) return found;
   const folders = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  for (const folder of folders) {
-    const path = join(isAbsolute(folder) ? folder : resolve(cwd, folder), program);
-    if (problemWith(path) === null) return path;
-  }
   throw new CommandLineError(
     `"${program}" was not found on the PATH (${folders.length} folders ` +
       `searched). Give its path, or check the spelling.`,

@@ -1,5 +1,6 @@
-import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { findOnPath } from './find-on-path.js';
 
 /** What is there to read GPUs with: found without starting anything (a PATH look-up and a readdir). */
 export interface GpuDetection {
@@ -14,21 +15,6 @@ export interface GpuDetection {
 /** PCI vendor IDs of GPU makers; a VM's virtual display adapter (virtio, bochs, QXL) is no GPU here. */
 const GPU_VENDORS = new Set(['0x1002', '0x8086', '0x10de']);
 export const NVIDIA = '0x10de';
-
-function onPath(program: string, env: Readonly<Record<string, string | undefined>>): string | null {
-  for (const folder of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const path = join(folder, program);
-    try {
-      if (statSync(path).isFile()) {
-        accessSync(path, constants.X_OK);
-        return path;
-      }
-    } catch {
-      // not here: the next folder
-    }
-  }
-  return null;
-}
 
 export function detectGpus(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -54,7 +40,7 @@ export function detectGpus(
       }
     });
   return {
-    nvidiaSmi: onPath('nvidia-smi', env),
+    nvidiaSmi: findOnPath('nvidia-smi', env),
     cards,
     renderNodes: entries.some((entry) => /^renderD\d+$/.test(entry)),
   };

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
+import { findOnPath } from '../find-on-path.js';
 
 /** A command's output as latin1 text (one character per byte, for fixed-width columns) and its exit code. */
 export interface CommandOutput {
@@ -27,17 +27,9 @@ export function programPath(file: string, path = process.env.PATH ?? ''): string
   if (isAbsolute(file)) return file;
   const known = resolved.get(file);
   if (known) return known;
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, file), constants.X_OK);
-      resolved.set(file, join(dir, file));
-      return join(dir, file);
-    } catch {
-      // not in this folder
-    }
-  }
-  return file;
+  const found = findOnPath(file, { PATH: path });
+  if (found) resolved.set(file, found);
+  return found ?? file;
 }
 
 export const runCommand: RunCommand = (file, args) =>

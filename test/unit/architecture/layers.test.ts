@@ -30,7 +30,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 const LAB_FILE_ACCESS: Record<string, string> = {
   'src/lab/compare-history.ts': "paratop's own data folder",
   'src/lab/memory-ladder-store.ts': "paratop's own data folder",
-  'src/lab/find-executable.ts': 'looks a command up on the PATH before starting it',
   'src/lab/launch-workload.ts': 'starts the workload programs',
   'src/lab/command-keeper.ts': "starts the user's command",
   'src/lab/python-runtime.ts': 'asks python3 its version',
