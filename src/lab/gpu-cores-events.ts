@@ -154,21 +154,15 @@ export function gpuCoresResult(
         ]
       : []),
   ];
-  const rows: (string | number)[][] = [];
-  if (tally.cpuSeconds !== null)
-    rows.push([
-      'CPU',
-      info?.cpuCores ?? '-',
-      tally.cpuSeconds.toFixed(4),
-      (gflops(size, tally.cpuSeconds) ?? 0).toFixed(1),
-    ]);
-  if (tally.gpuSeconds !== null)
-    rows.push([
-      'GPU',
-      info?.gpuCores ?? '-',
-      tally.gpuSeconds.toFixed(4),
-      (gflops(size, tally.gpuSeconds) ?? 0).toFixed(1),
-    ]);
+  const cpuGflops = gflops(size, tally.cpuSeconds);
+  const gpuGflops = gflops(size, tally.gpuSeconds);
+  const devices = [
+    ['CPU', info?.cpuCores, tally.cpuSeconds, cpuGflops],
+    ['GPU', info?.gpuCores, tally.gpuSeconds, gpuGflops],
+  ] as const;
+  const rows: (string | number)[][] = devices.flatMap(([label, cores, seconds, rate]) =>
+    seconds === null ? [] : [[label, cores ?? '-', seconds.toFixed(4), (rate ?? 0).toFixed(1)]],
+  );
   return {
     scenarioId: scenario.id,
     title: scenario.title,
@@ -210,8 +204,8 @@ export function gpuCoresResult(
       cpuSecondsPerProduct: tally.cpuSeconds,
       gpuSecondsPerProduct: tally.gpuSeconds,
       gpuWarmupSeconds: tally.warmupSeconds,
-      cpuGflops: gflops(size, tally.cpuSeconds),
-      gpuGflops: gflops(size, tally.gpuSeconds),
+      cpuGflops,
+      gpuGflops,
       speedup,
       unavailable: tally.unavailable,
     },

@@ -45,9 +45,8 @@ export function gpuMeterLines(
   theme: Theme,
 ): string[] {
   // Each source numbers its own GPUs; two sources (an iGPU and a card) would both have a GPU0.
-  const indexes = gpus.map((gpu) => gpu.index);
-  const number = (gpu: GpuSample, place: number): number =>
-    new Set(indexes).size === indexes.length ? gpu.index : place;
+  const ownNumbers = new Set(gpus.map((gpu) => gpu.index)).size === gpus.length;
+  const number = (gpu: GpuSample, place: number): number => (ownNumbers ? gpu.index : place);
   const line = (gpu: GpuSample, place: number): string =>
     meterLine(gpu, number(gpu, place), history[place] ?? [], width, theme);
   if (gpus.length <= height) return gpus.map(line);
